@@ -1,0 +1,109 @@
+# lakewatch: plain make + pkg-config. `make help` lists the targets.
+VERSION	= 0.1.0
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR	?= /lib/systemd/system
+PKG_CONFIG ?= pkg-config
+CC	?= cc
+CFLAGS	?= -O2 -g
+
+PKGS	= libmodbus librrd libcurl inih jansson libsystemd libcrypto
+WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla -Wformat=2 \
+	  -Wundef -Wno-format-truncation
+ifeq ($(DEVELOPER),1)
+WARN	+= -Werror
+endif
+LW_CPPFLAGS = -D_GNU_SOURCE -DLW_VERSION=\"$(VERSION)\"
+LW_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
+
+CORE	= daemon/log.o daemon/conf.o daemon/gb3838.o daemon/util.o \
+	  daemon/queue.o daemon/plan.o daemon/bus.o daemon/store.o \
+	  daemon/eval.o daemon/format.o daemon/outbox.o daemon/notify.o \
+	  daemon/core.o daemon/sdnotify.o \
+	  drivers/drivers.o drivers/decode.o drivers/generic.o
+DAEMON	= daemon/main.o
+TOOL	= daemon/lakewatch.o
+HDRS	= $(wildcard daemon/*.h drivers/*.h)
+
+all: bin/lakewatchd bin/lakewatch bin/lwsim
+
+bin/lakewatchd: $(CORE) $(DAEMON)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS)
+
+bin/lakewatch: $(CORE) $(TOOL)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS)
+
+bin/lwsim: tests/sim/lwsim.c
+	@mkdir -p bin
+	$(CC) $(LW_CPPFLAGS) $(LW_CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(shell $(PKG_CONFIG) --libs libmodbus) -lm
+
+%.o: %.c $(HDRS)
+	$(CC) $(LW_CPPFLAGS) $(CPPFLAGS) $(LW_CFLAGS) -c -o $@ $<
+
+include tests/tests.mk
+
+# Debian packages to build (DEB_BUILD), test (DEB_TEST) and benchmark
+DEB_BUILD = gcc make pkg-config libmodbus-dev librrd-dev libcurl4-openssl-dev \
+	  libinih-dev libjansson-dev libsystemd-dev libssl-dev
+DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
+	  python3-serial python3-serial-asyncio socat curl procps valgrind \
+	  clang systemd man-db
+SUDO	= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+deps:
+	@missing=; for p in $(DEB_BUILD) $(DEB_TEST) $(DEB_EXTRA); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends $$missing; \
+	fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/lakewatch $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d \
+	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
+	install -m 644 man/man1/lakewatch.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/man5/lakewatch.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/man8/lakewatchd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 755 bin/lakewatchd $(DESTDIR)$(SBINDIR)/lakewatchd
+	install -m 755 bin/lakewatch $(DESTDIR)$(BINDIR)/lakewatch
+	[ -e $(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf ] || \
+	    install -m 640 etc/lakewatch.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf
+	sed 's#@SBINDIR@#$(SBINDIR)#g; s#@SYSCONFDIR@#$(SYSCONFDIR)#g' \
+	    systemd/lakewatchd.service > $(DESTDIR)$(UNITDIR)/lakewatchd.service
+	install -m 644 systemd/lakewatch.sysusers \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/lakewatch.conf
+	install -m 644 systemd/lakewatch.tmpfiles \
+	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/lakewatch.conf
+
+clean:
+	rm -rf bin daemon/*.o drivers/*.o tests/unit/*.o tests/out
+
+help:
+	@echo "make            build bin/lakewatchd, bin/lakewatch, bin/lwsim"
+	@echo "make deps       install the Debian packages needed (apt-get)"
+	@echo "make demo       run the daemon on the simulated station"
+	@echo "make check      unit and integration tests"
+	@echo "make sanitize   make check under ASan+UBSan"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
+
+.PHONY: all deps demo install clean help

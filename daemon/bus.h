@@ -1,0 +1,48 @@
+/* bus.h: one thread per bus (a serial line or a TCP endpoint) */
+#ifndef LW_BUS_H
+#define LW_BUS_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "queue.h"
+
+struct bus;
+
+struct bus_stats {
+	uint64_t	requests;	/* Modbus transactions sent */
+	uint64_t	ok;
+	uint64_t	timeouts;
+	uint64_t	crc;		/* bad CRC or malformed replies */
+	uint64_t	exceptions[12];	/* by exception code 1..11 */
+	uint64_t	reconnects;
+	uint64_t	polls;		/* scheduled polls */
+	uint64_t	late;		/* polls that started > 1 s late */
+	double		latency_sum;	/* s, over ok requests */
+	double		latency_max;
+	double		busy;		/* s spent in requests */
+	double		up_since;	/* mono s when the thread started */
+	int		connected;
+};
+
+/*
+ * Start polling the sensors of bus BUS of C (which must outlive the
+ * thread) and push their samples to Q. Signals are blocked in the
+ * thread. Fatal if the thread cannot start.
+ */
+struct bus	*bus_start(const struct conf *c, int bus, struct queue *q);
+/* Ask the thread to stop, wait for it, close the link and free. */
+void		 bus_stop(struct bus *);
+/* A snapshot of the counters. */
+void		 bus_stats(struct bus *, struct bus_stats *);
+/* Seconds the poll under way has taken so far; 0 while waiting. */
+double		 bus_busy(struct bus *);
+const char	*bus_name(const struct bus *);
+
+/*
+ * Open a libmodbus context for bus B (not yet connected), with its
+ * timeouts set. NULL with errno set on failure. Used by the tool too.
+ */
+struct _modbus	*bus_modbus_new(const struct conf_bus *b);
+
+#endif

@@ -1,0 +1,778 @@
+/* conf.c: lakewatch.conf (inih) -> struct conf, with FILE:LINE errors */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "log.h"
+#include "../drivers/driver.h"
+
+enum section { SEC_NONE, SEC_DAEMON, SEC_BUS, SEC_SENSOR, SEC_WEBHOOK };
+enum ktype { K_STR, K_INT, K_DBL, K_DUR, K_ENUM, K_CLASS, K_DRIVER,
+	K_PARAM, K_WATER, K_PARITY, K_LEVEL, K_SECRETFILE };
+
+/* One key of a section: where it goes in the section's struct. */
+struct key {
+	const char		*name;
+	enum ktype		 type;
+	size_t			 off;
+	size_t			 size;
+	double			 min, max;	/* K_INT, K_DBL, K_DUR */
+	const char *const	*names;		/* K_ENUM */
+};
+
+static const char *const bus_types[] = { "tcp", "rtu", NULL };
+static const char *const fn_names[] = { "holding", "input", NULL };
+static const char *const type_names[] = { "float32", "int16", "uint16",
+	"int32", "uint32", NULL };
+static const char *const order_names[] = { "abcd", "cdab", "badc", "dcba",
+	NULL };
+static const char *const smap_names[] = { "none", "i12101", "ascii", NULL };
+static const char *const fmt_names[] = { "json", "alertmanager", "slack",
+	"dingtalk", "wecom", "feishu", NULL };
+
+#define F(st, m)	offsetof(struct st, m), sizeof(((struct st *)0)->m)
+
+static const struct key daemon_keys[] = {
+	{ "state_dir", K_STR, F(conf, state_dir), 0, 0, NULL },
+	{ "interval", K_INT, F(conf, interval), 1, 86400, NULL },
+	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
+	{ "log_level", K_LEVEL, F(conf, log_level), 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+static const struct key bus_keys[] = {
+	{ "type", K_ENUM, F(conf_bus, type), 0, 0, bus_types },
+	{ "device", K_STR, F(conf_bus, device), 0, 0, NULL },
+	{ "baud", K_INT, F(conf_bus, baud), 300, 4000000, NULL },
+	{ "parity", K_PARITY, F(conf_bus, parity), 0, 0, NULL },
+	{ "data_bits", K_INT, F(conf_bus, data_bits), 5, 8, NULL },
+	{ "stop_bits", K_INT, F(conf_bus, stop_bits), 1, 2, NULL },
+	{ "host", K_STR, F(conf_bus, host), 0, 0, NULL },
+	{ "port", K_INT, F(conf_bus, port), 1, 65535, NULL },
+	{ "timeout", K_DUR, F(conf_bus, timeout), 0.01, 60, NULL },
+	{ "gap", K_DUR, F(conf_bus, gap), 0, 10, NULL },
+	{ "backoff_max", K_DUR, F(conf_bus, backoff_max), 1, 3600, NULL },
+	{ "retries", K_INT, F(conf_bus, retries), 0, 10, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+static const struct key sensor_keys[] = {
+	{ "bus", K_STR, F(conf_sensor, bus_name), 0, 0, NULL },
+	{ "unit", K_INT, F(conf_sensor, unit), 0, 255, NULL },
+	{ "driver", K_DRIVER, F(conf_sensor, driver), 0, 0, NULL },
+	{ "parameter", K_PARAM, F(conf_sensor, parameter), 0, 0, NULL },
+	{ "register", K_INT, F(conf_sensor, reg), 0, 65535, NULL },
+	{ "function", K_ENUM, F(conf_sensor, function), 0, 0, fn_names },
+	{ "type", K_ENUM, F(conf_sensor, type), 0, 0, type_names },
+	{ "word_order", K_ENUM, F(conf_sensor, order), 0, 0, order_names },
+	{ "scale", K_DBL, F(conf_sensor, scale), -1e9, 1e9, NULL },
+	{ "offset", K_DBL, F(conf_sensor, offset), -1e9, 1e9, NULL },
+	{ "status_register", K_INT, F(conf_sensor, status_reg), 0, 65535,
+	    NULL },
+	{ "status_map", K_ENUM, F(conf_sensor, status_map), 0, 0,
+	    smap_names },
+	{ "range_min", K_DBL, F(conf_sensor, range_min), -1e9, 1e9, NULL },
+	{ "range_max", K_DBL, F(conf_sensor, range_max), -1e9, 1e9, NULL },
+	{ "unit_label", K_STR, F(conf_sensor, unit_label), 0, 0, NULL },
+	{ "site", K_STR, F(conf_sensor, site), 0, 0, NULL },
+	{ "water_body", K_WATER, F(conf_sensor, water_body), 0, 0, NULL },
+	{ "target_class", K_CLASS, F(conf_sensor, target_class), 0, 0, NULL },
+	{ "interval", K_INT, F(conf_sensor, interval), 1, 86400, NULL },
+	{ "decimals", K_INT, F(conf_sensor, decimals), 0, 6, NULL },
+	{ "hysteresis", K_DBL, F(conf_sensor, hysteresis), 0, 1e9, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+static const struct key webhook_keys[] = {
+	{ "url", K_STR, F(conf_webhook, url), 0, 0, NULL },
+	{ "format", K_ENUM, F(conf_webhook, format), 0, 0, fmt_names },
+	{ "secret", K_STR, F(conf_webhook, secret), 0, 0, NULL },
+	{ "secret_file", K_SECRETFILE, F(conf_webhook, secret), 0, 0, NULL },
+	{ "timeout", K_DUR, F(conf_webhook, timeout), 0.1, 300, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+struct parse {
+	struct conf	*c;
+	const char	*file;
+	FILE		*fp;
+	int		 line;		/* line last read */
+	int		 at_bol;
+	enum section	 sec;
+	void		*obj;		/* struct of the current section */
+	const struct key *keys;
+	unsigned long	*seen;		/* bit per key of the current object */
+	unsigned long	*sensor_seen;	/* one word per sensor */
+	int		 failed;
+	char		*err;
+};
+
+static void
+perr(struct parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->failed)
+		return;
+	p->failed = 1;
+	n = snprintf(p->err, LW_ERRLEN, "%s:%d: ", p->file, line);
+	if (n < 0 || n >= LW_ERRLEN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, LW_ERRLEN - n, fmt, ap);
+	va_end(ap);
+}
+
+static void *
+grow(void *arr, size_t *n, size_t size)
+{
+	char *a = realloc(arr, (*n + 1) * size);
+
+	if (a == NULL)
+		fatal("conf");
+	memset(a + *n * size, 0, size);
+	(*n)++;
+	return a;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		fatal("conf");
+	return d;
+}
+
+static int
+name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= 64)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n && s[0] != '.';
+}
+
+/* "[bus NAME]": make the section's object, reject unknown or repeated. */
+static void
+section_open(struct parse *p, char *hdr)
+{
+	struct conf *c = p->c;
+	char *end = strchr(hdr, ']'), *name, *kind = hdr;
+	size_t i;
+
+	if (end == NULL) {
+		perr(p, p->line, "section header without ']'");
+		return;
+	}
+	*end = '\0';
+	name = strchr(kind, ' ');
+	if (name != NULL) {
+		*name++ = '\0';
+		name += strspn(name, " \t");
+		name[strcspn(name, " \t")] = '\0';
+	}
+	p->seen = NULL;
+	if (strcmp(kind, "daemon") == 0 && name == NULL) {
+		p->sec = SEC_DAEMON;
+		p->obj = c;
+		p->keys = daemon_keys;
+		return;
+	}
+	if (name == NULL || (strcmp(kind, "bus") != 0 &&
+	    strcmp(kind, "sensor") != 0 && strcmp(kind, "webhook") != 0)) {
+		perr(p, p->line, "unknown section '%s%s%s'", kind,
+		    name ? " " : "", name ? name : "");
+		return;
+	}
+	if (!name_ok(name)) {
+		perr(p, p->line, "bad %s name '%s' (use letters, digits, "
+		    "'-', '_', '.'; at most 63)", kind, name);
+		return;
+	}
+	if (strcmp(kind, "bus") == 0) {
+		if (conf_bus_find(c, name) != -1) {
+			perr(p, p->line, "duplicate bus '%s'", name);
+			return;
+		}
+		c->buses = grow(c->buses, &c->nbus, sizeof(*c->buses));
+		struct conf_bus *b = &c->buses[c->nbus - 1];
+		b->name = xstrdup(name);
+		b->line = p->line;
+		b->type = -1;
+		b->baud = 9600;
+		b->parity = 'N';
+		b->data_bits = 8;
+		b->stop_bits = 1;
+		b->port = 502;
+		b->timeout = 1;
+		b->gap = -1;
+		b->backoff_max = 60;
+		b->retries = 2;
+		p->sec = SEC_BUS;
+		p->obj = b;
+		p->keys = bus_keys;
+	} else if (strcmp(kind, "sensor") == 0) {
+		if (conf_sensor_find(c, name) != -1) {
+			perr(p, p->line, "duplicate sensor '%s'", name);
+			return;
+		}
+		i = c->nsensor;
+		c->sensors = grow(c->sensors, &c->nsensor, sizeof(*c->sensors));
+		p->sensor_seen = realloc(p->sensor_seen,
+		    c->nsensor * sizeof(*p->sensor_seen));
+		if (p->sensor_seen == NULL)
+			fatal("conf");
+		p->sensor_seen[i] = 0;
+		p->seen = &p->sensor_seen[i];
+		struct conf_sensor *s = &c->sensors[i];
+		s->name = xstrdup(name);
+		s->line = p->line;
+		s->bus = -1;
+		s->unit = 1;
+		s->driver = driver_find("generic");
+		s->reg = -1;
+		s->function = 0;
+		s->scale = 1;
+		s->status_reg = -1;
+		s->status_map = -1;
+		s->range_min = s->range_max = NAN;
+		s->water_body = WATER_LAKE;
+		s->target_class = 3;
+		s->decimals = -1;
+		p->sec = SEC_SENSOR;
+		p->obj = s;
+		p->keys = sensor_keys;
+	} else {
+		for (i = 0; i < c->nwebhook; i++)
+			if (strcmp(c->webhooks[i].name, name) == 0) {
+				perr(p, p->line, "duplicate webhook '%s'", name);
+				return;
+			}
+		c->webhooks = grow(c->webhooks, &c->nwebhook,
+		    sizeof(*c->webhooks));
+		struct conf_webhook *w = &c->webhooks[c->nwebhook - 1];
+		w->name = xstrdup(name);
+		w->line = p->line;
+		w->timeout = 5;
+		p->sec = SEC_WEBHOOK;
+		p->obj = w;
+		p->keys = webhook_keys;
+	}
+}
+
+/*
+ * inih hands us no line numbers (Debian builds it without
+ * INI_HANDLER_LINENO), so we read the lines for it, count them, and see
+ * the section headers ourselves.
+ */
+static char *
+reader(char *buf, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *s, hdr[256];
+
+	if (p->failed || fgets(buf, num, p->fp) == NULL)
+		return NULL;
+	p->line++;
+	if (strchr(buf, '\n') == NULL && !feof(p->fp)) {
+		perr(p, p->line, "line longer than %d characters", num - 2);
+		return NULL;
+	}
+	s = buf + strspn(buf, " \t");
+	if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3;
+	if (*s == '[') {
+		snprintf(hdr, sizeof(hdr), "%s", s + 1);
+		hdr[strcspn(hdr, "\r\n")] = '\0';
+		section_open(p, hdr);
+	}
+	return buf;
+}
+
+static int
+set_number(struct parse *p, const struct key *k, void *dst, const char *v)
+{
+	char *end;
+	double d;
+	long l;
+
+	if (k->type == K_DUR) {
+		if (conf_duration(v, &d) == -1 || d < k->min || d > k->max) {
+			perr(p, p->line, "%s: bad duration '%s' (%g to %g s; "
+			    "suffix ms, s, m or h)", k->name, v, k->min, k->max);
+			return -1;
+		}
+		*(double *)dst = d;
+		return 0;
+	}
+	errno = 0;
+	if (k->type == K_INT) {
+		l = strtol(v, &end, 0);
+		if (errno || end == v || *end || l < k->min || l > k->max) {
+			perr(p, p->line, "%s: bad number '%s' (an integer "
+			    "from %g to %g)", k->name, v, k->min, k->max);
+			return -1;
+		}
+		*(int *)dst = (int)l;
+		return 0;
+	}
+	d = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(d) || d < k->min ||
+	    d > k->max) {
+		perr(p, p->line, "%s: bad number '%s'", k->name, v);
+		return -1;
+	}
+	*(double *)dst = d;
+	return 0;
+}
+
+static int
+set_enum(struct parse *p, const struct key *k, int *dst, const char *v)
+{
+	int i;
+
+	for (i = 0; k->names[i] != NULL; i++)
+		if (strcasecmp(v, k->names[i]) == 0) {
+			*dst = i;
+			return 0;
+		}
+	perr(p, p->line, "%s: unknown value '%s'", k->name, v);
+	return -1;
+}
+
+static int
+read_secret(struct parse *p, char **dst, const char *file)
+{
+	char path[PATH_MAX], buf[512];
+	struct stat st;
+	FILE *fp;
+
+	if (file[0] == '/')
+		snprintf(path, sizeof(path), "%s", file);
+	else
+		snprintf(path, sizeof(path), "%s/%s", p->c->dir, file);
+	if ((fp = fopen(path, "r")) == NULL || fstat(fileno(fp), &st) == -1) {
+		perr(p, p->line, "secret_file '%s': %s", path, strerror(errno));
+		if (fp)
+			fclose(fp);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		perr(p, p->line, "secret_file '%s' is readable by others "
+		    "(mode %03o); chmod 600 it", path, st.st_mode & 0777);
+		fclose(fp);
+		return -1;
+	}
+	if (fgets(buf, sizeof(buf), fp) == NULL)
+		buf[0] = '\0';
+	fclose(fp);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	free(*dst);
+	*dst = xstrdup(buf);
+	return 0;
+}
+
+static int
+set_key(struct parse *p, const struct key *k, void *dst, const char *v)
+{
+	int i;
+
+	switch (k->type) {
+	case K_STR:
+		free(*(char **)dst);
+		*(char **)dst = v[0] ? xstrdup(v) : NULL;
+		return 0;
+	case K_INT: case K_DBL: case K_DUR:
+		return set_number(p, k, dst, v);
+	case K_ENUM:
+		return set_enum(p, k, dst, v);
+	case K_SECRETFILE:
+		return read_secret(p, dst, v);
+	case K_DRIVER:
+		if ((*(const struct driver **)dst = driver_find(v)) == NULL)
+			break;
+		return 0;
+	case K_PARITY:
+		if (strlen(v) != 1 || strchr("NEOneo", v[0]) == NULL)
+			break;
+		*(char *)dst = (char)(v[0] & ~0x20);
+		return 0;
+	case K_CLASS: case K_PARAM: case K_WATER: case K_LEVEL:
+		i = k->type == K_CLASS ? gb3838_class_parse(v) :
+		    k->type == K_PARAM ? gb3838_param_parse(v) :
+		    k->type == K_WATER ? gb3838_water_parse(v) :
+		    log_parselevel(v);
+		if (i == -1)
+			break;
+		*(int *)dst = i;
+		return 0;
+	}
+	perr(p, p->line, "%s: unknown value '%s'", k->name, v);
+	return -1;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	const struct key *k;
+
+	(void)section;
+	if (p->failed)
+		return 0;
+	if (p->sec == SEC_NONE) {
+		perr(p, p->line, "key '%s' outside a section", name);
+		return 0;
+	}
+	for (k = p->keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			break;
+	if (k->name == NULL) {
+		perr(p, p->line, "unknown key '%s'", name);
+		return 0;
+	}
+	if (p->seen != NULL)
+		*p->seen |= 1UL << (k - p->keys);
+	if (p->sec == SEC_SENSOR && strcmp(name, "bus") == 0)
+		((struct conf_sensor *)p->obj)->bus_line = p->line;
+	return set_key(p, k, (char *)p->obj + k->off, value) == 0;
+}
+
+/* Apply a driver's layout to every key the file did not set itself. */
+static void
+apply_driver(struct conf_sensor *s, unsigned long seen)
+{
+	struct conf_sensor d = *s;
+	const struct key *k;
+
+	if (s->driver == NULL || s->driver->defaults == NULL)
+		return;
+	s->driver->defaults(&d);
+	for (k = sensor_keys; k->name != NULL; k++)
+		if (!(seen & (1UL << (k - sensor_keys))) &&
+		    k->type != K_STR && k->type != K_SECRETFILE)
+			memcpy((char *)s + k->off, (char *)&d + k->off,
+			    k->size);
+}
+
+static const char *
+unit_default(enum parameter p)
+{
+	switch (p) {
+	case PARAM_PH:
+		return "";
+	case PARAM_TEMP:
+		return "°C";
+	case PARAM_TURBIDITY:
+		return "NTU";
+	case PARAM_COND:
+		return "µS/cm";
+	case PARAM_CHLA:
+		return "µg/L";
+	default:
+		return "mg/L";
+	}
+}
+
+static void
+check_bus(struct parse *p, struct conf_bus *b)
+{
+	if ((int)b->type == -1)
+		b->type = b->device != NULL ? BUS_RTU : BUS_TCP;
+	if (b->gap < 0)
+		b->gap = b->type == BUS_RTU ? 0.05 : 0;
+	if (b->type == BUS_TCP && b->host == NULL)
+		perr(p, b->line, "bus '%s': missing key 'host'", b->name);
+	if (b->type == BUS_RTU && b->device == NULL)
+		perr(p, b->line, "bus '%s': missing key 'device'", b->name);
+}
+
+static void
+check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
+{
+	struct conf *c = p->c;
+
+	apply_driver(s, seen);
+	if (s->bus_name == NULL) {
+		perr(p, s->line, "sensor '%s': missing key 'bus'", s->name);
+		return;
+	}
+	if ((s->bus = conf_bus_find(c, s->bus_name)) == -1) {
+		perr(p, s->bus_line, "sensor '%s': unknown bus '%s'", s->name,
+		    s->bus_name);
+		return;
+	}
+	if (s->reg < 0)
+		perr(p, s->line, "sensor '%s': missing key 'register'",
+		    s->name);
+	if (s->reg + conf_type_width(s->type) > 65536)
+		perr(p, s->line, "sensor '%s': register past 65535", s->name);
+	if ((int)s->status_map == -1)
+		s->status_map = s->status_reg >= 0 ? STATUS_I12101 :
+		    STATUS_NONE;
+	if (s->interval == 0)
+		s->interval = c->interval;
+	if (s->decimals < 0)
+		s->decimals = gb3838_decimals(s->parameter);
+	if (s->unit_label == NULL)
+		s->unit_label = xstrdup(unit_default(s->parameter));
+	if (s->site == NULL)
+		s->site = xstrdup(s->name);
+	if (!isnan(s->range_min) && !isnan(s->range_max) &&
+	    s->range_min >= s->range_max)
+		perr(p, s->line, "sensor '%s': range_min >= range_max",
+		    s->name);
+}
+
+static void
+check_all(struct parse *p)
+{
+	struct conf *c = p->c;
+	size_t i;
+
+	for (i = 0; i < c->nbus && !p->failed; i++)
+		check_bus(p, &c->buses[i]);
+	for (i = 0; i < c->nsensor && !p->failed; i++)
+		check_sensor(p, &c->sensors[i], p->sensor_seen[i]);
+	for (i = 0; i < c->nwebhook && !p->failed; i++) {
+		const struct conf_webhook *w = &c->webhooks[i];
+
+		if (w->url == NULL)
+			perr(p, w->line, "webhook '%s': missing key 'url'",
+			    w->name);
+		else if (w->format == FMT_ALERTMANAGER)
+			perr(p, w->line, "webhook '%s': format 'alertmanager' "
+			    "is not implemented yet", w->name);
+		else if (i >= 64)
+			perr(p, w->line, "more than 64 webhooks");
+	}
+	if (!p->failed && c->state_dir == NULL)
+		c->state_dir = xstrdup("/var/lib/lakewatch");
+	if (!p->failed && c->state_dir[0] != '/') {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", c->dir, c->state_dir);
+		free(c->state_dir);
+		c->state_dir = xstrdup(path);
+	}
+}
+
+struct conf *
+conf_load(const char *file, char err[LW_ERRLEN])
+{
+	struct parse p = { 0 };
+	struct conf *c;
+	char *tmp;
+	int rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("conf");
+	c->path = xstrdup(file);
+	tmp = xstrdup(file);
+	c->dir = xstrdup(dirname(tmp));
+	free(tmp);
+	c->interval = 60;
+	c->log_level = LOG_LVL_INFO;
+	p.c = c;
+	p.file = file;
+	p.err = err;
+	err[0] = '\0';
+	if ((p.fp = fopen(file, "r")) == NULL) {
+		snprintf(err, LW_ERRLEN, "%s: %s", file, strerror(errno));
+		conf_free(c);
+		return NULL;
+	}
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	if (!p.failed && ferror(p.fp))
+		snprintf(err, LW_ERRLEN, "%s: read error", file), p.failed = 1;
+	fclose(p.fp);
+	if (rc > 0 && !p.failed)
+		perr(&p, rc, "syntax error (expected 'key = value' or "
+		    "'[section]')");
+	if (!p.failed)
+		check_all(&p);
+	free(p.sensor_seen);
+	if (p.failed) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nbus; i++) {
+		free(c->buses[i].name);
+		free(c->buses[i].device);
+		free(c->buses[i].host);
+	}
+	for (i = 0; i < c->nsensor; i++) {
+		free(c->sensors[i].name);
+		free(c->sensors[i].bus_name);
+		free(c->sensors[i].unit_label);
+		free(c->sensors[i].site);
+	}
+	for (i = 0; i < c->nwebhook; i++) {
+		free(c->webhooks[i].name);
+		free(c->webhooks[i].url);
+		free(c->webhooks[i].secret);
+	}
+	free(c->buses);
+	free(c->sensors);
+	free(c->webhooks);
+	free(c->path);
+	free(c->dir);
+	free(c->state_dir);
+	free(c->rrdcached);
+	free(c);
+}
+
+int
+conf_sensor_find(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsensor; i++)
+		if (strcmp(c->sensors[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+conf_bus_find(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbus; i++)
+		if (strcmp(c->buses[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+conf_duration(const char *s, double *secs)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || !isfinite(d) || d < 0)
+		return -1;
+	if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+		*secs = d;
+	else if (strcmp(end, "ms") == 0)
+		*secs = d / 1000;
+	else if (strcmp(end, "m") == 0)
+		*secs = d * 60;
+	else if (strcmp(end, "h") == 0)
+		*secs = d * 3600;
+	else
+		return -1;
+	return 0;
+}
+
+int
+conf_type_width(enum reg_type t)
+{
+	return t == TYPE_INT16 || t == TYPE_UINT16 ? 1 : 2;
+}
+
+const char *
+conf_type_name(enum reg_type t)
+{
+	return type_names[t];
+}
+
+const char *
+conf_order_name(enum word_order o)
+{
+	return order_names[o];
+}
+
+const char *
+conf_format_name(enum wh_format f)
+{
+	return fmt_names[f];
+}
+
+static void
+print_bus(const struct conf_bus *b, FILE *fp)
+{
+	fprintf(fp, "\n[bus %s]\ntype = %s\n", b->name, bus_types[b->type]);
+	if (b->type == BUS_RTU)
+		fprintf(fp, "device = %s\nbaud = %d\nparity = %c\n"
+		    "data_bits = %d\nstop_bits = %d\n", b->device, b->baud,
+		    b->parity, b->data_bits, b->stop_bits);
+	else
+		fprintf(fp, "host = %s\nport = %d\n", b->host, b->port);
+	fprintf(fp, "timeout = %gs\ngap = %gms\nbackoff_max = %gs\n"
+	    "retries = %d\n", b->timeout, b->gap * 1000, b->backoff_max,
+	    b->retries);
+}
+
+static void
+print_sensor(const struct conf_sensor *s, FILE *fp)
+{
+	fprintf(fp, "\n[sensor %s]\nbus = %s\nunit = %d\ndriver = %s\n"
+	    "parameter = %s\nregister = %d\nfunction = %s\ntype = %s\n"
+	    "word_order = %s\nscale = %g\noffset = %g\n", s->name,
+	    s->bus_name, s->unit, s->driver->name,
+	    gb3838_param_name(s->parameter), s->reg, fn_names[s->function],
+	    type_names[s->type], order_names[s->order], s->scale, s->offset);
+	if (s->status_reg >= 0)
+		fprintf(fp, "status_register = %d\n", s->status_reg);
+	fprintf(fp, "status_map = %s\n", smap_names[s->status_map]);
+	if (!isnan(s->range_min))
+		fprintf(fp, "range_min = %g\n", s->range_min);
+	if (!isnan(s->range_max))
+		fprintf(fp, "range_max = %g\n", s->range_max);
+	fprintf(fp, "unit_label = %s\nsite = %s\nwater_body = %s\n"
+	    "target_class = %s\ninterval = %d\ndecimals = %d\n"
+	    "hysteresis = %g\n", s->unit_label, s->site,
+	    gb3838_water_name(s->water_body),
+	    gb3838_class_name(s->target_class), s->interval, s->decimals,
+	    s->hysteresis);
+}
+
+void
+conf_print(const struct conf *c, FILE *fp)
+{
+	static const char *const lv[] = { "error", "warning", "info",
+	    "debug" };
+	size_t i;
+
+	fprintf(fp, "[daemon]\nstate_dir = %s\ninterval = %d\n"
+	    "rrdcached = %s\nlog_level = %s\n", c->state_dir, c->interval,
+	    c->rrdcached ? c->rrdcached : "", lv[c->log_level]);
+	for (i = 0; i < c->nbus; i++)
+		print_bus(&c->buses[i], fp);
+	for (i = 0; i < c->nsensor; i++)
+		print_sensor(&c->sensors[i], fp);
+	for (i = 0; i < c->nwebhook; i++)
+		fprintf(fp, "\n[webhook %s]\nurl = %s\nformat = %s\n"
+		    "secret = %s\ntimeout = %gs\n", c->webhooks[i].name,
+		    c->webhooks[i].url, fmt_names[c->webhooks[i].format],
+		    c->webhooks[i].secret ? "(set)" : "",
+		    c->webhooks[i].timeout);
+}

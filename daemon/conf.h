@@ -1,0 +1,115 @@
+/* conf.h: lakewatch.conf parsed into an immutable snapshot (DESIGN.md 4) */
+#ifndef LW_CONF_H
+#define LW_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "gb3838.h"
+
+#define LW_ERRLEN	512
+
+enum bus_type { BUS_TCP, BUS_RTU };
+
+/* register value types and 32-bit word orders (DOMAIN.md 3.4) */
+enum reg_type { TYPE_FLOAT32, TYPE_INT16, TYPE_UINT16, TYPE_INT32, TYPE_UINT32 };
+enum word_order { ORDER_ABCD, ORDER_CDAB, ORDER_BADC, ORDER_DCBA };
+/* how a status word maps to a data flag */
+enum status_map { STATUS_NONE, STATUS_I12101, STATUS_ASCII };
+
+enum wh_format { FMT_JSON, FMT_ALERTMANAGER, FMT_SLACK, FMT_DINGTALK,
+	FMT_WECOM, FMT_FEISHU };
+
+struct conf_bus {
+	char		*name;
+	int		 line;		/* of the section header */
+	enum bus_type	 type;
+	char		*device;	/* rtu */
+	int		 baud;
+	char		 parity;	/* 'N', 'E', 'O' */
+	int		 data_bits;
+	int		 stop_bits;
+	char		*host;		/* tcp */
+	int		 port;
+	double		 timeout;	/* response timeout, s */
+	double		 gap;		/* idle time between requests, s */
+	double		 backoff_max;	/* reconnect backoff cap, s */
+	int		 retries;	/* extra tries after a timeout/CRC error */
+};
+
+struct conf_sensor {
+	char		*name;
+	int		 line;
+	char		*bus_name;
+	int		 bus_line;	/* of the "bus =" key */
+	int		 bus;		/* index into conf.buses */
+	int		 unit;		/* Modbus slave / unit id */
+	const struct driver *driver;
+	enum parameter	 parameter;
+	int		 reg;		/* 0-based PDU address of the value */
+	int		 function;	/* 3 holding, 4 input */
+	enum reg_type	 type;
+	enum word_order	 order;
+	double		 scale;
+	double		 offset;
+	int		 status_reg;	/* -1 if none */
+	enum status_map	 status_map;
+	double		 range_min;	/* below: fault; NAN = no check */
+	double		 range_max;	/* above: flag T; NAN = no check */
+	char		*unit_label;
+	char		*site;
+	enum water_body	 water_body;
+	int		 target_class;	/* 1..5 */
+	int		 interval;	/* s */
+	int		 decimals;	/* precision values are judged at */
+	double		 hysteresis;	/* resolve at limit - hysteresis */
+};
+
+struct conf_webhook {
+	char		*name;
+	int		 line;
+	char		*url;
+	enum wh_format	 format;
+	char		*secret;	/* NULL if none; from secret or secret_file */
+	double		 timeout;
+};
+
+struct conf {
+	char		*path;		/* the file as given */
+	char		*dir;		/* its directory; relative paths start here */
+	char		*state_dir;	/* absolute or relative to the cwd */
+	int		 interval;
+	char		*rrdcached;	/* NULL if none */
+	int		 log_level;
+	struct conf_bus	*buses;
+	size_t		 nbus;
+	struct conf_sensor *sensors;
+	size_t		 nsensor;
+	struct conf_webhook *webhooks;
+	size_t		 nwebhook;
+};
+
+/*
+ * Parse and validate FILE. Returns a new snapshot the caller frees with
+ * conf_free, or NULL with "FILE:LINE: message" (or "FILE: message") in err.
+ */
+struct conf	*conf_load(const char *file, char err[LW_ERRLEN]);
+void		 conf_free(struct conf *);
+/* Print the snapshot in normal form (every key, defaults filled in). */
+void		 conf_print(const struct conf *, FILE *);
+
+/* Index of the sensor / bus called NAME, or -1. */
+int		 conf_sensor_find(const struct conf *, const char *name);
+int		 conf_bus_find(const struct conf *, const char *name);
+
+/* "1.5", "50ms", "2s", "3m", "1h" -> seconds; 0 ok, -1 bad. */
+int		 conf_duration(const char *s, double *secs);
+/* Number of registers a value of this type occupies. */
+int		 conf_type_width(enum reg_type);
+
+const char	*conf_type_name(enum reg_type);
+const char	*conf_order_name(enum word_order);
+const char	*conf_format_name(enum wh_format);
+
+#endif

@@ -1,0 +1,40 @@
+/* core.h: the core loop's work: store, judge, file events */
+#ifndef LW_CORE_H
+#define LW_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "notify.h"
+#include "sample.h"
+
+struct core;
+
+struct core_stats {
+	uint64_t	samples;	/* processed */
+	uint64_t	stored;		/* RRD rows written */
+	uint64_t	store_errors;
+	uint64_t	events;		/* alert transitions filed */
+	size_t		firing;		/* rules firing now */
+};
+
+/*
+ * State for the sensors of C, filing events with N (both must outlive
+ * it). NULL with err filled if the state directory cannot be used.
+ */
+struct core	*core_new(const struct conf *c, struct notify *n,
+		    char err[LW_ERRLEN]);
+/* File events with N from now on (NULL: none can be filed). */
+void		 core_set_notify(struct core *, struct notify *n);
+/* Take over the alert state of sensors that OLD knew by the same name. */
+void		 core_adopt(struct core *, const struct core *old);
+void		 core_free(struct core *);
+/*
+ * Store, judge and file events for N samples (reordered in place).
+ * Samples of sensors the config no longer has are dropped.
+ */
+void		 core_process(struct core *, struct sample *s, size_t n);
+void		 core_stats(const struct core *, struct core_stats *);
+
+#endif

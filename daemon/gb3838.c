@@ -1,0 +1,202 @@
+/* gb3838.c: GB 3838-2002 Table 1, lake and river tables kept apart */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gb3838.h"
+
+struct limits {
+	double	v[5];	/* Class I..V; NAN where the standard has none */
+};
+
+/* Upper limits (mg/L), DOMAIN.md 1.1. TN is assessed for lakes only. */
+static const struct limits tp_lake = { { 0.01, 0.025, 0.05, 0.1, 0.2 } };
+static const struct limits tp_river = { { 0.02, 0.1, 0.2, 0.3, 0.4 } };
+static const struct limits tn_lake = { { 0.2, 0.5, 1.0, 1.5, 2.0 } };
+static const struct limits nh3n = { { 0.15, 0.5, 1.0, 1.5, 2.0 } };
+static const struct limits codmn = { { 2, 4, 6, 10, 15 } };
+/* lower bounds */
+static const struct limits dox = { { 7.5, 6, 5, 3, 2 } };
+
+static const struct {
+	const char	*name;
+	const char	*label;
+	int		 decimals;
+} params[PARAM_COUNT] = {
+	[PARAM_TP] = { "tp", "TP", 3 },
+	[PARAM_TN] = { "tn", "TN", 2 },
+	[PARAM_NH3N] = { "nh3n", "NH3-N", 3 },
+	[PARAM_CODMN] = { "codmn", "CODMn", 1 },
+	[PARAM_DO] = { "do", "DO", 2 },
+	[PARAM_PH] = { "ph", "pH", 2 },
+	[PARAM_TEMP] = { "temp", "temperature", 1 },
+	[PARAM_TURBIDITY] = { "turbidity", "turbidity", 1 },
+	[PARAM_COND] = { "cond", "conductivity", 1 },
+	[PARAM_CHLA] = { "chla", "chl-a", 3 },
+};
+
+static const struct limits *
+table(enum parameter p, enum water_body w)
+{
+	switch (p) {
+	case PARAM_TP:
+		return w == WATER_LAKE ? &tp_lake : &tp_river;
+	case PARAM_TN:
+		return w == WATER_LAKE ? &tn_lake : NULL;
+	case PARAM_NH3N:
+		return &nh3n;
+	case PARAM_CODMN:
+		return &codmn;
+	case PARAM_DO:
+		return &dox;
+	default:
+		return NULL;
+	}
+}
+
+int
+gb3838_direction(enum parameter p)
+{
+	if (p == PARAM_DO)
+		return -1;
+	if (p == PARAM_PH)
+		return 0;
+	return table(p, WATER_LAKE) != NULL ? 1 : 0;
+}
+
+double
+gb3838_round(double v, int decimals)
+{
+	char buf[40];
+	double scale, r, f, diff;
+
+	if (!isfinite(v))
+		return v;
+	snprintf(buf, sizeof(buf), "%.7g", v);
+	v = strtod(buf, NULL);
+	scale = pow(10, decimals);
+	r = v * scale;
+	f = floor(r);
+	diff = r - f;
+	if (fabs(diff - 0.5) < 1e-7)
+		r = fmod(f, 2) == 0 ? f : f + 1;
+	else
+		r = floor(r + 0.5);
+	return r / scale;
+}
+
+int
+gb3838_decimals(enum parameter p)
+{
+	return p < PARAM_COUNT ? params[p].decimals : 3;
+}
+
+int
+gb3838_limit(enum parameter p, enum water_body w, int cls, double *limit)
+{
+	const struct limits *t = table(p, w);
+
+	if (t == NULL || cls < 1 || cls > 5)
+		return -1;
+	*limit = t->v[cls - 1];
+	return 0;
+}
+
+int
+gb3838_class(enum parameter p, enum water_body w, double value, int decimals)
+{
+	const struct limits *t = table(p, w);
+	int dir = gb3838_direction(p), c;
+
+	if (!isfinite(value))
+		return 0;
+	value = gb3838_round(value, decimals);
+	if (p == PARAM_PH)	/* pass/fail: in range counts as Class I */
+		return value >= 6 && value <= 9 ? 1 : GB_CLASS_WORSE;
+	if (t == NULL)
+		return 0;
+	for (c = 0; c < 5; c++)
+		if (dir > 0 ? value <= t->v[c] : value >= t->v[c])
+			return c + 1;
+	return GB_CLASS_WORSE;
+}
+
+int
+gb3838_exceeds(enum parameter p, enum water_body w, int target, double value,
+    int decimals)
+{
+	int c = gb3838_class(p, w, value, decimals);
+
+	return c != 0 && c > target;
+}
+
+const char *
+gb3838_class_name(int cls)
+{
+	static const char *const n[] = { "-", "I", "II", "III", "IV", "V",
+	    "worse than V" };
+
+	return cls >= 0 && cls <= GB_CLASS_WORSE ? n[cls] : "-";
+}
+
+const char *
+gb3838_class_name_zh(int cls)
+{
+	static const char *const n[] = { "-", "Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类", "Ⅴ类",
+	    "劣Ⅴ类" };
+
+	return cls >= 0 && cls <= GB_CLASS_WORSE ? n[cls] : "-";
+}
+
+int
+gb3838_class_parse(const char *s)
+{
+	static const char *const n[] = { "I", "II", "III", "IV", "V" };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (strcasecmp(s, n[i]) == 0 || (s[0] == '1' + i && s[1] == 0))
+			return i + 1;
+	return -1;
+}
+
+const char *
+gb3838_param_name(enum parameter p)
+{
+	return p < PARAM_COUNT ? params[p].name : "?";
+}
+
+const char *
+gb3838_param_label(enum parameter p)
+{
+	return p < PARAM_COUNT ? params[p].label : "?";
+}
+
+int
+gb3838_param_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < PARAM_COUNT; i++)
+		if (strcasecmp(s, params[i].name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+gb3838_water_name(enum water_body w)
+{
+	return w == WATER_RIVER ? "river" : "lake";
+}
+
+int
+gb3838_water_parse(const char *s)
+{
+	if (strcasecmp(s, "lake") == 0 || strcasecmp(s, "reservoir") == 0)
+		return WATER_LAKE;
+	if (strcasecmp(s, "river") == 0)
+		return WATER_RIVER;
+	return -1;
+}

@@ -1,0 +1,258 @@
+/* main.c: lakewatchd: arguments, signals, start-up and shutdown order */
+#include <curl/curl.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "conf.h"
+#include "core.h"
+#include "log.h"
+#include "notify.h"
+#include "queue.h"
+#include "sdnotify.h"
+#include "util.h"
+
+#define EX_CONFIG	78
+#define QUEUE_CAP	65536
+#define BATCH		1024
+
+static volatile sig_atomic_t	 quit, reload;
+
+/* Everything that hangs off one config snapshot. */
+struct run {
+	struct conf	*c;
+	struct notify	*n;
+	struct core	*core;
+	struct bus	**buses;
+};
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		quit = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: lakewatchd [-tvV] -c file\n"
+	    "  -c file  configuration (lakewatch.conf(5))\n"
+	    "  -t       check the configuration, print it and exit\n"
+	    "  -v       log debug messages\n"
+	    "  -V       print the version and exit\n");
+	exit(2);
+}
+
+static void
+buses_start(struct run *r, struct queue *q)
+{
+	size_t i;
+
+	if ((r->buses = calloc(r->c->nbus + 1, sizeof(*r->buses))) == NULL)
+		fatal("main");
+	for (i = 0; i < r->c->nbus; i++)
+		r->buses[i] = bus_start(r->c, (int)i, q);
+}
+
+/* Stop the buses, then store and judge what they had queued. */
+static void
+buses_stop(struct run *r, struct queue *q)
+{
+	static struct sample batch[BATCH];
+	size_t i, n;
+
+	for (i = 0; i < r->c->nbus; i++)
+		bus_stop(r->buses[i]);
+	free(r->buses);
+	r->buses = NULL;
+	while ((n = queue_pop(q, batch, BATCH, 0)) > 0)
+		core_process(r->core, batch, n);
+}
+
+/* Delivery and core for config C; OLD's alert state carries over. */
+static int
+run_start(struct run *r, struct conf *c, const struct run *old,
+    char err[LW_ERRLEN])
+{
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	if ((r->core = core_new(c, NULL, err)) == NULL)
+		return -1;
+	if (old != NULL)
+		core_adopt(r->core, old->core);
+	r->n = notify_start(c);
+	core_set_notify(r->core, r->n);
+	return 0;
+}
+
+static void
+run_free(struct run *r)
+{
+	core_free(r->core);
+	notify_stop(r->n);
+	conf_free(r->c);
+}
+
+/*
+ * SIGHUP: a config that does not load is refused and the running one
+ * kept. Otherwise the buses stop, what they queued is stored under the
+ * old config, delivery stops (the outbox stays on disk) and all starts
+ * again on the new config with the alert state carried over by name.
+ */
+static void
+do_reload(struct run *r, struct queue *q)
+{
+	char err[LW_ERRLEN];
+	struct conf *c;
+	struct run nr;
+
+	sdnotify_reloading();
+	if ((c = conf_load(r->c->path, err)) == NULL) {
+		log_warnx("reload refused, keeping the running config: %s",
+		    err);
+		sdnotify_ready();
+		return;
+	}
+	buses_stop(r, q);
+	notify_stop(r->n);
+	r->n = NULL;
+	if (run_start(&nr, c, r, err) == -1) {
+		log_warnx("reload refused, keeping the running config: %s",
+		    err);
+		conf_free(c);
+		r->n = notify_start(r->c);
+		core_set_notify(r->core, r->n);
+		buses_start(r, q);
+		sdnotify_ready();
+		return;
+	}
+	run_free(r);
+	*r = nr;
+	buses_start(r, q);
+	log_setlevel((enum log_level)c->log_level);
+	log_info("reloaded %s: %zu buses, %zu sensors, %zu webhooks",
+	    c->path, c->nbus, c->nsensor, c->nwebhook);
+	sdnotify_ready();
+}
+
+static void
+report_status(struct run *r, struct queue *q)
+{
+	struct core_stats cs;
+	struct notify_stats ns;
+	struct bus_stats bs;
+	size_t i, up = 0;
+
+	core_stats(r->core, &cs);
+	notify_stats(r->n, &ns);
+	for (i = 0; i < r->c->nbus; i++) {
+		bus_stats(r->buses[i], &bs);
+		up += bs.connected;
+	}
+	sdnotify_status("buses up %zu/%zu, sensors %zu, stored %llu, "
+	    "alerts firing %zu, outbox %zu, queue %zu, dropped %llu", up,
+	    r->c->nbus, r->c->nsensor, (unsigned long long)cs.stored,
+	    cs.firing, ns.depth, queue_depth(q),
+	    (unsigned long long)queue_drops(q));
+	notify_retry_pending(r->n);
+}
+
+static void
+loop(struct run *r, struct queue *q)
+{
+	static struct sample batch[BATCH];
+	struct timespec last = mono_now();
+	double wd = sdnotify_init();
+	size_t n;
+
+	while (!quit) {
+		n = queue_pop(q, batch, BATCH, 200);
+		if (n > 0)
+			core_process(r->core, batch, n);
+		if (reload) {
+			reload = 0;
+			do_reload(r, q);
+		}
+		if (ts_diff(mono_now(), last) >= (wd > 0 && wd < 1 ? wd : 1)) {
+			last = mono_now();
+			report_status(r, q);
+			if (wd > 0)
+				sdnotify_watchdog();
+		}
+	}
+}
+
+static void
+signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *file = NULL;
+	char err[LW_ERRLEN];
+	struct queue *q;
+	struct conf *c;
+	struct run r;
+	int ch, check = 0, verbose = 0;
+
+	while ((ch = getopt(argc, argv, "c:tvV")) != -1) {
+		switch (ch) {
+		case 'c': file = optarg; break;
+		case 't': check = 1; break;
+		case 'v': verbose = 1; break;
+		case 'V': printf("lakewatchd %s\n", LW_VERSION); return 0;
+		default: usage();
+		}
+	}
+	if (file == NULL || optind != argc)
+		usage();
+	log_init("lakewatchd", LOG_LVL_INFO);
+	if ((c = conf_load(file, err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EX_CONFIG;
+	}
+	if (check) {
+		conf_print(c, stdout);
+		conf_free(c);
+		return 0;
+	}
+	log_setlevel(verbose ? LOG_LVL_DEBUG : (enum log_level)c->log_level);
+	signals();
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		fatalx("curl_global_init failed");
+	q = queue_new(QUEUE_CAP);
+	if (run_start(&r, c, NULL, err) == -1)
+		fatalx("%s", err);
+	buses_start(&r, q);
+	log_info("started: %zu buses, %zu sensors, %zu webhooks, state in %s",
+	    c->nbus, c->nsensor, c->nwebhook, c->state_dir);
+	sdnotify_ready();
+	loop(&r, q);
+	sdnotify_stopping();
+	log_info("stopping");
+	buses_stop(&r, q);
+	run_free(&r);
+	queue_free(q);
+	curl_global_cleanup();
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * outbox.h: alert events on disk, one file per event per webhook under
+ * <state_dir>/outbox/<webhook>/, named so that name order is time order.
+ * An event is written and fsync'd before anything is sent, and removed
+ * only once its receiver accepted it.
+ */
+#ifndef LW_OUTBOX_H
+#define LW_OUTBOX_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+#define OUTBOX_NAME_MAX	256
+
+/* Store event JSON for webhook TARGET durably; 0, or -1 with err filled. */
+int	 outbox_put(const char *state_dir, const char *target,
+	    const char *event_id, const char *json, char err[LW_ERRLEN]);
+/* Name of the oldest entry of TARGET into NAME; 1 if found, 0 if none. */
+int	 outbox_oldest(const char *state_dir, const char *target, char *name,
+	    size_t len);
+/* Contents of entry NAME, malloc'd and NUL-terminated; NULL on error. */
+char	*outbox_read(const char *state_dir, const char *target,
+	    const char *name);
+/* Remove a delivered entry; 0 or -1. */
+int	 outbox_remove(const char *state_dir, const char *target,
+	    const char *name);
+/*
+ * Move entry NAME to <state_dir>/deadletter/<target>/ with a NAME.reason
+ * file beside it saying why the receiver refused it; 0 or -1.
+ */
+int	 outbox_deadletter(const char *state_dir, const char *target,
+	    const char *name, const char *reason);
+/* Entries waiting for TARGET. */
+size_t	 outbox_count(const char *state_dir, const char *target);
+
+#endif

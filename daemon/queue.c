@@ -1,0 +1,125 @@
+/* queue.c: a ring buffer under one mutex; buses push, the core pops */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "queue.h"
+#include "util.h"
+
+struct queue {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 nonempty;
+	pthread_cond_t	 nonfull;
+	struct sample	*ring;
+	size_t		 cap, head, len;
+	uint64_t	 drops;
+	int		 woken;
+};
+
+struct queue *
+queue_new(size_t cap)
+{
+	struct queue *q;
+	pthread_condattr_t ca;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->ring = calloc(cap, sizeof(*q->ring))) == NULL)
+		fatal("queue");
+	q->cap = cap;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->nonempty, &ca);
+	pthread_cond_init(&q->nonfull, &ca);
+	pthread_condattr_destroy(&ca);
+	return q;
+}
+
+void
+queue_free(struct queue *q)
+{
+	if (q == NULL)
+		return;
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->nonempty);
+	pthread_cond_destroy(&q->nonfull);
+	free(q->ring);
+	free(q);
+}
+
+int
+queue_push(struct queue *q, const struct sample *s, int wait_ms)
+{
+	struct timespec dl = mono_after(wait_ms);
+	int rc = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->len == q->cap && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&q->nonfull, &q->mu, &dl);
+	if (q->len == q->cap) {
+		q->drops++;
+		pthread_mutex_unlock(&q->mu);
+		return -1;
+	}
+	q->ring[(q->head + q->len) % q->cap] = *s;
+	q->len++;
+	pthread_cond_signal(&q->nonempty);
+	pthread_mutex_unlock(&q->mu);
+	return 0;
+}
+
+size_t
+queue_pop(struct queue *q, struct sample *out, size_t max, int wait_ms)
+{
+	struct timespec dl = mono_after(wait_ms);
+	size_t n = 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->len == 0 && !q->woken && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&q->nonempty, &q->mu, &dl);
+	q->woken = 0;
+	while (n < max && q->len > 0) {
+		out[n++] = q->ring[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+	}
+	if (n > 0)
+		pthread_cond_broadcast(&q->nonfull);
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+uint64_t
+queue_drops(struct queue *q)
+{
+	uint64_t d;
+
+	pthread_mutex_lock(&q->mu);
+	d = q->drops;
+	pthread_mutex_unlock(&q->mu);
+	return d;
+}
+
+size_t
+queue_depth(struct queue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->len;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+void
+queue_wake(struct queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->woken = 1;
+	pthread_cond_signal(&q->nonempty);
+	pthread_mutex_unlock(&q->mu);
+}

@@ -1,0 +1,7 @@
+/* tool.h: the subcommands of lakewatch(1); each returns the exit status */
+#ifndef LW_TOOL_H
+#define LW_TOOL_H
+
+int	tool_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,158 @@
+/* util.c: time and file helpers */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct timespec
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts;
+}
+
+struct timespec
+ts_add(struct timespec a, double secs)
+{
+	long long ns = a.tv_nsec + (long long)(secs * 1e9);
+
+	a.tv_sec += ns / 1000000000LL;
+	a.tv_nsec = ns % 1000000000LL;
+	if (a.tv_nsec < 0) {
+		a.tv_nsec += 1000000000L;
+		a.tv_sec--;
+	}
+	return a;
+}
+
+struct timespec
+mono_after(int ms)
+{
+	return ts_add(mono_now(), ms / 1000.0);
+}
+
+double
+ts_diff(struct timespec a, struct timespec b)
+{
+	return (double)(a.tv_sec - b.tv_sec) + (a.tv_nsec - b.tv_nsec) / 1e9;
+}
+
+double
+wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+fmt_rfc3339(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+fsync_dir(const char *path)
+{
+	char tmp[PATH_MAX];
+	int fd, rc;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	if ((fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+write_atomic(const char *path, const void *buf, size_t len, int mode)
+{
+	char tmp[PATH_MAX];
+	const char *p = buf;
+	ssize_t n;
+	int fd, saved;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) == -1)
+		return -1;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	if (rename(tmp, path) == -1)
+		goto fail_unlink;
+	return fsync_dir(path);
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	errno = saved;
+fail_unlink:
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
+	return -1;
+}
+
+int
+mkdirs(const char *path, int mode)
+{
+	char tmp[PATH_MAX], *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+double
+jitter01(void)
+{
+	static _Thread_local unsigned int seed;
+
+	if (seed == 0)
+		seed = (unsigned int)(getpid() ^ (uintptr_t)&seed ^
+		    (unsigned int)mono_now().tv_nsec);
+	return rand_r(&seed) / ((double)RAND_MAX + 1);
+}

@@ -1,0 +1,31 @@
+/* util.h: time and file helpers shared by the modules */
+#ifndef LW_UTIL_H
+#define LW_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* CLOCK_MONOTONIC now, and MS milliseconds from now. */
+struct timespec	 mono_now(void);
+struct timespec	 mono_after(int ms);
+/* A + SECS (may be fractional). */
+struct timespec	 ts_add(struct timespec a, double secs);
+/* A - B in seconds. */
+double		 ts_diff(struct timespec a, struct timespec b);
+/* Wall-clock time as a double (seconds since the epoch). */
+double		 wall_now(void);
+/* "2026-11-26T08:00:00Z" into BUF (at least 21 bytes). */
+void		 fmt_rfc3339(time_t t, char *buf, size_t len);
+/*
+ * Write LEN bytes to PATH durably: a temp file beside it, fsync, rename,
+ * fsync of the directory. 0, or -1 with errno set.
+ */
+int		 write_atomic(const char *path, const void *buf, size_t len,
+		    int mode);
+/* mkdir -p with MODE; 0 or -1 with errno set. */
+int		 mkdirs(const char *path, int mode);
+/* A random double in [0, 1), thread-safe (per-thread state). */
+double		 jitter01(void);
+
+#endif

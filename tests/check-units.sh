@@ -1,0 +1,35 @@
+#!/bin/sh
+# tests/check-units.sh MAX UNIT...: `systemd-analyze verify` must print
+# nothing (it exits 0 on unknown keys and bad values, so any output
+# fails) and `security --offline` must score at most MAX/10.
+# ExecStart's binary must exist for verify, so a copy points it at
+# /bin/true; man pages are looked up in the repo's man/.
+set -u
+max=$1
+shift
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+top=$(cd "$(dirname "$0")/.." && pwd)
+fail=0
+for u in "$@"; do
+	n=$(basename "$u")
+	sed -E -e 's#^(ExecStart(Pre)?=)[^ ]+#\1/bin/true#' \
+	    -e 's#@SBINDIR@#/usr/sbin#g; s#@SYSCONFDIR@#/etc#g' "$u" >"$w/$n"
+	out=$(MANPATH=$top/man systemd-analyze verify "$w/$n" 2>&1)
+	if [ -n "$out" ]; then
+		echo "FAIL verify $n: $out"
+		fail=1
+	else
+		echo "PASS verify $n"
+	fi
+	score=$(systemd-analyze security --offline=yes "$w/$n" 2>&1 |
+	    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	if systemd-analyze security --offline=yes --threshold="$max" \
+	    "$w/$n" >/dev/null 2>&1; then
+		echo "PASS security $n: exposure $score (max $max/10)"
+	else
+		echo "FAIL security $n: exposure $score (max $max/10)"
+		fail=1
+	fi
+done
+exit $fail
