@@ -16,8 +16,19 @@
 #include "../drivers/driver.h"
 
 #define BUS_STACK	(256 * 1024)
-#define MAX_HOLE	8	/* registers a merged read may skip */
 #define TIMEOUTS_DOWN	3	/* consecutive time-outs that mean "down" */
+#define UNIT_DOWN	3	/* failed cycles before a unit gets no retries */
+#define NUNITS		256
+
+/* What the bus remembers of one of its sensors between polls. */
+struct last {
+	double		value;
+	uint16_t	status;
+	char		flag;
+	int64_t		mtime;
+	char		seen;
+	char		disabled;	/* the device refused its registers */
+};
 
 struct bus {
 	const struct conf	*c;
@@ -39,9 +50,12 @@ struct bus {
 	size_t			 ns;
 	time_t			*next_t;	/* per sensor: next slot */
 	int			*due;
+	struct last		*last;		/* by conf sensor index */
 	struct plan_req		*reqs;
 	uint16_t		(*regs)[PLAN_MAX_REGS];
 	int			*req_err;	/* 0 ok, else errno */
+	unsigned char		 nomerge[NUNITS];
+	unsigned char		 unit_fails[NUNITS];
 	struct bus_stats	 st;
 };
 
@@ -201,21 +215,26 @@ transact(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 }
 
 /* A request with bounded retries for time-outs and CRC errors. */
+/*
+ * A request with bounded retries: time-outs and CRC errors again after
+ * a short random pause, "busy" (06) after a longer one. A unit that has
+ * not answered for UNIT_DOWN cycles gets one try, so it costs its bus
+ * one time-out per cycle.
+ */
 static int
 request(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 {
-	int err = 0, i;
+	int err = 0, i, tries;
 
-	for (i = 0; i <= bus->b->retries && !atomic_load(&bus->stop); i++) {
+	tries = bus->unit_fails[r->unit] >= UNIT_DOWN ? 1 :
+	    1 + bus->b->retries;
+	for (i = 0; i < tries && !atomic_load(&bus->stop); i++) {
+		if (i > 0)
+			sleep_until(bus, ts_add(mono_now(), (err == EMBXSBUSY ?
+			    0.1 : 0.01) * (1 + jitter01())));
 		err = transact(bus, r, regs);
-		if (err == EMBXSBUSY) {
-			sleep_until(bus, ts_add(mono_now(),
-			    bus->b->gap + 0.1 * (1 + jitter01())));
-			continue;
-		}
-		if (err != ETIMEDOUT && err != EMBBADCRC && err != EMBBADDATA)
-			break;
-		if (is_link_error(err))
+		if (err != ETIMEDOUT && err != EMBBADCRC &&
+		    err != EMBBADDATA && err != EMBXSBUSY)
 			break;
 	}
 	return err;
@@ -244,7 +263,11 @@ run_requests(struct bus *bus, size_t nreq)
 	}
 }
 
-/* The data flag a failed request gives the fields it carried. */
+/*
+ * The data flag a failed request gives the fields it carried: the device
+ * answered with an exception (01-04) -> D; no answer, a broken one, or
+ * a gateway that cannot reach its target (0A/0B) -> B.
+ */
 static char
 error_flag(int err)
 {
@@ -254,20 +277,116 @@ error_flag(int err)
 	return FLAG_COMM;
 }
 
+static int
+is_config_exception(int err)
+{
+	return err == EMBXILFUN || err == EMBXILADD || err == EMBXILVAL;
+}
+
+/* How many of the due sensors request R carries. */
+static int
+carried(const struct bus *bus, const struct plan_req *r, size_t ndue)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < ndue; i++)
+		n += plan_for_sensor(r, &bus->c->sensors[bus->due[i]]);
+	return n;
+}
+
+/*
+ * Exceptions 01/02/03 mean the request asked for something the device
+ * does not have. A merged read is split: the unit is read sensor by
+ * sensor from now on (returns 1: poll again). A sensor's own read is a
+ * config error: logged once, and that sensor is not asked again until
+ * a reload (its samples carry flag D).
+ */
+static int
+config_errors(struct bus *bus, size_t nreq, size_t ndue)
+{
+	const struct plan_req *r;
+	size_t i, j;
+	int again = 0;
+
+	for (i = 0; i < nreq; i++) {
+		r = &bus->reqs[i];
+		if (!is_config_exception(bus->req_err[i]))
+			continue;
+		if (!bus->nomerge[r->unit] && carried(bus, r, ndue) > 1) {
+			log_warnx("bus '%s' unit %d: refused the merged read "
+			    "of registers %u-%u (%s); reading sensor by "
+			    "sensor", bus->b->name, r->unit, r->addr,
+			    r->addr + r->count - 1,
+			    modbus_strerror(bus->req_err[i]));
+			bus->nomerge[r->unit] = 1;
+			again = 1;
+			continue;
+		}
+		for (j = 0; j < ndue; j++) {
+			int idx = bus->due[j];
+
+			if (!plan_for_sensor(r, &bus->c->sensors[idx]) ||
+			    bus->last[idx].disabled)
+				continue;
+			bus->last[idx].disabled = 1;
+			log_warnx("sensor '%s': unit %d refused registers "
+			    "%u-%u (%s); check register and function; not "
+			    "asked again until a reload",
+			    bus->c->sensors[idx].name, r->unit, r->addr,
+			    r->addr + r->count - 1,
+			    modbus_strerror(bus->req_err[i]));
+		}
+	}
+	return again;
+}
+
+/* Count failed cycles per unit; log when one stops and starts answering. */
+static void
+unit_health(struct bus *bus, size_t nreq)
+{
+	unsigned char fail[NUNITS], seen[NUNITS];
+	size_t i;
+	int u, err;
+
+	memset(fail, 0, sizeof(fail));
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < nreq; i++) {
+		u = bus->reqs[i].unit;
+		err = bus->req_err[i];
+		seen[u] = 1;
+		if (err == ETIMEDOUT || err == EMBXGPATH || err == EMBXGTAR ||
+		    err == EMBBADCRC || err == EMBBADDATA)
+			fail[u] = 1;
+	}
+	for (u = 0; u < NUNITS; u++) {
+		if (!seen[u] || !bus->connected)
+			continue;
+		if (!fail[u]) {
+			if (bus->unit_fails[u] >= UNIT_DOWN)
+				log_info("bus '%s' unit %d: answering again",
+				    bus->b->name, u);
+			bus->unit_fails[u] = 0;
+		} else if (bus->unit_fails[u] < 255 &&
+		    ++bus->unit_fails[u] == UNIT_DOWN)
+			log_warnx("bus '%s' unit %d: no answer for %d polls; "
+			    "one try per poll until it answers",
+			    bus->b->name, u, UNIT_DOWN);
+	}
+}
+
 /* Decode sensor SC from the requests that cover it. */
 static void
 decode_one(struct bus *bus, const struct conf_sensor *sc, size_t nreq,
     struct sample *s)
 {
-	struct regblock blk[2];
+	struct regblock blk[PLAN_PER_SENSOR];
 	struct reading rd;
 	size_t i, nb = 0;
 	int err = 0;
 
-	for (i = 0; i < nreq && nb < 2; i++) {
-		if (!plan_covers(&bus->reqs[i], sc, sc->reg) &&
-		    !(sc->status_reg >= 0 &&
-		    plan_covers(&bus->reqs[i], sc, sc->status_reg)))
+	for (i = 0; i < nreq && nb < PLAN_PER_SENSOR; i++) {
+		if (!plan_for_sensor(&bus->reqs[i], sc))
 			continue;
 		if (bus->req_err[i] != 0)
 			err = bus->req_err[i];
@@ -291,29 +410,78 @@ decode_one(struct bus *bus, const struct conf_sensor *sc, size_t nreq,
 	s->raw = rd.raw;
 	s->status = rd.status;
 	s->flag = rd.flag;
+	s->mtime = rd.mtime;
+}
+
+/*
+ * Instrument cycle awareness: an analyzer holds its last result for its
+ * whole cycle. With new_result = change or time, a poll that reads the
+ * same result again is not fresh: the core stores it in the RRD (the
+ * graph shows what the instrument shows) but does not count or judge it
+ * again. Failed reads are always fresh: each one is worth recording.
+ */
+static void
+freshness(struct bus *bus, int idx, struct sample *s)
+{
+	const struct conf_sensor *sc = &bus->c->sensors[idx];
+	struct last *l = &bus->last[idx];
+	int same;
+
+	if (sc->new_result == NEW_TIME)
+		same = s->mtime != 0 && s->mtime == l->mtime;
+	else
+		same = s->flag == l->flag && s->status == l->status &&
+		    (s->value == l->value ||
+		    (isnan(s->value) && isnan(l->value)));
+	s->fresh = sc->new_result == NEW_EVERY || !l->seen || !same ||
+	    (s->flag != FLAG_NORMAL && s->flag != l->flag);
+	if (s->flag == FLAG_COMM)
+		return;		/* keep what the instrument last said */
+	l->value = s->value;
+	l->status = s->status;
+	l->flag = s->flag;
+	l->mtime = s->mtime;
+	l->seen = 1;
+}
+
+static void
+push(struct bus *bus, int idx, time_t t, size_t nreq)
+{
+	struct sample s;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.sensor, sizeof(s.sensor), "%s", bus->c->sensors[idx].name);
+	s.idx = idx;
+	s.t = t;
+	if (bus->last[idx].disabled) {
+		s.value = s.raw = NAN;
+		s.flag = FLAG_FAULT;
+	} else
+		decode_one(bus, &bus->c->sensors[idx], nreq, &s);
+	freshness(bus, idx, &s);
+	if (queue_push(bus->q, &s, 1000) == -1)
+		log_warnx("sensor '%s': sample dropped, core queue full",
+		    s.sensor);
 }
 
 static void
 poll_due(struct bus *bus, size_t ndue, time_t t)
 {
-	struct sample s;
-	size_t nreq, i;
-	int idx;
+	size_t nreq, i, nask;
+	int *ask = bus->due + bus->ns, again = 1, round;
 
-	nreq = plan_build(bus->c, bus->due, ndue, MAX_HOLE, bus->reqs);
-	run_requests(bus, nreq);
-	for (i = 0; i < ndue; i++) {
-		idx = bus->due[i];
-		memset(&s, 0, sizeof(s));
-		snprintf(s.sensor, sizeof(s.sensor), "%s",
-		    bus->c->sensors[idx].name);
-		s.idx = idx;
-		s.t = t;
-		decode_one(bus, &bus->c->sensors[idx], nreq, &s);
-		if (queue_push(bus->q, &s, 1000) == -1)
-			log_warnx("sensor '%s': sample dropped, core queue "
-			    "full", s.sensor);
+	for (round = 0; again && round < 2; round++) {
+		for (i = nask = 0; i < ndue; i++)
+			if (!bus->last[bus->due[i]].disabled)
+				ask[nask++] = bus->due[i];
+		nreq = plan_build(bus->c, ask, nask, bus->b->merge_hole,
+		    bus->nomerge, bus->reqs);
+		run_requests(bus, nreq);
+		again = config_errors(bus, nreq, ndue);
 	}
+	unit_health(bus, nreq);
+	for (i = 0; i < ndue; i++)
+		push(bus, bus->due[i], t, nreq);
 }
 
 /* The first slot of INTERVAL strictly after NOW. */
@@ -374,20 +542,21 @@ alloc_tables(struct bus *bus, int idx)
 {
 	const struct conf *c = bus->c;
 	double now = wall_now();
-	size_t i;
+	size_t i, n;
 
 	if ((bus->sensors = calloc(c->nsensor + 1, sizeof(int))) == NULL)
 		fatal("bus");
 	for (i = 0; i < c->nsensor; i++)
 		if (c->sensors[i].bus == idx)
 			bus->sensors[bus->ns++] = (int)i;
+	n = PLAN_PER_SENSOR * bus->ns + 1;
 	if ((bus->next_t = calloc(bus->ns + 1, sizeof(time_t))) == NULL ||
-	    (bus->due = calloc(bus->ns + 1, sizeof(int))) == NULL ||
-	    (bus->reqs = calloc(2 * bus->ns + 1, sizeof(*bus->reqs))) ==
+	    (bus->due = calloc(2 * bus->ns + 1, sizeof(int))) == NULL ||
+	    (bus->last = calloc(c->nsensor + 1, sizeof(*bus->last))) ==
 	    NULL ||
-	    (bus->regs = calloc(2 * bus->ns + 1, sizeof(*bus->regs))) ==
-	    NULL ||
-	    (bus->req_err = calloc(2 * bus->ns + 1, sizeof(int))) == NULL)
+	    (bus->reqs = calloc(n, sizeof(*bus->reqs))) == NULL ||
+	    (bus->regs = calloc(n, sizeof(*bus->regs))) == NULL ||
+	    (bus->req_err = calloc(n, sizeof(int))) == NULL)
 		fatal("bus");
 	for (i = 0; i < bus->ns; i++)
 		bus->next_t[i] = next_slot(now,
@@ -444,6 +613,7 @@ bus_stop(struct bus *bus)
 	free(bus->sensors);
 	free(bus->next_t);
 	free(bus->due);
+	free(bus->last);
 	free(bus->reqs);
 	free(bus->regs);
 	free(bus->req_err);

@@ -37,6 +37,9 @@ static const char *const type_names[] = { "float32", "int16", "uint16",
 static const char *const order_names[] = { "abcd", "cdab", "badc", "dcba",
 	NULL };
 static const char *const smap_names[] = { "none", "i12101", "ascii", NULL };
+static const char *const ttype_names[] = { "unix32", "bcd", NULL };
+static const char *const newres_names[] = { "every", "change", "time",
+	NULL };
 static const char *const fmt_names[] = { "json", "alertmanager", "slack",
 	"dingtalk", "wecom", "feishu", NULL };
 
@@ -63,6 +66,7 @@ static const struct key bus_keys[] = {
 	{ "gap", K_DUR, F(conf_bus, gap), 0, 10, NULL },
 	{ "backoff_max", K_DUR, F(conf_bus, backoff_max), 1, 3600, NULL },
 	{ "retries", K_INT, F(conf_bus, retries), 0, 10, NULL },
+	{ "merge_hole", K_INT, F(conf_bus, merge_hole), 0, 124, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -90,6 +94,11 @@ static const struct key sensor_keys[] = {
 	{ "interval", K_INT, F(conf_sensor, interval), 1, 86400, NULL },
 	{ "decimals", K_INT, F(conf_sensor, decimals), 0, 6, NULL },
 	{ "hysteresis", K_DBL, F(conf_sensor, hysteresis), 0, 1e9, NULL },
+	{ "time_register", K_INT, F(conf_sensor, time_reg), 0, 65535, NULL },
+	{ "time_type", K_ENUM, F(conf_sensor, time_type), 0, 0, ttype_names },
+	{ "new_result", K_ENUM, F(conf_sensor, new_result), 0, 0,
+	    newres_names },
+	{ "cycle", K_DUR, F(conf_sensor, cycle), 1, 7 * 86400, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -223,6 +232,7 @@ section_open(struct parse *p, char *hdr)
 		b->gap = -1;
 		b->backoff_max = 60;
 		b->retries = 2;
+		b->merge_hole = 8;
 		p->sec = SEC_BUS;
 		p->obj = b;
 		p->keys = bus_keys;
@@ -254,6 +264,8 @@ section_open(struct parse *p, char *hdr)
 		s->water_body = WATER_LAKE;
 		s->target_class = 3;
 		s->decimals = -1;
+		s->time_reg = -1;
+		s->new_result = -1;
 		p->sec = SEC_SENSOR;
 		p->obj = s;
 		p->keys = sensor_keys;
@@ -527,6 +539,11 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 		    STATUS_NONE;
 	if (s->interval == 0)
 		s->interval = c->interval;
+	if ((int)s->new_result == -1)
+		s->new_result = s->time_reg >= 0 ? NEW_TIME : NEW_EVERY;
+	if (s->new_result == NEW_TIME && s->time_reg < 0)
+		perr(p, s->line, "sensor '%s': new_result = time needs "
+		    "time_register", s->name);
 	if (s->decimals < 0)
 		s->decimals = gb3838_decimals(s->parameter);
 	if (s->unit_label == NULL)
@@ -727,8 +744,8 @@ print_bus(const struct conf_bus *b, FILE *fp)
 	else
 		fprintf(fp, "host = %s\nport = %d\n", b->host, b->port);
 	fprintf(fp, "timeout = %gs\ngap = %gms\nbackoff_max = %gs\n"
-	    "retries = %d\n", b->timeout, b->gap * 1000, b->backoff_max,
-	    b->retries);
+	    "retries = %d\nmerge_hole = %d\n", b->timeout, b->gap * 1000,
+	    b->backoff_max, b->retries, b->merge_hole);
 }
 
 static void
@@ -747,6 +764,12 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 		fprintf(fp, "range_min = %g\n", s->range_min);
 	if (!isnan(s->range_max))
 		fprintf(fp, "range_max = %g\n", s->range_max);
+	if (s->time_reg >= 0)
+		fprintf(fp, "time_register = %d\ntime_type = %s\n",
+		    s->time_reg, ttype_names[s->time_type]);
+	fprintf(fp, "new_result = %s\n", newres_names[s->new_result]);
+	if (s->cycle > 0)
+		fprintf(fp, "cycle = %gs\n", s->cycle);
 	fprintf(fp, "unit_label = %s\nsite = %s\nwater_body = %s\n"
 	    "target_class = %s\ninterval = %d\ndecimals = %d\n"
 	    "hysteresis = %g\n", s->unit_label, s->site,

@@ -17,6 +17,10 @@ enum reg_type { TYPE_FLOAT32, TYPE_INT16, TYPE_UINT16, TYPE_INT32, TYPE_UINT32 }
 enum word_order { ORDER_ABCD, ORDER_CDAB, ORDER_BADC, ORDER_DCBA };
 /* how a status word maps to a data flag */
 enum status_map { STATUS_NONE, STATUS_I12101, STATUS_ASCII };
+/* how the measurement time of the last result is kept */
+enum time_type { TIME_UNIX32, TIME_BCD };
+/* when a poll brings a new result (instrument cycle awareness) */
+enum new_result { NEW_EVERY, NEW_CHANGE, NEW_TIME };
 
 enum wh_format { FMT_JSON, FMT_ALERTMANAGER, FMT_SLACK, FMT_DINGTALK,
 	FMT_WECOM, FMT_FEISHU };
@@ -36,6 +40,7 @@ struct conf_bus {
 	double		 gap;		/* idle time between requests, s */
 	double		 backoff_max;	/* reconnect backoff cap, s */
 	int		 retries;	/* extra tries after a timeout/CRC error */
+	int		 merge_hole;	/* registers a merged read may skip */
 };
 
 struct conf_sensor {
@@ -64,6 +69,10 @@ struct conf_sensor {
 	int		 interval;	/* s */
 	int		 decimals;	/* precision values are judged at */
 	double		 hysteresis;	/* resolve at limit - hysteresis */
+	int		 time_reg;	/* measurement time register; -1 none */
+	enum time_type	 time_type;
+	enum new_result	 new_result;
+	double		 cycle;		/* instrument cycle, s; 0 unknown */
 };
 
 struct conf_webhook {

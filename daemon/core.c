@@ -14,6 +14,7 @@ struct core {
 	struct store		*st;
 	struct notify		*n;
 	struct alarm_state	*alarms;	/* per sensor */
+	struct sample		*last;		/* per sensor */
 	int			*store_down;	/* per sensor: failure logged */
 	struct core_stats	 stats;
 };
@@ -26,7 +27,8 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 	if ((core = calloc(1, sizeof(*core))) == NULL ||
 	    (core->alarms = calloc(c->nsensor + 1,
 	    sizeof(*core->alarms))) == NULL ||
-	    (core->store_down = calloc(c->nsensor + 1, sizeof(int))) == NULL)
+	    (core->store_down = calloc(c->nsensor + 1, sizeof(int))) == NULL ||
+	    (core->last = calloc(c->nsensor + 1, sizeof(*core->last))) == NULL)
 		fatal("core");
 	core->c = c;
 	core->n = n;
@@ -63,6 +65,7 @@ core_free(struct core *core)
 	store_free(core->st);
 	free(core->alarms);
 	free(core->store_down);
+	free(core->last);
 	free(core);
 }
 
@@ -116,9 +119,9 @@ judge(struct core *core, const struct sample *s)
 	char err[LW_ERRLEN];
 	struct event ev;
 
-	log_debug("sensor '%s': %.*f %s flag %c", sc->name, sc->decimals,
-	    s->value, sc->unit_label, s->flag);
-	if (!eval_sample(sc, st, s, &ev))
+	log_debug("sensor '%s': %.*f %s flag %c%s", sc->name, sc->decimals,
+	    s->value, sc->unit_label, s->flag, s->fresh ? "" : " (held)");
+	if (!s->fresh || !eval_sample(sc, st, s, &ev))
 		return;
 	core->stats.events++;
 	log_info("alert %s: %s", ev.firing ? "firing" : "resolved",
@@ -143,8 +146,10 @@ core_process(struct core *core, struct sample *s, size_t n)
 		for (j = i; j < n && s[j].idx == s[i].idx; j++)
 			;
 		store_run(core, &s[i], j - i);
-		for (; i < j; i++)
+		for (; i < j; i++) {
 			judge(core, &s[i]);
+			core->last[s[i].idx] = s[i];
+		}
 	}
 }
 
@@ -157,4 +162,11 @@ core_stats(const struct core *core, struct core_stats *st)
 	st->firing = 0;
 	for (i = 0; i < core->c->nsensor; i++)
 		st->firing += core->alarms[i].firing != 0;
+}
+
+void
+core_last(const struct core *core, int idx, struct sample *s, int *firing)
+{
+	*s = core->last[idx];
+	*firing = core->alarms[idx].firing;
 }

@@ -36,5 +36,8 @@ void		 core_free(struct core *);
  */
 void		 core_process(struct core *, struct sample *s, size_t n);
 void		 core_stats(const struct core *, struct core_stats *);
+/* The last sample of sensor IDX (flag 0 if none yet) and its alert state. */
+void		 core_last(const struct core *, int idx, struct sample *,
+		    int *firing);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include "conf.h"
 #include "log.h"
-#include "plan.h"
+#include "check.h"
 #include "tool.h"
 
 #define EX_CONFIG	78
@@ -18,6 +18,9 @@ static const struct command {
 } commands[] = {
 	{ "check", tool_check, "check -c FILE: validate a config, show the "
 	    "request plan" },
+	{ "status", tool_status, "status [-j] -c FILE: what the running "
+	    "daemon reports (buses, sensors, outbox)" },
+	{ "drivers", tool_drivers, "drivers: the analyzer drivers built in" },
 	{ NULL, NULL, NULL }
 };
 
@@ -30,34 +33,6 @@ usage(void)
 	for (c = commands; c->name != NULL; c++)
 		fprintf(stderr, "  %s\n", c->help);
 	exit(2);
-}
-
-/* Print the read plan of each bus, as the daemon will run it. */
-static void
-print_plan(const struct conf *c)
-{
-	struct plan_req *reqs;
-	int *idx;
-	size_t b, i, n, nr;
-
-	if ((idx = calloc(c->nsensor + 1, sizeof(*idx))) == NULL ||
-	    (reqs = calloc(2 * c->nsensor + 1, sizeof(*reqs))) == NULL)
-		fatal("plan");
-	for (b = 0; b < c->nbus; b++) {
-		for (i = n = 0; i < c->nsensor; i++)
-			if (c->sensors[i].bus == (int)b)
-				idx[n++] = (int)i;
-		nr = plan_build(c, idx, n, 8, reqs);
-		printf("bus '%s': %zu sensors, %zu requests per cycle\n",
-		    c->buses[b].name, n, nr);
-		for (i = 0; i < nr; i++)
-			printf("  unit %d fc 0x%02x registers %u-%u (%u)\n",
-			    reqs[i].unit, reqs[i].function ? 4 : 3,
-			    reqs[i].addr, reqs[i].addr + reqs[i].count - 1,
-			    reqs[i].count);
-	}
-	free(idx);
-	free(reqs);
 }
 
 int
@@ -84,7 +59,9 @@ tool_check(int argc, char **argv)
 	if (!quiet) {
 		printf("%s: ok: %zu buses, %zu sensors, %zu webhooks\n", file,
 		    c->nbus, c->nsensor, c->nwebhook);
-		print_plan(c);
+		if (check_report(c, stdout))
+			printf("%s: some bus cannot keep its interval\n",
+			    file);
 	}
 	conf_free(c);
 	return 0;

@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "bus.h"
+#include "check.h"
 #include "conf.h"
 #include "core.h"
 #include "log.h"
 #include "notify.h"
 #include "queue.h"
 #include "sdnotify.h"
+#include "status.h"
 #include "util.h"
 
 #define EX_CONFIG	78
@@ -21,6 +23,8 @@
 #define BATCH		1024
 
 static volatile sig_atomic_t	 quit, reload;
+static double			 started;	/* wall clock */
+static int			 status_failed;
 
 /* Everything that hangs off one config snapshot. */
 struct run {
@@ -162,6 +166,12 @@ report_status(struct run *r, struct queue *q)
 	    cs.firing, ns.depth, queue_depth(q),
 	    (unsigned long long)queue_drops(q));
 	notify_retry_pending(r->n);
+	if (status_write(r->c, r->buses, r->core, r->n, q, started) == -1) {
+		if (!status_failed)
+			log_warn("status file");
+		status_failed = 1;
+	} else
+		status_failed = 0;
 }
 
 static void
@@ -232,6 +242,8 @@ main(int argc, char *argv[])
 	}
 	if (check) {
 		conf_print(c, stdout);
+		printf("\n");
+		check_report(c, stdout);
 		conf_free(c);
 		return 0;
 	}
@@ -239,6 +251,7 @@ main(int argc, char *argv[])
 	signals();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("curl_global_init failed");
+	started = wall_now();
 	q = queue_new(QUEUE_CAP);
 	if (run_start(&r, c, NULL, err) == -1)
 		fatalx("%s", err);

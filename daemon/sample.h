@@ -28,6 +28,9 @@ struct sample {
 	double		raw;	/* value before scale/offset; NAN if none */
 	uint16_t	status;	/* status word as read, 0 if none */
 	char		flag;	/* FLAG_* */
+	char		fresh;	/* 1: a new result of the instrument, not
+				   the last one read again (new_result) */
+	int64_t		mtime;	/* measurement time, if the device has one */
 };
 
 /* 1 if the flag makes a value usable for storage and judging. */

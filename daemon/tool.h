@@ -3,5 +3,7 @@
 #define LW_TOOL_H
 
 int	tool_check(int argc, char **argv);
+int	tool_status(int argc, char **argv);
+int	tool_drivers(int argc, char **argv);
 
 #endif

@@ -82,6 +82,13 @@ fsync_dir(const char *path)
 int
 write_atomic(const char *path, const void *buf, size_t len, int mode)
 {
+	return write_replace(path, buf, len, mode, 1);
+}
+
+int
+write_replace(const char *path, const void *buf, size_t len, int mode,
+    int sync)
+{
 	char tmp[PATH_MAX];
 	const char *p = buf;
 	ssize_t n;
@@ -103,7 +110,7 @@ write_atomic(const char *path, const void *buf, size_t len, int mode)
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) == -1)
+	if (sync && fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -111,7 +118,7 @@ write_atomic(const char *path, const void *buf, size_t len, int mode)
 	}
 	if (rename(tmp, path) == -1)
 		goto fail_unlink;
-	return fsync_dir(path);
+	return sync ? fsync_dir(path) : 0;
 fail:
 	saved = errno;
 	if (fd != -1)

@@ -23,6 +23,9 @@ void		 fmt_rfc3339(time_t t, char *buf, size_t len);
  */
 int		 write_atomic(const char *path, const void *buf, size_t len,
 		    int mode);
+/* The same, with fsync only if SYNC (status files need no durability). */
+int		 write_replace(const char *path, const void *buf, size_t len,
+		    int mode, int sync);
 /* mkdir -p with MODE; 0 or -1 with errno set. */
 int		 mkdirs(const char *path, int mode);
 /* A random double in [0, 1), thread-safe (per-thread state). */

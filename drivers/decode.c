@@ -1,6 +1,7 @@
 /* decode.c: word orders, integer types and status words, shared by drivers */
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "driver.h"
 #include "../daemon/sample.h"
@@ -119,6 +120,51 @@ decode_status(enum status_map m, uint16_t st)
 }
 
 int
+decode_time_width(enum time_type t)
+{
+	return t == TIME_BCD ? 3 : 2;
+}
+
+static int
+bcd(unsigned v)
+{
+	return (v >> 4) <= 9 && (v & 15) <= 9 ? (int)((v >> 4) * 10 +
+	    (v & 15)) : -1;
+}
+
+int
+decode_time(const struct regblock *b, int addr, enum time_type t,
+    int64_t *out)
+{
+	uint16_t r[3];
+	struct tm tm;
+	int i, v[6];
+
+	for (i = 0; i < decode_time_width(t); i++)
+		if (decode_reg(b, addr + i, &r[i]) == -1)
+			return -1;
+	if (t == TIME_UNIX32) {
+		*out = decode_u32(r[0], r[1], ORDER_ABCD);
+		return 0;
+	}
+	for (i = 0; i < 6; i++)
+		if ((v[i] = bcd(i % 2 ? r[i / 2] & 0xff : r[i / 2] >> 8)) < 0)
+			return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 100 + v[0];
+	tm.tm_mon = v[1] - 1;
+	tm.tm_mday = v[2];
+	tm.tm_hour = v[3];
+	tm.tm_min = v[4];
+	tm.tm_sec = v[5];
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || v[2] < 1 || v[2] > 31 ||
+	    v[3] > 23 || v[4] > 59 || v[5] > 60)
+		return -1;
+	*out = (int64_t)timegm(&tm) - 8 * 3600;
+	return 0;
+}
+
+int
 decode_generic(const struct conf_sensor *sc, const struct regblock *b,
     struct reading *out)
 {
@@ -131,6 +177,9 @@ decode_generic(const struct conf_sensor *sc, const struct regblock *b,
 	if (sc->status_reg >= 0 &&
 	    decode_reg(b, sc->status_reg, &out->status) == -1)
 		return -1;
+	if (sc->time_reg >= 0 && decode_time(b, sc->time_reg, sc->time_type,
+	    &out->mtime) == -1)
+		out->mtime = 0;
 	out->raw = raw;
 	out->value = raw * sc->scale + sc->offset;
 	out->flag = decode_status(sc->status_map, out->status);

@@ -13,6 +13,7 @@ struct reading {
 	double		raw;	/* before scale and offset */
 	uint16_t	status;	/* status word, 0 if none */
 	char		flag;	/* FLAG_* of sample.h */
+	int64_t		mtime;	/* measurement time of the result, 0 if none */
 };
 
 /*
@@ -59,6 +60,15 @@ int	 decode_raw(const struct regblock *, int addr, enum reg_type,
 	    enum word_order, double *out);
 /* The register at ADDR in the chain of blocks; 0, or -1 if not covered. */
 int	 decode_reg(const struct regblock *, int addr, uint16_t *out);
+/*
+ * The measurement time at ADDR: unix32 (ABCD) or bcd (3 registers
+ * YYMM DDhh mmss in Beijing time, UTC+8). 0, or -1 if not covered or
+ * not a valid time.
+ */
+int	 decode_time(const struct regblock *, int addr, enum time_type,
+	    int64_t *out);
+/* Registers a time of this type occupies. */
+int	 decode_time_width(enum time_type);
 /* Map a status word to a data flag. */
 char	 decode_status(enum status_map, uint16_t status);
 /*

@@ -1,0 +1,118 @@
+/* status.c: status.json (jansson), replaced atomically, not fsync'd */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "status.h"
+#include "util.h"
+
+void
+status_path(const struct conf *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/status.json", c->state_dir);
+}
+
+static json_t *
+bus_json(const struct conf_bus *b, struct bus *bus)
+{
+	struct bus_stats st;
+	json_t *exc = json_object(), *j;
+	double up;
+	int i;
+	char k[4];
+
+	bus_stats(bus, &st);
+	for (i = 1; i < 12; i++) {
+		if (st.exceptions[i] == 0)
+			continue;
+		snprintf(k, sizeof(k), "%02x", i);
+		json_object_set_new(exc, k, json_integer(
+		    (json_int_t)st.exceptions[i]));
+	}
+	up = ts_diff(mono_now(), (struct timespec){ 0, 0 }) - st.up_since;
+	j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o, s:I, s:I, "
+	    "s:I, s:f, s:f, s:f, s:f}",
+	    "name", b->name,
+	    "type", b->type == BUS_RTU ? "rtu" : "tcp",
+	    "connected", st.connected,
+	    "requests", (json_int_t)st.requests,
+	    "ok", (json_int_t)st.ok,
+	    "timeouts", (json_int_t)st.timeouts,
+	    "crc_errors", (json_int_t)st.crc,
+	    "exceptions", exc,
+	    "reconnects", (json_int_t)st.reconnects,
+	    "polls", (json_int_t)st.polls,
+	    "late_polls", (json_int_t)st.late,
+	    "latency_avg_ms", st.ok ? st.latency_sum / st.ok * 1000 : 0.0,
+	    "latency_max_ms", st.latency_max * 1000,
+	    "utilisation_pct", up > 0 ? 100 * st.busy / up : 0.0,
+	    "busy_s", bus_busy(bus));
+	return j;
+}
+
+static json_t *
+sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
+{
+	struct sample s;
+	char t[32] = "";
+	int firing;
+
+	core_last(core, idx, &s, &firing);
+	if (s.flag != 0)
+		fmt_rfc3339(s.t, t, sizeof(t));
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b}",
+	    "name", sc->name, "site", sc->site,
+	    "parameter", gb3838_param_name(sc->parameter),
+	    "value", s.flag != 0 && isfinite(s.value) ?
+	    json_real(gb3838_round(s.value, sc->decimals)) : json_null(),
+	    "unit", sc->unit_label,
+	    "flag", s.flag != 0 ? (char[2]){ s.flag, 0 } : "",
+	    "time", t, "alert_firing", firing);
+}
+
+int
+status_write(const struct conf *c, struct bus *const *buses,
+    const struct core *core, struct notify *n, struct queue *q,
+    double started)
+{
+	struct notify_stats ns;
+	struct core_stats cs;
+	json_t *j, *jb = json_array(), *js = json_array();
+	char path[PATH_MAX], *text;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->nbus; i++)
+		json_array_append_new(jb, bus_json(&c->buses[i], buses[i]));
+	for (i = 0; i < c->nsensor; i++)
+		json_array_append_new(js, sensor_json(&c->sensors[i], core,
+		    (int)i));
+	notify_stats(n, &ns);
+	core_stats(core, &cs);
+	j = json_pack("{s:s, s:i, s:s, s:f, s:f, s:o, s:o, s:{s:I, s:I, "
+	    "s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I}}",
+	    "version", LW_VERSION, "pid", (int)getpid(), "config", c->path,
+	    "started", started, "now", wall_now(), "buses", jb,
+	    "sensors", js,
+	    "core", "samples", (json_int_t)cs.samples,
+	    "stored", (json_int_t)cs.stored,
+	    "store_errors", (json_int_t)cs.store_errors,
+	    "alerts_firing", (json_int_t)cs.firing,
+	    "outbox", "depth", (json_int_t)ns.depth,
+	    "sent", (json_int_t)ns.sent, "retries", (json_int_t)ns.retries,
+	    "deadletter", (json_int_t)ns.dead,
+	    "queue", "depth", (json_int_t)queue_depth(q),
+	    "dropped", (json_int_t)queue_drops(q));
+	text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	json_decref(j);
+	status_path(c, path, sizeof(path));
+	rc = text ? write_replace(path, text, strlen(text), 0640, 0) : -1;
+	free(text);
+	return rc;
+}
