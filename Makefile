@@ -24,13 +24,13 @@ LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 CORE	= daemon/log.o daemon/conf.o daemon/gb3838.o daemon/util.o \
 	  daemon/queue.o daemon/plan.o daemon/bus.o daemon/store.o \
 	  daemon/eval.o daemon/format.o daemon/outbox.o daemon/notify.o \
-	  daemon/core.o daemon/sdnotify.o daemon/status.o \
+	  daemon/core.o daemon/sdnotify.o daemon/status.o daemon/state.o \
 	  daemon/check.o \
 	  drivers/drivers.o drivers/decode.o drivers/generic.o \
 	  drivers/hj_surface.o drivers/hach.o drivers/thermo.o \
 	  drivers/yuxing.o drivers/sondes.o
 DAEMON	= daemon/main.o
-TOOL	= daemon/lakewatch.o daemon/toolstatus.o
+TOOL	= daemon/lakewatch.o daemon/toolstatus.o daemon/probe.o
 HDRS	= $(wildcard daemon/*.h drivers/*.h)
 
 all: bin/lakewatchd bin/lakewatch bin/lwsim

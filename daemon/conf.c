@@ -16,7 +16,8 @@
 #include "log.h"
 #include "../drivers/driver.h"
 
-enum section { SEC_NONE, SEC_DAEMON, SEC_BUS, SEC_SENSOR, SEC_WEBHOOK };
+enum section { SEC_NONE, SEC_DAEMON, SEC_ALERT, SEC_BUS, SEC_SENSOR,
+	SEC_WEBHOOK };
 enum ktype { K_STR, K_INT, K_DBL, K_DUR, K_ENUM, K_CLASS, K_DRIVER,
 	K_PARAM, K_WATER, K_PARITY, K_LEVEL, K_SECRETFILE };
 
@@ -50,6 +51,31 @@ static const struct key daemon_keys[] = {
 	{ "interval", K_INT, F(conf, interval), 1, 86400, NULL },
 	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
 	{ "log_level", K_LEVEL, F(conf, log_level), 0, 0, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+/* the alert keys, in [alert] (into conf.alert) and [sensor] (its .alert) */
+#define ALERT_KEYS(st)							\
+	{ "warn", K_DBL, F(st, alert.warn), -1e9, 1e9, NULL },		\
+	{ "crit", K_DBL, F(st, alert.crit), -1e9, 1e9, NULL },		\
+	{ "for", K_DUR, F(st, alert.for_s), 0, 7 * 86400, NULL },	\
+	{ "for_count", K_INT, F(st, alert.for_count), 0, 1000, NULL },	\
+	{ "clear_for", K_DUR, F(st, alert.clear_for), 0, 7 * 86400,	\
+	    NULL },							\
+	{ "clear_count", K_INT, F(st, alert.clear_count), 0, 1000,	\
+	    NULL },							\
+	{ "stale_after", K_DUR, F(st, alert.stale_after), 1,		\
+	    30 * 86400, NULL },						\
+	{ "comm_after", K_INT, F(st, alert.comm_after), 1, 1000, NULL },\
+	{ "fault_after", K_INT, F(st, alert.fault_after), 1, 1000,	\
+	    NULL },							\
+	{ "flap_limit", K_INT, F(st, alert.flap_limit), 2, 1000, NULL },\
+	{ "flap_window", K_DUR, F(st, alert.flap_window), 1,		\
+	    7 * 86400, NULL },						\
+	{ "grace", K_DUR, F(st, alert.grace), 0, 86400, NULL }
+
+static const struct key alert_keys[] = {
+	ALERT_KEYS(conf),
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -99,8 +125,13 @@ static const struct key sensor_keys[] = {
 	{ "new_result", K_ENUM, F(conf_sensor, new_result), 0, 0,
 	    newres_names },
 	{ "cycle", K_DUR, F(conf_sensor, cycle), 1, 7 * 86400, NULL },
+	ALERT_KEYS(conf_sensor),
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
+
+/* a sensor's keys are tracked in one bit each of an unsigned long */
+_Static_assert(sizeof(sensor_keys) / sizeof(sensor_keys[0]) <=
+    8 * sizeof(unsigned long), "too many sensor keys");
 
 static const struct key webhook_keys[] = {
 	{ "url", K_STR, F(conf_webhook, url), 0, 0, NULL },
@@ -200,6 +231,12 @@ section_open(struct parse *p, char *hdr)
 		p->sec = SEC_DAEMON;
 		p->obj = c;
 		p->keys = daemon_keys;
+		return;
+	}
+	if (strcmp(kind, "alert") == 0 && name == NULL) {
+		p->sec = SEC_ALERT;
+		p->obj = c;
+		p->keys = alert_keys;
 		return;
 	}
 	if (name == NULL || (strcmp(kind, "bus") != 0 &&
@@ -514,6 +551,29 @@ check_bus(struct parse *p, struct conf_bus *b)
 		perr(p, b->line, "bus '%s': missing key 'device'", b->name);
 }
 
+/* Alert keys the sensor did not set come from [alert]. */
+static void
+inherit_alert(const struct conf *c, struct conf_sensor *s,
+    unsigned long seen)
+{
+	size_t base = offsetof(struct conf_sensor, alert), rel;
+	const struct key *k;
+
+	for (k = sensor_keys; k->name != NULL; k++) {
+		if (k->off < base || k->off >= base + sizeof(s->alert) ||
+		    (seen & (1UL << (k - sensor_keys))))
+			continue;
+		rel = k->off - base;
+		memcpy((char *)s + k->off, (const char *)&c->alert + rel,
+		    k->size);
+	}
+	if (s->alert.stale_after == 0)
+		s->alert.stale_after = s->cycle > 0 ? 1.5 * s->cycle :
+		    3.0 * s->interval;
+	if (s->alert.grace == 0)
+		s->alert.grace = 2.0 * s->interval;
+}
+
 static void
 check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 {
@@ -539,6 +599,7 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 		    STATUS_NONE;
 	if (s->interval == 0)
 		s->interval = c->interval;
+	inherit_alert(c, s, seen);
 	if ((int)s->new_result == -1)
 		s->new_result = s->time_reg >= 0 ? NEW_TIME : NEW_EVERY;
 	if (s->new_result == NEW_TIME && s->time_reg < 0)
@@ -605,6 +666,9 @@ conf_load(const char *file, char err[LW_ERRLEN])
 	free(tmp);
 	c->interval = 60;
 	c->log_level = LOG_LVL_INFO;
+	c->alert = (struct alert_conf){ .warn = NAN, .crit = NAN,
+	    .for_count = 1, .clear_count = 1, .comm_after = 3,
+	    .fault_after = 1, .flap_limit = 6, .flap_window = 3600 };
 	p.c = c;
 	p.file = file;
 	p.err = err;
@@ -749,6 +813,21 @@ print_bus(const struct conf_bus *b, FILE *fp)
 }
 
 static void
+print_alert(const struct alert_conf *a, FILE *fp)
+{
+	if (!isnan(a->warn))
+		fprintf(fp, "warn = %g\n", a->warn);
+	if (!isnan(a->crit))
+		fprintf(fp, "crit = %g\n", a->crit);
+	fprintf(fp, "for = %gs\nfor_count = %d\nclear_for = %gs\n"
+	    "clear_count = %d\nstale_after = %gs\ncomm_after = %d\n"
+	    "fault_after = %d\nflap_limit = %d\nflap_window = %gs\n"
+	    "grace = %gs\n", a->for_s, a->for_count, a->clear_for,
+	    a->clear_count, a->stale_after, a->comm_after, a->fault_after,
+	    a->flap_limit, a->flap_window, a->grace);
+}
+
+static void
 print_sensor(const struct conf_sensor *s, FILE *fp)
 {
 	fprintf(fp, "\n[sensor %s]\nbus = %s\nunit = %d\ndriver = %s\n"
@@ -770,6 +849,7 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 	fprintf(fp, "new_result = %s\n", newres_names[s->new_result]);
 	if (s->cycle > 0)
 		fprintf(fp, "cycle = %gs\n", s->cycle);
+	print_alert(&s->alert, fp);
 	fprintf(fp, "unit_label = %s\nsite = %s\nwater_body = %s\n"
 	    "target_class = %s\ninterval = %d\ndecimals = %d\n"
 	    "hysteresis = %g\n", s->unit_label, s->site,

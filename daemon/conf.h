@@ -43,6 +43,23 @@ struct conf_bus {
 	int		 merge_hole;	/* registers a merged read may skip */
 };
 
+/* Alert rule settings: [alert] holds defaults, a [sensor] may override. */
+struct alert_conf {
+	double		 warn;		/* warning level; NAN: none */
+	double		 crit;		/* critical level; NAN: the class limit */
+	double		 for_s;		/* condition must hold this long, s */
+	int		 for_count;	/* ... and for this many readings */
+	double		 clear_for;	/* clear must hold this long, s */
+	int		 clear_count;	/* ... and for this many readings */
+	double		 stale_after;	/* s; 0: 1.5 x cycle, or 3 x interval */
+	int		 comm_after;	/* failed polls in a row -> comm */
+	int		 fault_after;	/* fault readings in a row -> fault */
+	int		 flap_limit;	/* transitions per window before held */
+	double		 flap_window;	/* s */
+	double		 grace;		/* s after start-up: no stale/comm;
+					   0: 2 x interval */
+};
+
 struct conf_sensor {
 	char		*name;
 	int		 line;
@@ -73,6 +90,7 @@ struct conf_sensor {
 	enum time_type	 time_type;
 	enum new_result	 new_result;
 	double		 cycle;		/* instrument cycle, s; 0 unknown */
+	struct alert_conf alert;
 };
 
 struct conf_webhook {
@@ -91,6 +109,7 @@ struct conf {
 	int		 interval;
 	char		*rrdcached;	/* NULL if none */
 	int		 log_level;
+	struct alert_conf alert;	/* [alert] defaults */
 	struct conf_bus	*buses;
 	size_t		 nbus;
 	struct conf_sensor *sensors;

@@ -4,10 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+
 #include "core.h"
 #include "eval.h"
 #include "log.h"
+#include "state.h"
 #include "store.h"
+#include "util.h"
+
+#define SAVE_EVERY	30	/* s: state.json at least this often */
 
 struct core {
 	const struct conf	*c;
@@ -15,6 +23,10 @@ struct core {
 	struct notify		*n;
 	struct alarm_state	*alarms;	/* per sensor */
 	struct sample		*last;		/* per sensor */
+	time_t			*maint_until;	/* per sensor: manual, 0 none */
+	int			 dirty;		/* state changed since saved */
+	time_t			 saved;
+	int			 save_failed;
 	int			*store_down;	/* per sensor: failure logged */
 	struct core_stats	 stats;
 };
@@ -22,20 +34,31 @@ struct core {
 struct core *
 core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 {
+	char dir[PATH_MAX];
 	struct core *core;
+	size_t i;
 
 	if ((core = calloc(1, sizeof(*core))) == NULL ||
 	    (core->alarms = calloc(c->nsensor + 1,
 	    sizeof(*core->alarms))) == NULL ||
 	    (core->store_down = calloc(c->nsensor + 1, sizeof(int))) == NULL ||
-	    (core->last = calloc(c->nsensor + 1, sizeof(*core->last))) == NULL)
+	    (core->last = calloc(c->nsensor + 1, sizeof(*core->last))) ==
+	    NULL ||
+	    (core->maint_until = calloc(c->nsensor + 1, sizeof(time_t))) ==
+	    NULL)
 		fatal("core");
 	core->c = c;
 	core->n = n;
+	core->saved = time(NULL);
 	if ((core->st = store_new(c, err)) == NULL) {
 		core_free(core);
 		return NULL;
 	}
+	for (i = 0; i < c->nsensor; i++)
+		eval_start(&core->alarms[i], core->saved);
+	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
+	if (mkdirs(dir, 0750) == -1)
+		log_warn("%s", dir);
 	return core;
 }
 
@@ -66,6 +89,7 @@ core_free(struct core *core)
 	free(core->alarms);
 	free(core->store_down);
 	free(core->last);
+	free(core->maint_until);
 	free(core);
 }
 
@@ -112,23 +136,53 @@ store_run(struct core *core, const struct sample *s, size_t n)
 }
 
 static void
+file_events(struct core *core, const struct event *ev, int n)
+{
+	char err[LW_ERRLEN];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		core->stats.events++;
+		core->dirty = 1;
+		log_info("alert %s: %s [%s]", ev[i].firing ? "firing" :
+		    "resolved", ev[i].message, ev[i].id);
+		if (core->n == NULL)
+			log_warnx("event '%s': no delivery running", ev[i].id);
+		else if (notify_enqueue(core->n, &ev[i], err) == -1)
+			log_warnx("event '%s': outbox: %s; kept in memory",
+			    ev[i].id, err);
+	}
+}
+
+static void
 judge(struct core *core, const struct sample *s)
 {
 	const struct conf_sensor *sc = &core->c->sensors[s->idx];
 	struct alarm_state *st = &core->alarms[s->idx];
-	char err[LW_ERRLEN];
-	struct event ev;
+	struct event ev[EVAL_MAX_EVENTS];
+	int quiet = st->quiet, n;
 
 	log_debug("sensor '%s': %.*f %s flag %c%s", sc->name, sc->decimals,
 	    s->value, sc->unit_label, s->flag, s->fresh ? "" : " (held)");
-	if (!s->fresh || !eval_sample(sc, st, s, &ev))
-		return;
-	core->stats.events++;
-	log_info("alert %s: %s", ev.firing ? "firing" : "resolved",
-	    ev.message);
-	if (notify_enqueue(core->n, &ev, err) == -1)
-		log_warnx("event '%s': outbox: %s; kept in memory", ev.id,
-		    err);
+	n = eval_sample(sc, st, s, ev);
+	if (st->quiet != quiet)
+		log_info("sensor '%s': %s", sc->name, st->quiet ?
+		    (s->flag == FLAG_CALIB ? "calibrating (flag C); threshold "
+		    "and stale alerts suppressed" : "in maintenance (flag M); "
+		    "threshold and stale alerts suppressed") :
+		    "back to normal operation; alerts active");
+	file_events(core, ev, n);
+}
+
+/* Manual maintenance (lakewatch maintenance) turns N readings into M. */
+static void
+maintenance_flag(const struct core *core, struct sample *s)
+{
+	time_t until = core->maint_until[s->idx];
+
+	if (until != 0 && (until < 0 || s->t < until) &&
+	    s->flag == FLAG_NORMAL)
+		s->flag = FLAG_MAINT;
 }
 
 void
@@ -144,13 +198,15 @@ core_process(struct core *core, struct sample *s, size_t n)
 	core->stats.samples += n - i;
 	while (i < n) {
 		for (j = i; j < n && s[j].idx == s[i].idx; j++)
-			;
+			maintenance_flag(core, &s[j]);
 		store_run(core, &s[i], j - i);
 		for (; i < j; i++) {
 			judge(core, &s[i]);
 			core->last[s[i].idx] = s[i];
 		}
 	}
+	if (core->dirty)
+		core_save(core, 1);	/* a transition: save it now */
 }
 
 void
@@ -161,12 +217,84 @@ core_stats(const struct core *core, struct core_stats *st)
 	*st = core->stats;
 	st->firing = 0;
 	for (i = 0; i < core->c->nsensor; i++)
-		st->firing += core->alarms[i].firing != 0;
+		st->firing += eval_firing(&core->alarms[i]);
+}
+
+int
+core_load_state(struct core *core, char err[LW_ERRLEN])
+{
+	return state_load(core->c, core->alarms, err);
+}
+
+void
+core_save(struct core *core, int force)
+{
+	time_t now = time(NULL);
+
+	if (!force && !core->dirty && now - core->saved < SAVE_EVERY)
+		return;
+	if (state_save(core->c, core->alarms) == -1) {
+		if (!core->save_failed)
+			log_warn("alert state not saved");
+		core->save_failed = 1;
+		return;
+	}
+	if (core->save_failed)
+		log_info("alert state saved again");
+	core->save_failed = 0;
+	core->dirty = 0;
+	core->saved = now;
+}
+
+/*
+ * <state_dir>/maintenance/<sensor> holds "until" in unix seconds, or 0
+ * for "until switched off". Unknown names are ignored.
+ */
+static void
+scan_maintenance(struct core *core, time_t now)
+{
+	const struct conf *c = core->c;
+	char path[PATH_MAX];
+	long long until;
+	size_t i;
+	FILE *fp;
+
+	for (i = 0; i < c->nsensor; i++) {
+		time_t was = core->maint_until[i];
+
+		snprintf(path, sizeof(path), "%s/maintenance/%s",
+		    c->state_dir, c->sensors[i].name);
+		core->maint_until[i] = 0;
+		if ((fp = fopen(path, "r")) != NULL) {
+			if (fscanf(fp, "%lld", &until) == 1 &&
+			    (until == 0 || until > now))
+				core->maint_until[i] = until == 0 ? -1 :
+				    (time_t)until;
+			fclose(fp);
+		}
+		if ((was != 0) != (core->maint_until[i] != 0))
+			log_info("sensor '%s': maintenance %s",
+			    c->sensors[i].name, was == 0 ? "switched on by "
+			    "the operator" : "over");
+	}
+}
+
+void
+core_tick(struct core *core, time_t now)
+{
+	struct event ev[EVAL_MAX_EVENTS];
+	size_t i;
+
+	scan_maintenance(core, now);
+	for (i = 0; i < core->c->nsensor; i++)
+		file_events(core, ev, eval_tick(&core->c->sensors[i],
+		    &core->alarms[i], now, ev));
+	core_save(core, 0);
 }
 
 void
 core_last(const struct core *core, int idx, struct sample *s, int *firing)
 {
 	*s = core->last[idx];
-	*firing = core->alarms[idx].firing;
+	*firing = eval_firing(&core->alarms[idx]);
 }

@@ -36,6 +36,16 @@ void		 core_free(struct core *);
  */
 void		 core_process(struct core *, struct sample *s, size_t n);
 void		 core_stats(const struct core *, struct core_stats *);
+/*
+ * Read the alert state saved by an earlier run. 0, or -1 with err filled
+ * when it was unreadable (then the state starts afresh).
+ */
+int		 core_load_state(struct core *, char err[LW_ERRLEN]);
+/* Time-based rules and manual maintenance at NOW; saves the state now
+   and then. Call about once a second. */
+void		 core_tick(struct core *, time_t now);
+/* Save the alert state: now if FORCE, else when due or changed. */
+void		 core_save(struct core *, int force);
 /* The last sample of sensor IDX (flag 0 if none yet) and its alert state. */
 void		 core_last(const struct core *, int idx, struct sample *,
 		    int *firing);

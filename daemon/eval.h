@@ -9,22 +9,58 @@
 #include "event.h"
 #include "sample.h"
 
-/* State of the threshold rule of one sensor; owned by the core loop. */
-struct alarm_state {
-	int		firing;
-	time_t		since;		/* when it started firing */
-	uint64_t	seq;		/* transitions so far; names events */
+/*
+ * The rules of one sensor. threshold: a valid reading worse than the
+ * target class (or crit); warn: beyond the optional warn level; stale:
+ * no valid reading for stale_after; comm: comm_after failed polls in a
+ * row; fault: fault_after readings flagged D, T or F in a row.
+ */
+enum rule { RULE_THRESHOLD, RULE_WARN, RULE_STALE, RULE_COMM, RULE_FAULT,
+	RULE_COUNT };
+
+#define FLAP_MAX	32	/* transition times a rule remembers */
+#define EVAL_MAX_EVENTS	RULE_COUNT
+
+struct rule_state {
+	int		firing;		/* the condition, as judged */
+	int		notified;	/* the state receivers were told */
+	int		held;		/* flapping: no events until calm */
+	time_t		since;		/* when firing began */
+	time_t		pend_since;	/* a change is pending since; 0 none */
+	int		pend_count;	/* readings the pending change held */
+	uint64_t	seq;		/* events so far; names the next one */
+	time_t		changes[FLAP_MAX];	/* recent transitions, a ring */
+	int		nchanges;
+	double		value;		/* the value last judged */
 };
 
+/* Alert state of one sensor; owned by the core loop, saved in state.json. */
+struct alarm_state {
+	struct rule_state r[RULE_COUNT];
+	time_t		started;	/* daemon start: the grace period */
+	time_t		last_valid;	/* last valid fresh reading */
+	int		fails;		/* failed polls in a row */
+	int		faults;		/* fault readings in a row */
+	char		last_flag;
+	int		quiet;		/* M/C: threshold and stale suppressed */
+};
+
+/* Start (or restart, keeping ST's rules) at time NOW. */
+void	eval_start(struct alarm_state *st, time_t now);
 /*
- * Judge sample S of sensor SC against its GB 3838 target class. Only
- * valid (flag N) samples count. The value is rounded to sc->decimals
- * first; limits are inclusive. Fires when the value is worse than the
- * target class, resolves when it is back within the limit by at least
- * sc->hysteresis. On a transition fills EV, updates ST and returns 1;
- * otherwise returns 0 and leaves both alone.
+ * Judge sample S of sensor SC (at time s->t). Writes the events of the
+ * transitions it caused to EV (room for EVAL_MAX_EVENTS) and returns
+ * their number. Only valid fresh readings count for the threshold rules;
+ * values are rounded to sc->decimals first and limits are inclusive.
  */
 int	eval_sample(const struct conf_sensor *sc, struct alarm_state *st,
 	    const struct sample *s, struct event *ev);
+/* The time-based rules (stale, the end of flapping) at NOW; as above. */
+int	eval_tick(const struct conf_sensor *sc, struct alarm_state *st,
+	    time_t now, struct event *ev);
+/* "threshold", "warn", ... */
+const char *eval_rule_name(enum rule);
+/* 1 if any rule of ST is firing (as notified). */
+int	eval_firing(const struct alarm_state *st);
 
 #endif

@@ -14,6 +14,7 @@ struct event {
 	char		sensor[LW_NAME_MAX];
 	char		site[256];
 	char		kind[16];	/* threshold | stale | fault | comm */
+	char		severity[12];	/* critical | warning */
 	int		firing;		/* 1 firing, 0 resolved */
 	enum parameter	parameter;
 	double		value;		/* as judged (rounded); NAN if none */

@@ -18,9 +18,12 @@ static const struct command {
 } commands[] = {
 	{ "check", tool_check, "check -c FILE: validate a config, show the "
 	    "request plan" },
+	{ "probe", tool_probe, "probe -h HOST|-d TTY|-c FILE ...: registers" },
 	{ "status", tool_status, "status [-j] -c FILE: what the running "
 	    "daemon reports (buses, sensors, outbox)" },
 	{ "drivers", tool_drivers, "drivers: the analyzer drivers built in" },
+	{ "maintenance", tool_maintenance, "maintenance -c FILE [SENSOR on|off "
+	    "[-f 2h]]: flag readings M and hold alerts" },
 	{ NULL, NULL, NULL }
 };
 

@@ -99,6 +99,7 @@ run_start(struct run *r, struct conf *c, const struct run *old,
 static void
 run_free(struct run *r)
 {
+	core_save(r->core, 1);
 	core_free(r->core);
 	notify_stop(r->n);
 	conf_free(r->c);
@@ -166,6 +167,7 @@ report_status(struct run *r, struct queue *q)
 	    cs.firing, ns.depth, queue_depth(q),
 	    (unsigned long long)queue_drops(q));
 	notify_retry_pending(r->n);
+	core_tick(r->core, time(NULL));
 	if (status_write(r->c, r->buses, r->core, r->n, q, started) == -1) {
 		if (!status_failed)
 			log_warn("status file");
@@ -255,6 +257,8 @@ main(int argc, char *argv[])
 	q = queue_new(QUEUE_CAP);
 	if (run_start(&r, c, NULL, err) == -1)
 		fatalx("%s", err);
+	if (core_load_state(r.core, err) == -1)
+		log_warnx("alert state: %s; moved aside, starting afresh", err);
 	buses_start(&r, q);
 	log_info("started: %zu buses, %zu sensors, %zu webhooks, state in %s",
 	    c->nbus, c->nsensor, c->nwebhook, c->state_dir);

@@ -3,7 +3,13 @@
 #define LW_TOOL_H
 
 int	tool_check(int argc, char **argv);
+/*
+ * Read registers once and print them in every decoding (probe.c).
+ * 0, 1 on a Modbus error, 2 on a usage error, 78 if the config fails.
+ */
+int	tool_probe(int argc, char **argv);
 int	tool_status(int argc, char **argv);
 int	tool_drivers(int argc, char **argv);
+int	tool_maintenance(int argc, char **argv);
 
 #endif

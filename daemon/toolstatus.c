@@ -1,4 +1,5 @@
 /* toolstatus.c: `lakewatch status` and `lakewatch drivers` */
+#include <errno.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -149,4 +150,96 @@ tool_drivers(int argc, char **argv)
 	for (i = 0; drivers[i] != NULL; i++)
 		printf("%-14s %s\n", drivers[i]->name, drivers[i]->desc);
 	return 0;
+}
+
+static int
+maint_list(const struct conf *c)
+{
+	char path[PATH_MAX], when[32];
+	long long until;
+	size_t i;
+	FILE *fp;
+	int any = 0;
+
+	for (i = 0; i < c->nsensor; i++) {
+		snprintf(path, sizeof(path), "%s/maintenance/%s", c->state_dir,
+		    c->sensors[i].name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		if (fscanf(fp, "%lld", &until) == 1 &&
+		    (until == 0 || until > (long long)wall_now())) {
+			fmt_rfc3339((time_t)until, when, sizeof(when));
+			printf("%-16s in maintenance %s%s\n",
+			    c->sensors[i].name, until ? "until " :
+			    "until switched off", until ? when : "");
+			any = 1;
+		}
+		fclose(fp);
+	}
+	if (!any)
+		printf("no sensor in maintenance\n");
+	return 0;
+}
+
+/*
+ * lakewatch maintenance -c FILE [SENSOR on|off [-f DURATION]]: the
+ * daemon reads <state_dir>/maintenance/<sensor> every second: readings
+ * are flagged M (kept, stored as UNKNOWN) and alerts are suppressed.
+ */
+int
+tool_maintenance(int argc, char **argv)
+{
+	const char *file = NULL, *dur = NULL;
+	char err[LW_ERRLEN], path[PATH_MAX], buf[32];
+	struct conf *c;
+	double secs = 0;
+	int ch, rc = 0, on;
+
+	while ((ch = getopt(argc, argv, "c:f:")) != -1) {
+		switch (ch) {
+		case 'c': file = optarg; break;
+		case 'f': dur = optarg; break;
+		default: return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (file == NULL || (argc != 0 && argc != 2) || (argc == 2 &&
+	    strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0) ||
+	    (dur != NULL && (conf_duration(dur, &secs) == -1 || secs <= 0))) {
+		fprintf(stderr, "usage: lakewatch maintenance -c FILE "
+		    "[SENSOR on|off [-f DURATION]]\n");
+		return 2;
+	}
+	if ((c = conf_load(file, err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EX_CONFIG;
+	}
+	if (argc == 0) {
+		rc = maint_list(c);
+		conf_free(c);
+		return rc;
+	}
+	if (conf_sensor_find(c, argv[0]) == -1) {
+		fprintf(stderr, "lakewatch: %s: no sensor '%s'\n", file,
+		    argv[0]);
+		conf_free(c);
+		return 1;
+	}
+	on = strcmp(argv[1], "on") == 0;
+	snprintf(path, sizeof(path), "%s/maintenance", c->state_dir);
+	mkdirs(path, 0755);
+	snprintf(path, sizeof(path), "%s/maintenance/%s", c->state_dir,
+	    argv[0]);
+	snprintf(buf, sizeof(buf), "%lld\n", secs > 0 ?
+	    (long long)(wall_now() + secs) : 0LL);
+	if (on ? write_atomic(path, buf, strlen(buf), 0644) == -1 :
+	    unlink(path) == -1 && errno != ENOENT) {
+		fprintf(stderr, "lakewatch: %s: %s\n", path, strerror(errno));
+		rc = 1;
+	} else
+		printf("%s: maintenance %s%s%s\n", argv[0], on ? "on" : "off",
+		    dur ? " for " : "", dur ? dur : "");
+	conf_free(c);
+	return rc;
 }

@@ -1,0 +1,149 @@
+/* state.c: state.json with jansson */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+#include "util.h"
+
+void
+state_path(const struct conf *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/state.json", c->state_dir);
+}
+
+static json_t *
+rule_json(const struct rule_state *r)
+{
+	json_t *ch = json_array();
+	int i, k = r->nchanges < FLAP_MAX ? r->nchanges : FLAP_MAX;
+
+	for (i = 0; i < k; i++)
+		json_array_append_new(ch, json_integer(r->changes[i]));
+	return json_pack("{s:b, s:b, s:b, s:I, s:I, s:i, s:I, s:o, s:i, "
+	    "s:f}", "firing", r->firing, "notified", r->notified,
+	    "held", r->held, "since", (json_int_t)r->since,
+	    "pend_since", (json_int_t)r->pend_since,
+	    "pend_count", r->pend_count, "seq", (json_int_t)r->seq,
+	    "changes", ch, "nchanges", r->nchanges,
+	    "value", isfinite(r->value) ? r->value : 0.0);
+}
+
+int
+state_save(const struct conf *c, const struct alarm_state *st)
+{
+	json_t *root = json_object(), *sensors = json_object(), *s, *rules;
+	char path[PATH_MAX], *text;
+	size_t i;
+	int j, rc;
+
+	for (i = 0; i < c->nsensor; i++) {
+		rules = json_object();
+		for (j = 0; j < RULE_COUNT; j++)
+			json_object_set_new(rules, eval_rule_name(j),
+			    rule_json(&st[i].r[j]));
+		s = json_pack("{s:I, s:i, s:i, s:o}", "last_valid",
+		    (json_int_t)st[i].last_valid, "fails", st[i].fails,
+		    "faults", st[i].faults, "rules", rules);
+		json_object_set_new(sensors, c->sensors[i].name, s);
+	}
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "sensors", sensors);
+	text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
+	json_decref(root);
+	if (text == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	state_path(c, path, sizeof(path));
+	rc = write_atomic(path, text, strlen(text), 0640);
+	free(text);
+	return rc;
+}
+
+static int
+rule_load(json_t *j, struct rule_state *r)
+{
+	json_int_t since = 0, pend = 0, seq = 0;
+	json_t *ch = NULL, *v;
+	json_error_t err;
+	size_t i;
+
+	if (json_unpack_ex(j, &err, 0, "{s:b, s:b, s:b, s:I, s:I, "
+	    "s:i, s:I, s:o, s:i, s?F}", "firing", &r->firing, "notified",
+	    &r->notified, "held", &r->held, "since", &since, "pend_since",
+	    &pend, "pend_count", &r->pend_count, "seq", &seq, "changes",
+	    &ch, "nchanges", &r->nchanges, "value", &r->value) == -1 ||
+	    !json_is_array(ch) || r->nchanges < 0)
+		return -1;
+	r->since = (time_t)since;
+	r->pend_since = (time_t)pend;
+	r->seq = (uint64_t)seq;
+	json_array_foreach(ch, i, v)
+		if (i < FLAP_MAX)
+			r->changes[i] = (time_t)json_integer_value(v);
+	return 0;
+}
+
+static int
+sensor_load(json_t *j, struct alarm_state *st)
+{
+	struct alarm_state tmp = *st;
+	json_int_t last = 0;
+	json_t *rules, *r;
+	int i;
+
+	if (json_unpack(j, "{s:I, s:i, s:i, s:o}", "last_valid",
+	    &last, "fails", &tmp.fails, "faults", &tmp.faults, "rules",
+	    &rules) == -1)
+		return -1;
+	tmp.last_valid = (time_t)last;
+	for (i = 0; i < RULE_COUNT; i++)
+		if ((r = json_object_get(rules, eval_rule_name(i))) != NULL &&
+		    rule_load(r, &tmp.r[i]) == -1)
+			return -1;
+	*st = tmp;
+	return 0;
+}
+
+int
+state_load(const struct conf *c, struct alarm_state *st, char err[LW_ERRLEN])
+{
+	char path[PATH_MAX], bad[PATH_MAX + 8];
+	json_t *root, *sensors, *s;
+	json_error_t jerr;
+	size_t i;
+
+	state_path(c, path, sizeof(path));
+	if ((root = json_load_file(path, 0, &jerr)) == NULL) {
+		if (jerr.position == 0 && strstr(jerr.text, "unable to open"))
+			return 0;	/* first start */
+		snprintf(err, LW_ERRLEN, "%s:%d: %s", path, jerr.line,
+		    jerr.text);
+		goto bad;
+	}
+	sensors = json_object_get(root, "sensors");
+	if (!json_is_object(sensors)) {
+		snprintf(err, LW_ERRLEN, "%s: no \"sensors\" object", path);
+		json_decref(root);
+		goto bad;
+	}
+	for (i = 0; i < c->nsensor; i++)
+		if ((s = json_object_get(sensors, c->sensors[i].name)) !=
+		    NULL && sensor_load(s, &st[i]) == -1) {
+			snprintf(err, LW_ERRLEN, "%s: sensor '%s': bad state",
+			    path, c->sensors[i].name);
+			json_decref(root);
+			goto bad;
+		}
+	json_decref(root);
+	return 0;
+bad:
+	snprintf(bad, sizeof(bad), "%s.bad", path);
+	rename(path, bad);
+	return -1;
+}
