@@ -13,7 +13,7 @@ CFLAGS	?= -O2 -g
 PKGS	= libmodbus librrd libcurl inih jansson libsystemd libcrypto
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla -Wformat=2 \
-	  -Wundef -Wno-format-truncation
+	  -Wundef -Wno-format-truncation -Wno-unknown-warning-option
 ifeq ($(DEVELOPER),1)
 WARN	+= -Werror
 endif
@@ -24,7 +24,7 @@ LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 CORE	= daemon/log.o daemon/conf.o daemon/gb3838.o daemon/util.o \
 	  daemon/queue.o daemon/plan.o daemon/bus.o daemon/store.o \
 	  daemon/eval.o daemon/format.o daemon/outbox.o daemon/notify.o \
-	  daemon/core.o daemon/sdnotify.o daemon/status.o daemon/state.o \
+	  daemon/core.o daemon/sdnotify.o daemon/status.o daemon/state.o daemon/samplelog.o \
 	  daemon/check.o \
 	  drivers/drivers.o drivers/decode.o drivers/generic.o \
 	  drivers/hj_surface.o drivers/hach.o drivers/thermo.o \

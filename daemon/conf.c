@@ -157,6 +157,9 @@ struct parse {
 	char		*err;
 };
 
+static void perr(struct parse *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
 perr(struct parse *p, int line, const char *fmt, ...)
 {

@@ -70,7 +70,7 @@ struct conf_sensor {
 	const struct driver *driver;
 	enum parameter	 parameter;
 	int		 reg;		/* 0-based PDU address of the value */
-	int		 function;	/* 3 holding, 4 input */
+	int		 function;	/* 0 holding (0x03), 1 input (0x04) */
 	enum reg_type	 type;
 	enum word_order	 order;
 	double		 scale;

@@ -10,6 +10,7 @@
 
 #include "core.h"
 #include "eval.h"
+#include "samplelog.h"
 #include "log.h"
 #include "state.h"
 #include "store.h"
@@ -23,6 +24,8 @@ struct core {
 	struct notify		*n;
 	struct alarm_state	*alarms;	/* per sensor */
 	struct sample		*last;		/* per sensor */
+	struct samplelog	*log;
+	int			*log_down;	/* per sensor: failure logged */
 	time_t			*maint_until;	/* per sensor: manual, 0 none */
 	int			 dirty;		/* state changed since saved */
 	time_t			 saved;
@@ -45,8 +48,10 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 	    (core->last = calloc(c->nsensor + 1, sizeof(*core->last))) ==
 	    NULL ||
 	    (core->maint_until = calloc(c->nsensor + 1, sizeof(time_t))) ==
-	    NULL)
+	    NULL ||
+	    (core->log_down = calloc(c->nsensor + 1, sizeof(int))) == NULL)
 		fatal("core");
+	core->log = samplelog_new(c);
 	core->c = c;
 	core->n = n;
 	core->saved = time(NULL);
@@ -90,6 +95,8 @@ core_free(struct core *core)
 	free(core->store_down);
 	free(core->last);
 	free(core->maint_until);
+	samplelog_free(core->log);
+	free(core->log_down);
 	free(core);
 }
 
@@ -174,6 +181,26 @@ judge(struct core *core, const struct sample *s)
 	file_events(core, ev, n);
 }
 
+/* The audit trail: every fresh sample (failed polls are always fresh). */
+static void
+audit(struct core *core, const struct sample *s)
+{
+	char err[LW_ERRLEN];
+
+	if (!s->fresh)
+		return;
+	if (samplelog_append(core->log, s, err) == -1) {
+		core->stats.log_errors++;
+		if (!core->log_down[s->idx])
+			log_warnx("sensor '%s': %s", s->sensor, err);
+		core->log_down[s->idx] = 1;
+		return;
+	}
+	if (core->log_down[s->idx])
+		log_info("sensor '%s': sample log written again", s->sensor);
+	core->log_down[s->idx] = 0;
+}
+
 /* Manual maintenance (lakewatch maintenance) turns N readings into M. */
 static void
 maintenance_flag(const struct core *core, struct sample *s)
@@ -201,6 +228,7 @@ core_process(struct core *core, struct sample *s, size_t n)
 			maintenance_flag(core, &s[j]);
 		store_run(core, &s[i], j - i);
 		for (; i < j; i++) {
+			audit(core, &s[i]);
 			judge(core, &s[i]);
 			core->last[s[i].idx] = s[i];
 		}
@@ -286,6 +314,8 @@ core_tick(struct core *core, time_t now)
 	size_t i;
 
 	scan_maintenance(core, now);
+	if (now % 5 == 0)
+		samplelog_sync(core->log);
 	for (i = 0; i < core->c->nsensor; i++)
 		file_events(core, ev, eval_tick(&core->c->sensors[i],
 		    &core->alarms[i], now, ev));

@@ -15,6 +15,7 @@ struct core_stats {
 	uint64_t	samples;	/* processed */
 	uint64_t	stored;		/* RRD rows written */
 	uint64_t	store_errors;
+	uint64_t	log_errors;	/* sample log lines not written */
 	uint64_t	events;		/* alert transitions filed */
 	size_t		firing;		/* rules firing now */
 };

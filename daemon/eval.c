@@ -318,8 +318,8 @@ eval_tick(const struct conf_sensor *sc, struct alarm_state *st, time_t now,
 	struct rule_state *stale = &st->r[RULE_STALE], *r;
 	int n = 0, i;
 
-	/* a lost link already says why nothing comes: comm, not stale */
-	if (!stale->firing && !st->quiet && !st->r[RULE_COMM].firing &&
+	/* a failing link says why nothing comes: that is comm, not stale */
+	if (!stale->firing && !st->quiet && st->fails == 0 &&
 	    now - st->last_valid >= sc->alert.stale_after &&
 	    now - st->started >= sc->alert.grace) {
 		stale->firing = 1;

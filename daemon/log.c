@@ -41,6 +41,9 @@ log_parselevel(const char *s)
  * "<N>" is the sd-daemon(3) priority prefix journald understands; the
  * whole line goes out in one fprintf so threads do not interleave.
  */
+static void vlog(enum log_level, int, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
 {

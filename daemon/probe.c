@@ -582,8 +582,8 @@ print_header(const struct probe *p)
 	for (i = 0; i < p->nrd; i++) {
 		r = &p->rd[i];
 		last = r->addr + r->count - 1;
-		printf("read      %d-%d (0x%04X-0x%04X, %ld-%ld): %d register%s "
-		    "in %.2f ms\n", r->addr, last, r->addr, last,
+		printf("read      %d-%d (0x%04X-0x%04X, %ld-%ld): "
+		    "%d register%s in %.2f ms\n", r->addr, last, r->addr, last,
 		    ref_num(p->function, r->addr), ref_num(p->function, last),
 		    r->count, r->count == 1 ? "" : "s", r->rtt * 1e3);
 	}
