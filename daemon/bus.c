@@ -36,8 +36,11 @@ struct bus {
 	struct queue		*q;
 	pthread_t		 thr;
 	atomic_int		 stop;
-	pthread_mutex_t		 mu;	/* stats, and the stop wait */
+	pthread_mutex_t		 mu;	/* stats, the stop wait, rebinding */
 	pthread_cond_t		 cv;
+	pthread_cond_t		 rebound;	/* signalled when applied */
+	const struct conf	*pend_c;	/* a new config to adopt */
+	int			 pend_idx;
 	modbus_t		*ctx;
 	atomic_int		 connected;
 	int			 down_logged;
@@ -86,15 +89,35 @@ bus_name(const struct bus *bus)
 	return bus->b->name;
 }
 
+double
+bus_stuck_after(const struct bus *bus)
+{
+	const struct conf_bus *b = bus->b;
+
+	return 10 + (double)(PLAN_PER_SENSOR * bus->ns + 1) *
+	    (b->timeout * (1 + b->retries) + b->gap + 0.3) * 2;
+}
+
 /* Sleep until the monotonic deadline DL or until asked to stop. */
 static void
 sleep_until(struct bus *bus, struct timespec dl)
 {
 	pthread_mutex_lock(&bus->mu);
-	while (!atomic_load(&bus->stop) &&
+	while (!atomic_load(&bus->stop) && bus->pend_c == NULL &&
 	    pthread_cond_timedwait(&bus->cv, &bus->mu, &dl) != ETIMEDOUT)
 		;
 	pthread_mutex_unlock(&bus->mu);
+}
+
+static int
+bus_pending(struct bus *bus)
+{
+	int p;
+
+	pthread_mutex_lock(&bus->mu);
+	p = bus->pend_c != NULL;
+	pthread_mutex_unlock(&bus->mu);
+	return p;
 }
 
 static long long
@@ -502,7 +525,7 @@ tick(struct bus *bus)
 		if (t == 0 || bus->next_t[i] < t)
 			t = bus->next_t[i];
 	sleep_until(bus, ts_add(mono_now(), t - wall_now()));
-	if (atomic_load(&bus->stop))
+	if (atomic_load(&bus->stop) || bus_pending(bus))
 		return;
 	for (i = 0; i < bus->ns; i++)
 		if (bus->next_t[i] == t)
@@ -526,15 +549,103 @@ tick(struct bus *bus)
 	}
 }
 
+static void	alloc_tables(struct bus *, int);
+
+static void
+free_tables(int *sensors, time_t *next_t, int *due, struct last *last,
+    struct plan_req *reqs, uint16_t (*regs)[PLAN_MAX_REGS], int *req_err)
+{
+	free(sensors);
+	free(next_t);
+	free(due);
+	free(last);
+	free(reqs);
+	free(regs);
+	free(req_err);
+}
+
+/*
+ * Adopt the config the main thread handed over (bus_rebind): new tables
+ * for the sensors the bus has now; a sensor it had before keeps its
+ * schedule (if its interval is the same) and what the bus remembers of
+ * it, except a refusal, which a reload forgives. The link stays open.
+ */
+static void
+rebind_apply(struct bus *bus)
+{
+	const struct conf *oc = bus->c;
+	int *os = bus->sensors, *odue = bus->due, *oerr = bus->req_err, k;
+	size_t ons = bus->ns, i, j;
+	time_t *onext = bus->next_t;
+	struct last *olast = bus->last;
+	struct plan_req *oreqs = bus->reqs;
+	uint16_t (*oregs)[PLAN_MAX_REGS] = bus->regs;
+	const struct conf_sensor *ns;
+
+	pthread_mutex_lock(&bus->mu);
+	bus->c = bus->pend_c;
+	bus->b = &bus->c->buses[bus->pend_idx];
+	pthread_mutex_unlock(&bus->mu);
+	bus->ns = 0;
+	alloc_tables(bus, bus->pend_idx);
+	for (i = 0; i < bus->ns; i++) {
+		ns = &bus->c->sensors[bus->sensors[i]];
+		for (j = 0; j < ons; j++) {
+			k = os[j];
+			if (strcmp(oc->sensors[k].name, ns->name) != 0)
+				continue;
+			if (oc->sensors[k].interval == ns->interval)
+				bus->next_t[i] = onext[j];
+			bus->last[bus->sensors[i]] = olast[k];
+			bus->last[bus->sensors[i]].disabled = 0;
+		}
+	}
+	memset(bus->nomerge, 0, sizeof(bus->nomerge));
+	modbus_set_response_timeout(bus->ctx, (uint32_t)bus->b->timeout,
+	    (uint32_t)((bus->b->timeout - floor(bus->b->timeout)) * 1e6));
+	free_tables(os, onext, odue, olast, oreqs, oregs, oerr);
+	pthread_mutex_lock(&bus->mu);
+	bus->pend_c = NULL;
+	pthread_cond_broadcast(&bus->rebound);
+	pthread_mutex_unlock(&bus->mu);
+}
+
 static void *
 run(void *arg)
 {
 	struct bus *bus = arg;
 
-	while (!atomic_load(&bus->stop))
+	while (!atomic_load(&bus->stop)) {
+		if (bus_pending(bus))
+			rebind_apply(bus);
 		tick(bus);
+	}
 	disconnect(bus);
 	return NULL;
+}
+
+int
+bus_same_link(const struct conf_bus *a, const struct conf_bus *b)
+{
+	if (a->type != b->type)
+		return 0;
+	if (a->type == BUS_TCP)
+		return strcmp(a->host, b->host) == 0 && a->port == b->port;
+	return strcmp(a->device, b->device) == 0 && a->baud == b->baud &&
+	    a->parity == b->parity && a->data_bits == b->data_bits &&
+	    a->stop_bits == b->stop_bits;
+}
+
+void
+bus_rebind(struct bus *bus, const struct conf *c, int idx)
+{
+	pthread_mutex_lock(&bus->mu);
+	bus->pend_c = c;
+	bus->pend_idx = idx;
+	pthread_cond_broadcast(&bus->cv);
+	while (bus->pend_c != NULL)
+		pthread_cond_wait(&bus->rebound, &bus->mu);
+	pthread_mutex_unlock(&bus->mu);
 }
 
 static void
@@ -586,6 +697,7 @@ bus_start(const struct conf *c, int idx, struct queue *q)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&bus->cv, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&bus->rebound, NULL);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, BUS_STACK);
 	sigfillset(&all);
@@ -610,13 +722,9 @@ bus_stop(struct bus *bus)
 	modbus_free(bus->ctx);
 	pthread_mutex_destroy(&bus->mu);
 	pthread_cond_destroy(&bus->cv);
-	free(bus->sensors);
-	free(bus->next_t);
-	free(bus->due);
-	free(bus->last);
-	free(bus->reqs);
-	free(bus->regs);
-	free(bus->req_err);
+	pthread_cond_destroy(&bus->rebound);
+	free_tables(bus->sensors, bus->next_t, bus->due, bus->last,
+	    bus->reqs, bus->regs, bus->req_err);
 	free(bus);
 }
 

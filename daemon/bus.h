@@ -37,6 +37,17 @@ void		 bus_stop(struct bus *);
 void		 bus_stats(struct bus *, struct bus_stats *);
 /* Seconds the poll under way has taken so far; 0 while waiting. */
 double		 bus_busy(struct bus *);
+/* A poll longer than this means the thread is stuck (s). */
+double		 bus_stuck_after(const struct bus *);
+/* 1 if A and B are the same link (a reload may keep its connection). */
+int		 bus_same_link(const struct conf_bus *a, const struct conf_bus *b);
+/*
+ * Hand the running bus a new config C, where it is bus IDX (same link).
+ * Waits until the thread adopted it at a safe point (between polls):
+ * the connection stays open, sensors it keeps keep their schedule. The
+ * old config may be freed after this returns.
+ */
+void		 bus_rebind(struct bus *, const struct conf *c, int idx);
 const char	*bus_name(const struct bus *);
 
 /*

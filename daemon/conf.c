@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
@@ -43,6 +44,7 @@ static const char *const newres_names[] = { "every", "change", "time",
 	NULL };
 static const char *const fmt_names[] = { "json", "alertmanager", "slack",
 	"dingtalk", "wecom", "feishu", NULL };
+static const char *const msgtype_names[] = { "text", "markdown", NULL };
 
 #define F(st, m)	offsetof(struct st, m), sizeof(((struct st *)0)->m)
 
@@ -139,6 +141,16 @@ static const struct key webhook_keys[] = {
 	{ "secret", K_STR, F(conf_webhook, secret), 0, 0, NULL },
 	{ "secret_file", K_SECRETFILE, F(conf_webhook, secret), 0, 0, NULL },
 	{ "timeout", K_DUR, F(conf_webhook, timeout), 0.1, 300, NULL },
+	{ "ca_file", K_STR, F(conf_webhook, ca_file), 0, 0, NULL },
+	{ "msgtype", K_ENUM, F(conf_webhook, msgtype), 0, 0, msgtype_names },
+	{ "max_outbox", K_INT, F(conf_webhook, max_outbox), 1, 10000000,
+	    NULL },
+	{ "rate_limit", K_STR, F(conf_webhook, rate_str), 0, 0, NULL },
+	{ "resend", K_DUR, F(conf_webhook, resend), 5, 3600, NULL },
+	{ "resolve_timeout", K_DUR, F(conf_webhook, resolve_timeout), 10,
+	    86400, NULL },
+	{ "generator_url", K_STR, F(conf_webhook, generator_url), 0, 0,
+	    NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -321,6 +333,10 @@ section_open(struct parse *p, char *hdr)
 		w->name = xstrdup(name);
 		w->line = p->line;
 		w->timeout = 5;
+		w->msgtype = MSG_DEFAULT;
+		w->max_outbox = 10000;
+		w->resend = 60;
+		w->resolve_timeout = 300;
 		p->sec = SEC_WEBHOOK;
 		p->obj = w;
 		p->keys = webhook_keys;
@@ -620,6 +636,89 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 		    s->name);
 }
 
+/*
+ * "20/min", "1/s", "100/h", a bare number (a minute), or "0" / "none":
+ * requests a minute into *per_min (0 for none); 0, or -1 if bad.
+ */
+static int
+parse_rate(const char *s, int *per_min)
+{
+	char *end;
+	double n, mul = 1;
+
+	if (strcasecmp(s, "none") == 0) {
+		*per_min = 0;
+		return 0;
+	}
+	errno = 0;
+	n = strtod(s, &end);
+	if (errno || end == s || n < 0 || n > 100000)
+		return -1;
+	if (strcasecmp(end, "/s") == 0)
+		mul = 60;
+	else if (strcasecmp(end, "/h") == 0)
+		mul = 1 / 60.0;
+	else if (*end != '\0' && strcasecmp(end, "/min") != 0 &&
+	    strcasecmp(end, "/m") != 0)
+		return -1;
+	*per_min = (int)ceil(n * mul);
+	if (n > 0 && *per_min < 1)
+		*per_min = 1;
+	return 0;
+}
+
+/* Resolve W's relative ca_file and check it can be read. */
+static void
+webhook_ca(struct parse *p, struct conf_webhook *w)
+{
+	char path[PATH_MAX];
+
+	if (w->ca_file == NULL)
+		return;
+	if (w->ca_file[0] != '/') {
+		snprintf(path, sizeof(path), "%s/%s", p->c->dir, w->ca_file);
+		free(w->ca_file);
+		w->ca_file = xstrdup(path);
+	}
+	if (access(w->ca_file, R_OK) == -1)
+		perr(p, w->line, "webhook '%s': ca_file '%s': %s", w->name,
+		    w->ca_file, strerror(errno));
+}
+
+static void
+check_webhook(struct parse *p, struct conf_webhook *w)
+{
+	int chat = w->format == FMT_DINGTALK || w->format == FMT_WECOM;
+
+	if (w->url == NULL) {
+		perr(p, w->line, "webhook '%s': missing key 'url'", w->name);
+		return;
+	}
+	if (strncasecmp(w->url, "http://", 7) != 0 &&
+	    strncasecmp(w->url, "https://", 8) != 0) {
+		perr(p, w->line, "webhook '%s': url must start with http:// "
+		    "or https://", w->name);
+		return;
+	}
+	if (w->rate_str == NULL)
+		w->rate_limit = chat ? 20 : 0;
+	else if (parse_rate(w->rate_str, &w->rate_limit) == -1) {
+		perr(p, w->line, "webhook '%s': rate_limit: bad value '%s' "
+		    "(N/min, N/s, N/h, or none)", w->name, w->rate_str);
+		return;
+	}
+	if (w->msgtype == MSG_DEFAULT)
+		w->msgtype = chat ? MSG_MARKDOWN : MSG_TEXT;
+	if (w->secret != NULL && w->format == FMT_WECOM)
+		perr(p, w->line, "webhook '%s': wecom robots take no secret "
+		    "(the key in the url is the secret)", w->name);
+	else if (w->secret != NULL && w->format == FMT_ALERTMANAGER)
+		perr(p, w->line, "webhook '%s': alertmanager takes no secret",
+		    w->name);
+	else
+		webhook_ca(p, w);
+}
+
 static void
 check_all(struct parse *p)
 {
@@ -631,16 +730,10 @@ check_all(struct parse *p)
 	for (i = 0; i < c->nsensor && !p->failed; i++)
 		check_sensor(p, &c->sensors[i], p->sensor_seen[i]);
 	for (i = 0; i < c->nwebhook && !p->failed; i++) {
-		const struct conf_webhook *w = &c->webhooks[i];
-
-		if (w->url == NULL)
-			perr(p, w->line, "webhook '%s': missing key 'url'",
-			    w->name);
-		else if (w->format == FMT_ALERTMANAGER)
-			perr(p, w->line, "webhook '%s': format 'alertmanager' "
-			    "is not implemented yet", w->name);
-		else if (i >= 64)
-			perr(p, w->line, "more than 64 webhooks");
+		if (i >= 64)
+			perr(p, c->webhooks[i].line, "more than 64 webhooks");
+		else
+			check_webhook(p, &c->webhooks[i]);
 	}
 	if (!p->failed && c->state_dir == NULL)
 		c->state_dir = xstrdup("/var/lib/lakewatch");
@@ -720,6 +813,9 @@ conf_free(struct conf *c)
 		free(c->webhooks[i].name);
 		free(c->webhooks[i].url);
 		free(c->webhooks[i].secret);
+		free(c->webhooks[i].ca_file);
+		free(c->webhooks[i].rate_str);
+		free(c->webhooks[i].generator_url);
 	}
 	free(c->buses);
 	free(c->sensors);
@@ -861,6 +957,25 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 	    s->hysteresis);
 }
 
+static void
+print_webhook(const struct conf_webhook *w, FILE *fp)
+{
+	fprintf(fp, "\n[webhook %s]\nurl = %s\nformat = %s\n"
+	    "secret = %s\ntimeout = %gs\nca_file = %s\nmsgtype = %s\n"
+	    "max_outbox = %d\n", w->name, w->url, fmt_names[w->format],
+	    w->secret ? "(set)" : "", w->timeout,
+	    w->ca_file ? w->ca_file : "", msgtype_names[w->msgtype],
+	    w->max_outbox);
+	if (w->rate_limit > 0)
+		fprintf(fp, "rate_limit = %d/min\n", w->rate_limit);
+	else
+		fprintf(fp, "rate_limit = none\n");
+	if (w->format == FMT_ALERTMANAGER)
+		fprintf(fp, "resend = %gs\nresolve_timeout = %gs\n"
+		    "generator_url = %s\n", w->resend, w->resolve_timeout,
+		    w->generator_url ? w->generator_url : "");
+}
+
 void
 conf_print(const struct conf *c, FILE *fp)
 {
@@ -876,9 +991,5 @@ conf_print(const struct conf *c, FILE *fp)
 	for (i = 0; i < c->nsensor; i++)
 		print_sensor(&c->sensors[i], fp);
 	for (i = 0; i < c->nwebhook; i++)
-		fprintf(fp, "\n[webhook %s]\nurl = %s\nformat = %s\n"
-		    "secret = %s\ntimeout = %gs\n", c->webhooks[i].name,
-		    c->webhooks[i].url, fmt_names[c->webhooks[i].format],
-		    c->webhooks[i].secret ? "(set)" : "",
-		    c->webhooks[i].timeout);
+		print_webhook(&c->webhooks[i], fp);
 }

@@ -93,13 +93,23 @@ struct conf_sensor {
 	struct alert_conf alert;
 };
 
+enum wh_msgtype { MSG_DEFAULT = -1, MSG_TEXT, MSG_MARKDOWN };
+
 struct conf_webhook {
 	char		*name;
 	int		 line;
-	char		*url;
+	char		*url;		/* alertmanager: the base URL */
 	enum wh_format	 format;
 	char		*secret;	/* NULL if none; from secret or secret_file */
-	double		 timeout;
+	double		 timeout;	/* one request, s */
+	char		*ca_file;	/* CA bundle (absolute); NULL: system's */
+	int		 msgtype;	/* enum wh_msgtype: dingtalk, wecom */
+	int		 max_outbox;	/* events waiting, at most */
+	char		*rate_str;	/* rate_limit as written; NULL default */
+	int		 rate_limit;	/* requests a minute; 0: no limit */
+	double		 resend;	/* alertmanager: re-send active, s */
+	double		 resolve_timeout; /* alertmanager: endsAt ahead, s */
+	char		*generator_url;	/* alertmanager; NULL if none */
 };
 
 struct conf {

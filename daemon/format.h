@@ -1,22 +1,84 @@
-/* format.h: alert events as JSON (DESIGN.md 5) and as receiver payloads */
+/*
+ * format.h: alert events as JSON (DESIGN.md 5) and as the payloads of
+ * each receiver (DOMAIN.md 4). Pure: no I/O, no clock; the sending time
+ * comes in as an argument. Every char * returned is malloc'd and the
+ * caller frees it; every json_t * returned is a new reference the caller
+ * json_decref()s.
+ */
 #ifndef LW_FORMAT_H
 #define LW_FORMAT_H
 
 #include <jansson.h>
+#include <stddef.h>
+#include <time.h>
 
 #include "conf.h"
 #include "event.h"
 
-/* The canonical event object of DESIGN.md 5; caller json_decref()s. */
+/* how to render one message for a receiver */
+struct fmt_opts {
+	enum wh_format	 fmt;
+	int		 markdown;	/* dingtalk, wecom: markdown, else text */
+	const char	*secret;	/* feishu signs the body with it */
+	time_t		 now;		/* sending time (feishu's timestamp) */
+};
+
+/* The canonical event object of DESIGN.md 5 (16 keys). */
 json_t	*format_event_json(const struct event *);
 /*
- * The body to POST for canonical event EV (as made by format_event_json,
- * possibly read back from the outbox) in format FMT, as a malloc'd
- * string the caller frees; NULL if EV lacks a field the format needs.
- * NOW is the sending time (DingTalk/Feishu sign with it).
+ * What the outbox keeps for EV: the canonical object plus "severity",
+ * which alertmanager labels need and the json body leaves out.
+ */
+json_t	*format_event_record(const struct event *);
+/*
+ * The body to POST for one event EV (a record as above, possibly read
+ * back from the outbox) in format FMT, plain-text style; NULL if EV is
+ * not an object with an event_id. NOW is the sending time.
  */
 char	*format_payload(const json_t *ev, enum wh_format fmt,
 	    const char *secret, time_t now);
+/*
+ * The body for the first of the N events EV[0..N-1] as O says. For the
+ * chat formats, N > 1 folds as many as fit the receiver's size limit into
+ * one digest ("12 alerts: 8 firing, 4 resolved", a line each); json and
+ * alertmanager take one. *FOLDED gets how many the body carries (at
+ * least 1). NULL, *FOLDED = 0, if EV[0] is not an event.
+ */
+char	*format_message(json_t *const *ev, size_t n,
+	    const struct fmt_opts *o, size_t *folded);
+/* Largest size of the body (0: none) and of the text in it, in bytes. */
+size_t	 format_body_limit(enum wh_format fmt);
+size_t	 format_text_limit(enum wh_format fmt, int markdown);
+/*
+ * Length of the longest prefix of S of at most MAX bytes that does not
+ * split a UTF-8 sequence.
+ */
+size_t	 format_utf8_cut(const char *s, size_t max);
+/* "2026-11-26 16:00:00" in Beijing time (UTC+8, no DST) into BUF. */
+void	 format_time_bj(time_t t, char *buf, size_t len);
+/* RFC 3339 "2026-11-26T08:00:00Z" back to time_t; -1 if malformed. */
+time_t	 format_parse_time(const char *s);
+/*
+ * DingTalk: base64(HMAC-SHA256(secret, TS_MS "\n" secret)) into OUT
+ * (not yet URL-encoded; 45 bytes are enough).
+ */
+void	 format_dingtalk_sign(const char *secret, long long ts_ms,
+	    char *out, size_t len);
+/* Feishu: base64(HMAC-SHA256(key = TS "\n" secret, msg = "")). */
+void	 format_feishu_sign(const char *secret, long long ts, char *out,
+	    size_t len);
+/*
+ * Alertmanager: the alert for EV: labels {alertname, sensor, site,
+ * parameter, kind, severity}, annotations {summary, value, limit, class,
+ * target_class, unit, event_id}, startsAt, and generatorURL if GEN is
+ * not NULL. No endsAt: the sender sets it.
+ */
+json_t	*format_am_alert(const json_t *ev, const char *gen);
+/*
+ * The identity of EV's alert: its event_id without the trailing ":seq"
+ * ("centre-tp:threshold"), into BUF; 0, or -1 if EV has no event_id.
+ */
+int	 format_am_key(const json_t *ev, char *buf, size_t len);
 /* Serialise with the precision alerts need (0.061, not 0.0609999). */
 char	*format_dump(const json_t *);
 

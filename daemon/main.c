@@ -80,17 +80,26 @@ buses_stop(struct run *r, struct queue *q)
 		core_process(r->core, batch, n);
 }
 
-/* Delivery and core for config C; OLD's alert state carries over. */
+/*
+ * Core and delivery for config C; OLD's alert state carries over, and
+ * OLD's delivery thread is stopped first so that two never send from
+ * the same outbox.
+ */
 static int
-run_start(struct run *r, struct conf *c, const struct run *old,
+run_start(struct run *r, struct conf *c, struct run *old,
     char err[LW_ERRLEN])
 {
 	memset(r, 0, sizeof(*r));
 	r->c = c;
 	if ((r->core = core_new(c, NULL, err)) == NULL)
 		return -1;
-	if (old != NULL)
+	if (old != NULL) {
 		core_adopt(r->core, old->core);
+		core_save(old->core, 1);
+		notify_stop(old->n);
+		old->n = NULL;
+		core_set_notify(old->core, NULL);
+	}
 	r->n = notify_start(c);
 	core_set_notify(r->core, r->n);
 	return 0;
@@ -102,14 +111,51 @@ run_free(struct run *r)
 	core_save(r->core, 1);
 	core_free(r->core);
 	notify_stop(r->n);
+	free(r->buses);
 	conf_free(r->c);
 }
 
 /*
+ * Move the buses to config NC, diff-applied: a bus whose link is the same
+ * keeps its thread and connection and is handed the new config (its
+ * sensors keep their schedules); a bus that is gone or whose link
+ * changed is stopped; a new one is started.
+ */
+static struct bus **
+buses_rebind(struct run *r, const struct conf *nc, struct queue *q)
+{
+	struct bus **nb;
+	size_t i;
+	int j;
+
+	if ((nb = calloc(nc->nbus + 1, sizeof(*nb))) == NULL)
+		fatal("main");
+	for (i = 0; i < r->c->nbus; i++) {
+		j = conf_bus_find(nc, r->c->buses[i].name);
+		if (j != -1 && bus_same_link(&r->c->buses[i], &nc->buses[j])) {
+			bus_rebind(r->buses[i], nc, j);
+			nb[j] = r->buses[i];
+		} else {
+			log_info("bus '%s': %s", r->c->buses[i].name, j == -1 ?
+			    "removed" : "link changed, reconnecting");
+			bus_stop(r->buses[i]);
+		}
+	}
+	for (i = 0; i < nc->nbus; i++)
+		if (nb[i] == NULL) {
+			nb[i] = bus_start(nc, (int)i, q);
+			log_info("bus '%s': started", nc->buses[i].name);
+		}
+	free(r->buses);
+	return nb;
+}
+
+/*
  * SIGHUP: a config that does not load is refused and the running one
- * kept. Otherwise the buses stop, what they queued is stored under the
- * old config, delivery stops (the outbox stays on disk) and all starts
- * again on the new config with the alert state carried over by name.
+ * kept. Otherwise delivery restarts on the new config (the outbox stays
+ * on disk), a new core takes over the alert state by sensor name, and
+ * the buses are diff-applied. Samples queued meanwhile are resolved by
+ * sensor name, so none is lost.
  */
 static void
 do_reload(struct run *r, struct queue *q)
@@ -125,26 +171,51 @@ do_reload(struct run *r, struct queue *q)
 		sdnotify_ready();
 		return;
 	}
-	buses_stop(r, q);
-	notify_stop(r->n);
-	r->n = NULL;
 	if (run_start(&nr, c, r, err) == -1) {
 		log_warnx("reload refused, keeping the running config: %s",
 		    err);
+		notify_stop(nr.n);
 		conf_free(c);
-		r->n = notify_start(r->c);
-		core_set_notify(r->core, r->n);
-		buses_start(r, q);
 		sdnotify_ready();
 		return;
 	}
+	nr.buses = buses_rebind(r, c, q);
+	r->buses = NULL;
 	run_free(r);
 	*r = nr;
-	buses_start(r, q);
 	log_setlevel((enum log_level)c->log_level);
 	log_info("reloaded %s: %zu buses, %zu sensors, %zu webhooks",
 	    c->path, c->nbus, c->nsensor, c->nwebhook);
 	sdnotify_ready();
+}
+
+/*
+ * 1 if every bus thread makes progress: none has been in one poll for
+ * longer than its worst case. A stuck bus is logged once and withholds
+ * the watchdog ping, so systemd restarts the daemon.
+ */
+static int
+buses_healthy(struct run *r, size_t *stuck)
+{
+	static int logged;
+	size_t i;
+	double busy;
+
+	*stuck = 0;
+	for (i = 0; i < r->c->nbus; i++) {
+		busy = bus_busy(r->buses[i]);
+		if (busy <= bus_stuck_after(r->buses[i]))
+			continue;
+		if (!logged)
+			log_warnx("bus '%s': stuck in one poll for %.0f s; "
+			    "withholding the watchdog",
+			    r->c->buses[i].name, busy);
+		logged = 1;
+		(*stuck)++;
+	}
+	if (*stuck == 0)
+		logged = 0;
+	return *stuck == 0;
 }
 
 static void
@@ -153,7 +224,7 @@ report_status(struct run *r, struct queue *q)
 	struct core_stats cs;
 	struct notify_stats ns;
 	struct bus_stats bs;
-	size_t i, up = 0;
+	size_t i, up = 0, stuck;
 
 	core_stats(r->core, &cs);
 	notify_stats(r->n, &ns);
@@ -161,11 +232,12 @@ report_status(struct run *r, struct queue *q)
 		bus_stats(r->buses[i], &bs);
 		up += bs.connected;
 	}
-	sdnotify_status("buses up %zu/%zu, sensors %zu, stored %llu, "
+	buses_healthy(r, &stuck);
+	sdnotify_status("buses up %zu/%zu%s, sensors %zu, stored %llu, "
 	    "alerts firing %zu, outbox %zu, queue %zu, dropped %llu", up,
-	    r->c->nbus, r->c->nsensor, (unsigned long long)cs.stored,
-	    cs.firing, ns.depth, queue_depth(q),
-	    (unsigned long long)queue_drops(q));
+	    r->c->nbus, stuck ? " (STUCK)" : "", r->c->nsensor,
+	    (unsigned long long)cs.stored, cs.firing, ns.depth,
+	    queue_depth(q), (unsigned long long)queue_drops(q));
 	notify_retry_pending(r->n);
 	core_tick(r->core, time(NULL));
 	if (status_write(r->c, r->buses, r->core, r->n, q, started) == -1) {
@@ -182,7 +254,7 @@ loop(struct run *r, struct queue *q)
 	static struct sample batch[BATCH];
 	struct timespec last = mono_now();
 	double wd = sdnotify_init();
-	size_t n;
+	size_t n, stuck;
 
 	while (!quit) {
 		n = queue_pop(q, batch, BATCH, 200);
@@ -195,7 +267,7 @@ loop(struct run *r, struct queue *q)
 		if (ts_diff(mono_now(), last) >= (wd > 0 && wd < 1 ? wd : 1)) {
 			last = mono_now();
 			report_status(r, q);
-			if (wd > 0)
+			if (wd > 0 && buses_healthy(r, &stuck))
 				sdnotify_watchdog();
 		}
 	}
