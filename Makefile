@@ -30,7 +30,8 @@ CORE	= daemon/log.o daemon/conf.o daemon/gb3838.o daemon/util.o \
 	  drivers/hj_surface.o drivers/hach.o drivers/thermo.o \
 	  drivers/yuxing.o drivers/sondes.o
 DAEMON	= daemon/main.o
-TOOL	= daemon/lakewatch.o daemon/toolstatus.o daemon/probe.o
+TOOL	= daemon/lakewatch.o daemon/toolstatus.o daemon/probe.o \
+	  daemon/report.o daemon/import.o daemon/graph.o daemon/dashboard.o
 HDRS	= $(wildcard daemon/*.h drivers/*.h)
 
 all: bin/lakewatchd bin/lakewatch bin/lwsim

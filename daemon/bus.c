@@ -15,7 +15,7 @@
 #include "util.h"
 #include "../drivers/driver.h"
 
-#define BUS_STACK	(256 * 1024)
+#define BUS_STACK	(64 * 1024)
 #define TIMEOUTS_DOWN	3	/* consecutive time-outs that mean "down" */
 #define UNIT_DOWN	3	/* failed cycles before a unit gets no retries */
 #define NUNITS		256
@@ -52,8 +52,8 @@ struct bus {
 	int			*sensors;
 	size_t			 ns;
 	time_t			*next_t;	/* per sensor: next slot */
-	int			*due;
-	struct last		*last;		/* by conf sensor index */
+	int			*due;		/* local indices (into sensors) */
+	struct last		*last;		/* per local index */
 	struct plan_req		*reqs;
 	uint16_t		(*regs)[PLAN_MAX_REGS];
 	int			*req_err;	/* 0 ok, else errno */
@@ -314,7 +314,8 @@ carried(const struct bus *bus, const struct plan_req *r, size_t ndue)
 	int n = 0;
 
 	for (i = 0; i < ndue; i++)
-		n += plan_for_sensor(r, &bus->c->sensors[bus->due[i]]);
+		n += plan_for_sensor(r,
+		    &bus->c->sensors[bus->sensors[bus->due[i]]]);
 	return n;
 }
 
@@ -347,12 +348,12 @@ config_errors(struct bus *bus, size_t nreq, size_t ndue)
 			continue;
 		}
 		for (j = 0; j < ndue; j++) {
-			int idx = bus->due[j];
+			int loc = bus->due[j], idx = bus->sensors[loc];
 
 			if (!plan_for_sensor(r, &bus->c->sensors[idx]) ||
-			    bus->last[idx].disabled)
+			    bus->last[loc].disabled)
 				continue;
-			bus->last[idx].disabled = 1;
+			bus->last[loc].disabled = 1;
 			log_warnx("sensor '%s': unit %d refused registers "
 			    "%u-%u (%s); check register and function; not "
 			    "asked again until a reload",
@@ -444,10 +445,10 @@ decode_one(struct bus *bus, const struct conf_sensor *sc, size_t nreq,
  * again. Failed reads are always fresh: each one is worth recording.
  */
 static void
-freshness(struct bus *bus, int idx, struct sample *s)
+freshness(struct bus *bus, int loc, struct sample *s)
 {
-	const struct conf_sensor *sc = &bus->c->sensors[idx];
-	struct last *l = &bus->last[idx];
+	const struct conf_sensor *sc = &bus->c->sensors[bus->sensors[loc]];
+	struct last *l = &bus->last[loc];
 	int same;
 
 	if (sc->new_result == NEW_TIME)
@@ -468,20 +469,21 @@ freshness(struct bus *bus, int idx, struct sample *s)
 }
 
 static void
-push(struct bus *bus, int idx, time_t t, size_t nreq)
+push(struct bus *bus, int loc, time_t t, size_t nreq)
 {
+	int idx = bus->sensors[loc];
 	struct sample s;
 
 	memset(&s, 0, sizeof(s));
 	snprintf(s.sensor, sizeof(s.sensor), "%s", bus->c->sensors[idx].name);
 	s.idx = idx;
 	s.t = t;
-	if (bus->last[idx].disabled) {
+	if (bus->last[loc].disabled) {
 		s.value = s.raw = NAN;
 		s.flag = FLAG_FAULT;
 	} else
 		decode_one(bus, &bus->c->sensors[idx], nreq, &s);
-	freshness(bus, idx, &s);
+	freshness(bus, loc, &s);
 	if (queue_push(bus->q, &s, 1000) == -1)
 		log_warnx("sensor '%s': sample dropped, core queue full",
 		    s.sensor);
@@ -496,7 +498,7 @@ poll_due(struct bus *bus, size_t ndue, time_t t)
 	for (round = 0; again && round < 2; round++) {
 		for (i = nask = 0; i < ndue; i++)
 			if (!bus->last[bus->due[i]].disabled)
-				ask[nask++] = bus->due[i];
+				ask[nask++] = bus->sensors[bus->due[i]];
 		nreq = plan_build(bus->c, ask, nask, bus->b->merge_hole,
 		    bus->nomerge, bus->reqs);
 		run_requests(bus, nreq);
@@ -529,7 +531,7 @@ tick(struct bus *bus)
 		return;
 	for (i = 0; i < bus->ns; i++)
 		if (bus->next_t[i] == t)
-			bus->due[ndue++] = bus->sensors[i];
+			bus->due[ndue++] = (int)i;
 	atomic_store(&bus->busy_since_ns, mono_ns());
 	pthread_mutex_lock(&bus->mu);
 	bus->st.polls += ndue;
@@ -596,8 +598,8 @@ rebind_apply(struct bus *bus)
 				continue;
 			if (oc->sensors[k].interval == ns->interval)
 				bus->next_t[i] = onext[j];
-			bus->last[bus->sensors[i]] = olast[k];
-			bus->last[bus->sensors[i]].disabled = 0;
+			bus->last[i] = olast[j];
+			bus->last[i].disabled = 0;
 		}
 	}
 	memset(bus->nomerge, 0, sizeof(bus->nomerge));
@@ -663,8 +665,7 @@ alloc_tables(struct bus *bus, int idx)
 	n = PLAN_PER_SENSOR * bus->ns + 1;
 	if ((bus->next_t = calloc(bus->ns + 1, sizeof(time_t))) == NULL ||
 	    (bus->due = calloc(2 * bus->ns + 1, sizeof(int))) == NULL ||
-	    (bus->last = calloc(c->nsensor + 1, sizeof(*bus->last))) ==
-	    NULL ||
+	    (bus->last = calloc(bus->ns + 1, sizeof(*bus->last))) == NULL ||
 	    (bus->reqs = calloc(n, sizeof(*bus->reqs))) == NULL ||
 	    (bus->regs = calloc(n, sizeof(*bus->regs))) == NULL ||
 	    (bus->req_err = calloc(n, sizeof(int))) == NULL)

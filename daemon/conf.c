@@ -53,6 +53,11 @@ static const struct key daemon_keys[] = {
 	{ "interval", K_INT, F(conf, interval), 1, 86400, NULL },
 	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
 	{ "log_level", K_LEVEL, F(conf, log_level), 0, 0, NULL },
+	{ "timezone", K_STR, F(conf, timezone), 0, 0, NULL },
+	{ "www_dir", K_STR, F(conf, www_dir), 0, 0, NULL },
+	{ "day_min_fraction", K_DBL, F(conf, day_min_fraction), 0, 1, NULL },
+	{ "month_min_fraction", K_DBL, F(conf, month_min_fraction), 0, 1,
+	    NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -228,7 +233,7 @@ section_open(struct parse *p, char *hdr)
 {
 	struct conf *c = p->c;
 	char *end = strchr(hdr, ']'), *name, *kind = hdr;
-	size_t i;
+	size_t i, n;
 
 	if (end == NULL) {
 		perr(p, p->line, "section header without ']'");
@@ -239,7 +244,9 @@ section_open(struct parse *p, char *hdr)
 	if (name != NULL) {
 		*name++ = '\0';
 		name += strspn(name, " \t");
-		name[strcspn(name, " \t")] = '\0';
+		for (n = strlen(name); n > 0 && strchr(" \t", name[n - 1]);
+		    n--)
+			name[n - 1] = '\0';
 	}
 	p->seen = NULL;
 	if (strcmp(kind, "daemon") == 0 && name == NULL) {
@@ -353,6 +360,7 @@ reader(char *buf, int num, void *stream)
 {
 	struct parse *p = stream;
 	char *s, hdr[256];
+	size_t n;
 
 	if (p->failed || fgets(buf, num, p->fp) == NULL)
 		return NULL;
@@ -364,10 +372,18 @@ reader(char *buf, int num, void *stream)
 	s = buf + strspn(buf, " \t");
 	if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
 		s += 3;
-	if (*s == '[') {
-		snprintf(hdr, sizeof(hdr), "%s", s + 1);
+	/* no continuation lines: an indented key is a key */
+	n = strlen(s);
+	memmove(buf, s, n + 1);
+	if (*buf == '[') {
+		snprintf(hdr, sizeof(hdr), "%s", buf + 1);
 		hdr[strcspn(hdr, "\r\n")] = '\0';
 		section_open(p, hdr);
+	} else if (*buf != '\0' && strchr(";#\r\n", *buf) == NULL &&
+	    strpbrk(buf, "=:") == NULL) {
+		perr(p, p->line, "syntax error (expected 'key = value' or "
+		    "'[section]')");
+		return NULL;
 	}
 	return buf;
 }
@@ -378,6 +394,7 @@ set_number(struct parse *p, const struct key *k, void *dst, const char *v)
 	char *end;
 	double d;
 	long l;
+	int hex;
 
 	if (k->type == K_DUR) {
 		if (conf_duration(v, &d) == -1 || d < k->min || d > k->max) {
@@ -390,8 +407,11 @@ set_number(struct parse *p, const struct key *k, void *dst, const char *v)
 	}
 	errno = 0;
 	if (k->type == K_INT) {
-		l = strtol(v, &end, 0);
-		if (errno || end == v || *end || l < k->min || l > k->max) {
+		/* decimal, or 0x hex; never octal: "010" is ten */
+		hex = strncasecmp(v, "0x", 2) == 0;
+		l = strtol(v + 2 * hex, &end, hex ? 16 : 10);
+		if (errno || end == v + 2 * hex || *end || l < k->min ||
+		    l > k->max) {
 			perr(p, p->line, "%s: bad number '%s' (an integer "
 			    "from %g to %g)", k->name, v, k->min, k->max);
 			return -1;
@@ -637,33 +657,32 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 }
 
 /*
- * "20/min", "1/s", "100/h", a bare number (a minute), or "0" / "none":
- * requests a minute into *per_min (0 for none); 0, or -1 if bad.
+ * rate_limit: "20/min", "1/s", "100/h", a bare number (a minute), or
+ * "none" (also "0"): requests into W->rate_limit a W->rate_window; 0 or -1.
  */
 static int
-parse_rate(const char *s, int *per_min)
+parse_rate(struct conf_webhook *w, const char *s)
 {
 	char *end;
-	double n, mul = 1;
+	long n;
 
+	w->rate_window = 60;
 	if (strcasecmp(s, "none") == 0) {
-		*per_min = 0;
+		w->rate_limit = 0;
 		return 0;
 	}
 	errno = 0;
-	n = strtod(s, &end);
+	n = strtol(s, &end, 10);
 	if (errno || end == s || n < 0 || n > 100000)
 		return -1;
 	if (strcasecmp(end, "/s") == 0)
-		mul = 60;
+		w->rate_window = 1;
 	else if (strcasecmp(end, "/h") == 0)
-		mul = 1 / 60.0;
+		w->rate_window = 3600;
 	else if (*end != '\0' && strcasecmp(end, "/min") != 0 &&
 	    strcasecmp(end, "/m") != 0)
 		return -1;
-	*per_min = (int)ceil(n * mul);
-	if (n > 0 && *per_min < 1)
-		*per_min = 1;
+	w->rate_limit = (int)n;
 	return 0;
 }
 
@@ -700,9 +719,10 @@ check_webhook(struct parse *p, struct conf_webhook *w)
 		    "or https://", w->name);
 		return;
 	}
+	w->rate_window = 60;
 	if (w->rate_str == NULL)
 		w->rate_limit = chat ? 20 : 0;
-	else if (parse_rate(w->rate_str, &w->rate_limit) == -1) {
+	else if (parse_rate(w, w->rate_str) == -1) {
 		perr(p, w->line, "webhook '%s': rate_limit: bad value '%s' "
 		    "(N/min, N/s, N/h, or none)", w->name, w->rate_str);
 		return;
@@ -746,6 +766,22 @@ check_all(struct parse *p)
 	}
 }
 
+/* www_dir: relative to the config's directory; default <state_dir>/www */
+static void
+www_default(struct conf *c)
+{
+	char path[PATH_MAX];
+
+	if (c->www_dir == NULL)
+		snprintf(path, sizeof(path), "%s/www", c->state_dir);
+	else if (c->www_dir[0] != '/')
+		snprintf(path, sizeof(path), "%s/%s", c->dir, c->www_dir);
+	else
+		return;
+	free(c->www_dir);
+	c->www_dir = xstrdup(path);
+}
+
 struct conf *
 conf_load(const char *file, char err[LW_ERRLEN])
 {
@@ -762,6 +798,9 @@ conf_load(const char *file, char err[LW_ERRLEN])
 	free(tmp);
 	c->interval = 60;
 	c->log_level = LOG_LVL_INFO;
+	c->timezone = xstrdup("Asia/Shanghai");
+	c->day_min_fraction = 0.667;
+	c->month_min_fraction = 0.667;
 	c->alert = (struct alert_conf){ .warn = NAN, .crit = NAN,
 	    .for_count = 1, .clear_count = 1, .comm_after = 3,
 	    .fault_after = 1, .flap_limit = 6, .flap_window = 3600 };
@@ -783,6 +822,8 @@ conf_load(const char *file, char err[LW_ERRLEN])
 		    "'[section]')");
 	if (!p.failed)
 		check_all(&p);
+	if (!p.failed)
+		www_default(c);
 	free(p.sensor_seen);
 	if (p.failed) {
 		conf_free(c);
@@ -824,6 +865,8 @@ conf_free(struct conf *c)
 	free(c->dir);
 	free(c->state_dir);
 	free(c->rrdcached);
+	free(c->timezone);
+	free(c->www_dir);
 	free(c);
 }
 
@@ -967,7 +1010,9 @@ print_webhook(const struct conf_webhook *w, FILE *fp)
 	    w->ca_file ? w->ca_file : "", msgtype_names[w->msgtype],
 	    w->max_outbox);
 	if (w->rate_limit > 0)
-		fprintf(fp, "rate_limit = %d/min\n", w->rate_limit);
+		fprintf(fp, "rate_limit = %d/%s\n", w->rate_limit,
+		    w->rate_window == 1 ? "s" : w->rate_window == 60 ? "min" :
+		    "h");
 	else
 		fprintf(fp, "rate_limit = none\n");
 	if (w->format == FMT_ALERTMANAGER)
@@ -986,6 +1031,10 @@ conf_print(const struct conf *c, FILE *fp)
 	fprintf(fp, "[daemon]\nstate_dir = %s\ninterval = %d\n"
 	    "rrdcached = %s\nlog_level = %s\n", c->state_dir, c->interval,
 	    c->rrdcached ? c->rrdcached : "", lv[c->log_level]);
+	fprintf(fp, "timezone = %s\nwww_dir = %s\nday_min_fraction = %g\n"
+	    "month_min_fraction = %g\n", c->timezone ? c->timezone : "",
+	    c->www_dir ? c->www_dir : "", c->day_min_fraction,
+	    c->month_min_fraction);
 	for (i = 0; i < c->nbus; i++)
 		print_bus(&c->buses[i], fp);
 	for (i = 0; i < c->nsensor; i++)

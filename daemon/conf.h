@@ -106,7 +106,8 @@ struct conf_webhook {
 	int		 msgtype;	/* enum wh_msgtype: dingtalk, wecom */
 	int		 max_outbox;	/* events waiting, at most */
 	char		*rate_str;	/* rate_limit as written; NULL default */
-	int		 rate_limit;	/* requests a minute; 0: no limit */
+	int		 rate_limit;	/* requests per rate_window; 0: none */
+	double		 rate_window;	/* s: 1, 60 or 3600 */
 	double		 resend;	/* alertmanager: re-send active, s */
 	double		 resolve_timeout; /* alertmanager: endsAt ahead, s */
 	char		*generator_url;	/* alertmanager; NULL if none */
@@ -119,6 +120,10 @@ struct conf {
 	int		 interval;
 	char		*rrdcached;	/* NULL if none */
 	int		 log_level;
+	char		*timezone;	/* days and months of reports (tzdata) */
+	char		*www_dir;	/* dashboard; default <state_dir>/www */
+	double		 day_min_fraction;   /* valid day: share of expected */
+	double		 month_min_fraction; /* valid month: share of days */
 	struct alert_conf alert;	/* [alert] defaults */
 	struct conf_bus	*buses;
 	size_t		 nbus;

@@ -1,15 +1,120 @@
-/* format.c: payloads per receiver; pure (no I/O) */
+/* format.c: payloads per receiver; pure (no I/O, no clock) */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
+#include "log.h"
 #include "util.h"
+
+#define DIGEST_MAX	100	/* events one digest folds at most */
+#define HEAD_ROOM	256	/* bytes kept for a digest's first line */
+#define ELLIPSIS	"\xe2\x80\xa6"	/* U+2026, 3 bytes */
+
+/* a growing string */
+struct sbuf {
+	char	*s;
+	size_t	 len, cap;
+};
+
+/* the fields of an event record that a person reads, as text */
+struct view {
+	const char	*id, *kind, *severity, *sensor, *site, *param;
+	const char	*unit, *cls, *target, *message, *observed;
+	char		 value[32], limit[32];	/* "" if none */
+	int		 firing;
+};
+
+/* how one chat dialect marks up a message */
+struct style {
+	const char	*h1, *h2;	/* around the headline */
+	const char	*item;		/* before each line */
+	const char	*v1, *v2;	/* around the value */
+	const char	*note;		/* before the English message */
+};
+
+static const struct style st_text = { "", "", "", "", "", "说明: " };
+static const struct style st_ding = { "#### ", "", "- ", "**", "**",
+	"\n> " };
+static const struct style st_wecom = { "**", "**", "> ",
+	"<font color=\"warning\">", "</font>", "" };
+static const struct style st_wecom_ok = { "**", "**", "> ",
+	"<font color=\"info\">", "</font>", "" };
+static const struct style st_slack = { "*", "*", "", "*", "*", "" };
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			fatalx("format: vsnprintf");
+		if (b->len + (size_t)n < b->cap)
+			break;
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		if ((b->s = realloc(b->s, b->cap)) == NULL)
+			fatal("format");
+	}
+	b->len += (size_t)n;
+}
 
 char *
 format_dump(const json_t *j)
 {
 	return json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+}
+
+size_t
+format_utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+/* S as valid UTF-8 in BUF: each byte of a bad sequence becomes '?'. */
+static const char *
+utf8_clean(const char *s, char *buf, size_t len)
+{
+	size_t i = 0, o = 0, k, need;
+	unsigned char c;
+
+	while (s[i] != '\0' && o + 5 < len) {
+		c = (unsigned char)s[i];
+		need = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 :
+		    (c >> 3) == 30 ? 3 : 9;
+		for (k = 1; need != 9 && k <= need; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				need = 9;
+		if (need == 9) {
+			buf[o++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(buf + o, s + i, need + 1);
+		o += need + 1;
+		i += need + 1;
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 static json_t *
@@ -23,7 +128,8 @@ num_or_null(double v, int decimals)
 json_t *
 format_event_json(const struct event *ev)
 {
-	char obs[32], start[32];
+	char obs[32], start[32], site[sizeof(ev->site)];
+	char msg[sizeof(ev->message)], unit[sizeof(ev->unit)];
 
 	fmt_rfc3339(ev->observed_at, obs, sizeof(obs));
 	fmt_rfc3339(ev->started_at, start, sizeof(start));
@@ -34,17 +140,28 @@ format_event_json(const struct event *ev)
 	    "status", ev->firing ? "firing" : "resolved",
 	    "kind", ev->kind,
 	    "sensor", ev->sensor,
-	    "site", ev->site,
+	    "site", utf8_clean(ev->site, site, sizeof(site)),
 	    "parameter", gb3838_param_name(ev->parameter),
 	    "value", num_or_null(ev->value, ev->decimals),
-	    "unit", ev->unit,
+	    "unit", utf8_clean(ev->unit, unit, sizeof(unit)),
 	    "limit", num_or_null(ev->limit, -1),
 	    "class", gb3838_class_name(ev->cls),
 	    "target_class", gb3838_class_name(ev->target_class),
 	    "water_body", gb3838_water_name(ev->water_body),
 	    "observed_at", obs,
 	    "started_at", start,
-	    "message", ev->message);
+	    "message", utf8_clean(ev->message, msg, sizeof(msg)));
+}
+
+json_t *
+format_event_record(const struct event *ev)
+{
+	json_t *j = format_event_json(ev);
+
+	if (j != NULL)
+		json_object_set_new(j, "severity", json_string(
+		    ev->severity[0] ? ev->severity : "critical"));
+	return j;
 }
 
 static const char *
@@ -53,6 +170,259 @@ str(const json_t *ev, const char *key)
 	const char *s = json_string_value(json_object_get(ev, key));
 
 	return s != NULL ? s : "";
+}
+
+static void
+num_text(const json_t *ev, const char *key, char *buf, size_t len)
+{
+	const json_t *v = json_object_get(ev, key);
+
+	if (json_is_number(v))
+		snprintf(buf, len, "%.10g", json_number_value(v));
+	else
+		buf[0] = '\0';
+}
+
+static int
+view_of(const json_t *ev, struct view *v)
+{
+	if (!json_is_object(ev) || *str(ev, "event_id") == '\0')
+		return -1;
+	v->id = str(ev, "event_id");
+	v->kind = str(ev, "kind");
+	v->severity = str(ev, "severity");
+	v->sensor = str(ev, "sensor");
+	v->site = str(ev, "site");
+	v->param = str(ev, "parameter");
+	v->unit = str(ev, "unit");
+	v->cls = str(ev, "class");
+	v->target = str(ev, "target_class");
+	v->message = str(ev, "message");
+	v->observed = str(ev, "observed_at");
+	v->firing = strcmp(str(ev, "status"), "resolved") != 0;
+	num_text(ev, "value", v->value, sizeof(v->value));
+	num_text(ev, "limit", v->limit, sizeof(v->limit));
+	return 0;
+}
+
+/* "总磷(TP)" for "tp" */
+static void
+param_text(const char *name, char *buf, size_t len)
+{
+	static const char *const zh[PARAM_COUNT] = {
+		[PARAM_TP] = "总磷", [PARAM_TN] = "总氮",
+		[PARAM_NH3N] = "氨氮", [PARAM_CODMN] = "高锰酸盐指数",
+		[PARAM_DO] = "溶解氧", [PARAM_PH] = "pH值",
+		[PARAM_TEMP] = "水温", [PARAM_TURBIDITY] = "浊度",
+		[PARAM_COND] = "电导率", [PARAM_CHLA] = "叶绿素a",
+	};
+	int p = gb3838_param_parse(name);
+
+	if (p < 0)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%s(%s)", zh[p], gb3838_param_label(p));
+}
+
+/* "Ⅳ类" for "IV"; "" for none */
+static const char *
+class_zh(const char *name)
+{
+	int c = gb3838_class_parse(name);
+
+	if (strcmp(name, gb3838_class_name(GB_CLASS_WORSE)) == 0)
+		c = GB_CLASS_WORSE;
+	return c > 0 ? gb3838_class_name_zh(c) : "";
+}
+
+static const char *
+kind_zh(const struct view *v)
+{
+	if (strcmp(v->kind, "threshold") == 0)
+		return strcmp(v->severity, "warning") == 0 ? "预警" : "超标";
+	if (strcmp(v->kind, "stale") == 0)
+		return "数据中断";
+	if (strcmp(v->kind, "comm") == 0)
+		return "通信中断";
+	if (strcmp(v->kind, "fault") == 0)
+		return "仪器故障";
+	return v->kind;
+}
+
+/* Beijing time of RFC 3339 S, or S itself if it does not parse. */
+static void
+time_text(const char *s, char *buf, size_t len)
+{
+	time_t t = format_parse_time(s);
+
+	if (t == (time_t)-1)
+		snprintf(buf, len, "%s", s);
+	else
+		format_time_bj(t, buf, len);
+}
+
+static const struct style *
+style_of(const struct fmt_opts *o, int firing)
+{
+	if (o->fmt == FMT_SLACK)
+		return &st_slack;
+	if (!o->markdown)
+		return &st_text;
+	if (o->fmt == FMT_WECOM)
+		return firing ? &st_wecom : &st_wecom_ok;
+	return o->fmt == FMT_DINGTALK ? &st_ding : &st_text;
+}
+
+/* "【触发 FIRING】长荡湖湖心 总磷(TP) 超标" */
+static void
+headline(const struct view *v, char *buf, size_t len)
+{
+	char param[64];
+
+	param_text(v->param, param, sizeof(param));
+	snprintf(buf, len, "【%s】%s %s %s", v->firing ? "触发 FIRING" :
+	    "恢复 RESOLVED", v->site, param, kind_zh(v));
+}
+
+/* The message for one event, in style S. */
+static void
+render_one(const struct view *v, const struct style *s, struct sbuf *b)
+{
+	char head[512], when[32];
+
+	headline(v, head, sizeof(head));
+	time_text(v->observed, when, sizeof(when));
+	sb_printf(b, "%s%s%s\n", s->h1, head, s->h2);
+	if (v->value[0] != '\0')
+		sb_printf(b, "%s测值: %s%s %s%s%s%s\n", s->item, s->v1,
+		    v->value, v->unit, s->v2, *class_zh(v->cls) ? ", " : "",
+		    class_zh(v->cls));
+	if (*class_zh(v->target) != '\0')
+		sb_printf(b, "%s目标: %s%s%s%s%s\n", s->item,
+		    class_zh(v->target), v->limit[0] ? ", 限值 " : "",
+		    v->limit, v->limit[0] ? " " : "",
+		    v->limit[0] ? v->unit : "");
+	sb_printf(b, "%s时间: %s 北京时间\n", s->item, when);
+	sb_printf(b, "%s事件: %s\n", s->item, v->id);
+	sb_printf(b, "%s%s", s->note, v->message);
+}
+
+/* One line of a digest for V. */
+static void
+render_line(const struct view *v, const struct style *s, struct sbuf *b)
+{
+	char param[64], when[32];
+
+	param_text(v->param, param, sizeof(param));
+	time_text(v->observed, when, sizeof(when));
+	sb_printf(b, "\n%s%s %s %s %s %s", s->item[0] ? s->item : "• ",
+	    v->firing ? "触发" : "恢复", strlen(when) > 5 ? when + 5 : when,
+	    v->site, param, kind_zh(v));
+	if (v->value[0] != '\0')
+		sb_printf(b, " %s %s %s", v->value, v->unit, class_zh(v->cls));
+	if (v->limit[0] != '\0')
+		sb_printf(b, " (%s限值 %s)", class_zh(v->target), v->limit);
+	sb_printf(b, " [%s]", v->id);
+}
+
+static void
+render_digest_head(const struct view *v, size_t k, const struct style *s,
+    struct sbuf *b)
+{
+	size_t i, up = 0;
+
+	for (i = 0; i < k; i++)
+		up += v[i].firing;
+	sb_printf(b, "%s【告警汇总 DIGEST】%zu 条告警: %zu 触发, %zu 恢复 "
+	    "(%zu alerts: %zu firing, %zu resolved)%s", s->h1, k, up, k - up,
+	    k, up, k - up, s->h2);
+}
+
+/* Cut B to at most MAX bytes on a UTF-8 boundary, marked with "…". */
+static void
+fit(struct sbuf *b, size_t max)
+{
+	if (max == 0 || b->len <= max)
+		return;
+	b->len = format_utf8_cut(b->s, max > 3 ? max - 3 : 0);
+	b->s[b->len] = '\0';
+	sb_printf(b, "%s", max > 3 ? ELLIPSIS : "");
+}
+
+size_t
+format_body_limit(enum wh_format fmt)
+{
+	return fmt == FMT_DINGTALK || fmt == FMT_FEISHU ? 20000 : 0;
+}
+
+size_t
+format_text_limit(enum wh_format fmt, int markdown)
+{
+	switch (fmt) {
+	case FMT_WECOM:
+		return markdown ? 4096 : 2048;
+	case FMT_DINGTALK:
+	case FMT_FEISHU:
+		return 20000;
+	case FMT_SLACK:
+		return 3000;	/* a section block's text */
+	default:
+		return 0;
+	}
+}
+
+void
+format_time_bj(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	t += 8 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+time_t
+format_parse_time(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || strcmp(end, "Z") != 0)
+		return (time_t)-1;
+	return timegm(&tm);
+}
+
+static void
+hmac_b64(const char *key, const char *msg, char *out, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], b64[4 * EVP_MAX_MD_SIZE / 3 + 4];
+	unsigned int mdlen = 0;
+
+	HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)msg,
+	    strlen(msg), md, &mdlen);
+	EVP_EncodeBlock(b64, md, (int)mdlen);
+	snprintf(out, len, "%s", (const char *)b64);
+}
+
+void
+format_dingtalk_sign(const char *secret, long long ts_ms, char *out,
+    size_t len)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%lld\n%s", ts_ms, secret);
+	hmac_b64(secret, msg, out, len);
+}
+
+void
+format_feishu_sign(const char *secret, long long ts, char *out, size_t len)
+{
+	char key[512];
+
+	snprintf(key, sizeof(key), "%lld\n%s", ts, secret);
+	hmac_b64(key, "", out, len);
 }
 
 static char *
@@ -67,40 +437,224 @@ dump_and_free(json_t *j)
 	return s;
 }
 
-/* One line a person reads first: "[FIRING] message". */
-static void
-headline(const json_t *ev, char *buf, size_t len)
+/* The chat body around TEXT; TITLE is DingTalk markdown's title. */
+static json_t *
+chat_body(const struct fmt_opts *o, const char *title, const char *text)
 {
-	int firing = strcmp(str(ev, "status"), "firing") == 0;
+	char sig[64], ts[24];
+	json_t *j;
 
-	snprintf(buf, len, "[%s] %s", firing ? "FIRING" : "RESOLVED",
-	    str(ev, "message"));
+	switch (o->fmt) {
+	case FMT_DINGTALK:
+		return o->markdown ? json_pack("{s:s, s:{s:s, s:s}, s:{s:b}}",
+		    "msgtype", "markdown", "markdown", "title", title, "text",
+		    text, "at", "isAtAll", 0) : json_pack("{s:s, s:{s:s}, "
+		    "s:{s:b}}", "msgtype", "text", "text", "content", text,
+		    "at", "isAtAll", 0);
+	case FMT_WECOM:
+		return o->markdown ? json_pack("{s:s, s:{s:s}}", "msgtype",
+		    "markdown", "markdown", "content", text) : json_pack(
+		    "{s:s, s:{s:s}}", "msgtype", "text", "text", "content",
+		    text);
+	case FMT_FEISHU:
+		j = json_pack("{s:s, s:{s:s}}", "msg_type", "text", "content",
+		    "text", text);
+		if (j != NULL && o->secret != NULL) {
+			snprintf(ts, sizeof(ts), "%lld", (long long)o->now);
+			format_feishu_sign(o->secret, (long long)o->now, sig,
+			    sizeof(sig));
+			json_object_set_new(j, "timestamp", json_string(ts));
+			json_object_set_new(j, "sign", json_string(sig));
+		}
+		return j;
+	default:
+		return json_pack("{s:s}", "text", text);
+	}
+}
+
+/* TEXT cut to the text limit and then, if need be, to the body limit. */
+static char *
+chat_fit(const struct fmt_opts *o, const char *title, struct sbuf *text)
+{
+	size_t max = format_body_limit(o->fmt), n;
+	char *body;
+
+	fit(text, format_text_limit(o->fmt, o->markdown));
+	for (;;) {
+		body = dump_and_free(chat_body(o, title, text->s));
+		if (body == NULL || max == 0 || (n = strlen(body)) <= max)
+			return body;
+		free(body);
+		fit(text, text->len > n - max + 16 ? text->len - (n - max) -
+		    16 : 4);
+	}
+}
+
+/* The JSON body: the record less what DESIGN.md 5 does not list. */
+static char *
+json_body(const json_t *ev)
+{
+	json_t *j = json_deep_copy(ev);
+	char *s;
+
+	json_object_del(j, "severity");
+	s = format_dump(j);
+	json_decref(j);
+	return s;
+}
+
+static char *
+single(const json_t *ev, const struct fmt_opts *o)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	struct view v;
+	char title[512], *body;
+
+	if (view_of(ev, &v) == -1)
+		return NULL;
+	if (o->fmt == FMT_JSON || o->fmt == FMT_ALERTMANAGER)
+		return json_body(ev);
+	headline(&v, title, sizeof(title));
+	render_one(&v, style_of(o, v.firing), &b);
+	body = chat_fit(o, title, &b);
+	free(b.s);
+	return body;
+}
+
+/* How many of V[0..N-1] fit one digest within the text limit LIMIT. */
+static size_t
+fold_count(const struct view *v, size_t n, const struct style *s,
+    size_t limit)
+{
+	struct sbuf b = { NULL, 0, 0 };
+	size_t k;
+
+	for (k = 0; k < n && k < DIGEST_MAX; k++) {
+		render_line(&v[k], s, &b);
+		if (limit > 0 && b.len + HEAD_ROOM > limit && k > 0)
+			break;
+	}
+	free(b.s);
+	return k;
+}
+
+static char *
+digest(const struct view *v, size_t n, const struct fmt_opts *o,
+    size_t *folded)
+{
+	const struct style *s = style_of(o, 1);
+	struct sbuf b = { NULL, 0, 0 };
+	char title[128];
+	size_t k, i;
+	char *body;
+
+	k = fold_count(v, n, s, format_text_limit(o->fmt, o->markdown));
+	render_digest_head(v, k, s, &b);
+	for (i = 0; i < k; i++)
+		render_line(&v[i], s, &b);
+	snprintf(title, sizeof(title), "告警汇总: %zu 条告警", k);
+	body = chat_fit(o, title, &b);
+	free(b.s);
+	*folded = k;
+	return body;
+}
+
+char *
+format_message(json_t *const *ev, size_t n, const struct fmt_opts *o,
+    size_t *folded)
+{
+	struct view *v;
+	size_t i;
+	char *body;
+
+	*folded = 0;
+	if (n == 0)
+		return NULL;
+	if (n == 1 || o->fmt == FMT_JSON || o->fmt == FMT_ALERTMANAGER) {
+		if ((body = single(ev[0], o)) != NULL)
+			*folded = 1;
+		return body;
+	}
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		fatal("format");
+	for (i = 0; i < n && view_of(ev[i], &v[i]) == 0; i++)
+		;
+	body = i == 0 ? NULL : i == 1 ? single(ev[0], o) :
+	    digest(v, i, o, folded);
+	if (body != NULL && i == 1)
+		*folded = 1;
+	free(v);
+	return body;
 }
 
 char *
 format_payload(const json_t *ev, enum wh_format fmt, const char *secret,
     time_t now)
 {
-	char text[1024];
+	struct fmt_opts o = { fmt, 0, secret, now };
 
-	(void)secret;
-	(void)now;
-	if (!json_is_object(ev) || *str(ev, "event_id") == '\0')
+	return single(ev, &o);
+}
+
+int
+format_am_key(const json_t *ev, char *buf, size_t len)
+{
+	const char *id = str(ev, "event_id"), *colon = strrchr(id, ':');
+
+	if (*id == '\0')
+		return -1;
+	snprintf(buf, len, "%.*s", (int)(colon ? colon - id : (int)strlen(id)),
+	    id);
+	return 0;
+}
+
+/* "LakewatchThreshold" for "threshold" */
+static void
+am_name(const char *kind, char *buf, size_t len)
+{
+	snprintf(buf, len, "Lakewatch%s", *kind ? kind : "alert");
+	if (buf[9] >= 'a' && buf[9] <= 'z')
+		buf[9] = (char)(buf[9] - 'a' + 'A');
+}
+
+static void
+am_annotations(json_t *ann, const struct view *v, const char *zh)
+{
+	json_object_set_new(ann, "summary", json_string(v->message));
+	json_object_set_new(ann, "description", json_string(zh));
+	json_object_set_new(ann, "event_id", json_string(v->id));
+	json_object_set_new(ann, "unit", json_string(v->unit));
+	json_object_set_new(ann, "class", json_string(v->cls));
+	json_object_set_new(ann, "target_class", json_string(v->target));
+	json_object_set_new(ann, "observed_at", json_string(v->observed));
+	if (v->value[0] != '\0')
+		json_object_set_new(ann, "value", json_string(v->value));
+	if (v->limit[0] != '\0')
+		json_object_set_new(ann, "limit", json_string(v->limit));
+}
+
+json_t *
+format_am_alert(const json_t *ev, const char *gen)
+{
+	struct sbuf zh = { NULL, 0, 0 };
+	struct view v;
+	char name[64];
+	json_t *a;
+
+	if (view_of(ev, &v) == -1)
 		return NULL;
-	headline(ev, text, sizeof(text));
-	switch (fmt) {
-	case FMT_SLACK:
-		return dump_and_free(json_pack("{s:s}", "text", text));
-	case FMT_DINGTALK:
-	case FMT_WECOM:
-		return dump_and_free(json_pack("{s:s, s:{s:s}}", "msgtype",
-		    "text", "text", "content", text));
-	case FMT_FEISHU:
-		return dump_and_free(json_pack("{s:s, s:{s:s}}", "msg_type",
-		    "text", "content", "text", text));
-	case FMT_ALERTMANAGER:
-	case FMT_JSON:
-	default:
-		return format_dump(ev);
-	}
+	am_name(v.kind, name, sizeof(name));
+	a = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{}, s:s}",
+	    "labels", "alertname", name, "sensor", v.sensor, "site", v.site,
+	    "parameter", v.param, "kind", v.kind, "severity",
+	    *v.severity ? v.severity : "critical", "annotations",
+	    "startsAt", str(ev, "started_at"));
+	if (a == NULL)
+		return NULL;
+	render_one(&v, &st_text, &zh);
+	am_annotations(json_object_get(a, "annotations"), &v, zh.s);
+	free(zh.s);
+	if (gen != NULL)
+		json_object_set_new(a, "generatorURL", json_string(gen));
+	return a;
 }

@@ -24,6 +24,10 @@ static const struct command {
 	{ "drivers", tool_drivers, "drivers: the analyzer drivers built in" },
 	{ "maintenance", tool_maintenance, "maintenance -c FILE [SENSOR on|off "
 	    "[-f 2h]]: flag readings M and hold alerts" },
+	{ "report", tool_report, "report -c F --sensor S|--site S --year Y" },
+	{ "import", tool_import, "import [-n] -c FILE SENSOR data.csv" },
+	{ "graph", tool_graph, "graph -c FILE --sensor S [--range R] -o F" },
+	{ "dashboard", tool_dashboard, "dashboard -c FILE: pages in www_dir" },
 	{ NULL, NULL, NULL }
 };
 

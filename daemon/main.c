@@ -1,4 +1,6 @@
 /* main.c: lakewatchd: arguments, signals, start-up and shutdown order */
+#include <sys/resource.h>
+
 #include <curl/curl.h>
 
 #include <signal.h>
@@ -19,7 +21,7 @@
 #include "util.h"
 
 #define EX_CONFIG	78
-#define QUEUE_CAP	65536
+#define QUEUE_MIN	1024	/* samples; more with more sensors */
 #define BATCH		1024
 
 static volatile sig_atomic_t	 quit, reload;
@@ -273,6 +275,18 @@ loop(struct run *r, struct queue *q)
 	}
 }
 
+/* Many buses and sensors need many descriptors: take what is allowed. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static void
 signals(void)
 {
@@ -323,10 +337,11 @@ main(int argc, char *argv[])
 	}
 	log_setlevel(verbose ? LOG_LVL_DEBUG : (enum log_level)c->log_level);
 	signals();
+	raise_nofile();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("curl_global_init failed");
 	started = wall_now();
-	q = queue_new(QUEUE_CAP);
+	q = queue_new(QUEUE_MIN + 4 * c->nsensor);
 	if (run_start(&r, c, NULL, err) == -1)
 		fatalx("%s", err);
 	if (core_load_state(r.core, err) == -1)

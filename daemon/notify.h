@@ -1,4 +1,12 @@
-/* notify.h: the delivery thread: outbox -> webhooks, with retries */
+/*
+ * notify.h: the delivery thread: outbox -> webhooks. One queue per
+ * webhook, one request in flight per webhook (curl multi), so a dead
+ * receiver delays only its own queue. Retries with backoff and jitter,
+ * honouring Retry-After; 4xx other than 408/429 goes to the dead-letter
+ * folder; chat receivers with a rate limit get a digest instead of a
+ * flood; alertmanager targets keep their active alerts under
+ * <state_dir>/alertmanager/ and re-send them while firing.
+ */
 #ifndef LW_NOTIFY_H
 #define LW_NOTIFY_H
 
@@ -11,10 +19,12 @@
 struct notify;
 
 struct notify_stats {
-	uint64_t	sent;		/* accepted with 2xx */
+	uint64_t	sent;		/* events accepted with 2xx */
 	uint64_t	retries;	/* failed attempts that will be retried */
-	uint64_t	dead;		/* refused with 4xx, moved to deadletter */
+	uint64_t	dead;		/* events refused, moved to deadletter */
+	uint64_t	digests;	/* digest messages accepted */
 	size_t		depth;		/* events waiting, all targets */
+	size_t		pending;	/* events not yet written to an outbox */
 };
 
 /*
@@ -22,21 +32,32 @@ struct notify_stats {
  * left in the outbox by an earlier run are sent first. Fatal on ENOMEM.
  */
 struct notify	*notify_start(const struct conf *c);
-/* Stop the thread; what is not delivered stays in the outbox. */
+/*
+ * Stop the thread; what is not delivered stays in the outbox. Events
+ * still held in memory are written to their outboxes even past
+ * max_outbox; only those that cannot be written are lost (and logged).
+ */
 void		 notify_stop(struct notify *);
 /*
  * Write EV to the outbox of every webhook (fsync'd) and wake the thread.
- * Returns 0, or -1 with err filled if some outbox could not be written;
- * then the event is kept in memory and written again on the next call
- * of notify_retry_pending.
+ * Returns 0, or -1 with err filled (naming the webhook) if some outbox
+ * could not take it: a write error, or max_outbox events already
+ * waiting. Then the event is kept in memory for those webhooks and
+ * written, in order, by notify_retry_pending or a later enqueue.
  */
 int		 notify_enqueue(struct notify *, const struct event *ev,
 		    char err[LW_ERRLEN]);
-/* Try again to write events that could not be written; count left. */
+/* Try again to write events kept in memory; returns how many are left. */
 size_t		 notify_retry_pending(struct notify *);
 void		 notify_stats(struct notify *, struct notify_stats *);
 /* The X-Lakewatch-Signature value for BODY at timestamp TS into OUT. */
 void		 notify_sign(const char *secret, long long ts,
 		    const char *body, char *out, size_t len);
+/*
+ * DingTalk's signed URL: URL plus "&timestamp=TS_MS&sign=S" (S URL-encoded
+ * base64 HMAC, DOMAIN.md 4.1), malloc'd; NULL on ENOMEM.
+ */
+char		*notify_dingtalk_url(const char *url, const char *secret,
+		    long long ts_ms);
 
 #endif

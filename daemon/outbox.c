@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,15 @@ int
 outbox_put(const char *state_dir, const char *target, const char *event_id,
     const char *json, char err[LW_ERRLEN])
 {
+	char name[OUTBOX_NAME_MAX];
+
+	return outbox_add(state_dir, target, event_id, json, name, err);
+}
+
+int
+outbox_add(const char *state_dir, const char *target, const char *event_id,
+    const char *json, char *name, char err[LW_ERRLEN])
+{
 	static atomic_uint seq;
 	char dir[PATH_MAX], path[PATH_MAX + OUTBOX_NAME_MAX], id[96];
 	size_t i;
@@ -36,8 +46,10 @@ outbox_put(const char *state_dir, const char *target, const char *event_id,
 	for (i = 0; id[i]; i++)
 		if (id[i] == '/' || id[i] == ':')
 			id[i] = '_';
-	snprintf(path, sizeof(path), "%s/%014.0f-%06u-%s.json", dir,
-	    wall_now() * 1000, atomic_fetch_add(&seq, 1) % 1000000, id);
+	snprintf(name, OUTBOX_NAME_MAX, "%014.0f-%06u-%s.json",
+	    floor(wall_now() * 1000), atomic_fetch_add(&seq, 1) % 1000000,
+	    id);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (write_atomic(path, json, strlen(json), 0640) == -1) {
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
 		return -1;
@@ -74,6 +86,87 @@ outbox_oldest(const char *state_dir, const char *target, char *name,
 	}
 	closedir(d);
 	return found;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Remove NAME in DIR if it is a temp file a crash left behind. */
+static void
+drop_tmp(const char *dir, const char *name)
+{
+	char path[PATH_MAX + OUTBOX_NAME_MAX];
+	size_t n = strlen(name);
+
+	if (n < 4 || strcmp(name + n - 4, ".tmp") != 0)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
+static int
+push_name(char ***v, size_t *n, size_t *cap, const char *name)
+{
+	char **nv;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if ((nv = realloc(*v, *cap * sizeof(*nv))) == NULL)
+			return -1;
+		*v = nv;
+	}
+	if (((*v)[*n] = strdup(name)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+int
+outbox_scan(const char *state_dir, const char *target, char ***names,
+    size_t *n)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	dirpath(dir, sizeof(dir), state_dir, "outbox", target);
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		drop_tmp(dir, de->d_name);
+		if (is_entry(de->d_name) &&
+		    push_name(names, n, &cap, de->d_name) == -1) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(*names, *n, sizeof(**names), by_name);
+	return 0;
+}
+
+size_t
+outbox_dead_count(const char *state_dir, const char *target)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	dirpath(dir, sizeof(dir), state_dir, "deadletter", target);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += is_entry(de->d_name);
+	closedir(d);
+	return n;
 }
 
 size_t

@@ -16,6 +16,20 @@
 /* Store event JSON for webhook TARGET durably; 0, or -1 with err filled. */
 int	 outbox_put(const char *state_dir, const char *target,
 	    const char *event_id, const char *json, char err[LW_ERRLEN]);
+/* The same, and the new entry's name into NAME (OUTBOX_NAME_MAX). */
+int	 outbox_add(const char *state_dir, const char *target,
+	    const char *event_id, const char *json, char *name,
+	    char err[LW_ERRLEN]);
+/*
+ * The names of TARGET's entries in name (= time) order, as a malloc'd
+ * array of malloc'd strings into *NAMES (the caller frees each and the
+ * array) and their number into *N. Leftover "*.tmp" files of writes a
+ * crash cut short are removed. 0, or -1 with errno set (none: 0, N 0).
+ */
+int	 outbox_scan(const char *state_dir, const char *target,
+	    char ***names, size_t *n);
+/* Entries in TARGET's dead-letter folder (without the .reason files). */
+size_t	 outbox_dead_count(const char *state_dir, const char *target);
 /* Name of the oldest entry of TARGET into NAME; 1 if found, 0 if none. */
 int	 outbox_oldest(const char *state_dir, const char *target, char *name,
 	    size_t len);

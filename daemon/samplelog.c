@@ -1,4 +1,5 @@
 /* samplelog.c: append-only CSV per sensor and month */
+#include <sys/select.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -86,6 +87,23 @@ write_line(int fd, const char *buf, size_t len)
 	return -1;
 }
 
+/*
+ * libmodbus waits with select(2), which cannot take a descriptor of
+ * FD_SETSIZE or more: keep the log files, open for long, above that so
+ * the bus sockets get the low numbers. Where the limit does not allow
+ * it, the low descriptor is kept.
+ */
+static int
+fd_high(int fd)
+{
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_SETSIZE);
+
+	if (hi == -1)
+		return fd;
+	close(fd);
+	return hi;
+}
+
 static int
 open_month(struct samplelog *l, int idx, time_t t, char err[LW_ERRLEN])
 {
@@ -112,6 +130,7 @@ open_month(struct samplelog *l, int idx, time_t t, char err[LW_ERRLEN])
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	sl->fd = fd_high(sl->fd);
 	if (fstat(sl->fd, &st) == 0 && st.st_size == 0 &&
 	    write_line(sl->fd, SAMPLELOG_HEADER,
 	    strlen(SAMPLELOG_HEADER)) == -1) {

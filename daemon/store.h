@@ -1,8 +1,33 @@
-/* store.h: one RRD per sensor under <state_dir>/rrd (DESIGN.md 6) */
+/*
+ * store.h: one RRD per sensor under <state_dir>/rrd (DESIGN.md 6), written
+ * with librrd or through rrdcached ([daemon] rrdcached, else the
+ * RRDCACHED_ADDRESS environment variable), behind a bounded buffer.
+ *
+ * Every accepted sample goes into the buffer ([daemon] store_buffer
+ * values, all sensors together) and is written from there at once. While
+ * rrdcached is down, or a file cannot be written (EIO, ENOSPC, a bad
+ * file), the values wait there and are retried with backoff, in time
+ * order. When the buffer is full the oldest value goes, unwritten or not:
+ * counted and logged once; the sample log is the record of truth. Values
+ * already handed to rrdcached stay in the buffer until pushed out by newer
+ * ones, so what a killed rrdcached had not journaled is sent again.
+ *
+ * A file is checked on first use: missing, it is created; unreadable as
+ * an RRD, it is moved to <name>.rrd.<unixtime>.bad and a new one made;
+ * with another step or archive set than store_rra_args gives, it is
+ * migrated (rrd_create with the old file as source; the old one kept as
+ * <name>.rrd.<unixtime>.old). Each of these logs one line.
+ *
+ * Used from one thread only (the core loop). With rrdcached the files
+ * are created through it, so it must run on this host and see state_dir
+ * at the same path (unix socket or loopback TCP; "-B -b <state_dir>/rrd"
+ * works); file names are sent as absolute paths.
+ */
 #ifndef LW_STORE_H
 #define LW_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "conf.h"
@@ -10,24 +35,57 @@
 
 struct store;
 
+struct store_stats {
+	uint64_t	written;	/* values the RRD (or rrdcached) took */
+	uint64_t	dropped;	/* unwritten values pushed out, full */
+	size_t		pending;	/* values waiting to be written */
+	int		down;		/* rrdcached unreachable now */
+};
+
 /*
  * A store for the sensors of C (which must outlive it); makes the rrd
- * directory. NULL with a message in err if that fails.
+ * directory and, with rrdcached, tries to connect (failing that is no
+ * error: updates are buffered and the connection retried). NULL with a
+ * message in err if the directory cannot be made.
  */
 struct store	*store_new(const struct conf *c, char err[LW_ERRLEN]);
+/*
+ * Take over what OLD (a store of the previous config) still holds,
+ * matching sensors by name, so a reload loses nothing buffered. OLD is
+ * left empty; it must still be freed.
+ */
+void		 store_adopt(struct store *, struct store *old);
+/*
+ * Write what is buffered (one more try even while backing off), then,
+ * with rrdcached, flush the files this store wrote so a graph made right
+ * after sees everything; logs what could not be written. Frees ST.
+ */
 void		 store_free(struct store *);
 /*
- * Write N samples of sensor index SENSOR, oldest first, in one update:
- * valid ones with their value, the others as UNKNOWN. The file is created
- * on first use. Samples not newer than the last update are skipped (RRD
- * cannot go back). Returns how many were written, or -1 with err filled.
+ * Accept N samples of sensor index SENSOR, oldest first: valid ones with
+ * their value, the others as UNKNOWN. Samples not newer than the last
+ * accepted one are skipped (RRD cannot go back, nor take two updates in
+ * one second). Returns how many were accepted (written now, or buffered
+ * while rrdcached is down), or -1 with err filled when this sensor's file
+ * cannot be written; its samples are kept and retried all the same.
  */
 int		 store_update(struct store *, int sensor,
 		    const struct sample *s, size_t n, char err[LW_ERRLEN]);
+/*
+ * Make sensor NAME's file complete on disk before it is read (graph,
+ * fetch): send what is buffered for it and, with rrdcached, FLUSH it.
+ * 0 (also without rrdcached, or for an unknown name), or -1 with err.
+ */
+int		 store_flush(struct store *, const char *name,
+		    char err[LW_ERRLEN]);
+void		 store_stats(const struct store *, struct store_stats *);
 /* The RRD file of sensor NAME into BUF. */
 void		 store_path(const struct conf *, const char *name, char *buf,
 		    size_t len);
-/* The archive arguments for a sensor with this step (for rrd_create). */
+/*
+ * The archive arguments ("RRA:...") for a sensor with this step, at most
+ * MAX of them into ARGS; returns how many.
+ */
 int		 store_rra_args(const struct conf_sensor *, char args[][64],
 		    int max);
 

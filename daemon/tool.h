@@ -11,5 +11,13 @@ int	tool_probe(int argc, char **argv);
 int	tool_status(int argc, char **argv);
 int	tool_drivers(int argc, char **argv);
 int	tool_maintenance(int argc, char **argv);
+/* Bulletin statistics from the sample log (report.c). 0, 1, 2, 78. */
+int	tool_report(int argc, char **argv);
+/* Backfill a CSV into the sample log and the RRD (import.c). */
+int	tool_import(int argc, char **argv);
+/* One RRD graph with class bands and flagged periods (graph.c). */
+int	tool_graph(int argc, char **argv);
+/* The static status page under www_dir (dashboard.c). */
+int	tool_dashboard(int argc, char **argv);
 
 #endif

@@ -136,3 +136,88 @@ rrd_all_within() {
 	rrd_values "$1" | awk -v lo="$2" -v hi="$3" \
 	    'BEGIN { n = 0 } { n++; if ($2 < lo || $2 > hi) bad = 1 } END { exit bad || n == 0 }'
 }
+
+# station_conf FILE BUS-KEYS...: a config with the bundled station's
+# sensors (unit 1 TP cdab + status, temperature; unit 2 TP abcd) on one
+# bus "station" whose keys are given as "key = value" arguments, polled
+# every second, posting to $HOOK_URL.
+station_conf() {
+	local f=$1 kv
+	shift
+	{
+		printf '[daemon]\nstate_dir = state\ninterval = 1\n'
+		printf '[bus station]\n'
+		for kv in "$@"; do printf '%s\n' "$kv"; done
+		cat <<CONF
+[sensor centre-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+status_register = 2
+site = 长荡湖湖心
+[sensor centre-temp]
+bus = station
+unit = 1
+parameter = temp
+register = 3
+[sensor intake-tp]
+bus = station
+unit = 2
+register = 0
+word_order = abcd
+status_register = 2
+[webhook test]
+url = $HOOK_URL
+CONF
+	} >"$f"
+}
+
+# alert_cycle_checks: after a run over the profile 0.030 -> 0.061 ->
+# 0.030: exactly one firing and one resolved POST with the right
+# contents, and the RRD holding what was served.
+alert_cycle_checks() {
+	local rrd=$W/state/rrd sensors=${1:-"centre-tp centre-temp intake-tp"} s
+	for s in $sensors; do
+		check "RRD file for $s" test -f "$rrd/$s.rrd"
+	done
+	rrdtool lastupdate "$rrd/centre-tp.rrd"
+	check "centre-tp stored 0.030" rrd_has "$rrd/centre-tp.rrd" 0.030 1e-6
+	check "centre-tp stored 0.061" rrd_has "$rrd/centre-tp.rrd" 0.061 1e-6
+	check "centre-tp only 0.030 or 0.061, never 0" \
+	    rrd_all_within "$rrd/centre-tp.rrd" 0.0299 0.0611
+	cat "$HOOK_LOG"
+	check "exactly one firing POST" test "$(events firing)" -eq 1
+	check "exactly one resolved POST" test "$(events resolved)" -eq 1
+	check "firing is centre-tp:threshold:1" \
+	    test "$(events firing centre-tp:threshold:1)" -eq 1
+	check "resolved is centre-tp:threshold:2" \
+	    test "$(events resolved centre-tp:threshold:2)" -eq 1
+	check "Idempotency-Key, UTF-8 site, values and classes" \
+	    "$PY" - "$HOOK_LOG" <<'PYEOF'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    b = e["body"]
+    assert e["headers"]["idempotency-key"] == b["event_id"], e
+    assert b["site"] == "长荡湖湖心", b["site"]
+    assert b["limit"] == 0.05 and b["target_class"] == "III", b
+    assert b["water_body"] == "lake" and b["parameter"] == "tp", b
+    if b["status"] == "firing":
+        assert b["value"] == 0.061 and b["class"] == "IV", b
+    else:
+        assert b["value"] == 0.03 and b["class"] == "III", b
+        assert b["started_at"] < b["observed_at"], b
+PYEOF
+}
+
+# run_alert_cycle CONF: run the daemon until the resolved POST (40 s at
+# most), let 2 s pass for anything repeated, stop it.
+run_alert_cycle() {
+	start_daemon "$1"
+	wait_for 40 test "$(events resolved)" -ge 1 ||
+	    echo "no resolved event in 40 s"
+	sleep 2
+	stop_daemon
+	check "daemon exits 0 on SIGTERM" test "$DAEMON_RC" -eq 0
+}

@@ -1,0 +1,144 @@
+/*
+ * report.h: bulletin statistics from the sample log (DOMAIN.md 1.2, 2.3)
+ * and the sample-log reading that `report`, `import`, `graph` and
+ * `dashboard` share.
+ *
+ * Validity rules (project defaults, not quotations of HJ 915 or the 2020
+ * statistics rule, which we could not read; all configurable):
+ *  - a sample counts if its flag is N, or S (a set value an operator
+ *    entered and accepted); M, C, D, F, T and B never count;
+ *  - a day is a local day (the [daemon] timezone, default Asia/Shanghai:
+ *    00:00-24:00 Beijing time, 16:00Z-16:00Z); it is valid with at least
+ *    day_min_fraction (0.667) of the samples its schedule expects
+ *    (86400 / cycle, or 86400 / interval without a cycle): 4 of 6 for a
+ *    4-hour instrument; its mean is the mean of its valid samples;
+ *  - a month's mean is the mean of its valid daily means; the month is
+ *    valid with at least month_min_fraction (0.667) of its days valid
+ *    (21 of 31, 19 of 28, 20 of 30);
+ *  - the cumulative mean of Jan..M is the mean of the valid monthly means
+ *    (the 2011 method's annual mean is the mean of monthly values);
+ *  - a fraction f needs ceil(n * (f - 0.0005)) of n: 0.667 reads as 2/3;
+ *  - means are judged and compared at the sensor's decimals (GB/T 8170
+ *    rounding, gb3838_round); year-on-year % and exceedance multiples are
+ *    computed from those rounded means, as a bulletin would.
+ */
+#ifndef LW_REPORT_H
+#define LW_REPORT_H
+
+#include <time.h>
+
+#include "conf.h"
+
+#define REPORT_DAYS	366
+
+/* One local day of one sensor. */
+struct rp_day {
+	double	sum;		/* of the valid values */
+	int	nvalid;		/* valid samples */
+	int	nall;		/* rows of any flag */
+};
+
+/* One local calendar year of daily sums, by day of the year (0 = 1 Jan). */
+struct rp_year {
+	int		year;
+	struct rp_day	day[REPORT_DAYS];
+};
+
+struct rp_rules {
+	int	expected;		/* samples a day by the schedule */
+	double	day_min_fraction;
+	double	month_min_fraction;
+};
+
+struct rp_month {
+	int	month;		/* 1..12 */
+	int	days;		/* in the month */
+	int	need_days;	/* valid days a valid month needs */
+	int	valid_days;
+	int	samples;	/* valid samples on valid days */
+	double	mean;		/* of the valid daily means; NAN if none */
+	int	valid;		/* enough valid days */
+};
+
+struct rp_cum {
+	int	from, through;	/* months 1..12 */
+	int	nmonths;	/* valid months averaged */
+	double	mean;		/* NAN if none */
+};
+
+/* A row of a sample log (or of an import file). */
+struct rp_row {
+	time_t	t;
+	double	value;		/* NAN if empty */
+	char	flag;		/* HJ 212 letter */
+};
+
+/* --- pure ------------------------------------------------------------ */
+
+/* 1 if a sample with FLAG counts for statistics (N, S). */
+int	 report_flag_valid(char flag);
+/* 1 if FLAG is one of the HJ 212-2017 letters N F M S D C T B. */
+int	 report_flag_known(char flag);
+/* Samples a day of sensor S is expected to have (at least 1). */
+int	 report_expected(const struct conf_sensor *s);
+/* How many of N a fraction F needs: ceil(N * (F - 0.0005)), at least 1. */
+int	 report_need(int n, double f);
+/* Mean of day D if it is valid under R, else NAN. */
+double	 report_day_mean(const struct rp_day *d, const struct rp_rules *r);
+/* Days in MONTH (1..12) of YEAR; day of the year of its 1st (0-based). */
+int	 report_mdays(int year, int month);
+int	 report_yday(int year, int month);
+/* Month MONTH of Y under R into *M. */
+void	 report_month(const struct rp_year *y, int month,
+	    const struct rp_rules *r, struct rp_month *m);
+/* Cumulative mean of the valid months FROM..THROUGH of M (M[0] = Jan). */
+void	 report_cumulative(const struct rp_month m[12], int from,
+	    int through, struct rp_cum *out);
+/*
+ * Year-on-year change in % of CUR against PREV, both rounded to DECIMALS
+ * first; NAN if either is missing or PREV rounds to 0.
+ */
+double	 report_yoy(double cur, double prev, int decimals);
+/*
+ * (C - C_limit) / C_limit of VALUE (rounded to the sensor's decimals)
+ * against the sensor's target class when it is worse than it; 0 if it is
+ * not; NAN if the parameter has no upper limit (DO, pH, temperature...).
+ */
+double	 report_multiple(const struct conf_sensor *s, double value);
+/* "1–5月" / "Jan–May" (one month alone: "5月" / "May") into BUF. */
+void	 report_span_zh(int from, int through, char *buf, size_t len);
+void	 report_span_en(int from, int through, char *buf, size_t len);
+/* The parameter as a bulletin names it: "总磷". */
+const char *report_param_zh(enum parameter p);
+
+/* --- time and files (TZ dependent) ------------------------------------ */
+
+/*
+ * Make TZ the zone of local days, months and graph axes (setenv TZ):
+ * a tzdata name ("Asia/Shanghai"), a POSIX string ("CST-8"); NULL or ""
+ * is UTC. 0, or -1 with err filled if the zone does not exist.
+ */
+int	 report_tz(const char *tz, char err[LW_ERRLEN]);
+/*
+ * "2026-11-26T08:00:00Z", "...T16:00:00+08:00" (RFC 3339, whole
+ * seconds), or "2026-11-26 16:00[:SS]" in the local zone into *T.
+ * 0, or -1 with a reason in WHY (static text).
+ */
+int	 report_parse_time(const char *s, time_t *t, const char **why);
+/* Add a row to Y if it falls in Y's local year; 1 if it did, else 0. */
+int	 report_add(struct rp_year *y, const struct rp_row *r);
+/*
+ * Call FN for every row of sensor NAME's sample log with FROM <= t < TO
+ * (the UTC month files that cover it, in file order). Missing files are
+ * no error. 0, or -1 with err filled.
+ */
+int	 report_scan(const struct conf *c, const char *name, time_t from,
+	    time_t to, void (*fn)(void *, const struct rp_row *), void *arg,
+	    char err[LW_ERRLEN]);
+/* Local-time start of day 1 of MONTH of YEAR (MONTH 13: next January). */
+time_t	 report_month_start(int year, int month);
+/* Sum sensor NAME's samples of local year YEAR into *Y. 0 or -1. */
+int	 report_load(const struct conf *c, const char *name, int year,
+	    struct rp_year *y, char err[LW_ERRLEN]);
+
+#endif

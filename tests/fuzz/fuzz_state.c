@@ -1,0 +1,128 @@
+/*
+ * fuzz_state.c: <state_dir>/state.json as lakewatchd finds it at start:
+ * written by an earlier run, or damaged (disk full, power loss, an
+ * editor). The input is the file; state_load must load it or refuse it
+ * with a message (moving it aside), and whatever it loads must then be
+ * safe to run the alert rules on: a few samples from the end of the
+ * input go through eval_sample and eval_tick for each sensor.
+ */
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../daemon/conf.h"
+#include "../../daemon/eval.h"
+#include "../../daemon/log.h"
+#include "../../daemon/state.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define NOW	((time_t)1764144000)	/* 2025-11-26T08:00:00Z */
+
+static struct conf	*conf;
+static char		 file[600];
+
+static void
+setup(void)
+{
+	char dir[] = "/tmp/lakewatch-fuzz-state.XXXXXX", path[600];
+	char err[LW_ERRLEN];
+	FILE *fp;
+
+	log_init("fuzz", LOG_LVL_ERROR);
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(path, sizeof(path), "%s/lakewatch.conf", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		abort();
+	fprintf(fp, "[daemon]\nstate_dir = %s\ninterval = 60\n"
+	    "[alert]\nflap_limit = 3\nflap_window = 1h\n"
+	    "[bus b]\nhost = 127.0.0.1\n"
+	    "[sensor centre-tp]\nbus = b\nregister = 0\n"
+	    "[sensor intake-tp]\nbus = b\nregister = 2\nwarn = 0.04\n"
+	    "for = 2m\nclear_count = 2\n"
+	    "[sensor centre-do]\nbus = b\nregister = 4\nparameter = do\n"
+	    "cycle = 4h\n", dir);
+	fclose(fp);
+	if ((conf = conf_load(path, err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		abort();
+	}
+	state_path(conf, file, sizeof(file));
+}
+
+static void
+put(const uint8_t *data, size_t size)
+{
+	int fd;
+
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    write(fd, data, size) != (ssize_t)size || close(fd) == -1)
+		abort();
+}
+
+/* Run the rules on sensor I from the loaded state, driven by P[0..N). */
+static void
+drive(size_t i, struct alarm_state *st, const uint8_t *p, size_t n)
+{
+	static const char flags[] = "NNNNCMDTBF";
+	struct event ev[EVAL_MAX_EVENTS];
+	struct sample s;
+	time_t t = NOW;
+	size_t k;
+	int m;
+
+	eval_start(st, NOW);
+	for (k = 0; k < n; k++) {
+		memset(&s, 0, sizeof(s));
+		snprintf(s.sensor, sizeof(s.sensor), "%s",
+		    conf->sensors[i].name);
+		s.idx = (int)i;
+		t += 1 + (p[k] >> 4) * 60;
+		s.t = t;
+		s.value = (p[k] & 8) ? 0.08 : (p[k] & 4) ? 0.045 : 0.02;
+		s.raw = s.value;
+		s.flag = flags[(p[k] & 3) + ((p[k] >> 6) == 3 ? 6 : 0)];
+		s.fresh = 1;
+		m = eval_sample(&conf->sensors[i], st, &s, ev);
+		if (m < 0 || m > EVAL_MAX_EVENTS)
+			abort();
+		m = eval_tick(&conf->sensors[i], st, t + 30, ev);
+		if (m < 0 || m > EVAL_MAX_EVENTS)
+			abort();
+	}
+	m = eval_tick(&conf->sensors[i], st, t + 86400, ev);
+	if (m < 0 || m > EVAL_MAX_EVENTS)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct alarm_state st[3];
+	char err[LW_ERRLEN];
+	size_t i, tail;
+
+	if (conf == NULL)
+		setup();
+	put(data, size);
+	memset(st, 0, sizeof(st));
+	for (i = 0; i < conf->nsensor; i++)
+		eval_start(&st[i], NOW - 3600);
+	err[0] = '\0';
+	if (state_load(conf, st, err) == -1) {
+		if (err[0] == '\0')
+			abort();	/* a refusal says why */
+		if (access(file, F_OK) == 0)
+			abort();	/* ... and moves the file aside */
+		return 0;
+	}
+	tail = size < 8 ? size : 8;
+	for (i = 0; i < conf->nsensor; i++)
+		drive(i, &st[i], data + size - tail, tail);
+	return 0;
+}

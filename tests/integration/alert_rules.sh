@@ -1,0 +1,51 @@
+# Alert rules end to end: no re-fire after kill -9 and restart; comm lost
+# and back; a fault in the status word; operator maintenance flags M.
+. "$(dirname "$0")/../lib.sh"
+
+start_sim --tp-steps "0.061" --status-steps "1:14,4:4,1"
+start_receiver
+station_conf "$W/lw.conf" "host = 127.0.0.1" "port = $SIM_PORT" \
+    "timeout = 300ms" "backoff_max = 1s"
+start_daemon "$W/lw.conf"
+wait_for 15 test "$(events firing centre-tp:threshold)" -ge 1
+check "threshold fired" test "$(events firing centre-tp:threshold)" -eq 1
+kill -KILL "$DAEMON_PID"
+wait "$DAEMON_PID" 2>/dev/null
+start_daemon "$W/lw.conf"
+sleep 4
+check "no re-fire after kill -9 and restart" \
+    test "$(events firing centre-tp:threshold)" -eq 1
+
+# the status word turns to 4 (fault) at 14 s for 4 s
+wait_for 20 test "$(events resolved centre-tp:fault)" -ge 1
+check "fault fired once" test "$(events firing centre-tp:fault:1)" -eq 1
+check "fault resolved once" test "$(events resolved centre-tp:fault:2)" -eq 1
+check "fault samples logged with flag D" grep -q ',D,' "$W"/state/samples/centre-tp/*.csv
+
+# the analyzer stops answering, then comes back on the same port
+kill -TERM "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null
+wait_for 15 test "$(events firing centre-tp:comm)" -ge 1
+check "comm lost fired" test "$(events firing centre-tp:comm:1)" -eq 1
+check "no stale alert while the link is down" test "$(events firing centre-tp:stale)" -eq 0
+check "comm failures logged with flag B" grep -q ',B,' "$W"/state/samples/centre-tp/*.csv
+bg sim2 "$BIN/lwsim" --tcp "127.0.0.1:$SIM_PORT" --tp-steps "0.061"
+wait_for 20 test "$(events resolved centre-tp:comm)" -ge 1
+check "comm resolved" test "$(events resolved centre-tp:comm:2)" -eq 1
+check "still one threshold firing, no resolve (value stayed high)" \
+    test "$(events firing centre-tp:threshold)" -eq 1 -a \
+    "$(events resolved centre-tp:threshold)" -eq 0
+
+# operator maintenance: readings flagged M, kept in the sample log
+check "maintenance on" "$BIN/lakewatch" maintenance -c "$W/lw.conf" centre-tp on -f 1h
+wait_for 10 grep -q "maintenance switched on" "$W/daemon.log"
+sleep 3
+check "maintenance listed" grep -q "centre-tp.*in maintenance until" \
+    <("$BIN/lakewatch" maintenance -c "$W/lw.conf")
+check "readings flagged M in the sample log" grep -q ',M,' "$W"/state/samples/centre-tp/*.csv
+check "maintenance off" "$BIN/lakewatch" maintenance -c "$W/lw.conf" centre-tp off
+wait_for 10 grep -q "maintenance over" "$W/daemon.log"
+stop_daemon
+check "exit 0" test "$DAEMON_RC" -eq 0
+grep -E "alert|maintenance" "$W/daemon.log"
+finish

@@ -1,0 +1,77 @@
+# tests/notify_lib.sh: helpers for the delivery tests (notify_*.sh), on top
+# of tests/lib.sh (source that first). Receivers are named: receiver NAME
+# logs to $W/NAME.jsonl and listens on the port in $W/NAME.port.
+: "${WRAP:=}"
+
+# free_port: a loopback port nobody listens on now (bound 0, closed)
+free_port() {
+	"$PY" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# recv_start NAME ARGS...: start receiver NAME (extra receiver.py ARGS,
+# e.g. --mode 503 or --port N); sets RECV_PID
+recv_start() {
+	local name=$1
+	shift
+	rm -f "$W/$name.port"
+	bg "recv-$name" "$PY" "$TOP/tests/peers/receiver.py" \
+	    --port-file "$W/$name.port" --log "$W/$name.jsonl" "$@"
+	RECV_PID=$LAST_PID
+	wait_for 10 test -s "$W/$name.port" || die "receiver $name did not start"
+}
+
+# recv_url NAME: its URL
+recv_url() { echo "http://127.0.0.1:$(head -n 1 "$W/$1.port")/hook"; }
+
+# recv_mode NAME MODE: change its mode at run time
+recv_mode() {
+	curl -s -o /dev/null -X POST -d "{\"mode\":\"$2\"}" \
+	    "http://127.0.0.1:$(head -n 1 "$W/$1.port")/_control"
+}
+
+# recv_count NAME [STATUS]: requests NAME logged (with answer STATUS)
+recv_count() {
+	"$PY" - "$W/$1.jsonl" "${2:-}" <<'PYEOF'
+import json, sys
+n = 0
+try:
+    for line in open(sys.argv[1], encoding="utf-8"):
+        e = json.loads(line)
+        if sys.argv[2] in ("", str(e["status"])):
+            n += 1
+except FileNotFoundError:
+    pass
+print(n)
+PYEOF
+}
+
+# station NAME-OF-CONF STATE-DIR: [daemon], [bus] on $SIM_PORT and the
+# centre-tp sensor; the test appends its [webhook] sections
+station() {
+	cat >"$1" <<CONF
+[daemon]
+state_dir = ${2:-state}
+interval = 1
+[bus station]
+type = tcp
+host = 127.0.0.1
+port = $SIM_PORT
+timeout = 500ms
+[sensor centre-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+status_register = 2
+site = 长荡湖湖心
+CONF
+}
+
+# outbox_n WEBHOOK: entries waiting in its outbox
+outbox_n() {
+	find "$W/state/outbox/$1" -name '*.json' 2>/dev/null | wc -l
+}

@@ -1,0 +1,345 @@
+#!/bin/bash
+# tests/systemd/run.sh (make check-systemd): lakewatchd under a real
+# systemd (Debian bookworm, systemd 252) booted in systemd-nspawn.
+#
+# A minimal tree is made once with debootstrap (NSROOT, default
+# $TMPDIR/lakewatch-nsroot; reused when present), `make install
+# DESTDIR=...` puts lakewatch in it, the container boots, and everything
+# is driven with `nsenter -t <container PID 1> -a systemctl ...`. The
+# simulator (bin/lwsim) and the webhook receiver run on the host: the
+# container shares the host's network namespace, so loopback is common.
+#
+# Proves: Type=notify (active only after READY=1), STATUS=, reload
+# (RELOADING=1 ... READY=1; a bad config refused), the watchdog (a hung
+# core loop is killed and restarted), stop (exit 0, state flushed), the
+# sysusers user and StateDirectory=, and the online security score.
+# Prints PASS/FAIL lines and "N passed, M failed". Needs root.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=${NSROOT:-${TMPDIR:-/tmp}/lakewatch-nsroot}
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+LIBS="libmodbus5 librrd8 libcurl4 libinih1 libjansson4 libssl3 libsystemd0"
+PY=/usr/bin/python3
+W=$(mktemp -d "${TMPDIR:-/tmp}/lakewatch-systemd.XXXXXX")
+CONF=$ROOT/etc/lakewatch/lakewatch.conf
+SD=/var/lib/lakewatch
+pass=0
+fail=0
+NSPID=
+LEADER=
+PIDS=()
+T0=$SECONDS
+unset http_proxy https_proxy all_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
+
+cleanup() {
+	local i
+	if [ -n "$NSPID" ]; then
+		kill -TERM "$NSPID" 2>/dev/null
+		wait "$NSPID" 2>/dev/null
+	fi
+	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+		kill -TERM "${PIDS[i]}" 2>/dev/null
+		wait "${PIDS[i]}" 2>/dev/null
+	done
+	if [ "${KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
+}
+trap cleanup EXIT
+
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "PASS $what"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $what"
+		fail=$((fail + 1))
+	fi
+}
+die() {
+	echo "FAIL $*"
+	echo "$pass passed, $((fail + 1)) failed"
+	exit 1
+}
+wait_for() {	# wait_for SECONDS CMD...
+	local n=$(($1 * 10))
+	shift
+	while ((n-- > 0)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+IN() { nsenter -t "$LEADER" -a "$@"; }
+prop() { IN systemctl show -p "$1" --value lakewatchd.service; }
+journal() { IN journalctl -b --no-pager -o cat -u lakewatchd.service; }
+journal_has() { journal | grep -q -- "$1"; }
+status_has() { prop StatusText | grep -Eq -- "$1"; }
+substate_is() { [ "$(prop SubState)" = "$1" ]; }
+is_active() { [ "$(IN systemctl is-active lakewatchd.service)" = "$1" ]; }
+secs() { echo "$(((SECONDS - $1)))s"; }
+
+[ "$(id -u)" = 0 ] || die "needs root (systemd-nspawn, debootstrap)"
+
+# --- the host's tools and the container tree -------------------------------
+if ! command -v systemd-nspawn >/dev/null ||
+    ! command -v debootstrap >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends systemd-container debootstrap \
+	    >"$W/apt.log" 2>&1 || die "apt-get install systemd-container"
+fi
+t=$SECONDS
+if [ ! -x "$ROOT/usr/lib/systemd/systemd" ]; then
+	rm -rf "$ROOT.new"
+	debootstrap --variant=minbase \
+	    --include=systemd,systemd-sysv,dbus,procps,${LIBS// /,} \
+	    bookworm "$ROOT.new" "$MIRROR" >"$W/debootstrap.log" 2>&1 ||
+	    { tail "$W/debootstrap.log"; die "debootstrap"; }
+	mv "$ROOT.new" "$ROOT"
+fi
+# a tree made elsewhere may lack the runtime libraries
+n=$(chroot "$ROOT" dpkg-query -W -f='${Status}\n' $LIBS procps 2>/dev/null |
+    grep -c 'install ok installed')
+if [ "$n" -ne 8 ]; then
+	{ chroot "$ROOT" apt-get update -q &&
+	  chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get \
+	    install -y -q --no-install-recommends $LIBS procps; } \
+	    >"$W/chroot-apt.log" 2>&1 || die "apt-get in $ROOT"
+fi
+echo "tree: $ROOT ($(secs $t))"
+
+# leftovers of an earlier run
+rm -rf "$ROOT/var/lib/lakewatch" "$ROOT/var/lib/private/lakewatch" \
+    "$ROOT/etc/lakewatch" "$ROOT/etc/systemd/system/lakewatchd.service.d"
+make -C "$TOP" --no-print-directory install DESTDIR="$ROOT" PREFIX=/usr \
+    >"$W/install.log" 2>&1 || { tail "$W/install.log"; die "make install"; }
+installed() {
+	local f
+	for f in usr/sbin/lakewatchd usr/bin/lakewatch \
+	    lib/systemd/system/lakewatchd.service \
+	    usr/lib/sysusers.d/lakewatch.conf \
+	    usr/lib/tmpfiles.d/lakewatch.conf etc/lakewatch/lakewatch.conf \
+	    usr/share/man/man1/lakewatch.1 \
+	    usr/share/man/man5/lakewatch.conf.5 \
+	    usr/share/man/man8/lakewatchd.8; do
+		[ -s "$ROOT/$f" ] || { echo "missing $f"; return 1; }
+	done
+	! grep -Eq "@(SBINDIR|SYSCONFDIR)@" "$ROOT/lib/systemd/system/lakewatchd.service"
+}
+check "make install: binaries, unit, sysusers, tmpfiles, config, 3 man pages" \
+    installed
+# only what the test needs to be quick: the watchdog fires in 3 s, not 30
+mkdir -p "$ROOT/etc/systemd/system/lakewatchd.service.d"
+cat >"$ROOT/etc/systemd/system/lakewatchd.service.d/test.conf" <<'EOF'
+[Service]
+WatchdogSec=3s
+RestartSec=1s
+EOF
+echo lakewatch-test >"$ROOT/etc/hostname"
+
+# --- peers on the host ------------------------------------------------------
+"$TOP/bin/lwsim" --tcp 127.0.0.1:0 --port-file "$W/sim.port" \
+    --tp-steps "0.030:3,0.061" >"$W/sim.log" 2>&1 &
+PIDS+=($!)
+wait_for 10 test -s "$W/sim.port" || die "lwsim did not start"
+SIM_PORT=$(head -n 1 "$W/sim.port")
+RECEIVER=$TOP/tests/peers/receiver.py
+if [ ! -f "$RECEIVER" ]; then	# a stand-in until the shared one exists
+	RECEIVER=$W/receiver.py
+	cat >"$RECEIVER" <<'EOF'
+import argparse, http.server, json
+ap = argparse.ArgumentParser()
+ap.add_argument("--port-file"); ap.add_argument("--log")
+a = ap.parse_args()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(a.log, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"headers": {k.lower(): v for k, v in
+                self.headers.items()}, "body": json.loads(body)}) + "\n")
+        self.send_response(200); self.end_headers()
+    def log_message(self, *x): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(a.port_file + ".tmp", "w").write("%d\n" % s.server_address[1])
+__import__("os").rename(a.port_file + ".tmp", a.port_file)
+s.serve_forever()
+EOF
+fi
+"$PY" "$RECEIVER" --port-file "$W/hook.port" --log "$W/hook.jsonl" \
+    >"$W/receiver.log" 2>&1 &
+PIDS+=($!)
+wait_for 10 test -s "$W/hook.port" || die "receiver did not start"
+HOOK_URL=http://127.0.0.1:$(head -n 1 "$W/hook.port")/hook
+touch "$W/hook.jsonl"
+
+# --- boot -------------------------------------------------------------------
+t=$SECONDS
+systemd-nspawn -D "$ROOT" --register=no --keep-unit -b --console=passive \
+    >"$W/nspawn.log" 2>&1 &
+NSPID=$!
+for _ in $(seq 100); do
+	LEADER=$(pgrep -P "$NSPID" -x systemd) && break
+	sleep 0.1
+done
+[ -n "$LEADER" ] || { cat "$W/nspawn.log"; die "the container did not boot"; }
+wait_for 10 IN test -S /run/systemd/private || die "no systemd bus"
+state=$(timeout 60 nsenter -t "$LEADER" -a systemctl is-system-running \
+    --wait 2>/dev/null)
+echo "boot: $state ($(secs $t))"
+
+check "sysusers made the unprivileged user 'lakewatch' (in dialout)" \
+    eval 'IN id -nG lakewatch | grep -qw dialout'
+
+# --- start: active only after READY=1 ---------------------------------------
+# The webhook's secret_file is a FIFO: conf_load blocks on it, both in
+# ExecStartPre (lakewatchd -t) and in the daemon itself, which has then
+# been exec'd but has not sent READY=1. While we hold it the unit must
+# stay "activating"; it becomes active only once the daemon goes on.
+write_conf() {	# write_conf SECRET-LINE [EXTRA SENSOR]
+	cat >"$CONF" <<EOF
+[daemon]
+state_dir = $SD
+interval = 1
+[bus station]
+type = tcp
+host = 127.0.0.1
+port = $SIM_PORT
+timeout = 500ms
+[sensor centre-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+status_register = 2
+site = 长荡湖湖心
+${2:-}
+[webhook hook]
+url = $HOOK_URL
+$1
+[webhook down]
+url = http://127.0.0.1:1/never
+EOF
+	IN chgrp lakewatch /etc/lakewatch/lakewatch.conf
+}
+write_conf "secret_file = /etc/lakewatch/hook.secret"
+IN mkfifo -m 600 /etc/lakewatch/hook.secret
+IN chown lakewatch: /etc/lakewatch/hook.secret
+feed_secret() { timeout 10 sh -c "echo s3cret >'$ROOT/etc/lakewatch/hook.secret'"; }
+
+IN systemctl start --no-block lakewatchd.service
+wait_for 10 substate_is start-pre && feed_secret ||
+    die "ExecStartPre did not run (state $(prop SubState)); $(journal | tail -n 5)"
+wait_for 10 substate_is start || die "no main process: $(journal | tail -n 5)"
+mainpid=$(prop MainPID)
+sleep 2
+held=$(IN systemctl is-active lakewatchd.service)
+alive=no
+IN kill -0 "$mainpid" && alive=yes
+feed_secret || die "the daemon did not read its secret"
+wait_for 10 is_active active
+exec_us=$(prop ExecMainStartTimestampMonotonic)
+active_us=$(prop ActiveEnterTimestampMonotonic)
+echo "    daemon exec'd, held 2 s before READY=1: unit was '$held'," \
+    "process alive: $alive; active $(((active_us - exec_us) / 1000)) ms" \
+    "after exec"
+check "Type=notify: 'activating' while the daemon runs without READY=1" \
+    test "$held" = activating -a "$alive" = yes
+check "active (running) only after READY=1 (>= 2 s after exec)" \
+    test "$(IN systemctl is-active lakewatchd.service)" = active -a \
+    $((active_us - exec_us)) -ge 2000000
+check "journal: 'started' logged" journal_has "started: 1 buses"
+
+# --- who it runs as ------------------------------------------------------------
+mainpid=$(prop MainPID)
+check "runs as user lakewatch" test "$(IN stat -c %U "/proc/$mainpid")" = lakewatch
+check "supplementary group dialout (serial ports)" eval \
+    "IN grep '^Groups:' /proc/$mainpid/status | grep -qw \"\$(IN getent group dialout | cut -d: -f3)\""
+wait_for 10 IN test -s "$SD/rrd/centre-tp.rrd"
+check "StateDirectory $SD: lakewatch-owned 0750, RRD written as lakewatch" \
+    test "$(IN stat -c '%U %a' "$SD")" = "lakewatch 750" -a \
+    "$(IN stat -c %U "$SD/rrd/centre-tp.rrd" 2>/dev/null)" = lakewatch
+
+# --- STATUS= ------------------------------------------------------------------
+wait_for 20 status_has 'buses up 1/1.*outbox [1-9]'
+echo "    StatusText: $(prop StatusText)"
+check "STATUS= shows the bus up and the outbox depth" \
+    status_has 'buses up 1/1.*sensors 1,.*outbox [1-9]'
+wait_for 10 grep -q firing "$W/hook.jsonl"
+check "webhook delivered from inside the sandbox (signed)" \
+    grep -q 'x-lakewatch-signature' "$W/hook.jsonl"
+
+# --- reload -------------------------------------------------------------------
+IN systemd-analyze log-level debug
+write_conf "secret = s3cret" "[sensor centre-temp]
+bus = station
+unit = 1
+parameter = temp
+register = 3"
+IN systemctl reload lakewatchd.service
+rc=$?
+wait_for 10 status_has 'sensors 2,'
+sleep 0.5
+IN systemd-analyze log-level info
+check "systemctl reload exits 0" test "$rc" -eq 0
+check "reload applied: the added sensor shows in STATUS= and status.json" \
+    eval 'status_has "sensors 2," && IN lakewatch status -c /etc/lakewatch/lakewatch.conf | grep -q centre-temp'
+check "RELOADING=1 then READY=1 seen by systemd (running -> reload -> running)" \
+    eval 'journal | grep -q "RELOADING=1" && journal | grep -q "Changed running -> reload" && journal | grep -q "Changed reload -> running"'
+journal | grep -E 'RELOADING=1|READY=1|reload|Reload' | sed 's/^/    | /'
+check "same process after reload" test "$(prop MainPID)" = "$mainpid"
+
+echo "bogus_key = 1" >>"$CONF"
+IN systemctl reload lakewatchd.service
+wait_for 10 journal_has "reload refused"
+echo "    $(journal | grep 'reload refused' | tail -n 1)"
+check "a bad config is refused: journal says 'reload refused'" \
+    journal_has "reload refused"
+sleep 1.5
+check "... and the old config keeps running (active, same PID, 2 sensors)" \
+    eval 'is_active active && test "$(prop MainPID)" = "$mainpid" && status_has "sensors 2,"'
+
+# --- watchdog -------------------------------------------------------------------
+# A hung core loop: the maintenance marker becomes a FIFO nobody writes,
+# so the loop's next scan blocks in open(2) while the bus threads run.
+write_conf "secret = s3cret" ""
+IN systemctl reload lakewatchd.service
+wait_for 10 status_has 'sensors 1,'
+IN mkfifo -m 600 "$SD/maintenance/centre-tp"
+IN chown lakewatch: "$SD/maintenance/centre-tp"
+wait_for 20 journal_has "Watchdog timeout"
+IN rm -f "$SD/maintenance/centre-tp"
+echo "    $(journal | grep 'Watchdog timeout' | tail -n 1)"
+check "a hung core loop: the watchdog fires" journal_has "Watchdog timeout"
+wait_for 20 eval 'is_active active && test "$(prop MainPID)" != "$mainpid"'
+check "restarted after the watchdog (NRestarts >= 1, a new PID, active)" \
+    eval 'is_active active && test "$(prop NRestarts)" -ge 1 && test "$(prop MainPID)" != "$mainpid"'
+
+# --- stop: flush and exit 0 ------------------------------------------------------
+wait_for 10 status_has 'buses up 1/1'
+mark=$(IN date +%s)
+sleep 1
+IN systemctl stop lakewatchd.service
+rc=$?
+check "systemctl stop exits 0, Result=success, status 0" test "$rc" -eq 0 -a \
+    "$(prop Result)" = success -a "$(prop ExecMainStatus)" = 0
+check "stopped cleanly: 'stopped' logged after 'stopping'" \
+    eval 'journal | grep -A100 "stopping" | grep -q "stopped"'
+check "flushed at stop: state.json written after the stop request" \
+    test "$(IN stat -c %Y "$SD/state.json")" -gt "$mark"
+check "undelivered events stay in the outbox" \
+    eval 'IN sh -c "ls $SD/outbox/down/*.json" >/dev/null'
+
+# --- hardening, measured by the running systemd -------------------------------
+score=$(IN systemd-analyze security lakewatchd.service 2>&1 |
+    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+secure() { IN systemd-analyze security --threshold=15 lakewatchd.service >/dev/null 2>&1; }
+check "systemd-analyze security (online, in the container): $score <= 1.5" \
+    secure
+
+t=$SECONDS
+kill -TERM "$NSPID"
+wait "$NSPID"
+NSPID=
+echo "shutdown: $(secs $t); total $(secs $T0)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

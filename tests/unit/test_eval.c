@@ -1,0 +1,304 @@
+/* test_eval.c: the threshold rule fires once and resolves once */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../daemon/eval.h"
+
+#define T0	1795680000	/* 2026-11-26T08:00:00Z */
+#define STEP	60
+
+static char name[] = "centre-tp";
+static char site[] = "长荡湖湖心";
+static char unit[] = "mg/L";
+
+/* A sensor of P judged against Class III of W at its usual decimals. */
+static struct conf_sensor
+sensor(enum parameter p, enum water_body w)
+{
+	struct conf_sensor sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.name = name;
+	sc.site = site;
+	sc.unit_label = unit;
+	sc.parameter = p;
+	sc.water_body = w;
+	sc.target_class = 3;
+	sc.decimals = gb3838_decimals(p);
+	sc.hysteresis = 0;
+	sc.status_reg = -1;
+	sc.time_reg = -1;
+	sc.range_min = sc.range_max = NAN;
+	sc.interval = STEP;
+	/* the defaults conf_load gives a sensor without alert keys */
+	sc.alert.warn = sc.alert.crit = NAN;
+	sc.alert.for_count = sc.alert.clear_count = 1;
+	sc.alert.stale_after = 3 * STEP;
+	sc.alert.comm_after = 3;
+	sc.alert.fault_after = 1;
+	sc.alert.flap_limit = 6;
+	sc.alert.flap_window = 3600;
+	sc.alert.grace = 2 * STEP;
+	return sc;
+}
+
+static struct sample
+sample(int i, double v, char flag)
+{
+	struct sample s;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.sensor, sizeof(s.sensor), "%s", name);
+	s.t = T0 + (time_t)i * STEP;
+	s.value = s.raw = v;
+	s.flag = flag;
+	s.fresh = 1;
+	return s;
+}
+
+/*
+ * Feed VALS (flag N) to SC from a fresh state; store the events in EV
+ * (room for MAX) and the index of the sample of each in AT.
+ */
+static int
+run(const struct conf_sensor *sc, const double *vals, int n,
+    struct event *ev, int *at, int max)
+{
+	struct event got[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+	int i, j, m, k = 0;
+
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	for (i = 0; i < n; i++) {
+		s = sample(i, vals[i], FLAG_NORMAL);
+		m = eval_sample(sc, &st, &s, got);
+		assert_in_range(m, 0, EVAL_MAX_EVENTS);
+		for (j = 0; j < m; j++, k++) {
+			assert_true(k < max);
+			ev[k] = got[j];
+			at[k] = i;
+		}
+	}
+	return k;
+}
+
+static const double series[] = { 0.03, 0.04, 0.061, 0.07, 0.065, 0.05,
+    0.03 };
+#define NSERIES	((int)(sizeof(series) / sizeof(series[0])))
+
+static void
+test_fire_resolve_once(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[4];
+	int at[4];
+
+	(void)state;
+	assert_int_equal(run(&sc, series, NSERIES, ev, at, 4), 2);
+	assert_int_equal(at[0], 2);		/* 0.061 */
+	assert_int_equal(at[1], 5);		/* 0.05 is still Class III */
+	assert_int_equal(ev[0].firing, 1);
+	assert_int_equal(ev[1].firing, 0);
+	assert_string_equal(ev[0].id, "centre-tp:threshold:1");
+	assert_string_equal(ev[1].id, "centre-tp:threshold:2");
+	assert_string_equal(ev[0].kind, "threshold");
+	assert_string_equal(ev[1].kind, "threshold");
+	assert_true(ev[0].observed_at == T0 + 2 * STEP);
+	assert_true(ev[0].started_at == T0 + 2 * STEP);
+	assert_true(ev[1].observed_at == T0 + 5 * STEP);
+	assert_true(ev[1].started_at == T0 + 2 * STEP);
+	assert_true(ev[0].value == 0.061);
+	assert_int_equal(ev[0].cls, 4);
+	assert_int_equal(ev[1].cls, 3);
+	assert_true(ev[0].limit == 0.05);
+	assert_int_equal(ev[0].target_class, 3);
+	assert_int_equal(ev[0].water_body, WATER_LAKE);
+	assert_int_equal(ev[0].parameter, PARAM_TP);
+	assert_string_equal(ev[0].sensor, "centre-tp");
+	assert_string_equal(ev[0].site, site);
+	assert_string_equal(ev[0].unit, "mg/L");
+}
+
+static void
+test_state_carries_seq(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct rule_state *r;
+	struct alarm_state st;
+	struct sample s;
+	struct event ev[EVAL_MAX_EVENTS];
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	r = &st.r[RULE_THRESHOLD];
+	r->seq = 16;			/* as restored from state.json */
+	s = sample(0, 0.08, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
+	assert_string_equal(ev[0].id, "centre-tp:threshold:17");
+	assert_int_equal(r->firing, 1);
+	assert_true(r->since == s.t);
+	/* still above: nothing */
+	s = sample(1, 0.09, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	assert_true(r->seq == 17);
+	assert_int_equal(eval_firing(&st), 1);
+}
+
+/* Events of kind "threshold" in EV[0..N). */
+static int
+thresholds(const struct event *ev, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += strcmp(ev[i].kind, "threshold") == 0;
+	return k;
+}
+
+static void
+test_invalid_flags_ignored(void **state)
+{
+	static const char flags[] = { FLAG_CALIB, FLAG_MAINT, FLAG_FAULT,
+	    FLAG_RANGE, FLAG_COMM, FLAG_STOPPED };
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+	size_t i;
+	int n;
+
+	(void)state;
+	/* calibration and maintenance: nothing at all */
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	s = sample(0, 0.09, FLAG_CALIB);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	s = sample(1, 0.09, FLAG_MAINT);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	/* no flag but N makes a threshold event (D, T, F are faults) */
+	for (i = 0; i < sizeof(flags); i++) {
+		memset(&st, 0, sizeof(st));
+		eval_start(&st, T0);
+		s = sample((int)i, 0.09, flags[i]);
+		n = eval_sample(&sc, &st, &s, ev);
+		assert_int_equal(thresholds(ev, n), 0);
+		assert_int_equal(st.r[RULE_THRESHOLD].firing, 0);
+	}
+	/* and a firing alert is not resolved by a calibration value */
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	s = sample(10, 0.09, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
+	s = sample(11, 0.01, FLAG_CALIB);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	assert_int_equal(st.r[RULE_THRESHOLD].firing, 1);
+	s = sample(12, NAN, FLAG_NORMAL);
+	n = eval_sample(&sc, &st, &s, ev);
+	assert_int_equal(thresholds(ev, n), 0);
+	assert_int_equal(st.r[RULE_THRESHOLD].firing, 1);
+}
+
+static void
+test_river_quiet(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_RIVER);
+	struct event ev[4];
+	int at[4];
+
+	(void)state;
+	assert_int_equal(run(&sc, series, NSERIES, ev, at, 4), 0);
+}
+
+static void
+test_hysteresis(void **state)
+{
+	static const double vals[] = { 0.061, 0.05, 0.048, 0.046, 0.045,
+	    0.03 };
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[4];
+	int at[4];
+
+	(void)state;
+	sc.hysteresis = 0.005;
+	assert_int_equal(run(&sc, vals, 6, ev, at, 4), 2);
+	assert_int_equal(at[0], 0);
+	assert_int_equal(at[1], 4);		/* 0.045: limit - hysteresis */
+	assert_int_equal(ev[1].firing, 0);
+	assert_true(ev[1].value == 0.045);
+}
+
+static void
+test_float32_at_limit(void **state)
+{
+	const double vals[] = { (double)0.05f, (double)0.05f, 0.0505 };
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[2];
+	int at[2];
+
+	(void)state;
+	assert_int_equal(run(&sc, vals, 3, ev, at, 2), 0);
+}
+
+static void
+test_do_below(void **state)
+{
+	static const double vals[] = { 7.2, 5.0, 4.9, 4.2, 5.0, 6.1 };
+	struct conf_sensor sc = sensor(PARAM_DO, WATER_LAKE);
+	struct event ev[4];
+	int at[4];
+
+	(void)state;
+	assert_int_equal(run(&sc, vals, 6, ev, at, 4), 2);
+	assert_int_equal(at[0], 2);		/* 4.9 < 5 */
+	assert_int_equal(at[1], 4);		/* back at 5: Class III */
+	assert_int_equal(ev[0].cls, 4);
+	assert_true(ev[0].limit == 5);
+	assert_non_null(strstr(ev[0].message, "DO"));
+	assert_non_null(strstr(ev[0].message, "4.90"));
+}
+
+static void
+test_message(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[4];
+	int at[4];
+
+	(void)state;
+	assert_int_equal(run(&sc, series, NSERIES, ev, at, 4), 2);
+	assert_non_null(strstr(ev[0].message, site));
+	assert_non_null(strstr(ev[0].message, "TP"));
+	assert_non_null(strstr(ev[0].message, "0.061"));
+	assert_non_null(strstr(ev[0].message, "Class III"));
+	assert_non_null(strstr(ev[0].message, "Class IV"));
+	assert_non_null(strstr(ev[1].message, "0.050"));
+	assert_non_null(strstr(ev[1].message, "Class III"));
+	assert_string_not_equal(ev[0].message, ev[1].message);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fire_resolve_once),
+		cmocka_unit_test(test_state_carries_seq),
+		cmocka_unit_test(test_invalid_flags_ignored),
+		cmocka_unit_test(test_river_quiet),
+		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_float32_at_limit),
+		cmocka_unit_test(test_do_below),
+		cmocka_unit_test(test_message),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

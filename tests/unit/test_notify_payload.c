@@ -1,0 +1,479 @@
+/*
+ * test_notify_payload.c: the receiver payloads of format.c (DOMAIN.md 4):
+ * shapes, UTF-8, size limits, digests, signatures, alertmanager alerts.
+ * Signature vectors were computed with Python's hmac module, not with
+ * the code under test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../daemon/format.h"
+#include "../../daemon/notify.h"
+
+#define T0	1795680000	/* 2026-11-26T08:00:00Z = 16:00 Beijing */
+#define SITE	"长荡湖湖心"
+#define HU	"湖"		/* 3 bytes of UTF-8 */
+
+static json_t *
+record(const char *id, int firing, const char *site)
+{
+	struct event ev;
+	json_t *j;
+
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.id, sizeof(ev.id), "%s", id);
+	snprintf(ev.sensor, sizeof(ev.sensor), "centre-tp");
+	snprintf(ev.site, sizeof(ev.site), "%s", site);
+	snprintf(ev.kind, sizeof(ev.kind), "threshold");
+	snprintf(ev.severity, sizeof(ev.severity), "critical");
+	snprintf(ev.unit, sizeof(ev.unit), "mg/L");
+	snprintf(ev.message, sizeof(ev.message), "%s TP 0.061 mg/L exceeds "
+	    "Class III limit 0.05 mg/L (Class IV)", site);
+	ev.firing = firing;
+	ev.parameter = PARAM_TP;
+	ev.value = firing ? 0.061 : 0.03;
+	ev.decimals = 3;
+	ev.limit = 0.05;
+	ev.cls = firing ? 4 : 3;
+	ev.target_class = 3;
+	ev.water_body = WATER_LAKE;
+	ev.observed_at = T0 + 300;
+	ev.started_at = T0;
+	j = format_event_record(&ev);
+	assert_non_null(j);
+	return j;
+}
+
+/* The body of the message for EV[0..N-1] as parsed JSON. */
+static json_t *
+message(json_t *const *ev, size_t n, enum wh_format fmt, int md,
+    const char *secret, size_t *folded)
+{
+	struct fmt_opts o = { fmt, md, secret, T0 };
+	json_error_t jerr;
+	size_t k = 0;
+	char *body;
+	json_t *p;
+
+	body = format_message(ev, n, &o, &k);
+	assert_non_null(body);
+	if (format_body_limit(fmt) > 0)
+		assert_true(strlen(body) <= format_body_limit(fmt));
+	p = json_loads(body, 0, &jerr);	/* fails on broken UTF-8 too */
+	if (p == NULL)
+		fail_msg("not JSON: %s: %s", jerr.text, body);
+	free(body);
+	if (folded != NULL)
+		*folded = k;
+	else
+		assert_int_equal(k, 1);
+	return p;
+}
+
+/* The string at PATH ("a.b.c") in J, which must exist. */
+static const char *
+at(const json_t *j, const char *path)
+{
+	char buf[128], *key, *save = NULL;
+	const json_t *v = j;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (key = strtok_r(buf, ".", &save); key != NULL;
+	    key = strtok_r(NULL, ".", &save))
+		v = json_object_get(v, key);
+	if (!json_is_string(v))
+		fail_msg("%s: missing or not a string", path);
+	return json_string_value(v);
+}
+
+static void
+has(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) == NULL)
+		fail_msg("'%s' not in:\n%s", needle, hay);
+}
+
+/* What a Chinese operator reads, in every chat body. */
+static void
+readable(const char *text, int firing)
+{
+	has(text, SITE);
+	has(text, "总磷(TP)");
+	has(text, firing ? "0.061 mg/L" : "0.03 mg/L");
+	has(text, firing ? "Ⅳ类" : "Ⅲ类");
+	has(text, "目标: Ⅲ类, 限值 0.05 mg/L");
+	has(text, firing ? "触发 FIRING" : "恢复 RESOLVED");
+	has(text, "2026-11-26 16:05:00 北京时间");
+	has(text, "centre-tp:threshold:1");
+}
+
+static void
+test_dingtalk(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 1, SITE), *p;
+
+	(void)state;
+	p = message(&ev, 1, FMT_DINGTALK, 0, NULL, NULL);
+	assert_string_equal(at(p, "msgtype"), "text");
+	readable(at(p, "text.content"), 1);
+	assert_true(json_is_false(json_object_get(json_object_get(p, "at"),
+	    "isAtAll")));
+	json_decref(p);
+	p = message(&ev, 1, FMT_DINGTALK, 1, "SECx", NULL);
+	assert_string_equal(at(p, "msgtype"), "markdown");
+	readable(at(p, "markdown.text"), 1);
+	has(at(p, "markdown.text"), "#### 【触发 FIRING】");
+	has(at(p, "markdown.text"), "**0.061 mg/L**");
+	has(at(p, "markdown.title"), SITE);
+	/* DingTalk signs in the URL, never in the body */
+	assert_null(json_object_get(p, "sign"));
+	assert_null(json_object_get(p, "timestamp"));
+	json_decref(p);
+	json_decref(ev);
+}
+
+static void
+test_wecom(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 0, SITE), *p;
+
+	(void)state;
+	p = message(&ev, 1, FMT_WECOM, 0, NULL, NULL);
+	assert_string_equal(at(p, "msgtype"), "text");
+	readable(at(p, "text.content"), 0);
+	json_decref(p);
+	p = message(&ev, 1, FMT_WECOM, 1, NULL, NULL);
+	assert_string_equal(at(p, "msgtype"), "markdown");
+	readable(at(p, "markdown.content"), 0);
+	has(at(p, "markdown.content"), "<font color=\"info\">");
+	assert_int_equal(json_object_size(p), 2);
+	json_decref(p);
+	json_decref(ev);
+}
+
+static void
+test_feishu_and_slack(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 1, SITE), *p;
+
+	(void)state;
+	p = message(&ev, 1, FMT_FEISHU, 0, NULL, NULL);
+	assert_string_equal(at(p, "msg_type"), "text");
+	readable(at(p, "content.text"), 1);
+	assert_null(json_object_get(p, "sign"));
+	json_decref(p);
+	/* python: b64(hmac(key=T+"\n"+secret, msg="")) */
+	p = message(&ev, 1, FMT_FEISHU, 0, "feishu-secret", NULL);
+	assert_string_equal(at(p, "timestamp"), "1795680000");
+	assert_string_equal(at(p, "sign"),
+	    "cIBF2yq/uJqpOzglIVcXfWi4GEDBqNgG9RGv7K++EQg=");
+	json_decref(p);
+	p = message(&ev, 1, FMT_SLACK, 0, NULL, NULL);
+	assert_int_equal(json_object_size(p), 1);
+	readable(at(p, "text"), 1);
+	has(at(p, "text"), "*【触发 FIRING】");
+	json_decref(p);
+	json_decref(ev);
+}
+
+/* json: DESIGN.md 5 exactly (severity stays in the outbox record) */
+static void
+test_json_and_record(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 1, SITE), *p;
+
+	(void)state;
+	assert_string_equal(at(ev, "severity"), "critical");
+	p = message(&ev, 1, FMT_JSON, 0, NULL, NULL);
+	assert_int_equal(json_object_size(p), 16);
+	assert_null(json_object_get(p, "severity"));
+	assert_string_equal(at(p, "site"), SITE);
+	assert_true(fabs(json_number_value(json_object_get(p, "value")) -
+	    0.061) < 1e-12);
+	json_object_del(ev, "severity");
+	assert_true(json_equal(p, ev));
+	json_decref(p);
+	json_decref(ev);
+}
+
+static void
+test_utf8_cut(void **state)
+{
+	(void)state;
+	assert_int_equal(format_utf8_cut("abc", 10), 3);
+	assert_int_equal(format_utf8_cut("abc", 2), 2);
+	assert_int_equal(format_utf8_cut(HU HU, 6), 6);
+	assert_int_equal(format_utf8_cut(HU HU, 5), 3);
+	assert_int_equal(format_utf8_cut(HU HU, 4), 3);
+	assert_int_equal(format_utf8_cut(HU HU, 3), 3);
+	assert_int_equal(format_utf8_cut(HU HU, 2), 0);
+	assert_int_equal(format_utf8_cut("a" HU, 3), 1);
+	assert_int_equal(format_utf8_cut("\xf0\x9f\x8c\x8a!", 3), 0);
+}
+
+/* A record whose message is LEN bytes of 湖 (plus "x" to shift it). */
+static json_t *
+long_record(size_t len, int shift)
+{
+	json_t *ev = record("centre-tp:threshold:9", 1, SITE);
+	char *m = malloc(len + 2);
+	size_t i;
+
+	assert_non_null(m);
+	i = 0;
+	if (shift)
+		m[i++] = 'x';
+	for (; i + 3 <= len; i += 3)
+		memcpy(m + i, HU, 3);
+	m[i] = '\0';
+	json_object_set_new(ev, "message", json_string(m));
+	free(m);
+	return ev;
+}
+
+static void
+truncated(enum wh_format fmt, int md, const char *key, size_t max)
+{
+	json_t *ev, *p;
+	const char *s;
+	size_t n;
+	int shift;
+
+	for (shift = 0; shift < 2; shift++) {
+		ev = long_record(30000, shift);
+		p = message(&ev, 1, fmt, md, NULL, NULL);
+		s = at(p, key);
+		n = strlen(s);
+		assert_true(n <= max);
+		/* cut, not dropped; a body limit leaves room for the rest */
+		assert_true(n > max - (format_body_limit(fmt) ? 400 : 16));
+		assert_memory_equal(s + n - 3, "\xe2\x80\xa6", 3);
+		has(s, SITE);		/* the head survives */
+		json_decref(p);
+		json_decref(ev);
+	}
+}
+
+static void
+test_size_limits(void **state)
+{
+	(void)state;
+	assert_int_equal(format_text_limit(FMT_WECOM, 0), 2048);
+	assert_int_equal(format_text_limit(FMT_WECOM, 1), 4096);
+	assert_int_equal(format_body_limit(FMT_DINGTALK), 20000);
+	truncated(FMT_WECOM, 0, "text.content", 2048);
+	truncated(FMT_WECOM, 1, "markdown.content", 4096);
+	/* DingTalk's 20000 is the whole body: message() checks it */
+	truncated(FMT_DINGTALK, 0, "text.content", 20000);
+	truncated(FMT_DINGTALK, 1, "markdown.text", 20000);
+	truncated(FMT_FEISHU, 0, "content.text", 20000);
+	truncated(FMT_SLACK, 0, "text", 3000);
+}
+
+static void
+storm(json_t **ev, size_t n, size_t resolved)
+{
+	char id[64];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "s%zu-tp:threshold:%zu", i, i + 1);
+		ev[i] = record(id, i >= n - resolved ? 0 : 1, SITE);
+	}
+}
+
+static void
+test_digest(void **state)
+{
+	json_t *ev[12], *p;
+	const char *s;
+	size_t k, i;
+	char id[64];
+
+	(void)state;
+	storm(ev, 12, 4);
+	p = message(ev, 12, FMT_WECOM, 0, NULL, &k);
+	assert_int_equal(k, 12);
+	s = at(p, "text.content");
+	assert_true(strlen(s) <= 2048);
+	has(s, "12 alerts: 8 firing, 4 resolved");
+	has(s, "12 条告警: 8 触发, 4 恢复");
+	for (i = 0; i < 12; i++) {
+		snprintf(id, sizeof(id), "[s%zu-tp:threshold:%zu]", i, i + 1);
+		has(s, id);
+	}
+	json_decref(p);
+	p = message(ev, 12, FMT_DINGTALK, 1, NULL, &k);
+	assert_int_equal(k, 12);
+	has(at(p, "markdown.title"), "12");
+	has(at(p, "markdown.text"), "- 触发 11-26 16:05:00 " SITE);
+	json_decref(p);
+	/* json receivers get every event on its own */
+	p = message(ev, 12, FMT_JSON, 0, NULL, &k);
+	assert_int_equal(k, 1);
+	assert_string_equal(at(p, "event_id"), "s0-tp:threshold:1");
+	json_decref(p);
+	for (i = 0; i < 12; i++)
+		json_decref(ev[i]);
+}
+
+/* More than fit: fold as many as the limit takes, name only those. */
+static void
+test_digest_overflow(void **state)
+{
+	json_t *ev[60], *p;
+	const char *s;
+	size_t k, i;
+	char id[64], head[64];
+
+	(void)state;
+	storm(ev, 60, 0);
+	p = message(ev, 60, FMT_WECOM, 0, NULL, &k);
+	s = at(p, "text.content");
+	assert_true(k > 3 && k < 60);
+	assert_true(strlen(s) <= 2048);
+	snprintf(head, sizeof(head), "(%zu alerts: %zu firing, 0 resolved)",
+	    k, k);
+	has(s, head);
+	for (i = 0; i < k; i++) {
+		snprintf(id, sizeof(id), "[s%zu-tp:threshold:%zu]", i, i + 1);
+		has(s, id);
+	}
+	snprintf(id, sizeof(id), "[s%zu-tp:threshold:%zu]", k, k + 1);
+	assert_null(strstr(s, id));
+	json_decref(p);
+	/* a bad record stops the fold before it */
+	json_object_del(ev[5], "event_id");
+	p = message(ev, 60, FMT_WECOM, 1, NULL, &k);
+	assert_int_equal(k, 5);
+	json_decref(p);
+	for (i = 0; i < 60; i++)
+		json_decref(ev[i]);
+}
+
+static void
+test_signatures(void **state)
+{
+	char sig[64], *url;
+
+	(void)state;
+	/* python: b64(hmac(key=secret, msg=ts_ms+"\n"+secret)) */
+	format_dingtalk_sign("SEC0123456789abcdef", 1795680000000LL, sig,
+	    sizeof(sig));
+	assert_string_equal(sig,
+	    "7VLRjiliF3Yert24DOOvaPCQ4N5pbJcG8z6FYuBFPzw=");
+	url = notify_dingtalk_url("https://oapi.dingtalk.com/robot/send?"
+	    "access_token=abc", "SEC0123456789abcdef", 1795680000003LL);
+	assert_non_null(url);
+	assert_string_equal(url, "https://oapi.dingtalk.com/robot/send?"
+	    "access_token=abc&timestamp=1795680000003&sign="
+	    "sKOPsSmfpkf2CFo46h%2BPaFVT%2FXRIDxMCa3KGBIg5sA0%3D");
+	free(url);
+	url = notify_dingtalk_url("http://127.0.0.1:1/hook", "SEC0123456789"
+	    "abcdef", 1795680000000LL);
+	assert_string_equal(url, "http://127.0.0.1:1/hook?timestamp="
+	    "1795680000000&sign=7VLRjiliF3Yert24DOOvaPCQ4N5pbJcG8z6FYuBFPzw"
+	    "%3D");
+	free(url);
+	format_feishu_sign("feishu-secret", T0, sig, sizeof(sig));
+	assert_string_equal(sig,
+	    "cIBF2yq/uJqpOzglIVcXfWi4GEDBqNgG9RGv7K++EQg=");
+}
+
+static void
+test_alertmanager(void **state)
+{
+	json_t *ev = record("centre-tp:warn:3", 1, SITE), *a, *l, *an;
+	char key[64];
+
+	(void)state;
+	json_object_set_new(ev, "severity", json_string("warning"));
+	a = format_am_alert(ev, "http://127.0.0.1/x");
+	assert_non_null(a);
+	l = json_object_get(a, "labels");
+	assert_int_equal(json_object_size(l), 6);
+	assert_string_equal(at(l, "alertname"), "LakewatchThreshold");
+	assert_string_equal(at(l, "sensor"), "centre-tp");
+	assert_string_equal(at(l, "site"), SITE);
+	assert_string_equal(at(l, "parameter"), "tp");
+	assert_string_equal(at(l, "kind"), "threshold");
+	assert_string_equal(at(l, "severity"), "warning");
+	an = json_object_get(a, "annotations");
+	has(at(an, "summary"), "exceeds Class III limit");
+	assert_string_equal(at(an, "value"), "0.061");
+	assert_string_equal(at(an, "limit"), "0.05");
+	assert_string_equal(at(an, "class"), "IV");
+	assert_string_equal(at(an, "target_class"), "III");
+	assert_string_equal(at(an, "unit"), "mg/L");
+	assert_string_equal(at(an, "event_id"), "centre-tp:warn:3");
+	has(at(an, "description"), "北京时间");
+	assert_string_equal(at(a, "startsAt"), "2026-11-26T08:00:00Z");
+	assert_string_equal(at(a, "generatorURL"), "http://127.0.0.1/x");
+	assert_null(json_object_get(a, "endsAt"));
+	assert_int_equal(format_am_key(ev, key, sizeof(key)), 0);
+	assert_string_equal(key, "centre-tp:warn");
+	json_decref(a);
+	json_object_set_new(ev, "kind", json_string("stale"));
+	json_object_set_new(ev, "value", json_null());
+	a = format_am_alert(ev, NULL);
+	assert_string_equal(at(json_object_get(a, "labels"), "alertname"),
+	    "LakewatchStale");
+	assert_null(json_object_get(json_object_get(a, "annotations"),
+	    "value"));
+	assert_null(json_object_get(a, "generatorURL"));
+	json_decref(a);
+	json_decref(ev);
+}
+
+static void
+test_times_and_bad_input(void **state)
+{
+	json_t *bad = json_pack("{s:s}", "message", "x"), *ev;
+	struct fmt_opts o = { FMT_WECOM, 0, NULL, T0 };
+	char buf[32];
+	size_t k = 7;
+
+	(void)state;
+	format_time_bj(T0, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-26 16:00:00");
+	format_time_bj(T0 + 9 * 3600, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-27 01:00:00");
+	assert_int_equal(format_parse_time("2026-11-26T08:00:00Z"), T0);
+	assert_int_equal(format_parse_time("2026-11-26 08:00"), -1);
+	assert_null(format_message(&bad, 1, &o, &k));
+	assert_int_equal(k, 0);
+	assert_null(format_am_alert(bad, NULL));
+	json_decref(bad);
+	/* a site that is not UTF-8 still makes a valid record */
+	ev = record("x:threshold:1", 1, "lake\xff\xfe centre");
+	assert_string_equal(at(ev, "site"), "lake?? centre");
+	json_decref(ev);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dingtalk),
+		cmocka_unit_test(test_wecom),
+		cmocka_unit_test(test_feishu_and_slack),
+		cmocka_unit_test(test_json_and_record),
+		cmocka_unit_test(test_utf8_cut),
+		cmocka_unit_test(test_size_limits),
+		cmocka_unit_test(test_digest),
+		cmocka_unit_test(test_digest_overflow),
+		cmocka_unit_test(test_signatures),
+		cmocka_unit_test(test_alertmanager),
+		cmocka_unit_test(test_times_and_bad_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

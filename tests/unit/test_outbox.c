@@ -1,0 +1,187 @@
+/* test_outbox.c: durable event files, in a temporary state_dir */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../daemon/outbox.h"
+
+static char dir[64];
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/lw-outbox-XXXXXX");
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+put(const char *target, const char *id, const char *json)
+{
+	char err[LW_ERRLEN];
+
+	if (outbox_put(dir, target, id, json, err) == -1)
+		fail_msg("outbox_put: %s", err);
+}
+
+/* 1 if <dir>/SUB/ops/NAME exists. */
+static int
+exists(const char *sub, const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/ops/%s", dir, sub, name);
+	return stat(path, &st) == 0;
+}
+
+static void
+test_empty(void **state)
+{
+	char name[OUTBOX_NAME_MAX];
+
+	(void)state;
+	assert_int_equal(outbox_count(dir, "ops"), 0);
+	assert_int_equal(outbox_oldest(dir, "ops", name, sizeof(name)), 0);
+	assert_null(outbox_read(dir, "ops", "nothing.json"));
+	assert_int_equal(outbox_remove(dir, "ops", "nothing.json"), -1);
+}
+
+static void
+test_put_order(void **state)
+{
+	static const char *const body[] = { "{\"n\":1}", "{\"n\":2}",
+	    "{\"n\":3,\"site\":\"长荡湖湖心\"}" };
+	char name[OUTBOX_NAME_MAX], first[OUTBOX_NAME_MAX], *s;
+	int i;
+
+	(void)state;
+	put("ops", "centre-tp:threshold:1", body[0]);
+	put("ops", "centre-tp:threshold:2", body[1]);
+	put("ops", "centre-tp:threshold:3", body[2]);
+	put("chat", "centre-tp:threshold:1", "{}");
+	assert_int_equal(outbox_count(dir, "ops"), 3);
+	assert_int_equal(outbox_count(dir, "chat"), 1);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(outbox_oldest(dir, "ops", name,
+		    sizeof(name)), 1);
+		assert_null(strchr(name, '/'));
+		if (i == 0)
+			snprintf(first, sizeof(first), "%s", name);
+		s = outbox_read(dir, "ops", name);
+		assert_non_null(s);
+		assert_string_equal(s, body[i]);	/* put order */
+		free(s);
+		assert_int_equal(outbox_remove(dir, "ops", name), 0);
+		assert_int_equal(outbox_count(dir, "ops"), 2 - i);
+	}
+	assert_int_equal(outbox_oldest(dir, "ops", name, sizeof(name)), 0);
+	assert_null(outbox_read(dir, "ops", first));
+	assert_int_equal(outbox_count(dir, "chat"), 1);
+}
+
+static void
+test_many_same_time(void **state)
+{
+	char name[OUTBOX_NAME_MAX], id[32], *s;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 50; i++) {
+		snprintf(id, sizeof(id), "tp:threshold:%d", i);
+		put("ops", id, id);
+	}
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(outbox_oldest(dir, "ops", name,
+		    sizeof(name)), 1);
+		s = outbox_read(dir, "ops", name);
+		snprintf(id, sizeof(id), "tp:threshold:%d", i);
+		assert_string_equal(s, id);
+		free(s);
+		assert_int_equal(outbox_remove(dir, "ops", name), 0);
+	}
+	assert_int_equal(outbox_count(dir, "ops"), 0);
+}
+
+static void
+test_deadletter(void **state)
+{
+	char name[OUTBOX_NAME_MAX], path[512], buf[128];
+	FILE *fp;
+
+	(void)state;
+	put("ops", "centre-tp:threshold:1", "{\"n\":1}");
+	put("ops", "centre-tp:threshold:2", "{\"n\":2}");
+	assert_int_equal(outbox_oldest(dir, "ops", name, sizeof(name)), 1);
+	assert_int_equal(outbox_deadletter(dir, "ops", name,
+	    "HTTP 400: bad payload"), 0);
+	assert_int_equal(outbox_count(dir, "ops"), 1);
+	assert_false(exists("outbox", name));
+	assert_true(exists("deadletter", name));
+	snprintf(path, sizeof(path), "%s/deadletter/ops/%s.reason", dir, name);
+	assert_non_null(fp = fopen(path, "r"));
+	assert_non_null(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	assert_non_null(strstr(buf, "HTTP 400: bad payload"));
+	/* the other entry is still next */
+	assert_int_equal(outbox_oldest(dir, "ops", buf, sizeof(buf)), 1);
+	assert_string_not_equal(buf, name);
+}
+
+static void
+test_bad_dir(void **state)
+{
+	char err[LW_ERRLEN], path[128];
+	FILE *fp;
+
+	(void)state;
+	/* state_dir is a file: nothing can be stored under it */
+	snprintf(path, sizeof(path), "%s/file", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fclose(fp);
+	err[0] = '\0';
+	assert_int_equal(outbox_put(path, "ops", "a:b:1", "{}", err), -1);
+	assert_true(err[0] != '\0');
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_put_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many_same_time, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_deadletter, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_dir, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
