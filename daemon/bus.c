@@ -657,7 +657,9 @@ alloc_tables(struct bus *bus, int idx)
 	double now = wall_now();
 	size_t i, n;
 
-	if ((bus->sensors = calloc(c->nsensor + 1, sizeof(int))) == NULL)
+	for (i = n = 0; i < c->nsensor; i++)
+		n += c->sensors[i].bus == idx;
+	if ((bus->sensors = calloc(n + 1, sizeof(int))) == NULL)
 		fatal("bus");
 	for (i = 0; i < c->nsensor; i++)
 		if (c->sensors[i].bus == idx)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "eval.h"
 #include "log.h"
 #include "../drivers/driver.h"
 
@@ -52,7 +53,10 @@ static const struct key daemon_keys[] = {
 	{ "state_dir", K_STR, F(conf, state_dir), 0, 0, NULL },
 	{ "interval", K_INT, F(conf, interval), 1, 86400, NULL },
 	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
+	{ "store_buffer", K_INT, F(conf, store_buffer), 1000, 100000000,
+	    NULL },
 	{ "log_level", K_LEVEL, F(conf, log_level), 0, 0, NULL },
+	{ "store_flush", K_DUR, F(conf, store_flush), 0, 3600, NULL },
 	{ "timezone", K_STR, F(conf, timezone), 0, 0, NULL },
 	{ "www_dir", K_STR, F(conf, www_dir), 0, 0, NULL },
 	{ "day_min_fraction", K_DBL, F(conf, day_min_fraction), 0, 1, NULL },
@@ -76,7 +80,8 @@ static const struct key daemon_keys[] = {
 	{ "comm_after", K_INT, F(st, alert.comm_after), 1, 1000, NULL },\
 	{ "fault_after", K_INT, F(st, alert.fault_after), 1, 1000,	\
 	    NULL },							\
-	{ "flap_limit", K_INT, F(st, alert.flap_limit), 2, 1000, NULL },\
+	{ "flap_limit", K_INT, F(st, alert.flap_limit), 2, FLAP_MAX - 1,\
+	    NULL },							\
 	{ "flap_window", K_DUR, F(st, alert.flap_window), 1,		\
 	    7 * 86400, NULL },						\
 	{ "grace", K_DUR, F(st, alert.grace), 0, 86400, NULL }
@@ -797,6 +802,8 @@ conf_load(const char *file, char err[LW_ERRLEN])
 	c->dir = xstrdup(dirname(tmp));
 	free(tmp);
 	c->interval = 60;
+	c->store_flush = 10;
+	c->store_buffer = 100000;
 	c->log_level = LOG_LVL_INFO;
 	c->timezone = xstrdup("Asia/Shanghai");
 	c->day_min_fraction = 0.667;
@@ -1029,12 +1036,14 @@ conf_print(const struct conf *c, FILE *fp)
 	size_t i;
 
 	fprintf(fp, "[daemon]\nstate_dir = %s\ninterval = %d\n"
-	    "rrdcached = %s\nlog_level = %s\n", c->state_dir, c->interval,
-	    c->rrdcached ? c->rrdcached : "", lv[c->log_level]);
+	    "rrdcached = %s\nstore_buffer = %d\nlog_level = %s\n",
+	    c->state_dir, c->interval, c->rrdcached ? c->rrdcached : "",
+	    c->store_buffer, lv[c->log_level]);
 	fprintf(fp, "timezone = %s\nwww_dir = %s\nday_min_fraction = %g\n"
 	    "month_min_fraction = %g\n", c->timezone ? c->timezone : "",
 	    c->www_dir ? c->www_dir : "", c->day_min_fraction,
 	    c->month_min_fraction);
+	fprintf(fp, "store_flush = %gs\n", c->store_flush);
 	for (i = 0; i < c->nbus; i++)
 		print_bus(&c->buses[i], fp);
 	for (i = 0; i < c->nsensor; i++)

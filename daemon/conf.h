@@ -119,7 +119,10 @@ struct conf {
 	char		*state_dir;	/* absolute or relative to the cwd */
 	int		 interval;
 	char		*rrdcached;	/* NULL if none */
+	int		 store_buffer;	/* RRD values held while unwritable */
 	int		 log_level;
+	double		 store_flush;	/* s a reading may wait for its RRD
+					   update (batching); 0: at once */
 	char		*timezone;	/* days and months of reports (tzdata) */
 	char		*www_dir;	/* dashboard; default <state_dir>/www */
 	double		 day_min_fraction;   /* valid day: share of expected */

@@ -18,6 +18,17 @@
 
 #define SAVE_EVERY	30	/* s: state.json at least this often */
 
+/* A reading waiting for its RRD update (batched per file). */
+struct pend {
+	time_t	t;
+	double	value;		/* NAN: UNKNOWN */
+};
+
+struct pendq {
+	struct pend	*v;
+	size_t		 n, cap;
+};
+
 struct core {
 	const struct conf	*c;
 	struct store		*st;
@@ -25,6 +36,9 @@ struct core {
 	struct alarm_state	*alarms;	/* per sensor */
 	struct sample		*last;		/* per sensor */
 	struct samplelog	*log;
+	struct pendq		*pend;		/* per sensor */
+	struct sample		*flushbuf;	/* store_update's input */
+	size_t			 flushcap;
 	int			*log_down;	/* per sensor: failure logged */
 	time_t			*maint_until;	/* per sensor: manual, 0 none */
 	int			 dirty;		/* state changed since saved */
@@ -52,6 +66,9 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 	    (core->log_down = calloc(c->nsensor + 1, sizeof(int))) == NULL)
 		fatal("core");
 	core->log = samplelog_new(c);
+	if ((core->pend = calloc(c->nsensor + 1, sizeof(*core->pend))) ==
+	    NULL)
+		fatal("core");
 	core->c = c;
 	core->n = n;
 	core->saved = time(NULL);
@@ -83,18 +100,26 @@ core_adopt(struct core *core, const struct core *old)
 		if ((j = conf_sensor_find(old->c,
 		    core->c->sensors[i].name)) != -1)
 			core->alarms[i] = old->alarms[j];
+	store_adopt(core->st, old->st);	/* RRD values still buffered */
 }
 
 void
 core_free(struct core *core)
 {
+	size_t i;
+
 	if (core == NULL)
 		return;
+	core_flush(core, 1);
 	store_free(core->st);
 	free(core->alarms);
 	free(core->store_down);
 	free(core->last);
 	free(core->maint_until);
+	for (i = 0; i < core->c->nsensor; i++)
+		free(core->pend[i].v);
+	free(core->pend);
+	free(core->flushbuf);
 	samplelog_free(core->log);
 	free(core->log_down);
 	free(core);
@@ -122,24 +147,81 @@ resolve(const struct core *core, struct sample *s, size_t n)
 			s[i].idx = conf_sensor_find(core->c, s[i].sensor);
 }
 
+/* Write the pending readings of sensor IDX to its RRD in one update. */
 static void
-store_run(struct core *core, const struct sample *s, size_t n)
+store_flush_one(struct core *core, int idx)
 {
+	struct pendq *pq = &core->pend[idx];
+	const char *name = core->c->sensors[idx].name;
 	char err[LW_ERRLEN];
-	int idx = s[0].idx, k;
+	size_t i;
+	int k;
 
-	k = store_update(core->st, idx, s, n, err);
+	if (pq->n == 0)
+		return;
+	if (pq->n > core->flushcap) {
+		core->flushcap = pq->n * 2;
+		free(core->flushbuf);
+		if ((core->flushbuf = calloc(core->flushcap,
+		    sizeof(*core->flushbuf))) == NULL)
+			fatal("core");
+	}
+	for (i = 0; i < pq->n; i++) {
+		core->flushbuf[i].idx = idx;
+		core->flushbuf[i].t = pq->v[i].t;
+		core->flushbuf[i].value = pq->v[i].value;
+		core->flushbuf[i].flag = isnan(pq->v[i].value) ? FLAG_COMM :
+		    FLAG_NORMAL;
+	}
+	k = store_update(core->st, idx, core->flushbuf, pq->n, err);
+	pq->n = 0;
 	if (k == -1) {
 		core->stats.store_errors++;
 		if (!core->store_down[idx])
-			log_warnx("sensor '%s': %s", s[0].sensor, err);
+			log_warnx("sensor '%s': %s", name, err);
 		core->store_down[idx] = 1;
 		return;
 	}
 	if (core->store_down[idx])
-		log_info("sensor '%s': storing again", s[0].sensor);
+		log_info("sensor '%s': storing again", name);
 	core->store_down[idx] = 0;
 	core->stats.stored += (uint64_t)k;
+}
+
+/*
+ * Readings wait for their RRD update so that one update writes several:
+ * a file is opened once per store_flush seconds rather than once per
+ * reading (the sample log has every reading at once). Flagged readings
+ * and failed polls go in as UNKNOWN.
+ */
+static void
+store_add(struct core *core, const struct sample *s)
+{
+	struct pendq *pq = &core->pend[s->idx];
+	const struct conf_sensor *sc = &core->c->sensors[s->idx];
+
+	if (pq->n == pq->cap) {
+		pq->cap = pq->cap ? 2 * pq->cap : 4;
+		if ((pq->v = realloc(pq->v, pq->cap * sizeof(*pq->v))) == NULL)
+			fatal("core");
+	}
+	pq->v[pq->n].t = s->t;
+	pq->v[pq->n].value = sample_valid(s) ? s->value : NAN;
+	pq->n++;
+	if ((double)pq->n * sc->interval >= core->c->store_flush)
+		store_flush_one(core, s->idx);
+}
+
+void
+core_flush(struct core *core, int all)
+{
+	time_t now = time(NULL);
+	size_t i;
+
+	for (i = 0; i < core->c->nsensor; i++)
+		if (core->pend[i].n > 0 && (all || now - core->pend[i].v[0].t >=
+		    core->c->store_flush))
+			store_flush_one(core, (int)i);
 }
 
 static void
@@ -226,8 +308,8 @@ core_process(struct core *core, struct sample *s, size_t n)
 	while (i < n) {
 		for (j = i; j < n && s[j].idx == s[i].idx; j++)
 			maintenance_flag(core, &s[j]);
-		store_run(core, &s[i], j - i);
 		for (; i < j; i++) {
+			store_add(core, &s[i]);
 			audit(core, &s[i]);
 			judge(core, &s[i]);
 			core->last[s[i].idx] = s[i];
@@ -314,6 +396,7 @@ core_tick(struct core *core, time_t now)
 	size_t i;
 
 	scan_maintenance(core, now);
+	core_flush(core, 0);
 	if (now % 5 == 0)
 		samplelog_sync(core->log);
 	for (i = 0; i < core->c->nsensor; i++)

@@ -45,6 +45,11 @@ int		 core_load_state(struct core *, char err[LW_ERRLEN]);
 /* Time-based rules and manual maintenance at NOW; saves the state now
    and then. Call about once a second. */
 void		 core_tick(struct core *, time_t now);
+/*
+ * Write readings waiting for their RRD update: all of them if ALL (on
+ * stop and reload), else those that waited store_flush seconds.
+ */
+void		 core_flush(struct core *, int all);
 /* Save the alert state: now if FORCE, else when due or changed. */
 void		 core_save(struct core *, int force);
 /* The last sample of sensor IDX (flag 0 if none yet) and its alert state. */

@@ -318,8 +318,12 @@ eval_tick(const struct conf_sensor *sc, struct alarm_state *st, time_t now,
 	struct rule_state *stale = &st->r[RULE_STALE], *r;
 	int n = 0, i;
 
-	/* a failing link says why nothing comes: that is comm, not stale */
+	/*
+	 * a failing link or an analyzer reporting a fault says why nothing
+	 * valid comes: that is comm or fault, not stale
+	 */
 	if (!stale->firing && !st->quiet && st->fails == 0 &&
+	    st->faults == 0 &&
 	    now - st->last_valid >= sc->alert.stale_after &&
 	    now - st->started >= sc->alert.grace) {
 		stale->firing = 1;

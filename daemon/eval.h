@@ -18,7 +18,7 @@
 enum rule { RULE_THRESHOLD, RULE_WARN, RULE_STALE, RULE_COMM, RULE_FAULT,
 	RULE_COUNT };
 
-#define FLAP_MAX	32	/* transition times a rule remembers */
+#define FLAP_MAX	16	/* transition times a rule remembers */
 #define EVAL_MAX_EVENTS	RULE_COUNT
 
 struct rule_state {

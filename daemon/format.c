@@ -158,9 +158,11 @@ format_event_record(const struct event *ev)
 {
 	json_t *j = format_event_json(ev);
 
-	if (j != NULL)
-		json_object_set_new(j, "severity", json_string(
-		    ev->severity[0] ? ev->severity : "critical"));
+	if (j == NULL)
+		return NULL;
+	json_object_set_new(j, "severity", json_string(ev->severity[0] ?
+	    ev->severity : "critical"));
+	json_object_set_new(j, "decimals", json_integer(ev->decimals));
 	return j;
 }
 
@@ -172,20 +174,26 @@ str(const json_t *ev, const char *key)
 	return s != NULL ? s : "";
 }
 
+/* EV.KEY as text: with DECIMALS places if >= 0, else as short as can be */
 static void
-num_text(const json_t *ev, const char *key, char *buf, size_t len)
+num_text(const json_t *ev, const char *key, int decimals, char *buf,
+    size_t len)
 {
 	const json_t *v = json_object_get(ev, key);
 
-	if (json_is_number(v))
-		snprintf(buf, len, "%.10g", json_number_value(v));
-	else
+	if (!json_is_number(v))
 		buf[0] = '\0';
+	else if (decimals >= 0 && decimals <= 9)
+		snprintf(buf, len, "%.*f", decimals, json_number_value(v));
+	else
+		snprintf(buf, len, "%.10g", json_number_value(v));
 }
 
 static int
 view_of(const json_t *ev, struct view *v)
 {
+	const json_t *d;
+
 	if (!json_is_object(ev) || *str(ev, "event_id") == '\0')
 		return -1;
 	v->id = str(ev, "event_id");
@@ -200,8 +208,10 @@ view_of(const json_t *ev, struct view *v)
 	v->message = str(ev, "message");
 	v->observed = str(ev, "observed_at");
 	v->firing = strcmp(str(ev, "status"), "resolved") != 0;
-	num_text(ev, "value", v->value, sizeof(v->value));
-	num_text(ev, "limit", v->limit, sizeof(v->limit));
+	d = json_object_get(ev, "decimals");
+	num_text(ev, "value", json_is_integer(d) ? (int)json_integer_value(d) :
+	    -1, v->value, sizeof(v->value));
+	num_text(ev, "limit", -1, v->limit, sizeof(v->limit));
 	return 0;
 }
 
@@ -498,6 +508,7 @@ json_body(const json_t *ev)
 	char *s;
 
 	json_object_del(j, "severity");
+	json_object_del(j, "decimals");
 	s = format_dump(j);
 	json_decref(j);
 	return s;

@@ -26,8 +26,9 @@ struct fmt_opts {
 /* The canonical event object of DESIGN.md 5 (16 keys). */
 json_t	*format_event_json(const struct event *);
 /*
- * What the outbox keeps for EV: the canonical object plus "severity",
- * which alertmanager labels need and the json body leaves out.
+ * What the outbox keeps for EV: the canonical object plus "severity"
+ * (for alertmanager labels) and "decimals" (to show values as the
+ * instrument reports them), which the json body leaves out.
  */
 json_t	*format_event_record(const struct event *);
 /*

@@ -1,2 +1,753 @@
+/*
+ * import.c: `lakewatch import`: backfill lab or historical results
+ * (time,value[,flag]) into the sample log and, where time order allows,
+ * the RRD. Every row is checked before anything is written: one bad row
+ * and nothing changes. The sample log stays append-only (it is the audit
+ * trail): new rows are appended, in time order, to the files of their
+ * UTC months; a row whose time is already in the log is skipped.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <rrd.h>
+#include <rrd_client.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "report.h"
+#include "samplelog.h"
+#include "store.h"
 #include "tool.h"
-int tool_import(int argc, char **argv) { (void)argc; (void)argv; return 2; }
+#include "util.h"
+
+#define EX_CONFIG	78
+#define MAX_SHOWN	20	/* bad rows printed before "... and N more" */
+#define BATCH		1024	/* RRD updates per call */
+#define FUTURE_SLACK	300	/* s a row may be ahead of the clock */
+
+struct imp_row {
+	time_t	t;
+	double	value;		/* NAN if empty */
+	char	flag;
+	int	line;
+	int	dup;		/* already in the sample log */
+};
+
+struct imp {
+	const struct conf	 *c;
+	const struct conf_sensor *s;
+	const char		 *csv;	/* the input, for messages */
+	struct imp_row		 *row;
+	size_t			  n, cap;
+	int			  bad;	/* rows rejected */
+	int			  dry;	/* -n: check only */
+};
+
+static void bad_row(struct imp *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+bad_row(struct imp *im, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (im->bad++ >= MAX_SHOWN)
+		return;
+	fprintf(stderr, "%s:%d: ", im->csv, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Split LINE at commas into at most MAX trimmed fields; the count. */
+static int
+fields(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line, *e;
+
+	for (;;) {
+		p += strspn(p, " \t");
+		if (n == max)
+			return max + 1;
+		f[n++] = p;
+		e = p + strcspn(p, ",");
+		if (*e == '\0') {
+			while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+				*--e = '\0';
+			return n;
+		}
+		*e = '\0';
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		p = e + 1;
+	}
+}
+
+/* The value field into *V (NAN if empty); 0, or -1 after bad_row. */
+static int
+parse_value(struct imp *im, const char *s, char flag, int line, double *v)
+{
+	char *end;
+	int neg = im->s->parameter == PARAM_TEMP || im->s->range_min < 0;
+
+	if (*s == '\0') {
+		*v = NAN;
+		if (!report_flag_valid(flag))
+			return 0;
+		bad_row(im, line, "empty value with flag %c (only flagged "
+		    "rows may have no value)", flag);
+		return -1;
+	}
+	errno = 0;
+	*v = strtod(s, &end);
+	if (errno || end == s || *end != '\0' || !isfinite(*v)) {
+		bad_row(im, line, "bad value '%s'", s);
+		return -1;
+	}
+	if (*v < 0 && !neg) {
+		bad_row(im, line, "negative value %s for %s", s,
+		    gb3838_param_label(im->s->parameter));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_flag(struct imp *im, const char *s, int line, char *flag)
+{
+	*flag = 'N';
+	if (s == NULL || *s == '\0')
+		return 0;
+	*flag = (char)(s[0] & ~0x20);
+	if (s[1] == '\0' && report_flag_known(*flag))
+		return 0;
+	bad_row(im, line, "bad flag '%s' (HJ 212: N, S, M, C, D, F, T or B)",
+	    s);
+	return -1;
+}
+
+static void
+add_row(struct imp *im, const struct imp_row *r)
+{
+	if (im->n == im->cap) {
+		im->cap = im->cap ? im->cap * 2 : 256;
+		if ((im->row = reallocarray(im->row, im->cap,
+		    sizeof(*im->row))) == NULL)
+			fatal("import");
+	}
+	im->row[im->n++] = *r;
+}
+
+/* One line of the input (not blank, not the header). */
+static void
+parse_line(struct imp *im, char *line, int lineno, time_t now)
+{
+	struct imp_row r = { .line = lineno };
+	const char *why;
+	char *f[6];
+	int n = fields(line, f, 5);
+
+	if (n < 2 || n > 5) {
+		bad_row(im, lineno, "want time,value[,flag] (%d fields)", n);
+		return;
+	}
+	if (report_parse_time(f[0], &r.t, &why) == -1) {
+		bad_row(im, lineno, "'%s': %s", f[0], why);
+		return;
+	}
+	if (r.t > now + FUTURE_SLACK) {
+		bad_row(im, lineno, "'%s' is in the future", f[0]);
+		return;
+	}
+	if (parse_flag(im, n > 2 ? f[2] : NULL, lineno, &r.flag) == -1 ||
+	    parse_value(im, f[1], r.flag, lineno, &r.value) == -1)
+		return;
+	add_row(im, &r);
+}
+
+/* 1 if LINE is a header: it starts with a letter ("time,value,flag"). */
+static int
+is_header(const char *line)
+{
+	return (line[0] >= 'a' && line[0] <= 'z') ||
+	    (line[0] >= 'A' && line[0] <= 'Z');
+}
+
+static int
+read_input(struct imp *im, FILE *fp)
+{
+	char *line = NULL, *p;
+	size_t cap = 0;
+	int lineno = 0, first = 1;
+	time_t now = time(NULL);
+
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		p = line;
+		if (lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+			p += 3;
+		p[strcspn(p, "\r\n")] = '\0';
+		p += strspn(p, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (first && is_header(p)) {
+			first = 0;
+			continue;
+		}
+		first = 0;
+		parse_line(im, p, lineno, now);
+	}
+	free(line);
+	return ferror(fp) ? -1 : 0;
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const struct imp_row *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->line - y->line;
+}
+
+/* Sort by time; a time given twice is an error. */
+static void
+sort_rows(struct imp *im)
+{
+	char when[32];
+	size_t i;
+
+	qsort(im->row, im->n, sizeof(*im->row), cmp_row);
+	for (i = 1; i < im->n; i++)
+		if (im->row[i].t == im->row[i - 1].t) {
+			fmt_rfc3339(im->row[i].t, when, sizeof(when));
+			bad_row(im, im->row[i].line, "time %s given twice "
+			    "(also at line %d)", when, im->row[i - 1].line);
+		}
+}
+
+/* ---- the sample log -------------------------------------------------- */
+
+struct times {
+	time_t	*t;
+	size_t	 n, cap;
+};
+
+static void
+collect_time(void *arg, const struct rp_row *r)
+{
+	struct times *ts = arg;
+
+	if (ts->n == ts->cap) {
+		ts->cap = ts->cap ? ts->cap * 2 : 1024;
+		if ((ts->t = reallocarray(ts->t, ts->cap, sizeof(*ts->t))) ==
+		    NULL)
+			fatal("import");
+	}
+	ts->t[ts->n++] = r->t;
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	const time_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* Mark the rows whose time the sample log already has; how many. */
+static int
+mark_dups(struct imp *im, int *ndup, char err[LW_ERRLEN])
+{
+	struct times ts = { 0 };
+	size_t i;
+
+	*ndup = 0;
+	if (im->n == 0)
+		return 0;
+	if (report_scan(im->c, im->s->name, im->row[0].t,
+	    im->row[im->n - 1].t + 1, collect_time, &ts, err) == -1) {
+		free(ts.t);
+		return -1;
+	}
+	qsort(ts.t, ts.n, sizeof(*ts.t), cmp_time);
+	for (i = 0; i < im->n; i++)
+		if (ts.n && bsearch(&im->row[i].t, ts.t, ts.n, sizeof(*ts.t),
+		    cmp_time) != NULL) {
+			im->row[i].dup = 1;
+			(*ndup)++;
+		}
+	free(ts.t);
+	return 0;
+}
+
+/* Files made by root are given to the owner of state_dir (the daemon). */
+static void
+own(const struct conf *c, const char *path)
+{
+	struct stat st;
+
+	if (geteuid() == 0 && stat(c->state_dir, &st) == 0 && st.st_uid != 0 &&
+	    chown(path, st.st_uid, st.st_gid) == -1)
+		log_warn("chown %s", path);
+}
+
+/* Append LEN bytes of BUF to PATH in one write, or nothing. */
+static int
+append_file(const struct conf *c, const char *path, const char *buf,
+    size_t len)
+{
+	struct stat st;
+	ssize_t w;
+	int fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1 || fstat(fd, &st) == -1)
+		goto fail;
+	if (st.st_size == 0) {
+		own(c, path);
+		if (write(fd, SAMPLELOG_HEADER, strlen(SAMPLELOG_HEADER)) !=
+		    (ssize_t)strlen(SAMPLELOG_HEADER))
+			goto fail_cut;
+		st.st_size = (off_t)strlen(SAMPLELOG_HEADER);
+	}
+	if ((w = write(fd, buf, len)) == (ssize_t)len && fdatasync(fd) == 0)
+		return close(fd);
+	if (w >= 0)
+		errno = ENOSPC;
+fail_cut:
+	saved = errno;
+	if (ftruncate(fd, st.st_size) == -1)
+		log_warn("%s: cannot cut a short write back", path);
+	errno = saved;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	errno = saved;
+	return -1;
+}
+
+static size_t
+format_row(const struct imp_row *r, char *buf, size_t len)
+{
+	char t[32], v[32] = "";
+
+	fmt_rfc3339(r->t, t, sizeof(t));
+	if (isfinite(r->value))
+		snprintf(v, sizeof(v), "%.7g", r->value);
+	return (size_t)snprintf(buf, len, "%s,%s,%c,,0\n", t, v, r->flag);
+}
+
+/* Append the new rows I..J-1 (one UTC month) to their file. */
+static int
+write_month(struct imp *im, size_t i, size_t j, char err[LW_ERRLEN])
+{
+	char path[PATH_MAX], *buf;
+	size_t len = 0, k;
+	int rc;
+
+	if ((buf = malloc((j - i) * 96 + 1)) == NULL)
+		fatal("import");
+	for (k = i; k < j; k++)
+		if (!im->row[k].dup)
+			len += format_row(&im->row[k], buf + len, 96);
+	samplelog_path(im->c, im->s->name, im->row[i].t, path, sizeof(path));
+	rc = len ? append_file(im->c, path, buf, len) : 0;
+	if (rc == -1)
+		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
+	free(buf);
+	return rc;
+}
+
+static int
+utc_month(time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return tm.tm_year * 12 + tm.tm_mon;
+}
+
+/* Append every new row; the number of files written to, or -1. */
+static int
+write_log(struct imp *im, char err[LW_ERRLEN])
+{
+	char dir[PATH_MAX];
+	size_t i, j;
+	int files = 0, any;
+
+	snprintf(dir, sizeof(dir), "%s/samples/%s", im->c->state_dir,
+	    im->s->name);
+	if (mkdirs(dir, 0750) == -1) {
+		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	own(im->c, dir);
+	for (i = 0; i < im->n; i = j) {
+		any = 0;
+		for (j = i; j < im->n && utc_month(im->row[j].t) ==
+		    utc_month(im->row[i].t); j++)
+			any |= !im->row[j].dup;
+		if (!any)
+			continue;
+		if (write_month(im, i, j, err) == -1)
+			return -1;
+		files++;
+	}
+	return files;
+}
+
+/* ---- the RRD --------------------------------------------------------- */
+
+struct batch {
+	const char	*path;
+	int		 cached;	/* through rrdcached */
+	int		 n;
+	char		 v[BATCH][48];
+	const char	*argv[BATCH];
+};
+
+static int
+batch_flush(struct batch *b, char err[LW_ERRLEN])
+{
+	int rc;
+
+	if (b->n == 0)
+		return 0;
+	rrd_clear_error();
+	rc = b->cached ? rrdc_update(b->path, b->n, b->argv) :
+	    rrd_update_r(b->path, "value", b->n, b->argv);
+	b->n = 0;
+	if (rc != 0) {
+		snprintf(err, LW_ERRLEN, "update %s: %s", b->path,
+		    rrd_get_error());
+		return -1;
+	}
+	return 0;
+}
+
+static int
+batch_put(struct batch *b, time_t t, double v, char err[LW_ERRLEN])
+{
+	if (isfinite(v))
+		snprintf(b->v[b->n], sizeof(b->v[0]), "%lld:%.10g",
+		    (long long)t, v);
+	else
+		snprintf(b->v[b->n], sizeof(b->v[0]), "%lld:U", (long long)t);
+	b->argv[b->n] = b->v[b->n];
+	if (++b->n == BATCH)
+		return batch_flush(b, err);
+	return 0;
+}
+
+struct rrd_count {
+	int	written;	/* rows with at least one update */
+	int	unknown;	/* of them flagged: written as UNKNOWN */
+	int	old;		/* not newer than the last update */
+	int	same_step;	/* shared a step with an earlier row */
+	time_t	last;		/* the RRD's last update before */
+};
+
+static int
+rrd_create_for(const struct conf_sensor *s, const char *path, time_t start,
+    char err[LW_ERRLEN])
+{
+	char args[16][64];
+	const char *argv[16];
+	int n, i, neg = s->parameter == PARAM_TEMP || s->range_min < 0;
+
+	snprintf(args[0], 64, "DS:value:GAUGE:%d:%s:U", 2 * s->interval,
+	    neg ? "U" : "0");
+	n = 1 + store_rra_args(s, args + 1, 15);
+	for (i = 0; i < n; i++)
+		argv[i] = args[i];
+	rrd_clear_error();
+	if (rrd_create_r(path, (unsigned long)s->interval, start, n,
+	    argv) != 0) {
+		snprintf(err, LW_ERRLEN, "create %s: %s", path,
+		    rrd_get_error());
+		return -1;
+	}
+	return 0;
+}
+
+static int
+rrd_dir(const struct conf *c, char err[LW_ERRLEN])
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/rrd", c->state_dir);
+	if (mkdirs(dir, 0750) == -1) {
+		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	own(c, dir);
+	return 0;
+}
+
+/*
+ * Row I on the step grid: valid values are held, as the daemon holds the
+ * last result, until the next row or for the sensor's stale_after; a
+ * flagged row is one UNKNOWN step. *PREV is the last time written.
+ */
+static int
+put_row(struct imp *im, struct batch *b, size_t i, time_t *prev,
+    struct rrd_count *cnt, char err[LW_ERRLEN])
+{
+	const struct imp_row *r = &im->row[i];
+	time_t step = im->s->interval, g, end;
+	double hold = im->s->alert.stale_after;
+
+	g = (r->t + step - 1) / step * step;
+	if (g <= *prev) {
+		cnt->same_step++;
+		return 0;
+	}
+	end = r->t + (time_t)(hold > step ? hold : step);
+	if (i + 1 < im->n && im->row[i + 1].t < end)
+		end = im->row[i + 1].t;
+	if (!report_flag_valid(r->flag) || !isfinite(r->value)) {
+		end = g + 1;
+		cnt->unknown++;
+	}
+	cnt->written++;
+	do {
+		if (!im->dry && batch_put(b, g, report_flag_valid(r->flag) ?
+		    r->value : NAN, err) == -1)
+			return -1;
+		*prev = g;
+		g += step;
+	} while (g < end);
+	return 0;
+}
+
+/* The first new row the RRD can take, or im->n. */
+static size_t
+first_new(const struct imp *im, time_t last, struct rrd_count *cnt)
+{
+	size_t i, first = im->n;
+
+	for (i = 0; i < im->n; i++) {
+		if (im->row[i].dup)
+			continue;
+		if (im->row[i].t <= last)
+			cnt->old++;
+		else if (first == im->n)
+			first = i;
+	}
+	return first;
+}
+
+static int
+rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
+    char err[LW_ERRLEN])
+{
+	int exists = access(b->path, F_OK) == 0;
+	size_t i, first;
+	time_t prev;
+
+	rrd_clear_error();
+	if (exists && (cnt->last = rrd_last_r(b->path)) == -1) {
+		snprintf(err, LW_ERRLEN, "%s: %s", b->path, rrd_get_error());
+		return -1;
+	}
+	if ((first = first_new(im, cnt->last, cnt)) == im->n)
+		return 0;
+	if (!exists && !im->dry) {
+		if (rrd_dir(im->c, err) == -1 || rrd_create_for(im->s,
+		    b->path, im->row[first].t - im->s->interval, err) == -1)
+			return -1;
+		own(im->c, b->path);
+	}
+	prev = cnt->last;
+	for (i = first; i < im->n; i++)
+		if (!im->row[i].dup &&
+		    put_row(im, b, i, &prev, cnt, err) == -1)
+			return -1;
+	return im->dry ? 0 : batch_flush(b, err);
+}
+
+static int
+write_rrd(struct imp *im, struct rrd_count *cnt, char err[LW_ERRLEN])
+{
+	const char *addr = im->c->rrdcached ? im->c->rrdcached :
+	    getenv("RRDCACHED_ADDRESS");
+	char path[PATH_MAX];
+	struct batch *b;
+	int rc;
+
+	memset(cnt, 0, sizeof(*cnt));
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("import");
+	store_path(im->c, im->s->name, path, sizeof(path));
+	b->path = path;
+	if (addr != NULL && *addr != '\0') {
+		rrd_clear_error();
+		if (rrdc_connect(addr) != 0) {
+			snprintf(err, LW_ERRLEN, "rrdcached %s: %s", addr,
+			    rrd_get_error());
+			free(b);
+			return -1;
+		}
+		b->cached = 1;
+		if (access(path, F_OK) == 0)
+			rrdc_flush(path);	/* so rrd_last sees it all */
+	}
+	rc = rrd_rows(im, b, cnt, err);
+	if (b->cached) {
+		if (rc == 0)
+			rrdc_flush(path);
+		rrdc_disconnect();
+	}
+	free(b);
+	return rc;
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+static void
+say_rrd(const struct imp *im, const struct rrd_count *cnt)
+{
+	char path[PATH_MAX], when[32];
+
+	store_path(im->c, im->s->name, path, sizeof(path));
+	printf("RRD %s: %d %s %s", path, cnt->written, cnt->written == 1 ?
+	    "row" : "rows", im->dry ? "would go in" : "written");
+	if (cnt->unknown)
+		printf(" (%d flagged, as UNKNOWN)", cnt->unknown);
+	printf("\n");
+	if (cnt->old) {
+		fmt_rfc3339(cnt->last, when, sizeof(when));
+		printf("RRD: %d %s not written: older than the RRD's last "
+		    "update %s (an RRD cannot go back; the sample log and "
+		    "reports have them)\n", cnt->old, cnt->old == 1 ? "row" :
+		    "rows", when);
+	}
+	if (cnt->same_step)
+		printf("RRD: %d %s not written: in the same %d s step as an "
+		    "earlier row\n", cnt->same_step, cnt->same_step == 1 ?
+		    "row" : "rows", im->s->interval);
+}
+
+static int
+import_run(struct imp *im)
+{
+	struct rrd_count cnt;
+	char err[LW_ERRLEN];
+	int ndup, files = 0;
+
+	if (mark_dups(im, &ndup, err) == -1) {
+		fprintf(stderr, "lakewatch: %s\n", err);
+		return 1;
+	}
+	printf("%s: %zu %s in %s: %zu new, %d already in the sample log "
+	    "(same time: skipped)\n", im->s->name, im->n, im->n == 1 ? "row" :
+	    "rows", im->csv, im->n - (size_t)ndup, ndup);
+	if (!im->dry && (files = write_log(im, err)) == -1) {
+		fprintf(stderr, "lakewatch: %s\n", err);
+		return 1;
+	}
+	printf("sample log: %zu %s %s %d %s under %s/samples/%s\n",
+	    im->n - (size_t)ndup, im->n - (size_t)ndup == 1 ? "row" : "rows",
+	    im->dry ? "would be appended; files:" : "appended to", files,
+	    files == 1 ? "file" : "files", im->c->state_dir, im->s->name);
+	if (write_rrd(im, &cnt, err) == -1) {
+		fprintf(stderr, "lakewatch: %s (the sample log has the "
+		    "rows)\n", err);
+		return 1;
+	}
+	say_rrd(im, &cnt);
+	return 0;
+}
+
+static int
+import_file(struct imp *im)
+{
+	FILE *fp;
+	int rc;
+
+	if ((fp = strcmp(im->csv, "-") == 0 ? stdin :
+	    fopen(im->csv, "r")) == NULL) {
+		fprintf(stderr, "lakewatch: %s: %s\n", im->csv,
+		    strerror(errno));
+		return 1;
+	}
+	rc = read_input(im, fp);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc == -1) {
+		fprintf(stderr, "lakewatch: %s: read error\n", im->csv);
+		return 1;
+	}
+	sort_rows(im);
+	if (im->bad) {
+		if (im->bad > MAX_SHOWN)
+			fprintf(stderr, "... and %d more\n",
+			    im->bad - MAX_SHOWN);
+		fprintf(stderr, "lakewatch: %s: %d bad %s: nothing imported\n",
+		    im->csv, im->bad, im->bad == 1 ? "row" : "rows");
+		return 1;
+	}
+	return import_run(im);
+}
+
+static int
+usage_import(void)
+{
+	fprintf(stderr, "usage: lakewatch import [-n] -c FILE SENSOR "
+	    "data.csv\n");
+	return 2;
+}
+
+int
+tool_import(int argc, char **argv)
+{
+	struct imp im = { 0 };
+	const char *file = NULL;
+	char err[LW_ERRLEN];
+	struct conf *c;
+	int ch, idx, rc;
+
+	while ((ch = getopt(argc, argv, "c:n")) != -1) {
+		switch (ch) {
+		case 'c': file = optarg; break;
+		case 'n': im.dry = 1; break;
+		default: return usage_import();
+		}
+	}
+	if (file == NULL || argc - optind != 2)
+		return usage_import();
+	if ((c = conf_load(file, err)) == NULL ||
+	    report_tz(c->timezone, err) == -1) {
+		fprintf(stderr, "%s\n", err);
+		conf_free(c);
+		return EX_CONFIG;
+	}
+	if ((idx = conf_sensor_find(c, argv[optind])) == -1) {
+		fprintf(stderr, "lakewatch: %s: no sensor '%s'\n", file,
+		    argv[optind]);
+		conf_free(c);
+		return 1;
+	}
+	im.c = c;
+	im.s = &c->sensors[idx];
+	im.csv = argv[optind + 1];
+	rc = import_file(&im);
+	free(im.row);
+	conf_free(c);
+	return rc;
+}

@@ -21,7 +21,8 @@
 #include "util.h"
 
 #define EX_CONFIG	78
-#define QUEUE_MIN	1024	/* samples; more with more sensors */
+#define QUEUE_MIN	1024	/* samples; more with more sensors: */
+#define QUEUE_PER_SENSOR 32	/* room while RRD files are being made */
 #define BATCH		1024
 
 static volatile sig_atomic_t	 quit, reload;
@@ -341,7 +342,7 @@ main(int argc, char *argv[])
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("curl_global_init failed");
 	started = wall_now();
-	q = queue_new(QUEUE_MIN + 4 * c->nsensor);
+	q = queue_new(QUEUE_MIN + QUEUE_PER_SENSOR * c->nsensor);
 	if (run_start(&r, c, NULL, err) == -1)
 		fatalx("%s", err);
 	if (core_load_state(r.core, err) == -1)

@@ -583,7 +583,8 @@ met_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
 	for (i = 0, nz = ne = 0; i < through; i++) {
 		if (!month_met(r, &r->m[i]))
 			continue;
-		nz += snprintf(zh + nz, len - nz, "%s%d", nz ? "、" : "", i + 1);
+		nz += snprintf(zh + nz, len - nz, "%s%d", nz ? "、" : "",
+		    i + 1);
 		ne += snprintf(en + ne, len - ne, "%s%s", ne ? ", " : "",
 		    mon_en[i]);
 	}
@@ -671,10 +672,11 @@ text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
 	snprintf(mean, sizeof(mean), "%.*f", s->decimals,
 	    gb3838_round(m->mean, s->decimals));
 	over_text(report_multiple(s, m->mean), over, sizeof(over));
-	fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-6s  %s\n", r->year,
-	    m->month, mean, m->valid_days, m->days, c ?
-	    gb3838_class_name(c) : "-", m->valid ? over :
-	    "too few valid days: not counted");
+	if (!m->valid)
+		snprintf(over, sizeof(over), "too few valid days: not counted");
+	fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-*s%s\n", r->year, m->month,
+	    mean, m->valid_days, m->days, over[0] ? 8 : 0, c ?
+	    gb3838_class_name(c) : "-", over);
 }
 
 static void
@@ -690,8 +692,9 @@ text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 		    gb3838_class_name(s->target_class), s->decimals, r->limit,
 		    s->unit_label);
 	fprintf(fp, "days in %s; a day counts with >= %d of %d valid samples "
-	    "(day_min_fraction %g),\na month with >= %g of its days "
-	    "(month_min_fraction)\n\n", c->timezone ? c->timezone : "UTC",
+	    "(day_min_fraction %g),\na month with >= %g of its days valid "
+	    "(month_min_fraction); cumulative = mean of valid months\n\n",
+	    c->timezone ? c->timezone : "UTC",
 	    report_need(r->rules.expected, r->rules.day_min_fraction),
 	    r->rules.expected, r->rules.day_min_fraction,
 	    r->rules.month_min_fraction);
@@ -999,33 +1002,57 @@ site_summary(const struct rp_opts *o, const struct rp_site *st, char *zh,
 	    pe[0] ? "; above target: " : "", pe, te);
 }
 
+/* "TP, NH3-N": the assessed parameters of class CLS. */
+static void
+site_deciders(const struct rp_site *st, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < st->n && n < len; i++)
+		if (site_assessed(&st->r[i]) && st->r[i].cls == st->cls)
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+			    gb3838_param_label(st->r[i].s->parameter));
+}
+
+static void
+site_row(const struct rp_sensor *r, FILE *fp)
+{
+	char over[40], yoy[16] = "-";
+
+	over_text(r->multiple, over, sizeof(over));
+	if (!isnan(r->yoy))
+		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
+	fprintf(fp, "%-12s %-16s %10.*f %-6s %-6s %8s", gb3838_param_label(
+	    r->s->parameter), r->s->name, r->s->decimals, r->mean,
+	    r->s->unit_label, r->cls ? gb3838_class_name(r->cls) : "-", yoy);
+	if (!r->cls)
+		fprintf(fp, "  no class: not assessed");
+	else if (!site_assessed(r))
+		fprintf(fp, "  assessed separately");
+	else if (over[0])
+		fprintf(fp, "  %s", over);
+	fputc('\n', fp);
+}
+
 static void
 site_text(const struct rp_opts *o, const struct rp_site *st, FILE *fp)
 {
-	const struct rp_sensor *r;
-	char span[32], zh[1024], en[1024], over[40];
+	char span[32], zh[1024], en[1024], by[128];
 	size_t i;
 
 	report_span_en(1, st->through, span, sizeof(span));
 	fprintf(fp, "%s  single-factor assessment, %s %d\n\n%-12s %-16s "
-	    "%12s %-8s %-6s %-8s %s\n", o->site, span, o->year, "parameter",
-	    "sensor", "mean", "unit", "class", "yoy", "");
-	for (i = 0; i < st->n; i++) {
-		r = &st->r[i];
-		over_text(r->multiple, over, sizeof(over));
-		fprintf(fp, "%-12s %-16s %12.*f %-8s %-6s ",
-		    gb3838_param_label(r->s->parameter), r->s->name,
-		    r->s->decimals, r->mean, r->s->unit_label,
-		    r->cls ? gb3838_class_name(r->cls) : "-");
-		if (isnan(r->yoy))
-			fprintf(fp, "%-8s ", "-");
-		else
-			fprintf(fp, "%+7.1f%% ", r->yoy);
-		fprintf(fp, "%s\n", !r->cls ? "no class: not assessed" :
-		    !site_assessed(r) ? "assessed separately" : over);
-	}
-	fprintf(fp, "\nsite class: %s\n", st->cls ?
-	    gb3838_class_name(st->cls) : "- (no assessed parameter)");
+	    "%10s %-6s %-6s %8s\n", o->site, span, o->year, "parameter",
+	    "sensor", "mean", "unit", "class", "yoy");
+	for (i = 0; i < st->n; i++)
+		site_row(&st->r[i], fp);
+	site_deciders(st, by, sizeof(by));
+	if (st->cls)
+		fprintf(fp, "\nsite class: %s (decided by %s)\n",
+		    gb3838_class_name(st->cls), by);
+	else
+		fprintf(fp, "\nsite class: - (no assessed parameter)\n");
 	site_summary(o, st, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
 }

@@ -35,6 +35,48 @@
 
 struct store;
 
+/* What a store_ops call returns. */
+#define STORE_OK	0
+#define STORE_EFILE	(-1)	/* this file failed; err says why */
+#define STORE_EDOWN	(-2)	/* the backend is unreachable (rrdcached) */
+
+/* What store_ops.probe finds at a path. */
+enum store_probe { PROBE_OK, PROBE_MISSING, PROBE_BAD, PROBE_CHANGED,
+	PROBE_ERROR };
+
+/*
+ * The I/O under a store: librrd, rrdcached, or a test's fake. BE is the
+ * backend's own state. Paths are absolute. Calls return STORE_OK or an
+ * error with err filled, unless said otherwise.
+ */
+struct store_ops {
+	const char	*name;		/* for log lines */
+	int		(*open)(void *be, char err[LW_ERRLEN]);
+	void		(*close)(void *be);
+	/*
+	 * PROBE_OK if PATH is an RRD laid out as store_rra_args gives for S;
+	 * PROBE_CHANGED (another step or archive set), PROBE_BAD (not an RRD)
+	 * or PROBE_ERROR (cannot tell now) with the reason in why.
+	 */
+	int		(*probe)(void *be, const struct conf_sensor *s,
+			    const char *path, char why[LW_ERRLEN]);
+	/* Create PATH; START -1 with a SRC (migration): the source's last. */
+	int		(*create)(void *be, const char *path, unsigned long step,
+			    time_t start, const char *src, int argc,
+			    const char **argv, char err[LW_ERRLEN]);
+	int		(*update)(void *be, const char *path, int n,
+			    const char **vals, char err[LW_ERRLEN]);
+	int		(*last)(void *be, const char *path, time_t *t,
+			    char err[LW_ERRLEN]);
+	/* Have PATH written out / dropped from a cache; no-ops for librrd. */
+	int		(*flush)(void *be, const char *path,
+			    char err[LW_ERRLEN]);
+	int		(*forget)(void *be, const char *path,
+			    char err[LW_ERRLEN]);
+	/* The monotonic clock, s (tests pass their own). */
+	double		(*now)(void *be);
+};
+
 struct store_stats {
 	uint64_t	written;	/* values the RRD (or rrdcached) took */
 	uint64_t	dropped;	/* unwritten values pushed out, full */
@@ -49,6 +91,10 @@ struct store_stats {
  * message in err if the directory cannot be made.
  */
 struct store	*store_new(const struct conf *c, char err[LW_ERRLEN]);
+/* The same over OPS with backend state BE (both must outlive it). */
+struct store	*store_new_ops(const struct conf *c,
+		    const struct store_ops *ops, void *be,
+		    char err[LW_ERRLEN]);
 /*
  * Take over what OLD (a store of the previous config) still holds,
  * matching sensors by name, so a reload loses nothing buffered. OLD is

@@ -90,7 +90,7 @@ start_receiver() {
 start_daemon() {
 	local conf=$1
 	shift
-	bg daemon $WRAP "$BIN/lakewatchd" -c "$conf" "$@"
+	bg daemon ${WRAP:-} "$BIN/lakewatchd" -c "$conf" "$@"
 	DAEMON_PID=$LAST_PID
 }
 
@@ -114,6 +114,12 @@ for line in open(sys.argv[1], encoding="utf-8"):
         n += 1
 print(n)
 PYEOF
+}
+
+# events_ge STATUS N [EVENT_ID-PREFIX]: at least N such POSTs so far
+# (for wait_for, which must re-run the count each time)
+events_ge() {
+	[ "$(events "$1" "${3:-}")" -ge "$2" ]
 }
 
 # rrd_values FILE: "time value" lines of the finest AVERAGE archive,
@@ -215,7 +221,7 @@ PYEOF
 # most), let 2 s pass for anything repeated, stop it.
 run_alert_cycle() {
 	start_daemon "$1"
-	wait_for 40 test "$(events resolved)" -ge 1 ||
+	wait_for 40 events_ge resolved 1 ||
 	    echo "no resolved event in 40 s"
 	sleep 2
 	stop_daemon

@@ -7,7 +7,7 @@ start_receiver
 station_conf "$W/lw.conf" "host = 127.0.0.1" "port = $SIM_PORT" \
     "timeout = 300ms" "backoff_max = 1s"
 start_daemon "$W/lw.conf"
-wait_for 15 test "$(events firing centre-tp:threshold)" -ge 1
+wait_for 15 events_ge firing 1 centre-tp:threshold
 check "threshold fired" test "$(events firing centre-tp:threshold)" -eq 1
 kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
@@ -17,7 +17,7 @@ check "no re-fire after kill -9 and restart" \
     test "$(events firing centre-tp:threshold)" -eq 1
 
 # the status word turns to 4 (fault) at 14 s for 4 s
-wait_for 20 test "$(events resolved centre-tp:fault)" -ge 1
+wait_for 20 events_ge resolved 1 centre-tp:fault
 check "fault fired once" test "$(events firing centre-tp:fault:1)" -eq 1
 check "fault resolved once" test "$(events resolved centre-tp:fault:2)" -eq 1
 check "fault samples logged with flag D" grep -q ',D,' "$W"/state/samples/centre-tp/*.csv
@@ -25,12 +25,12 @@ check "fault samples logged with flag D" grep -q ',D,' "$W"/state/samples/centre
 # the analyzer stops answering, then comes back on the same port
 kill -TERM "$SIM_PID"
 wait "$SIM_PID" 2>/dev/null
-wait_for 15 test "$(events firing centre-tp:comm)" -ge 1
+wait_for 15 events_ge firing 1 centre-tp:comm
 check "comm lost fired" test "$(events firing centre-tp:comm:1)" -eq 1
-check "no stale alert while the link is down" test "$(events firing centre-tp:stale)" -eq 0
+check "no stale alert while comm or fault explains it" test "$(events firing centre-tp:stale)" -eq 0
 check "comm failures logged with flag B" grep -q ',B,' "$W"/state/samples/centre-tp/*.csv
 bg sim2 "$BIN/lwsim" --tcp "127.0.0.1:$SIM_PORT" --tp-steps "0.061"
-wait_for 20 test "$(events resolved centre-tp:comm)" -ge 1
+wait_for 20 events_ge resolved 1 centre-tp:comm
 check "comm resolved" test "$(events resolved centre-tp:comm:2)" -eq 1
 check "still one threshold firing, no resolve (value stayed high)" \
     test "$(events firing centre-tp:threshold)" -eq 1 -a \

@@ -1,0 +1,125 @@
+# `lakewatch report` on the fixture year (tests/fixtures/gen_year.py):
+# Jan-Apr each Class III or better, Jan-May cumulative 0.054 mg/L Class
+# IV, -28 % year on year against 0.075; JSON keys and values; CSV; the
+# river table on the same numbers; --through; --site; usage and errors.
+. "$(dirname "$0")/../lib.sh"
+
+Y=2026
+"$PY" "$TOP/tests/fixtures/gen_year.py" "$W/state" $Y \
+    --write-conf "$W/lake.conf" || die "fixture generator failed"
+sed 's/^water_body = lake/water_body = river/' "$W/lake.conf" >"$W/river.conf"
+LW=("$BIN/lakewatch" report -c "$W/lake.conf" --year $Y)
+
+"${LW[@]}" --sensor centre-tp >"$W/text.out" 2>&1
+check "report exits 0" test $? -eq 0
+cat "$W/text.out"
+month_class() {	# month_class YYYY-MM: the class column of that row
+	awk -v m="$1" '$1 == m { print $4 }' "$W/text.out"
+}
+for m in 01 02 03 04; do
+	c=$(month_class $Y-$m)
+	check "$Y-$m is Class III or better ($c)" \
+	    grep -qxE 'I|II|III' <<<"$c"
+done
+check "May is Class IV" test "$(month_class $Y-05)" = IV
+check "May is 0.64 times over" grep -q "^$Y-05 .*0.64 times over" \
+    "$W/text.out"
+check "cumulative Jan-May 0.054 Class IV, 0.08 times over" grep -q \
+    "^Jan–May $Y   mean 0.054 mg/L  Class IV  0.08 times over" "$W/text.out"
+check "previous year 0.075" grep -q "^Jan–May $((Y - 1))   mean 0.075" \
+    "$W/text.out"
+check "year on year −28.0 %" grep -q "^year on year: −28.0 %" "$W/text.out"
+check "bulletin sentence (zh)" grep -qx \
+    "长荡湖湖心 1–5月总磷均值0.054 mg/L，同比下降28%，Ⅳ类；1–4月均达到Ⅲ类" \
+    "$W/text.out"
+check "bulletin sentence (en)" grep -qx "长荡湖湖心 TP Jan–May mean 0.054 \
+mg/L, −28 % year on year, Class IV; Jan–Apr met Class III" "$W/text.out"
+check "invalid days left out (28 of 31 valid in January)" grep -q \
+    "^$Y-01 .* 28/31 " "$W/text.out"
+
+"${LW[@]}" --sensor centre-tp --format json >"$W/r.json"
+check "json exits 0" test $? -eq 0
+check "json keys and values" "$PY" - "$W/r.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+m = d["months"]
+assert [x["month"] for x in m] == ["2026-0%d" % i for i in range(1, 6)], m
+for x in m:
+    assert set(x) >= {"month", "mean", "valid_days", "class"}, x
+assert [x["mean"] for x in m] == [0.048, 0.046, 0.044, 0.05, 0.082], m
+assert [x["class"] for x in m] == ["III"] * 4 + ["IV"], m
+assert [x["valid_days"] for x in m] == [28, 25, 28, 27, 28], m
+c = d["cumulative"]
+assert set(c) >= {"from", "through", "mean", "class", "previous_mean",
+                  "yoy_pct"}, c
+assert c["from"] == "2026-01" and c["through"] == "2026-05", c
+assert c["mean"] == 0.054 and c["class"] == "IV", c
+assert c["previous_mean"] == 0.075 and c["yoy_pct"] == -28.0, c
+assert d["target_class"] == "III" and d["limit"] == 0.05, d
+assert d["summary_zh"].endswith("1–4月均达到Ⅲ类"), d["summary_zh"]
+PYEOF
+
+"${LW[@]}" --sensor centre-tp --format csv >"$W/r.csv"
+check "csv: cumulative row" grep -q '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0$' \
+    "$W/r.csv"
+check "csv: a header and 5 months" test "$(grep -c '^2026-0[1-5],' \
+    "$W/r.csv")" -eq 5
+
+# the same numbers judged by the river table (TP Class III = 0.2)
+"$BIN/lakewatch" report -c "$W/river.conf" --year $Y --sensor centre-tp \
+    --format json >"$W/river.json"
+check "river: 0.054 is Class II, May 0.082 too" "$PY" - "$W/river.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["cumulative"]["class"] == "II", d["cumulative"]
+assert [x["class"] for x in d["months"]] == ["II"] * 5, d["months"]
+assert d["limit"] == 0.2 and d["water_body"] == "river", d
+PYEOF
+
+"${LW[@]}" --sensor centre-tp --through $Y-04 >"$W/apr.out"
+check "--through Jan-Apr: 0.047 Class III" grep -q \
+    "^Jan–Apr $Y   mean 0.047 mg/L  Class III" "$W/apr.out"
+check "--through Jan-Apr: each met" grep -q "Jan–Apr each met Class III" \
+    "$W/apr.out"
+
+"${LW[@]}" --site 长荡湖湖心 >"$W/site.out"
+check "--site exits 0" test $? -eq 0
+cat "$W/site.out"
+check "--site: Class IV decided by TP" grep -q "^site class: IV" "$W/site.out"
+check "--site: TN apart, turbidity not assessed" grep -q \
+    "总氮单独评价为Ⅲ类" "$W/site.out"
+check "--site: turbidity has no class" grep -q \
+    "^turbidity .*no class: not assessed" "$W/site.out"
+"${LW[@]}" --site 长荡湖湖心 --format json >"$W/site.json"
+check "--site json" "$PY" - "$W/site.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["class"] == "IV" and d["tn_class"] == "III", d
+p = {x["parameter"]: x for x in d["parameters"]}
+assert p["tp"]["assessed"] and not p["tn"]["assessed"], p
+assert p["turbidity"]["class"] is None and p["nh3n"]["class"] == "II", p
+PYEOF
+
+"${LW[@]}" --sensor nosuch >/dev/null 2>&1
+check "unknown sensor exits 1" test $? -eq 1
+"${LW[@]}" --sensor centre-tp --site x >/dev/null 2>&1
+check "--sensor with --site exits 2" test $? -eq 2
+"$BIN/lakewatch" report -c "$W/lake.conf" --sensor centre-tp --year 2019 \
+    >/dev/null 2>"$W/empty.err"
+check "a year without data exits 1 and says so" grep -q "no valid day in 2019" \
+    "$W/empty.err"
+"${LW[@]}" --sensor centre-tp --through 2025-03 >/dev/null 2>&1
+check "--through in another year exits 2" test $? -eq 2
+
+if command -v valgrind >/dev/null; then
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+	    --error-exitcode=99 "${LW[@]}" --sensor centre-tp --format json \
+	    >/dev/null 2>"$W/vg.log"
+	check "valgrind: report clean" test $? -eq 0
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+	    --error-exitcode=99 "${LW[@]}" --site 长荡湖湖心 \
+	    >/dev/null 2>>"$W/vg.log"
+	check "valgrind: report --site clean" test $? -eq 0
+	cat "$W/vg.log"
+fi
+finish
