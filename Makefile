@@ -22,7 +22,7 @@ LW_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 
 CORE	= daemon/log.o daemon/conf.o daemon/gb3838.o daemon/util.o \
-	  daemon/queue.o daemon/plan.o daemon/bus.o daemon/store.o \
+	  daemon/queue.o daemon/plan.o daemon/pool.o daemon/bus.o daemon/store.o \
 	  daemon/eval.o daemon/format.o daemon/outbox.o daemon/notify.o \
 	  daemon/core.o daemon/sdnotify.o daemon/status.o daemon/state.o daemon/samplelog.o \
 	  daemon/check.o \
@@ -59,7 +59,8 @@ DEB_BUILD = gcc make pkg-config libmodbus-dev librrd-dev libcurl4-openssl-dev \
 	  libinih-dev libjansson-dev libsystemd-dev libssl-dev
 DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
 	  python3-serial python3-serial-asyncio socat curl procps valgrind \
-	  clang systemd man-db
+	  clang systemd man-db chromium fonts-noto-cjk fonts-dejavu-core tzdata \
+	  prometheus-alertmanager
 SUDO	= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:

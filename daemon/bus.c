@@ -1,9 +1,12 @@
-/* bus.c: libmodbus calls block, so each bus blocks only itself */
+/*
+ * bus.c: one bus = one link, one request in flight. libmodbus calls
+ * block, so a poll runs on a worker of the pool (pool.h) that is its
+ * own while it runs: a slow device blocks only its own bus.
+ */
 #include <errno.h>
 #include <math.h>
 #include <modbus.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +15,10 @@
 #include "bus.h"
 #include "log.h"
 #include "plan.h"
+#include "pool.h"
 #include "util.h"
 #include "../drivers/driver.h"
 
-#define BUS_STACK	(64 * 1024)
 #define TIMEOUTS_DOWN	3	/* consecutive time-outs that mean "down" */
 #define UNIT_DOWN	3	/* failed cycles before a unit gets no retries */
 #define NUNITS		256
@@ -31,10 +34,12 @@ struct last {
 };
 
 struct bus {
+	struct pool_job		 job;		/* first: the pool's handle */
 	const struct conf	*c;
 	const struct conf_bus	*b;
 	struct queue		*q;
-	pthread_t		 thr;
+	struct pool		*pool;
+	double			 phase;		/* s after the slot it polls */
 	atomic_int		 stop;
 	pthread_mutex_t		 mu;	/* stats, the stop wait, rebinding */
 	pthread_cond_t		 cv;
@@ -516,28 +521,50 @@ next_slot(double now, int interval)
 	return ((time_t)now / interval + 1) * interval;
 }
 
-static void
-tick(struct bus *bus)
+/* The next slot any sensor of the bus is due at. */
+static time_t
+next_due(const struct bus *bus)
 {
-	time_t t = 0, now;
-	size_t i, ndue = 0;
-	int iv;
+	time_t t = 0;
+	size_t i;
 
 	for (i = 0; i < bus->ns; i++)
 		if (t == 0 || bus->next_t[i] < t)
 			t = bus->next_t[i];
-	sleep_until(bus, ts_add(mono_now(), t - wall_now()));
-	if (atomic_load(&bus->stop) || bus_pending(bus))
-		return;
+	return t;
+}
+
+static void
+count_poll(struct bus *bus, size_t ndue, time_t t)
+{
+	double lag = wall_now() - (double)t - bus->phase;
+
+	pthread_mutex_lock(&bus->mu);
+	bus->st.polls += ndue;
+	if (lag > 1)
+		bus->st.late += ndue;
+	if (lag < 0)
+		lag = 0;
+	bus->st.lag_sum += lag;
+	bus->st.lag_n++;
+	if (lag > bus->st.lag_max)
+		bus->st.lag_max = lag;
+	pthread_mutex_unlock(&bus->mu);
+}
+
+/* Poll the sensors due at slot T; then move each to its next slot. */
+static void
+tick(struct bus *bus, time_t t)
+{
+	size_t i, ndue = 0;
+	time_t now;
+	int iv;
+
 	for (i = 0; i < bus->ns; i++)
 		if (bus->next_t[i] == t)
 			bus->due[ndue++] = (int)i;
 	atomic_store(&bus->busy_since_ns, mono_ns());
-	pthread_mutex_lock(&bus->mu);
-	bus->st.polls += ndue;
-	if (wall_now() - t > 1)
-		bus->st.late += ndue;
-	pthread_mutex_unlock(&bus->mu);
+	count_poll(bus, ndue, t);
 	poll_due(bus, ndue, t);
 	atomic_store(&bus->busy_since_ns, 0);
 	now = (time_t)wall_now();
@@ -612,18 +639,54 @@ rebind_apply(struct bus *bus)
 	pthread_mutex_unlock(&bus->mu);
 }
 
-static void *
-run(void *arg)
+/*
+ * The pool runs this when the bus is due (or woken for a new config):
+ * adopt a pending config, poll what is due, say when to come back.
+ */
+static void
+run(struct pool_job *job)
 {
-	struct bus *bus = arg;
+	struct bus *bus = (struct bus *)job;
+	time_t t;
 
-	while (!atomic_load(&bus->stop)) {
-		if (bus_pending(bus))
-			rebind_apply(bus);
-		tick(bus);
+	if (atomic_load(&bus->stop))
+		return;
+	if (bus_pending(bus))
+		rebind_apply(bus);
+	if ((t = next_due(bus)) == 0) {		/* no sensors: idle */
+		job->due = ts_add(mono_now(), 3600);
+		return;
 	}
-	disconnect(bus);
-	return NULL;
+	if (t + bus->phase <= wall_now() + 0.001)
+		tick(bus, t);
+	if ((t = next_due(bus)) != 0)
+		job->due = ts_add(mono_now(), (double)t + bus->phase -
+		    wall_now());
+}
+
+/*
+ * Buses do not all poll at the same instant: each keeps a fixed phase
+ * after the slot (from its name; up to half its shortest interval, at
+ * most a second), so a thousand devices are not asked at once. Samples
+ * are still stamped with the slot.
+ */
+static double
+phase_of(const struct bus *bus)
+{
+	const unsigned char *p = (const unsigned char *)bus->b->name;
+	uint32_t h = 2166136261u;
+	double spread = 1;
+	size_t i;
+	int iv;
+
+	for (; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	for (i = 0; i < bus->ns; i++) {
+		iv = bus->c->sensors[bus->sensors[i]].interval;
+		if (iv / 2.0 < spread)
+			spread = iv / 2.0;
+	}
+	return (h % 1000) / 1000.0 * spread;
 }
 
 int
@@ -645,6 +708,9 @@ bus_rebind(struct bus *bus, const struct conf *c, int idx)
 	bus->pend_c = c;
 	bus->pend_idx = idx;
 	pthread_cond_broadcast(&bus->cv);
+	pthread_mutex_unlock(&bus->mu);
+	pool_wake(bus->pool, &bus->job);
+	pthread_mutex_lock(&bus->mu);
 	while (bus->pend_c != NULL)
 		pthread_cond_wait(&bus->rebound, &bus->mu);
 	pthread_mutex_unlock(&bus->mu);
@@ -678,18 +744,18 @@ alloc_tables(struct bus *bus, int idx)
 }
 
 struct bus *
-bus_start(const struct conf *c, int idx, struct queue *q)
+bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 {
 	pthread_condattr_t ca;
-	pthread_attr_t attr;
-	sigset_t all, old;
 	struct bus *bus;
+	time_t t;
 
 	if ((bus = calloc(1, sizeof(*bus))) == NULL)
 		fatal("bus");
 	bus->c = c;
 	bus->b = &c->buses[idx];
 	bus->q = q;
+	bus->pool = pool;
 	alloc_tables(bus, idx);
 	if ((bus->ctx = bus_modbus_new(bus->b)) == NULL)
 		fatal("bus '%s'", bus->b->name);
@@ -701,14 +767,12 @@ bus_start(const struct conf *c, int idx, struct queue *q)
 	pthread_cond_init(&bus->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&bus->rebound, NULL);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, BUS_STACK);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&bus->thr, &attr, run, bus) != 0)
-		fatal("bus '%s': thread", bus->b->name);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
+	bus->job.run = run;
+	bus->phase = phase_of(bus);
+	t = next_due(bus);
+	bus->job.due = ts_add(mono_now(), t ? (double)t + bus->phase -
+	    wall_now() : 3600);
+	pool_add(pool, &bus->job);
 	return bus;
 }
 
@@ -721,7 +785,8 @@ bus_stop(struct bus *bus)
 	atomic_store(&bus->stop, 1);
 	pthread_cond_broadcast(&bus->cv);
 	pthread_mutex_unlock(&bus->mu);
-	pthread_join(bus->thr, NULL);
+	pool_remove(bus->pool, &bus->job);
+	disconnect(bus);
 	modbus_free(bus->ctx);
 	pthread_mutex_destroy(&bus->mu);
 	pthread_cond_destroy(&bus->cv);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "pool.h"
 #include "queue.h"
 
 struct bus;
@@ -18,6 +19,9 @@ struct bus_stats {
 	uint64_t	reconnects;
 	uint64_t	polls;		/* scheduled polls */
 	uint64_t	late;		/* polls that started > 1 s late */
+	double		lag_sum;	/* s polls started after their slot */
+	double		lag_max;
+	uint64_t	lag_n;
 	double		latency_sum;	/* s, over ok requests */
 	double		latency_max;
 	double		busy;		/* s spent in requests */
@@ -26,12 +30,13 @@ struct bus_stats {
 };
 
 /*
- * Start polling the sensors of bus BUS of C (which must outlive the
- * thread) and push their samples to Q. Signals are blocked in the
- * thread. Fatal if the thread cannot start.
+ * Start polling the sensors of bus BUS of C (which must outlive the bus,
+ * or be replaced with bus_rebind) on the workers of POOL, pushing their
+ * samples to Q.
  */
-struct bus	*bus_start(const struct conf *c, int bus, struct queue *q);
-/* Ask the thread to stop, wait for it, close the link and free. */
+struct bus	*bus_start(const struct conf *c, int bus, struct queue *q,
+		    struct pool *pool);
+/* Stop polling (waits for a poll under way), close the link and free. */
 void		 bus_stop(struct bus *);
 /* A snapshot of the counters. */
 void		 bus_stats(struct bus *, struct bus_stats *);

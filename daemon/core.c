@@ -17,6 +17,12 @@
 #include "util.h"
 
 #define SAVE_EVERY	30	/* s: state.json at least this often */
+/*
+ * s: the sample log is fdatasync'd this often. A crash of the process
+ * loses nothing (each line is one write(2)); a power cut may lose up to
+ * this much of the newest lines, never tear one.
+ */
+#define SYNC_EVERY	60
 
 /* A reading waiting for its RRD update (batched per file). */
 struct pend {
@@ -397,7 +403,7 @@ core_tick(struct core *core, time_t now)
 
 	scan_maintenance(core, now);
 	core_flush(core, 0);
-	if (now % 5 == 0)
+	if (now % SYNC_EVERY == 0)
 		samplelog_sync(core->log);
 	for (i = 0; i < core->c->nsensor; i++)
 		file_events(core, ev, eval_tick(&core->c->sensors[i],

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "report.h"
 #include "status.h"
+#include "store.h"
 #include "tool.h"
 #include "util.h"
 
@@ -296,6 +297,13 @@ sensor_graphs(struct dash *d, const struct conf_sensor *s)
 	size_t i;
 	int ok;
 
+	store_path(d->c, s->name, path, sizeof(path));
+	if (access(path, R_OK) == -1) {
+		fprintf(d->html, "<div class=\"nodata\">no data stored yet "
+		    "(no RRD)</div></div>\n");
+		d->failed++;
+		return;
+	}
 	if (graph_periods_load(d->c, s, d->now - spans[NSPANS - 1].secs,
 	    d->now, &gp, err) == -1) {
 		log_warnx("%s", err);

@@ -57,6 +57,11 @@ sb_printf(struct sbuf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (b->s == NULL) {
+		b->cap = 256;
+		if ((b->s = malloc(b->cap)) == NULL)
+			fatal("format");
+	}
 	for (;;) {
 		va_start(ap, fmt);
 		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
@@ -90,28 +95,56 @@ format_utf8_cut(const char *s, size_t max)
 	return max;
 }
 
-/* S as valid UTF-8 in BUF: each byte of a bad sequence becomes '?'. */
+/* Length of the valid UTF-8 sequence at S (RFC 3629), 0 if none. */
+static size_t
+utf8_seq(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, k;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (k = 2; k < n; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * S as valid UTF-8 in BUF (LEN >= strlen(S) + 1 keeps it whole): each
+ * byte that starts no valid sequence becomes '?'.
+ */
 static const char *
 utf8_clean(const char *s, char *buf, size_t len)
 {
-	size_t i = 0, o = 0, k, need;
-	unsigned char c;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o = 0, n;
 
-	while (s[i] != '\0' && o + 5 < len) {
-		c = (unsigned char)s[i];
-		need = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 :
-		    (c >> 3) == 30 ? 3 : 9;
-		for (k = 1; need != 9 && k <= need; k++)
-			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
-				need = 9;
-		if (need == 9) {
+	while (u[i] != '\0') {
+		n = utf8_seq(u + i);
+		if (o + (n ? n : 1) >= len)
+			break;
+		if (n == 0) {
 			buf[o++] = '?';
 			i++;
 			continue;
 		}
-		memcpy(buf + o, s + i, need + 1);
-		o += need + 1;
-		i += need + 1;
+		memcpy(buf + o, s + i, n);
+		o += n;
+		i += n;
 	}
 	buf[o] = '\0';
 	return buf;
@@ -120,9 +153,22 @@ utf8_clean(const char *s, char *buf, size_t len)
 static json_t *
 num_or_null(double v, int decimals)
 {
-	if (!isfinite(v))
-		return json_null();
-	return json_real(decimals >= 0 ? gb3838_round(v, decimals) : v);
+	if (isfinite(v) && decimals >= 0)
+		v = gb3838_round(v, decimals);
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* RFC 3339 UTC of T; a time gmtime cannot take shows as the epoch. */
+static void
+stamp(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900)
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 json_t *
@@ -130,16 +176,18 @@ format_event_json(const struct event *ev)
 {
 	char obs[32], start[32], site[sizeof(ev->site)];
 	char msg[sizeof(ev->message)], unit[sizeof(ev->unit)];
+	char id[sizeof(ev->id)], kind[sizeof(ev->kind)];
+	char sensor[sizeof(ev->sensor)];
 
-	fmt_rfc3339(ev->observed_at, obs, sizeof(obs));
-	fmt_rfc3339(ev->started_at, start, sizeof(start));
+	stamp(ev->observed_at, obs, sizeof(obs));
+	stamp(ev->started_at, start, sizeof(start));
 	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o,"
 	    " s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "version", 1,
-	    "event_id", ev->id,
+	    "event_id", utf8_clean(ev->id, id, sizeof(id)),
 	    "status", ev->firing ? "firing" : "resolved",
-	    "kind", ev->kind,
-	    "sensor", ev->sensor,
+	    "kind", utf8_clean(ev->kind, kind, sizeof(kind)),
+	    "sensor", utf8_clean(ev->sensor, sensor, sizeof(sensor)),
 	    "site", utf8_clean(ev->site, site, sizeof(site)),
 	    "parameter", gb3838_param_name(ev->parameter),
 	    "value", num_or_null(ev->value, ev->decimals),
@@ -157,11 +205,12 @@ json_t *
 format_event_record(const struct event *ev)
 {
 	json_t *j = format_event_json(ev);
+	char sev[sizeof(ev->severity)];
 
 	if (j == NULL)
 		return NULL;
 	json_object_set_new(j, "severity", json_string(ev->severity[0] ?
-	    ev->severity : "critical"));
+	    utf8_clean(ev->severity, sev, sizeof(sev)) : "critical"));
 	json_object_set_new(j, "decimals", json_integer(ev->decimals));
 	return j;
 }
@@ -387,8 +436,10 @@ format_time_bj(time_t t, char *buf, size_t len)
 	struct tm tm;
 
 	t += 8 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	if (gmtime_r(&t, &tm) == NULL)
+		snprintf(buf, len, "?");
+	else
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
 time_t

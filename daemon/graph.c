@@ -118,9 +118,13 @@ graph_periods_load(const struct conf *c, const struct conf_sensor *s,
 	size_t i;
 
 	memset(gp, 0, sizeof(*gp));
-	if (report_scan(c, s->name, from - hold, to, collect, &fr, err) == -1)
+	if (report_scan(c, s->name, from - hold, to, collect, &fr, err) ==
+	    -1) {
+		free(fr.r);
 		return -1;
-	qsort(fr.r, fr.n, sizeof(*fr.r), cmp_flagrow);
+	}
+	if (fr.n > 0)
+		qsort(fr.r, fr.n, sizeof(*fr.r), cmp_flagrow);
 	for (i = 0; i < fr.n; i++) {
 		if (report_flag_valid(fr.r[i].flag))
 			continue;
@@ -557,6 +561,23 @@ graph_args(int argc, char **argv, struct graph_cli *g)
 	return 0;
 }
 
+/* "7d" -> "last 7 days", "1y" -> "last year" into BUF. */
+static void
+range_words(const char *r, char *buf, size_t len)
+{
+	static const char units[] = "hdwy";
+	static const char *const word[] = { "hour", "day", "week", "year" };
+	long n = strtol(r, NULL, 10);
+	const char *u = strchr(units, r[strlen(r) - 1]);
+
+	if (u == NULL)
+		snprintf(buf, len, "last %s", r);
+	else if (n == 1)
+		snprintf(buf, len, "last %s", word[u - units]);
+	else
+		snprintf(buf, len, "last %ld %ss", n, word[u - units]);
+}
+
 /* Output format and time span of G; 0, or -1 (message printed). */
 static int
 graph_span(struct graph_cli *g)
@@ -582,8 +603,7 @@ graph_span(struct graph_cli *g)
 		return -1;
 	} else {
 		g->o.start = g->o.end - range;
-		snprintf(what, sizeof(what), "last %s", g->range ? g->range :
-		    "1d");
+		range_words(g->range ? g->range : "1d", what, sizeof(what));
 	}
 	g->o.what = what;
 	if (g->o.end <= g->o.start) {

@@ -230,7 +230,8 @@ sort_rows(struct imp *im)
 	char when[32];
 	size_t i;
 
-	qsort(im->row, im->n, sizeof(*im->row), cmp_row);
+	if (im->n > 0)
+		qsort(im->row, im->n, sizeof(*im->row), cmp_row);
 	for (i = 1; i < im->n; i++)
 		if (im->row[i].t == im->row[i - 1].t) {
 			fmt_rfc3339(im->row[i].t, when, sizeof(when));
@@ -283,7 +284,8 @@ mark_dups(struct imp *im, int *ndup, char err[LW_ERRLEN])
 		free(ts.t);
 		return -1;
 	}
-	qsort(ts.t, ts.n, sizeof(*ts.t), cmp_time);
+	if (ts.n > 0)
+		qsort(ts.t, ts.n, sizeof(*ts.t), cmp_time);
 	for (i = 0; i < im->n; i++)
 		if (ts.n && bsearch(&im->row[i].t, ts.t, ts.n, sizeof(*ts.t),
 		    cmp_time) != NULL) {

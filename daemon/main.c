@@ -24,8 +24,12 @@
 #define QUEUE_MIN	1024	/* samples; more with more sensors: */
 #define QUEUE_PER_SENSOR 32	/* room while RRD files are being made */
 #define BATCH		1024
+#define LINGER_MS	20
+
+#define POOL_MAX	4096	/* workers at most; one per busy bus */
 
 static volatile sig_atomic_t	 quit, reload;
+static struct pool		*pool;	/* workers of all buses, for good */
 static double			 started;	/* wall clock */
 static int			 status_failed;
 
@@ -65,7 +69,7 @@ buses_start(struct run *r, struct queue *q)
 	if ((r->buses = calloc(r->c->nbus + 1, sizeof(*r->buses))) == NULL)
 		fatal("main");
 	for (i = 0; i < r->c->nbus; i++)
-		r->buses[i] = bus_start(r->c, (int)i, q);
+		r->buses[i] = bus_start(r->c, (int)i, q, pool);
 }
 
 /* Stop the buses, then store and judge what they had queued. */
@@ -146,7 +150,7 @@ buses_rebind(struct run *r, const struct conf *nc, struct queue *q)
 	}
 	for (i = 0; i < nc->nbus; i++)
 		if (nb[i] == NULL) {
-			nb[i] = bus_start(nc, (int)i, q);
+			nb[i] = bus_start(nc, (int)i, q, pool);
 			log_info("bus '%s': started", nc->buses[i].name);
 		}
 	free(r->buses);
@@ -227,7 +231,7 @@ report_status(struct run *r, struct queue *q)
 	struct core_stats cs;
 	struct notify_stats ns;
 	struct bus_stats bs;
-	size_t i, up = 0, stuck;
+	size_t i, up = 0, stuck, workers, peak;
 
 	core_stats(r->core, &cs);
 	notify_stats(r->n, &ns);
@@ -236,11 +240,13 @@ report_status(struct run *r, struct queue *q)
 		up += bs.connected;
 	}
 	buses_healthy(r, &stuck);
+	pool_count(pool, &workers, &peak);
 	sdnotify_status("buses up %zu/%zu%s, sensors %zu, stored %llu, "
-	    "alerts firing %zu, outbox %zu, queue %zu, dropped %llu", up,
-	    r->c->nbus, stuck ? " (STUCK)" : "", r->c->nsensor,
-	    (unsigned long long)cs.stored, cs.firing, ns.depth,
-	    queue_depth(q), (unsigned long long)queue_drops(q));
+	    "alerts firing %zu, outbox %zu, queue %zu, dropped %llu, "
+	    "workers %zu", up, r->c->nbus, stuck ? " (STUCK)" : "",
+	    r->c->nsensor, (unsigned long long)cs.stored, cs.firing,
+	    ns.depth, queue_depth(q), (unsigned long long)queue_drops(q),
+	    workers);
 	notify_retry_pending(r->n);
 	core_tick(r->core, time(NULL));
 	if (status_write(r->c, r->buses, r->core, r->n, q, started) == -1) {
@@ -249,6 +255,19 @@ report_status(struct run *r, struct queue *q)
 		status_failed = 1;
 	} else
 		status_failed = 0;
+}
+
+/*
+ * A few samples at a time: let more gather before the next pass, so the
+ * core wakes some tens of times a second, not once per sample. Adds at
+ * most LINGER_MS to a sample's way to its alert.
+ */
+static void
+linger(void)
+{
+	struct timespec ts = { 0, LINGER_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
 }
 
 static void
@@ -260,9 +279,12 @@ loop(struct run *r, struct queue *q)
 	size_t n, stuck;
 
 	while (!quit) {
-		n = queue_pop(q, batch, BATCH, 200);
+		n = queue_pop(q, batch, BATCH, 50);
+		pool_tick(pool, 0.02);
 		if (n > 0)
 			core_process(r->core, batch, n);
+		if (n > 0 && n < BATCH / 4)
+			linger();
 		if (reload) {
 			reload = 0;
 			do_reload(r, q);
@@ -342,6 +364,7 @@ main(int argc, char *argv[])
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("curl_global_init failed");
 	started = wall_now();
+	pool = pool_new(POOL_MAX);
 	q = queue_new(QUEUE_MIN + QUEUE_PER_SENSOR * c->nsensor);
 	if (run_start(&r, c, NULL, err) == -1)
 		fatalx("%s", err);
@@ -356,6 +379,7 @@ main(int argc, char *argv[])
 	log_info("stopping");
 	buses_stop(&r, q);
 	run_free(&r);
+	pool_free(pool);
 	queue_free(q);
 	curl_global_cleanup();
 	log_info("stopped");

@@ -51,6 +51,7 @@ struct target {
 	json_t		*batch;		/* alertmanager: records in flight */
 	char		 reply[REPLY_MAX];
 	size_t		 replylen;
+	char		 cerr[CURL_ERROR_SIZE];	/* curl's detail */
 	struct timespec	 next_try;
 	int		 attempts;
 	int		 down;		/* failure logged */
@@ -281,6 +282,7 @@ launch(struct notify *n, struct target *t, struct curl_slist *h)
 	t->hdrs = h;
 	t->replylen = 0;
 	t->reply[0] = '\0';
+	t->cerr[0] = '\0';
 	curl_easy_setopt(e, CURLOPT_URL, t->req_url ? t->req_url : t->url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->hdrs);
@@ -294,6 +296,7 @@ launch(struct notify *n, struct target *t, struct curl_slist *h)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "lakewatch/" LW_VERSION);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_reply);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->cerr);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_multi_add_handle(n->multi, e);
 	rl_note(t, mono_now());
@@ -364,10 +367,10 @@ bury(struct notify *n, struct target *t, size_t k, const char *why)
 			log_warn("webhook '%s': deadletter '%s'", t->w->name,
 			    t->fold[i]);
 		else
-			log_warnx("webhook '%s': event '%s' refused (%.*s); "
-			    "moved to %s/deadletter/%s/", t->w->name,
-			    t->fold[i], (int)strcspn(why, "\n"), why,
-			    n->c->state_dir, t->w->name);
+			log_warnx("webhook '%s': event '%s' moved to "
+			    "%s/deadletter/%s/: %.*s", t->w->name, t->fold[i],
+			    n->c->state_dir, t->w->name,
+			    (int)strcspn(why, "\n"), why);
 	}
 	atomic_fetch_add(&n->dead, k);
 	pop(n, t, k);
@@ -401,8 +404,6 @@ kick_chat(struct notify *n, struct target *t)
 	size_t wait, k, got;
 
 	if ((k = take_head(n, t, FOLD_MAX, &wait)) == 0)
-		return 0;
-	if (!rl_allows(t, mono_now(), &t->next_try))
 		return 0;
 	if ((got = load(n, t, want_fold(t, k, wait), ev)) == 0) {
 		unreadable(n, t);
@@ -713,7 +714,8 @@ finish(struct notify *n, struct target *t, CURLcode rc)
 	curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &after);
 	forget(n, t);
 	if (rc != CURLE_OK) {
-		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
+		snprintf(why, sizeof(why), "%s", t->cerr[0] ? t->cerr :
+		    curl_easy_strerror(rc));
 		retry_later(n, t, why, 0);
 	} else if (code >= 200 && code < 300) {
 		finish_ok(n, t);
@@ -733,7 +735,8 @@ finish(struct notify *n, struct target *t, CURLcode rc)
 static int
 kick(struct notify *n, struct target *t, struct timespec now)
 {
-	if (t->easy != NULL || ts_diff(now, t->next_try) < 0)
+	if (t->easy != NULL || ts_diff(now, t->next_try) < 0 ||
+	    !rl_allows(t, now, &t->next_try))
 		return 0;
 	return t->w->format == FMT_ALERTMANAGER ? kick_am(n, t) :
 	    kick_chat(n, t);
@@ -760,12 +763,13 @@ poll_ms(struct notify *n)
 	return (long)ms + 1;
 }
 
-static void
+/* Handle the requests curl has finished; returns how many. */
+static int
 reap(struct notify *n)
 {
 	struct target *t;
 	CURLMsg *m;
-	int left;
+	int left, done = 0;
 
 	while ((m = curl_multi_info_read(n->multi, &left)) != NULL) {
 		if (m->msg != CURLMSG_DONE)
@@ -773,7 +777,9 @@ reap(struct notify *n)
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 		    (char **)&t);
 		finish(n, t, m->data.result);
+		done++;
 	}
+	return done;
 }
 
 static void *
@@ -789,7 +795,8 @@ run(void *arg)
 			    kick(n, &n->t[i], mono_now()); again++)
 				;
 		curl_multi_perform(n->multi, &running);
-		reap(n);
+		if (reap(n) > 0)
+			continue;	/* a target is free: its next one now */
 		curl_multi_poll(n->multi, NULL, 0, (int)poll_ms(n), NULL);
 	}
 	for (i = 0; i < n->nt; i++)
@@ -821,7 +828,7 @@ target_init(struct notify *n, struct target *t, const struct conf_webhook *w)
 		fatal("webhook '%s': outbox", w->name);
 	t->q.cap = t->q.len;
 	if (t->q.len > 0)
-		log_info("webhook '%s': %zu events from an earlier run to "
+		log_info("webhook '%s': %zu events in the outbox to "
 		    "deliver", w->name, t->q.len);
 	if ((dead = outbox_dead_count(dir, w->name)) > 0)
 		log_warnx("webhook '%s': %zu events in %s/deadletter/%s/ "

@@ -143,6 +143,11 @@ outbox_scan(const char *state_dir, const char *target, char ***names,
 		if (is_entry(de->d_name) &&
 		    push_name(names, n, &cap, de->d_name) == -1) {
 			closedir(d);
+			while (*n > 0)
+				free((*names)[--*n]);
+			free(*names);
+			*names = NULL;
+			errno = ENOMEM;
 			return -1;
 		}
 	}
@@ -235,7 +240,7 @@ outbox_deadletter(const char *state_dir, const char *target,
 	snprintf(from + strlen(from), sizeof(from) - strlen(from), "/%s",
 	    name);
 	dirpath(dir, sizeof(dir), state_dir, "deadletter", target);
-	if (mkdirs(dir, 0750) == -1)
+	if (access(from, F_OK) == -1 || mkdirs(dir, 0750) == -1)
 		return -1;
 	snprintf(to, sizeof(to), "%s/%s.reason", dir, name);
 	if (write_atomic(to, reason, strlen(reason), 0640) == -1)

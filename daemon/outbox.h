@@ -24,7 +24,8 @@ int	 outbox_add(const char *state_dir, const char *target,
  * The names of TARGET's entries in name (= time) order, as a malloc'd
  * array of malloc'd strings into *NAMES (the caller frees each and the
  * array) and their number into *N. Leftover "*.tmp" files of writes a
- * crash cut short are removed. 0, or -1 with errno set (none: 0, N 0).
+ * crash cut short are removed. 0 (no folder: none), or -1 with errno
+ * set and nothing allocated.
  */
 int	 outbox_scan(const char *state_dir, const char *target,
 	    char ***names, size_t *n);

@@ -466,6 +466,7 @@ rc_create(void *be, const char *path, unsigned long step, time_t start,
 /* ---- checking a file (local librrd reads, both backends) --------- */
 
 struct layout {
+	time_t		 last;		/* last update */
 	unsigned long	 step, heartbeat;
 	double		 min;		/* NAN: none */
 	int		 nrra;
@@ -512,6 +513,8 @@ layout_key(struct layout *l, const rrd_info_t *p)
 
 	if (strcmp(p->key, "step") == 0)
 		l->step = p->value.u_cnt;
+	else if (strcmp(p->key, "last_update") == 0)
+		l->last = (time_t)p->value.u_cnt;
 	else if (strcmp(p->key, "ds[value].minimal_heartbeat") == 0)
 		l->heartbeat = p->value.u_cnt;
 	else if (strcmp(p->key, "ds[value].min") == 0)
@@ -528,6 +531,15 @@ layout_key(struct layout *l, const rrd_info_t *p)
 		else if (strcmp(field, "pdp_per_row") == 0)
 			l->rra[i].per = p->value.u_cnt;
 	}
+}
+
+static void
+layout_read(struct layout *l, const rrd_info_t *info)
+{
+	memset(l, 0, sizeof(*l));
+	l->min = NAN;
+	for (; info != NULL; info = info->next)
+		layout_key(l, info);
 }
 
 /* 0 if HAVE is WANT, else 1 with what differs in why. */
@@ -580,8 +592,7 @@ probe_file(void *be, const struct conf_sensor *s, const char *path,
 {
 	struct layout want, have;
 	struct stat sb;
-	rrd_info_t *info, *p;
-	int rc;
+	rrd_info_t *info;
 
 	(void)be;
 	if (stat(path, &sb) == -1) {
@@ -596,13 +607,9 @@ probe_file(void *be, const struct conf_sensor *s, const char *path,
 		    PROBE_ERROR;
 	}
 	layout_want(s, &want);
-	memset(&have, 0, sizeof(have));
-	have.min = NAN;
-	for (p = info; p != NULL; p = p->next)
-		layout_key(&have, p);
+	layout_read(&have, info);
 	rrd_info_free(info);
-	rc = layout_differs(&want, &have, why) ? PROBE_CHANGED : PROBE_OK;
-	return rc;
+	return layout_differs(&want, &have, why) ? PROBE_CHANGED : PROBE_OK;
 }
 
 /* ---- librrd directly --------------------------------------------- */
@@ -745,6 +752,24 @@ file_repoint(struct store *st, struct sfile *f)
 	st->pending += f->npend;
 }
 
+/* Values per update of PATH: all must fit in one rrdcached request. */
+static int
+chunk_max(const char *path)
+{
+	int max = (int)((RRDC_LINE - 64 - strlen(path)) / 48);
+
+	return max < 2 ? 2 : max > CHUNK ? CHUNK : max;
+}
+
+static void
+value_fmt(char *buf, time_t t, double v)
+{
+	if (isnan(v))
+		snprintf(buf, 48, "%lld:U", (long long)t);
+	else
+		snprintf(buf, 48, "%lld:%.10g", (long long)t, v);
+}
+
 /* ---- file states ------------------------------------------------- */
 
 /* Move PATH to PATH.<now>.SUFFIX (into AS). */
@@ -773,16 +798,15 @@ file_aside(const struct sfile *f, const char *suffix, char *as, size_t len,
 }
 
 /*
- * Make the file: from SRC (migration, keeping its last update), or empty
- * one step before the oldest value held, which is then sent again.
+ * Make the file: from SRC (migration) with its last update at START, or
+ * empty one step before the oldest value held, which is then sent again.
  */
 static int
 file_create(struct store *st, struct sfile *f, const char *src,
-    char err[LW_ERRLEN])
+    time_t start, char err[LW_ERRLEN])
 {
 	char args[MAX_RRA + 1][64];
 	const char *argv[MAX_RRA + 1];
-	time_t start = -1;
 	int n, i, rc;
 
 	n = layout_args(f->s, args, MAX_RRA + 1);
@@ -813,7 +837,82 @@ file_replace(struct store *st, struct sfile *f, const char *why,
 		return rc;
 	log_warnx("sensor '%s': %s is not a usable RRD (%s); moved to %s, "
 	    "starting a new file", f->s->name, f->path, why, as);
-	return file_create(st, f, NULL, err);
+	return file_create(st, f, NULL, -1, err);
+}
+
+/*
+ * Where a migration starts the new file: the old file's last update less
+ * what its finest archive holds (no more than the new one's finest
+ * holds), on the new step's grid. rrd_create prefills the rows up to
+ * there from the old file; file_replay feeds it the old finest rows after
+ * that, which rrdtool 1.7.2's prefill would only approximate from coarser
+ * archives (or leave empty) when the step changes. Sets *LAST to the old
+ * file's last update; -1 if it cannot tell.
+ */
+static time_t
+migrate_start(const char *old, const struct conf_sensor *s, time_t *last)
+{
+	struct layout have, want;
+	rrd_info_t *info;
+	time_t w = 0, t;
+	int i;
+
+	rrd_clear_error();
+	if ((info = rrd_info_r(old)) == NULL) {
+		rrd_clear_error();
+		return -1;
+	}
+	layout_read(&have, info);
+	rrd_info_free(info);
+	layout_want(s, &want);
+	for (i = 0; i < have.nrra; i++)
+		if (strcmp(have.rra[i].cf, "AVERAGE") == 0 && (w == 0 ||
+		    (time_t)(have.rra[i].rows * have.rra[i].per) * (time_t)
+		    have.step < w))
+			w = (time_t)(have.rra[i].rows * have.rra[i].per *
+			    have.step);
+	if (want.nrra > 0 && (time_t)(want.rra[0].rows * want.step) < w)
+		w = (time_t)(want.rra[0].rows * want.step);
+	*last = have.last;
+	t = have.last - w;
+	t -= t % (time_t)want.step;
+	return t > 315360000 ? t : -1;	/* rrdcached: after 1980 */
+}
+
+/* Send the old file's finest rows after START up to LAST to F's file. */
+static int
+file_replay(struct store *st, struct sfile *f, const char *old,
+    time_t start, time_t last, char err[LW_ERRLEN])
+{
+	const char *argv[CHUNK];
+	unsigned long step = 1, nds = 0, i, rows;
+	char **names = NULL;
+	rrd_value_t *data = NULL;
+	time_t from = start, to = last, t;
+	int n = 0, max = chunk_max(f->path), rc = STORE_OK;
+
+	rrd_clear_error();
+	if (rrd_fetch_r(old, "AVERAGE", &from, &to, &step, &nds, &names,
+	    &data) != 0)
+		return rrd_fail(err, "fetch", old);
+	rows = step > 0 ? (unsigned long)(to - from) / step : 0;
+	for (i = 0; i < rows && rc == STORE_OK; i++) {
+		if ((t = from + (time_t)((i + 1) * step)) <= start || t > last)
+			continue;
+		value_fmt(st->vals[n], t, data[i * nds]);
+		argv[n] = st->vals[n];
+		if (++n == max) {
+			rc = st->ops->update(st->be, f->path, n, argv, err);
+			n = 0;
+		}
+	}
+	if (n > 0 && rc == STORE_OK)
+		rc = st->ops->update(st->be, f->path, n, argv, err);
+	for (i = 0; i < nds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	rrd_freemem(data);
+	return rc;
 }
 
 /* Another step or archive set: a new file with the old one's data. */
@@ -822,17 +921,22 @@ file_migrate(struct store *st, struct sfile *f, const char *why,
     char err[LW_ERRLEN])
 {
 	char as[PATH_MAX + 64];
+	time_t start, last = 0;
 	int rc;
 
 	if ((rc = st->ops->flush(st->be, f->path, err)) != 0 ||
 	    (rc = st->ops->forget(st->be, f->path, err)) != 0 ||
 	    (rc = file_aside(f, "old", as, sizeof(as), err)) != 0)
 		return rc;
-	if ((rc = file_create(st, f, as, err)) != 0) {
+	start = migrate_start(as, f->s, &last);
+	if ((rc = file_create(st, f, as, start, err)) != 0) {
 		if (rename(as, f->path) == -1)
 			log_warn("sensor '%s': rename %s back", f->s->name, as);
 		return rc;
 	}
+	if (start != -1 && (rc = file_replay(st, f, as, start, last, err)) !=
+	    STORE_OK)
+		return rc;
 	log_info("sensor '%s': %s had %s; migrated to step %d s and the "
 	    "current archives, data carried over, old file kept as %s",
 	    f->s->name, f->path, why, f->s->interval, as);
@@ -848,7 +952,7 @@ file_check(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 	case PROBE_OK:
 		return STORE_OK;
 	case PROBE_MISSING:
-		return file_create(st, f, NULL, err);
+		return file_create(st, f, NULL, -1, err);
 	case PROBE_BAD:
 		return file_replace(st, f, why, err);
 	case PROBE_CHANGED:
@@ -883,15 +987,6 @@ file_ready(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 	return STORE_OK;
 }
 
-static void
-value_fmt(char *buf, time_t t, double v)
-{
-	if (isnan(v))
-		snprintf(buf, 48, "%lld:U", (long long)t);
-	else
-		snprintf(buf, 48, "%lld:%.10g", (long long)t, v);
-}
-
 /*
  * Up to a request's worth of F's pending values into ARGV, skipping
  * what the backend has. After a gap longer than the heartbeat an UNKNOWN
@@ -906,8 +1001,7 @@ chunk(struct store *st, struct sfile *f, const char **argv, int *used,
 	time_t prev = f->sent, step = f->s->interval;
 	int i, j, n = 0, max;
 
-	max = (int)((RRDC_LINE - 64 - strlen(f->path)) / 40);
-	max = max < 2 ? 2 : max > CHUNK ? CHUNK : max;
+	max = chunk_max(f->path);
 	*used = 0;
 	for (i = f->pend; i != -1 && n + 2 <= max; i = st->ring[i].next) {
 		const struct ent *e = &st->ring[i];
@@ -1043,8 +1137,9 @@ backend_up(struct store *st)
 	if (st->down)
 		return 0;
 	if (st->down_logged)
-		log_info("store: %s at %s is back; %llu buffered values "
-		    "written", st->ops->name, st->rc ? st->rc->addr : "-",
+		log_info("store: %s%s%s is back; %llu buffered values "
+		    "written", st->ops->name, st->rc ? " at " : "",
+		    st->rc ? st->rc->addr : "",
 		    (unsigned long long)(st->written - was));
 	st->down_logged = 0;
 	st->backoff = 0;

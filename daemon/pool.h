@@ -1,0 +1,48 @@
+/*
+ * pool.h: worker threads that run scheduled jobs (the buses). A job is
+ * run by one worker at a time, when it is due; a worker that runs a slow
+ * job blocks only that job. When a job is due and every worker is busy,
+ * another worker starts, up to a limit; workers idle for a minute end.
+ * So a thousand healthy buses share a few threads, and a slow or dead
+ * device still costs only its own bus: while some workers wait for it,
+ * others are started for the rest.
+ */
+#ifndef LW_POOL_H
+#define LW_POOL_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct pool;
+
+struct pool_job {
+	/* run by a worker when due; sets due to when to run again */
+	void		(*run)(struct pool_job *);
+	struct timespec	 due;		/* CLOCK_MONOTONIC */
+	/* owned by the pool */
+	size_t		 heap_idx;	/* SIZE_MAX when not queued */
+	int		 running;
+	int		 wake;		/* run again at once after this run */
+	int		 gone;		/* removed: never queued again */
+};
+
+/* A pool of at most MAX workers; fatal on failure. */
+struct pool	*pool_new(size_t max);
+/* Stop the workers (all jobs must have been removed) and free. */
+void		 pool_free(struct pool *);
+/* Queue JOB to run at job->due. */
+void		 pool_add(struct pool *, struct pool_job *);
+/* Take JOB out; waits while a worker is running it. */
+void		 pool_remove(struct pool *, struct pool_job *);
+/* Run JOB as soon as possible (after the run under way, if any). */
+void		 pool_wake(struct pool *, struct pool_job *);
+/*
+ * Start a worker if a job is overdue by more than LATE seconds and no
+ * worker is free (all blocked in slow jobs). Call it often (the main
+ * loop does, every 50 ms).
+ */
+void		 pool_tick(struct pool *, double late);
+/* Workers now, and the most there were at once. */
+void		 pool_count(struct pool *, size_t *now, size_t *peak);
+
+#endif
