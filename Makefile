@@ -95,6 +95,10 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/lakewatch/lakewatch.conf
 	sed 's#@SBINDIR@#$(SBINDIR)#g; s#@SYSCONFDIR@#$(SYSCONFDIR)#g' \
 	    systemd/lakewatchd.service > $(DESTDIR)$(UNITDIR)/lakewatchd.service
+	sed 's#@BINDIR@#$(BINDIR)#g; s#@SYSCONFDIR@#$(SYSCONFDIR)#g' \
+	    systemd/lakewatch-dashboard.service \
+	    > $(DESTDIR)$(UNITDIR)/lakewatch-dashboard.service
+	install -m 644 systemd/lakewatch-dashboard.timer $(DESTDIR)$(UNITDIR)/
 	install -m 644 systemd/lakewatch.sysusers \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/lakewatch.conf
 	install -m 644 systemd/lakewatch.tmpfiles \

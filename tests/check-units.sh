@@ -14,7 +14,8 @@ fail=0
 for u in "$@"; do
 	n=$(basename "$u")
 	sed -E -e 's#^(ExecStart(Pre)?=)[^ ]+#\1/bin/true#' \
-	    -e 's#@SBINDIR@#/usr/sbin#g; s#@SYSCONFDIR@#/etc#g' "$u" >"$w/$n"
+	    -e "s#@SBINDIR@#/usr/sbin#g; s#@BINDIR@#/usr/bin#g; s#@SYSCONFDIR@#/etc#g" \
+	    "$u" >"$w/$n"
 	out=$(MANPATH=$top/man systemd-analyze verify "$w/$n" 2>&1)
 	if [ -n "$out" ]; then
 		echo "FAIL verify $n: $out"

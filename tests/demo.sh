@@ -65,10 +65,17 @@ show() {	# the newest value of each RRD, as rrdtool lastupdate reads it
 	echo "rrd  t+$1 s:${out:- (no files yet)}"
 }
 
+dashboard() {	# the static pages, as the systemd timer would write them
+	"$BIN/lakewatch" dashboard -c "$D/lakewatch.conf" >/dev/null 2>&1 &&
+	    [ -z "${told:-}" ] && told=1 &&
+	    echo "demo: dashboard written: open file://$D/state/www/index.html"
+}
+
 start=$SECONDS
 while :; do
 	sleep 4
 	show $((SECONDS - start))
+	[ $(((SECONDS - start) % 12)) -lt 4 ] && dashboard
 	if [ -n "${DEMO_SECONDS:-}" ] &&
 	    [ $((SECONDS - start)) -ge "$DEMO_SECONDS" ]; then
 		break

@@ -19,7 +19,8 @@ check: deps
 # security exposure stays at or below UNIT_EXPOSURE (x10: 15 = 1.5)
 UNIT_EXPOSURE ?= 15
 check-units:
-	@tests/check-units.sh $(UNIT_EXPOSURE) systemd/lakewatchd.service
+	@tests/check-units.sh $(UNIT_EXPOSURE) systemd/lakewatchd.service \
+	    systemd/lakewatch-dashboard.service
 
 # the same tests, built with ASan+UBSan; any report fails the run
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -48,7 +49,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 2
 FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_OBJ = $(CORE:%.o=bin/fuzz/%.o)
+FUZZ_OBJ = $(patsubst %.o,bin/fuzz/%.o,$(CORE) \
+	$(filter-out daemon/lakewatch.o,$(TOOL)))
 FUZZ_BIN = $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 bin/fuzz/%.o: %.c $(HDRS)
@@ -66,3 +68,54 @@ fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh
 
 .PHONY: check-systemd fuzz fuzz-build
+
+# the unit and integration tests with every lakewatchd (and unit test)
+# under valgrind: any error or definite/indirect leak fails, "still
+# reachable" (librrd, glib, curl's globals) does not. One log per
+# process in tests/out/valgrind/; with -q a clean process leaves it empty.
+VG_DIR	= tests/out/valgrind
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no \
+	--track-fds=no \
+	--suppressions=$(CURDIR)/tests/fixtures/librrd.supp \
+	--log-file=$(CURDIR)/$(VG_DIR)/%p.log
+valgrind: tests
+	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)
+	@WRAP="$(VALGRIND)" tests/run.sh; rc=$$?; \
+	n=$$(ls $(VG_DIR) | wc -l); \
+	bad=$$(find $(VG_DIR) -type f -size +0 | sort); \
+	for f in $$bad; do echo "FAIL valgrind $$f:"; \
+	    grep -v '^==[0-9]*== *$$' "$$f" | head -n 30; done; \
+	if [ -n "$$bad" ]; then echo "valgrind: $$(echo $$bad | wc -w) of $$n processes reported"; exit 1; fi; \
+	echo "valgrind: $$n processes, 0 errors, 0 definite/indirect leaks"; \
+	exit $$rc
+
+.PHONY: valgrind
+
+# static analysis of daemon/ and drivers/ (tests/analyze.sh); false
+# positives go to tests/analyze.supp with a reason. The checks:
+#  cppcheck: warning, performance, portability (error is always on)
+#  clang-tidy: bugprone-* except easily-swappable-parameters,
+#   narrowing-conversions and implicit-widening-of-multiplication-result
+#   (style: every int/double/size_t mix in KNF code) and branch-clone
+#   (parallel branches in rule tables are deliberate); clang-analyzer-*
+#   except the Annex K "use memcpy_s" advice; cert-err34-c (atoi, scanf
+#   without conversion errors), cert-flp30-c, cert-str34-c, cert-msc30-c,
+#   cert-msc50-c (rand), cert-env33-c (system, popen).
+CPPCHECK_FLAGS = --enable=warning,performance,portability --inline-suppr \
+	--std=c11 -D_GNU_SOURCE -DLW_VERSION=__DATE__ -Idaemon -Idrivers
+TIDY_CHECKS = -*,bugprone-*,-bugprone-easily-swappable-parameters,$\
+	-bugprone-narrowing-conversions,$\
+	-bugprone-implicit-widening-of-multiplication-result,$\
+	-bugprone-branch-clone,clang-analyzer-*,$\
+	-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,$\
+	-clang-analyzer-security.insecureAPI.strcpy,cert-err34-c,cert-flp30-c,$\
+	cert-str34-c,cert-msc30-c,cert-msc50-c,cert-env33-c
+ANALYZE_CFLAGS = -D_GNU_SOURCE -DLW_VERSION=__DATE__ -std=c11 \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+analyze:
+	@CPPCHECK_FLAGS='$(CPPCHECK_FLAGS)' TIDY_CHECKS='$(TIDY_CHECKS)' \
+	ANALYZE_CFLAGS='$(ANALYZE_CFLAGS)' \
+	    tests/analyze.sh
+
+.PHONY: analyze
