@@ -539,6 +539,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 		perr(p, p->line, "unknown key '%s'", name);
 		return 0;
 	}
+	/* "key =" with nothing: the default, as if the line were not there */
+	if (*value == '\0' && (k->type == K_INT || k->type == K_DBL ||
+	    k->type == K_DUR))
+		return 1;
 	if (p->seen != NULL)
 		*p->seen |= 1UL << (k - p->keys);
 	if (p->sec == SEC_SENSOR && strcmp(name, "bus") == 0)

@@ -874,12 +874,17 @@ migrate_start(const char *old, const struct conf_sensor *s, time_t *last)
 	if (want.nrra > 0 && (time_t)(want.rra[0].rows * want.step) < w)
 		w = (time_t)(want.rra[0].rows * want.step);
 	*last = have.last;
-	t = have.last - w;
-	t -= t % (time_t)want.step;
-	return t > 315360000 ? t : -1;	/* rrdcached: after 1980 */
+	/* inside the finest archive, or rrd_fetch picks a coarser one */
+	t = have.last - w + 2 * (time_t)(have.step + want.step);
+	t += ((time_t)want.step - t % (time_t)want.step) % (time_t)want.step;
+	return t > 315360000 && t < have.last ? t : -1;	/* after 1980 */
 }
 
-/* Send the old file's finest rows after START up to LAST to F's file. */
+/*
+ * Send the old file's finest rows after START up to LAST to F's file,
+ * from the first known one on (after an UNKNOWN on the new step's grid,
+ * so that value fills its step).
+ */
 static int
 file_replay(struct store *st, struct sfile *f, const char *old,
     time_t start, time_t last, char err[LW_ERRLEN])
@@ -888,8 +893,8 @@ file_replay(struct store *st, struct sfile *f, const char *old,
 	unsigned long step = 1, nds = 0, i, rows;
 	char **names = NULL;
 	rrd_value_t *data = NULL;
-	time_t from = start, to = last, t;
-	int n = 0, max = chunk_max(f->path), rc = STORE_OK;
+	time_t from = start, to = last, t, g, ns = f->s->interval;
+	int n = 0, max = chunk_max(f->path) - 1, rc = STORE_OK, known = 0;
 
 	rrd_clear_error();
 	if (rrd_fetch_r(old, "AVERAGE", &from, &to, &step, &nds, &names,
@@ -897,11 +902,17 @@ file_replay(struct store *st, struct sfile *f, const char *old,
 		return rrd_fail(err, "fetch", old);
 	rows = step > 0 ? (unsigned long)(to - from) / step : 0;
 	for (i = 0; i < rows && rc == STORE_OK; i++) {
-		if ((t = from + (time_t)((i + 1) * step)) <= start || t > last)
+		t = from + (time_t)((i + 1) * step);
+		if (t <= start || t > last || (!known && isnan(data[i * nds])))
 			continue;
+		if (!known++ && (g = (t - 1) / ns * ns) > start) {
+			value_fmt(st->vals[n], g, NAN);
+			argv[n] = st->vals[n];
+			n++;
+		}
 		value_fmt(st->vals[n], t, data[i * nds]);
 		argv[n] = st->vals[n];
-		if (++n == max) {
+		if (++n >= max) {
 			rc = st->ops->update(st->be, f->path, n, argv, err);
 			n = 0;
 		}
@@ -1093,6 +1104,17 @@ backend_lost(struct store *st, const char *why)
 
 static int file_pump(struct store *, struct sfile *, char [LW_ERRLEN]);
 
+/* Say once that the backend is down and values wait. */
+static void
+down_note(struct store *st)
+{
+	if (st->down_logged)
+		return;
+	log_warnx("store: %s; buffering updates (up to %zu values) and "
+	    "retrying", st->why, st->cap);
+	st->down_logged = 1;
+}
+
 /* Send what every file holds, re-synchronising first if asked to. */
 static void
 drain(struct store *st, int resync)
@@ -1125,11 +1147,8 @@ backend_up(struct store *st)
 	if (st->draining || now(st) < st->retry)
 		return 0;
 	if (st->ops->open(st->be, err) != STORE_OK) {
-		if (!st->down_logged)
-			log_warnx("store: %s; buffering updates (up to %zu "
-			    "values) and retrying", err, st->cap);
-		st->down_logged = 1;
 		backend_lost(st, err);
+		down_note(st);
 		return 0;
 	}
 	st->down = 0;
@@ -1141,6 +1160,9 @@ backend_up(struct store *st)
 		    "written", st->ops->name, st->rc ? " at " : "",
 		    st->rc ? st->rc->addr : "",
 		    (unsigned long long)(st->written - was));
+	else
+		log_info("store: %s; reconnected, %llu values (re)sent",
+		    st->why, (unsigned long long)(st->written - was));
 	st->down_logged = 0;
 	st->backoff = 0;
 	return 1;
@@ -1181,7 +1203,8 @@ file_pump(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 			break;
 		if (rc == STORE_EDOWN) {
 			backend_lost(st, err);
-			(void)backend_up(st);
+			if (!backend_up(st))	/* at once, then with backoff */
+				down_note(st);
 			return 0;
 		}
 		file_fail(st, f, err);	/* the first time: once more now */
@@ -1249,10 +1272,8 @@ store_new_ops(const struct conf *c, const struct store_ops *ops, void *be,
 	}
 	st->started = 1;
 	if (ops->open(be, err) != STORE_OK) {
-		log_warnx("store: %s; buffering updates (up to %zu values) "
-		    "and retrying", err, st->cap);
-		st->down_logged = 1;
 		backend_lost(st, err);
+		down_note(st);
 	}
 	return st;
 }

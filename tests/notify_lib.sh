@@ -75,3 +75,7 @@ CONF
 outbox_n() {
 	find "$W/state/outbox/$1" -name '*.json' 2>/dev/null | wc -l
 }
+
+# recv_has NAME STATUS N: NAME answered STATUS at least N times (for
+# wait_for, which must re-count on every try)
+recv_has() { test "$(recv_count "$1" "$2")" -ge "$3"; }

@@ -80,7 +80,7 @@ VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 	--suppressions=$(CURDIR)/tests/fixtures/librrd.supp \
 	--log-file=$(CURDIR)/$(VG_DIR)/%p.log
 valgrind: tests
-	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)
+	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR) && chmod 1777 $(VG_DIR)
 	@WRAP="$(VALGRIND)" tests/run.sh; rc=$$?; \
 	n=$$(ls $(VG_DIR) | wc -l); \
 	bad=$$(find $(VG_DIR) -type f -size +0 | sort); \
@@ -119,3 +119,24 @@ analyze:
 	    tests/analyze.sh
 
 .PHONY: analyze
+
+# side-by-side benchmark against collectd 5.12 (bench/run.sh; BENCH_QUICK=1,
+# BENCH_N, BENCH_SECONDS). Never part of `make check`. collectd-core and
+# libyajl2 (write_http) are needed only here: `make bench-deps`.
+DEB_BENCH = collectd-core libyajl2
+bench-deps:
+	@missing=; for p in $(DEB_BENCH); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make bench-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends $$missing; \
+	fi
+
+bench: all
+	@$(MAKE) --no-print-directory bench-deps
+	@bench/run.sh
+
+.PHONY: bench bench-deps

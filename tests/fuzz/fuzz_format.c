@@ -112,7 +112,7 @@ event(struct in *in, struct event *ev)
 	ev->water_body = (enum water_body)(byte(in) % 2);
 	ev->observed_at = (time_t)(int64_t)take(in, 8);
 	ev->started_at = (byte(in) & 1) ? (time_t)(int64_t)take(in, 8) :
-	    ev->observed_at - (time_t)take(in, 3);
+	    (time_t)((uint64_t)ev->observed_at - take(in, 3));
 	text(in, ev->site, sizeof(ev->site));
 	text(in, ev->unit, sizeof(ev->unit));
 	text(in, ev->message, sizeof(ev->message));
@@ -194,7 +194,8 @@ from_events(struct in *in)
 			abort();	/* the outbox file reads back */
 		free(text);
 		cut = format_utf8_cut(ev[i].site, i * 7);
-		if (cut > strlen(ev[i].site) || (cut < strlen(ev[i].site) &&
+		if (cut > i * 7 || cut > strlen(ev[i].site) || (cut > 0 &&
+		    cut < strlen(ev[i].site) &&
 		    ((unsigned char)ev[i].site[cut] & 0xc0) == 0x80))
 			abort();
 	}

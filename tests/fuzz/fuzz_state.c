@@ -3,8 +3,10 @@
  * written by an earlier run, or damaged (disk full, power loss, an
  * editor). The input is the file; state_load must load it or refuse it
  * with a message (moving it aside), and whatever it loads must then be
- * safe to run the alert rules on: a few samples from the end of the
- * input go through eval_sample and eval_tick for each sensor.
+ * safe to run the alert rules on: a fixed run of samples (over, under,
+ * flagged, missing; one of four, by the input's size) goes through
+ * eval_sample and eval_tick for each sensor, and every
+ * event they make must become an outbox record (format_event_record).
  */
 #include <fcntl.h>
 #include <math.h>
@@ -16,6 +18,7 @@
 
 #include "../../daemon/conf.h"
 #include "../../daemon/eval.h"
+#include "../../daemon/format.h"
 #include "../../daemon/log.h"
 #include "../../daemon/state.h"
 
@@ -65,6 +68,21 @@ put(const uint8_t *data, size_t size)
 		abort();
 }
 
+static void
+events(const struct event *ev, int m)
+{
+	json_t *j;
+	int k;
+
+	if (m < 0 || m > EVAL_MAX_EVENTS)
+		abort();
+	for (k = 0; k < m; k++) {
+		if ((j = format_event_record(&ev[k])) == NULL)
+			abort();	/* an alert nobody can be told of */
+		json_decref(j);
+	}
+}
+
 /* Run the rules on sensor I from the loaded state, driven by P[0..N). */
 static void
 drive(size_t i, struct alarm_state *st, const uint8_t *p, size_t n)
@@ -74,7 +92,6 @@ drive(size_t i, struct alarm_state *st, const uint8_t *p, size_t n)
 	struct sample s;
 	time_t t = NOW;
 	size_t k;
-	int m;
 
 	eval_start(st, NOW);
 	for (k = 0; k < n; k++) {
@@ -88,16 +105,10 @@ drive(size_t i, struct alarm_state *st, const uint8_t *p, size_t n)
 		s.raw = s.value;
 		s.flag = flags[(p[k] & 3) + ((p[k] >> 6) == 3 ? 6 : 0)];
 		s.fresh = 1;
-		m = eval_sample(&conf->sensors[i], st, &s, ev);
-		if (m < 0 || m > EVAL_MAX_EVENTS)
-			abort();
-		m = eval_tick(&conf->sensors[i], st, t + 30, ev);
-		if (m < 0 || m > EVAL_MAX_EVENTS)
-			abort();
+		events(ev, eval_sample(&conf->sensors[i], st, &s, ev));
+		events(ev, eval_tick(&conf->sensors[i], st, t + 30, ev));
 	}
-	m = eval_tick(&conf->sensors[i], st, t + 86400, ev);
-	if (m < 0 || m > EVAL_MAX_EVENTS)
-		abort();
+	events(ev, eval_tick(&conf->sensors[i], st, t + 86400, ev));
 }
 
 int
@@ -105,7 +116,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct alarm_state st[3];
 	char err[LW_ERRLEN];
-	size_t i, tail;
+	/* each byte a sample: 0x80 + 60 s per step, 8 over, 4 near, else
+	 * under the limit, low bits a flag (0 N, 1 N, 2 N, 3 N / C M D T B F) */
+	static const uint8_t runs[4][8] = {
+		{ 0x08, 0x08, 0x18, 0x00, 0x00, 0x10, 0xf8, 0x00 },
+		{ 0x04, 0x0c, 0x00, 0xc0, 0xc1, 0xc2, 0xc3, 0x08 },
+		{ 0xf8, 0x00, 0xf8, 0x00, 0xf8, 0x00, 0xf8, 0x00 },
+		{ 0x08, 0x00, 0x08, 0x00, 0x08, 0x00, 0x08, 0x00 },
+	};
+	size_t i;
 
 	if (conf == NULL)
 		setup();
@@ -121,8 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* ... and moves the file aside */
 		return 0;
 	}
-	tail = size < 8 ? size : 8;
 	for (i = 0; i < conf->nsensor; i++)
-		drive(i, &st[i], data + size - tail, tail);
+		drive(i, &st[i], runs[size % 4], sizeof(runs[0]));
 	return 0;
 }

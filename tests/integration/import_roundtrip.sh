@@ -10,6 +10,7 @@ Y=2026
     die "fixture generator failed"
 sed "s#^state_dir = .*#state_dir = $W/b#" "$W/a.conf" >"$W/b.conf"
 LW="$BIN/lakewatch"
+not() { ! "$@"; }
 
 "$PY" - "$W/a/samples/centre-tp" "$W/tp.csv" <<'PYEOF'
 import datetime as dt, glob, os, sys
@@ -96,8 +97,10 @@ LASTZ=$(date -u -d "@$LAST" +%Y-%m-%dT%H:%M:%SZ)
 printf '2026-03-09 03:00,0.031\n2026-06-02 08:00,0.041\n' >"$W/late.csv"
 "$LW" import -n -c "$W/b.conf" centre-tp "$W/late.csv" >"$W/dry.out" 2>&1
 check "-n exits 0" test $? -eq 0
-check "-n writes nothing" sh -c "sums >'$W/sums.4' 2>/dev/null; \
-    cmp -s '$W/sums.1' '$W/sums.4'"
+check "-n says what would happen" grep -q "centre-tp.rrd: 1 row would go in" \
+    "$W/dry.out"
+sums >"$W/sums.4"
+check "-n writes nothing" cmp -s "$W/sums.1" "$W/sums.4"
 "$LW" import -c "$W/b.conf" centre-tp "$W/late.csv" >"$W/late.out" 2>&1
 check "late rows exit 0" test $? -eq 0
 cat "$W/late.out"

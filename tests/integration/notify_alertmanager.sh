@@ -53,8 +53,10 @@ ends = datetime.datetime.fromisoformat(a["endsAt"].replace("Z", "+00:00"))
 ahead = (ends - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
 assert 10 < ahead <= 21, ahead
 PYEOF
-check "active set persisted" grep -q '"centre-tp:threshold"' \
-    "$W/state/alertmanager/am.json"
+# alertmanager has it a moment before the daemon saw the 200 and saved
+saved() { grep -q '"centre-tp:threshold"' "$W/state/alertmanager/am.json"; }
+wait_for 5 saved
+check "active set persisted" saved
 
 kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null

@@ -3,6 +3,8 @@
 # after is in the RRD; only the seconds it was down have no value. The
 # first reading after each gap is stored too (rrdtool would drop a value
 # that follows a gap longer than the heartbeat).
+# (store_flush = 0: the core hands each reading to the store at once,
+# rather than holding it up to 10 s to batch updates.)
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/store_lib.sh"
 
@@ -12,6 +14,7 @@ cat >"$W/lw.conf" <<CONF
 [daemon]
 state_dir = state
 interval = 1
+store_flush = 0
 rrdcached = unix:$RRDC_SOCK
 [bus station]
 type = tcp

@@ -107,7 +107,7 @@ readable(const char *text, int firing)
 {
 	has(text, SITE);
 	has(text, "总磷(TP)");
-	has(text, firing ? "0.061 mg/L" : "0.03 mg/L");
+	has(text, firing ? "0.061 mg/L" : "0.030 mg/L");
 	has(text, firing ? "Ⅳ类" : "Ⅲ类");
 	has(text, "目标: Ⅲ类, 限值 0.05 mg/L");
 	has(text, firing ? "触发 FIRING" : "恢复 RESOLVED");
@@ -198,7 +198,10 @@ test_json_and_record(void **state)
 	assert_string_equal(at(p, "site"), SITE);
 	assert_true(fabs(json_number_value(json_object_get(p, "value")) -
 	    0.061) < 1e-12);
+	assert_int_equal(json_integer_value(json_object_get(ev, "decimals")),
+	    3);
 	json_object_del(ev, "severity");
+	json_object_del(ev, "decimals");
 	assert_true(json_equal(p, ev));
 	json_decref(p);
 	json_decref(ev);
@@ -409,6 +412,11 @@ test_alertmanager(void **state)
 	an = json_object_get(a, "annotations");
 	has(at(an, "summary"), "exceeds Class III limit");
 	assert_string_equal(at(an, "value"), "0.061");
+	json_object_set_new(ev, "value", json_real(0.03));
+	json_decref(a);
+	a = format_am_alert(ev, "http://127.0.0.1/x");
+	an = json_object_get(a, "annotations");
+	assert_string_equal(at(an, "value"), "0.030");
 	assert_string_equal(at(an, "limit"), "0.05");
 	assert_string_equal(at(an, "class"), "IV");
 	assert_string_equal(at(an, "target_class"), "III");
@@ -455,6 +463,11 @@ test_times_and_bad_input(void **state)
 	/* a site that is not UTF-8 still makes a valid record */
 	ev = record("x:threshold:1", 1, "lake\xff\xfe centre");
 	assert_string_equal(at(ev, "site"), "lake?? centre");
+	json_decref(ev);
+	/* overlong, surrogate, beyond U+10FFFF: what jansson refuses too */
+	ev = record("x:threshold:1", 1, "a\xc0\xb4" "b\xed\xa0\x80" "c\xf4\x90"
+	    "\x80\x80" "d" HU);
+	assert_string_equal(at(ev, "site"), "a??b???c????d" HU);
 	json_decref(ev);
 }
 

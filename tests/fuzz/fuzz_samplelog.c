@@ -1,0 +1,104 @@
+/*
+ * fuzz_samplelog.c: the sample-log reader that report, graph and import
+ * share (report_scan, report.h). The input is one month file
+ * <state_dir>/samples/centre-tp/2026-11.csv, as a crash, a full disk or
+ * an operator's editor may leave it; report_scan must hand over only
+ * rows inside the month with a known HJ 212 flag, and report_load must
+ * sum them into days of the year without going out of bounds.
+ * (import.c parses its CSV with static functions only: not reachable
+ * from here; it is covered through report_parse_time, which it shares.)
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../daemon/conf.h"
+#include "../../daemon/log.h"
+#include "../../daemon/report.h"
+#include "../../daemon/samplelog.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static struct conf	*conf;
+static char		 file[PATH_MAX];
+static time_t		 from, to, year0, year1;
+
+static void
+setup(void)
+{
+	char dir[] = "/tmp/lakewatch-fuzz-log.XXXXXX", path[PATH_MAX];
+	char err[LW_ERRLEN];
+	FILE *fp;
+
+	log_init("fuzz", LOG_LVL_ERROR);
+	if (mkdtemp(dir) == NULL || report_tz(NULL, err) == -1)
+		abort();
+	snprintf(path, sizeof(path), "%s/lakewatch.conf", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		abort();
+	fprintf(fp, "[daemon]\nstate_dir = %s\n[bus b]\nhost = 127.0.0.1\n"
+	    "[sensor centre-tp]\nbus = b\nregister = 0\n", dir);
+	fclose(fp);
+	if ((conf = conf_load(path, err)) == NULL)
+		abort();
+	from = 1793491200;	/* 2026-11-01T00:00:00Z */
+	to = 1796083200;	/* 2026-12-01T00:00:00Z */
+	year0 = 1767225600;	/* 2026-01-01T00:00:00Z */
+	year1 = 1798761600;	/* 2027-01-01T00:00:00Z */
+	samplelog_path(conf, "centre-tp", from, file, sizeof(file));
+	snprintf(path, sizeof(path), "%s/samples", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/samples/centre-tp", dir);
+	mkdir(path, 0700);
+}
+
+static void
+row(void *arg, const struct rp_row *r)
+{
+	(void)arg;
+	if (r->t < from || r->t >= to || !report_flag_known(r->flag))
+		abort();
+}
+
+static void
+count(void *arg, const struct rp_row *r)
+{
+	(void)r;
+	(*(size_t *)arg)++;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct rp_year y;
+	struct rp_rules rules = { 24, 0.667, 0.667 };
+	struct rp_month m;
+	char err[LW_ERRLEN];
+	size_t n = 0;
+	int fd, i, days = 0;
+
+	if (conf == NULL)
+		setup();
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    write(fd, data, size) != (ssize_t)size || close(fd) == -1)
+		abort();
+	if (report_scan(conf, "centre-tp", from, to, row, NULL, err) == -1 ||
+	    report_scan(conf, "centre-tp", year0, year1, count, &n, err) == -1)
+		abort();
+	if (report_load(conf, "centre-tp", 2026, &y, err) == -1)
+		abort();
+	for (i = 0; i < REPORT_DAYS; i++)
+		days += y.day[i].nall;
+	if ((size_t)days != n)
+		abort();	/* every row of the year counted once */
+	for (i = 1; i <= 12; i++)
+		report_month(&y, i, &rules, &m);
+	return 0;
+}

@@ -1,0 +1,335 @@
+/*
+ * test_report.c: the bulletin statistics of report.c: the valid-day rule,
+ * monthly and cumulative means, year on year, classes and exceedance
+ * multiples, Beijing-day boundaries at 16:00Z, time parsing, and the
+ * sentence the seed bulletin printed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "../../daemon/report.c"
+
+#define EPS	1e-9
+
+static struct conf_sensor
+tp_sensor(enum water_body w)
+{
+	static char site[] = "长荡湖湖心", unit[] = "mg/L", name[] = "c-tp";
+	struct conf_sensor s;
+
+	memset(&s, 0, sizeof(s));
+	s.name = name;
+	s.site = site;
+	s.unit_label = unit;
+	s.parameter = PARAM_TP;
+	s.water_body = w;
+	s.target_class = 3;
+	s.decimals = 3;
+	s.interval = 60;
+	s.cycle = 4 * 3600;
+	return s;
+}
+
+static time_t
+utc(const char *s)
+{
+	const char *why;
+	time_t t;
+
+	assert_int_equal(report_parse_time(s, &t, &why), 0);
+	return t;
+}
+
+static void
+test_flags(void **state)
+{
+	const char *p;
+
+	(void)state;
+	assert_true(report_flag_valid('N'));
+	assert_true(report_flag_valid('S'));
+	for (p = "MCDFTB"; *p; p++) {
+		assert_false(report_flag_valid(*p));
+		assert_true(report_flag_known(*p));
+	}
+	assert_false(report_flag_known('X'));
+	assert_false(report_flag_known('\0'));
+}
+
+static void
+test_need(void **state)
+{
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+
+	(void)state;
+	/* 0.667 reads as 2/3: 4 of 6, 16 of 24, 960 of 1440 */
+	assert_int_equal(report_need(6, 0.667), 4);
+	assert_int_equal(report_need(24, 0.667), 16);
+	assert_int_equal(report_need(1440, 0.667), 960);
+	assert_int_equal(report_need(31, 0.667), 21);
+	assert_int_equal(report_need(30, 0.667), 20);
+	assert_int_equal(report_need(28, 0.667), 19);
+	assert_int_equal(report_need(6, 0.75), 5);
+	assert_int_equal(report_need(6, 1), 6);
+	assert_int_equal(report_need(6, 0), 1);
+	assert_int_equal(report_expected(&s), 6);
+	s.cycle = 0;
+	assert_int_equal(report_expected(&s), 1440);
+	s.interval = 3600;
+	assert_int_equal(report_expected(&s), 24);
+}
+
+static void
+test_valid_day(void **state)
+{
+	struct rp_rules r = { 6, 0.667, 0.667 };
+	struct rp_day d4 = { 4 * 0.05, 4, 6 }, d3 = { 3 * 0.3, 3, 6 };
+
+	(void)state;
+	assert_true(fabs(report_day_mean(&d4, &r) - 0.05) < EPS);
+	assert_true(isnan(report_day_mean(&d3, &r)));
+	r.day_min_fraction = 0.5;
+	assert_true(fabs(report_day_mean(&d3, &r) - 0.3) < EPS);
+}
+
+/* Days FROM..TO (1-based, January) each N samples averaging V. */
+static void
+fill(struct rp_year *y, int from, int to, int n, double v)
+{
+	int d;
+
+	for (d = from; d <= to; d++)
+		y->day[d - 1] = (struct rp_day){ n * v, n, 6 };
+}
+
+static void
+test_month_mean(void **state)
+{
+	static struct rp_year y;
+	struct rp_rules r = { 6, 0.667, 0.667 };
+	struct rp_month m;
+
+	(void)state;
+	memset(&y, 0, sizeof(y));
+	y.year = 2026;
+	/* the mean of daily means, not of samples: 4 x 0.04 and 6 x 0.06 */
+	fill(&y, 1, 10, 4, 0.04);
+	fill(&y, 11, 20, 6, 0.06);
+	fill(&y, 21, 21, 3, 0.9);	/* too few: not a valid day */
+	report_month(&y, 1, &r, &m);
+	assert_int_equal(m.days, 31);
+	assert_int_equal(m.valid_days, 20);
+	assert_int_equal(m.need_days, 21);
+	assert_false(m.valid);
+	assert_true(fabs(m.mean - 0.05) < EPS);
+	fill(&y, 21, 21, 4, 0.05);
+	report_month(&y, 1, &r, &m);
+	assert_true(m.valid);
+	assert_int_equal(m.samples, 10 * 4 + 10 * 6 + 4);
+	/* February of a leap year starts on day 31 and has 29 days */
+	assert_int_equal(report_mdays(2028, 2), 29);
+	assert_int_equal(report_yday(2026, 3), 59);
+}
+
+static void
+test_cumulative(void **state)
+{
+	static const double mean[5] = { 0.048, 0.046, 0.044, 0.050, 0.082 };
+	struct rp_month m[12];
+	struct rp_cum c;
+	int i;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	for (i = 0; i < 5; i++)
+		m[i] = (struct rp_month){ .month = i + 1, .mean = mean[i],
+		    .valid = 1 };
+	report_cumulative(m, 1, 5, &c);
+	assert_int_equal(c.nmonths, 5);
+	assert_true(fabs(c.mean - 0.054) < EPS);
+	report_cumulative(m, 1, 4, &c);
+	assert_true(fabs(c.mean - 0.047) < EPS);
+	m[4].valid = 0;		/* an invalid month does not count */
+	report_cumulative(m, 1, 5, &c);
+	assert_int_equal(c.nmonths, 4);
+	assert_true(fabs(c.mean - 0.047) < EPS);
+	report_cumulative(m, 6, 12, &c);
+	assert_int_equal(c.nmonths, 0);
+	assert_true(isnan(c.mean));
+}
+
+static void
+test_yoy(void **state)
+{
+	(void)state;
+	assert_true(fabs(report_yoy(0.054, 0.075, 3) + 28) < EPS);
+	/* judged on the reported (rounded) means, as a bulletin is */
+	assert_true(fabs(report_yoy(0.05441, 0.07502, 3) + 28) < EPS);
+	assert_true(fabs(report_yoy(0.06, 0.05, 3) - 20) < EPS);
+	assert_true(isnan(report_yoy(0.054, NAN, 3)));
+	assert_true(isnan(report_yoy(0.054, 0.0002, 3)));
+}
+
+static void
+test_class_and_multiple(void **state)
+{
+	struct conf_sensor lake = tp_sensor(WATER_LAKE);
+	struct conf_sensor river = tp_sensor(WATER_RIVER);
+
+	(void)state;
+	assert_int_equal(gb3838_class(PARAM_TP, WATER_LAKE, 0.054, 3), 4);
+	assert_int_equal(gb3838_class(PARAM_TP, WATER_RIVER, 0.054, 3), 2);
+	assert_int_equal(gb3838_class(PARAM_TP, WATER_LAKE, 0.075, 3), 4);
+	/* DOMAIN.md 1.2: (0.054 - 0.05) / 0.05 = 0.08 times over */
+	assert_true(fabs(report_multiple(&lake, 0.054) - 0.08) < EPS);
+	assert_true(fabs(report_multiple(&lake, 0.082) - 0.64) < EPS);
+	assert_true(report_multiple(&lake, 0.05) == 0);
+	assert_true(report_multiple(&lake, 0.0504) == 0);	/* 0.050 */
+	assert_true(report_multiple(&river, 0.054) == 0);
+	lake.parameter = PARAM_DO;
+	assert_true(isnan(report_multiple(&lake, 1.0)));
+	lake.parameter = PARAM_TURBIDITY;
+	assert_true(isnan(report_multiple(&lake, 30)));
+}
+
+static void
+test_beijing_days(void **state)
+{
+	char err[LW_ERRLEN];
+	static struct rp_year y;
+	struct rp_row r = { 0, 0.05, 'N' };
+
+	(void)state;
+	assert_int_equal(report_tz("Asia/Shanghai", err), 0);
+	memset(&y, 0, sizeof(y));
+	y.year = 2026;
+	r.t = utc("2026-01-31T15:59:59Z");	/* 23:59:59 on 31 Jan */
+	assert_int_equal(report_add(&y, &r), 1);
+	assert_int_equal(y.day[30].nvalid, 1);
+	r.t = utc("2026-01-31T16:00:00Z");	/* 00:00 on 1 Feb */
+	assert_int_equal(report_add(&y, &r), 1);
+	assert_int_equal(y.day[31].nvalid, 1);
+	r.t = utc("2025-12-31T16:00:00Z");	/* 00:00 on 1 Jan 2026 */
+	assert_int_equal(report_add(&y, &r), 1);
+	assert_int_equal(y.day[0].nvalid, 1);
+	r.t = utc("2025-12-31T15:59:59Z");	/* still 2025 in Beijing */
+	assert_int_equal(report_add(&y, &r), 0);
+	r.t = utc("2026-12-31T16:00:00Z");	/* already 2027 */
+	assert_int_equal(report_add(&y, &r), 0);
+	r.t = utc("2026-02-10T00:00:00Z");
+	r.flag = 'M';				/* counted, not valid */
+	assert_int_equal(report_add(&y, &r), 1);
+	assert_int_equal(y.day[40].nall, 1);
+	assert_int_equal(y.day[40].nvalid, 0);
+	assert_true(report_month_start(2026, 1) == utc("2025-12-31T16:00:00Z"));
+	assert_true(report_month_start(2026, 13) ==
+	    utc("2026-12-31T16:00:00Z"));
+	assert_int_equal(report_tz("No/Such_Zone", err), -1);
+}
+
+static void
+test_parse_time(void **state)
+{
+	char err[LW_ERRLEN];
+	const char *why;
+	time_t t;
+
+	(void)state;
+	assert_int_equal(report_tz("Asia/Shanghai", err), 0);
+	assert_true(utc("2026-11-26T08:00:00Z") == 1795680000);
+	assert_true(utc("2026-11-26T16:00:00+08:00") == 1795680000);
+	assert_true(utc("2026-11-26 16:00") == 1795680000);
+	assert_true(utc("2026-11-26 16:00:00") == 1795680000);
+	assert_true(utc("2026-11-26t08:00Z") == 1795680000);
+	assert_int_equal(report_parse_time("2026-11-26T08:00:00", &t, &why),
+	    -1);
+	assert_non_null(strstr(why, "zone"));
+	assert_int_equal(report_parse_time("2026-02-30 08:00", &t, &why), -1);
+	assert_int_equal(report_parse_time("2026-13-01 08:00", &t, &why), -1);
+	assert_int_equal(report_parse_time("2026-11-26T08:00:00.5Z", &t,
+	    &why), -1);
+	assert_int_equal(report_parse_time("26-11-26 08:00", &t, &why), -1);
+	assert_int_equal(report_parse_time("2026-11-26 08:00x", &t, &why), -1);
+	assert_int_equal(report_parse_time("", &t, &why), -1);
+}
+
+static void
+test_spans(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	report_span_zh(1, 5, buf, sizeof(buf));
+	assert_string_equal(buf, "1–5月");
+	report_span_zh(5, 5, buf, sizeof(buf));
+	assert_string_equal(buf, "5月");
+	report_span_en(1, 4, buf, sizeof(buf));
+	assert_string_equal(buf, "Jan–Apr");
+	assert_string_equal(report_param_zh(PARAM_TP), "总磷");
+}
+
+/* The seed's months and the bulletin sentence. */
+static void
+test_summary(void **state)
+{
+	static const double cur[5] = { 0.048, 0.046, 0.044, 0.050, 0.082 };
+	static const double prev[5] = { 0.070, 0.072, 0.075, 0.078, 0.080 };
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct rp_sensor r;
+	char zh[512], en[512];
+	int i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.s = &s;
+	r.year = 2026;
+	for (i = 0; i < 12; i++) {
+		r.m[i] = (struct rp_month){ .month = i + 1, .mean = NAN };
+		r.pm[i] = r.m[i];
+	}
+	for (i = 0; i < 5; i++) {
+		r.m[i].mean = cur[i];
+		r.pm[i].mean = prev[i];
+		r.m[i].valid = r.pm[i].valid = 1;
+	}
+	sensor_sum(&r, 5);
+	assert_int_equal(r.cls, 4);
+	assert_true(fabs(r.pmean - 0.075) < EPS);
+	assert_true(fabs(r.yoy + 28) < EPS);
+	summary(&r, zh, en, sizeof(zh));
+	assert_string_equal(zh, "长荡湖湖心 1–5月总磷均值0.054 mg/L，"
+	    "同比下降28%，Ⅳ类；1–4月均达到Ⅲ类");
+	assert_string_equal(en, "长荡湖湖心 TP Jan–May mean 0.054 mg/L, "
+	    "−28 % year on year, Class IV; Jan–Apr met Class III");
+	s.water_body = WATER_RIVER;
+	sensor_sum(&r, 5);
+	assert_int_equal(r.cls, 2);
+	summary(&r, zh, en, sizeof(zh));
+	assert_non_null(strstr(zh, "Ⅱ类；1–5月均达到Ⅲ类"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_need),
+		cmocka_unit_test(test_valid_day),
+		cmocka_unit_test(test_month_mean),
+		cmocka_unit_test(test_cumulative),
+		cmocka_unit_test(test_yoy),
+		cmocka_unit_test(test_class_and_multiple),
+		cmocka_unit_test(test_beijing_days),
+		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_spans),
+		cmocka_unit_test(test_summary),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
