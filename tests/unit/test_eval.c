@@ -286,6 +286,190 @@ test_message(void **state)
 	assert_string_not_equal(ev[0].message, ev[1].message);
 }
 
+/* for = 3 min: fires on the reading 3 min after the first exceedance */
+static void
+test_for_duration(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	static const double v[] = { 0.03, 0.06, 0.06, 0.03, 0.06, 0.06,
+	    0.06, 0.06, 0.06 };
+	struct event ev[8];
+	int at[8], n;
+
+	(void)state;
+	sc.alert.for_s = 3 * STEP;
+	n = run(&sc, v, 9, ev, at, 8);
+	assert_int_equal(n, 1);
+	assert_true(ev[0].firing);
+	assert_int_equal(at[0], 7);	/* 0.06 since sample 4; 4 + 3 */
+}
+
+/* clear_count = 2: one good reading between bad ones resolves nothing */
+static void
+test_clear_count(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	static const double v[] = { 0.06, 0.03, 0.06, 0.03, 0.03, 0.03 };
+	struct event ev[8];
+	int at[8], n;
+
+	(void)state;
+	sc.alert.clear_count = 2;
+	n = run(&sc, v, 6, ev, at, 8);
+	assert_int_equal(n, 2);
+	assert_true(ev[0].firing);
+	assert_int_equal(at[0], 0);
+	assert_false(ev[1].firing);
+	assert_int_equal(at[1], 4);
+}
+
+/* warn level: a warning before the class limit, with its own ids */
+static void
+test_warn_level(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	static const double v[] = { 0.03, 0.045, 0.055, 0.03 };
+	struct event ev[8];
+	int at[8], n;
+
+	(void)state;
+	sc.alert.warn = 0.04;
+	n = run(&sc, v, 4, ev, at, 8);
+	assert_int_equal(n, 4);
+	assert_string_equal(ev[0].id, "centre-tp:warn:1");
+	assert_string_equal(ev[0].severity, "warning");
+	assert_int_equal(at[0], 1);
+	assert_string_equal(ev[1].id, "centre-tp:threshold:1");
+	assert_string_equal(ev[1].severity, "critical");
+	assert_int_equal(at[1], 2);
+	assert_false(ev[2].firing);
+	assert_false(ev[3].firing);
+}
+
+/* a held result (not fresh) is neither counted nor judged */
+static void
+test_held_not_judged(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	s = sample(0, 0.07, FLAG_NORMAL);
+	s.fresh = 0;
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	s.fresh = 1;
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
+}
+
+/* stale after stale_after without a valid reading, not in the grace */
+static void
+test_stale_and_grace(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	sc.alert.grace = 10 * STEP;
+	assert_int_equal(eval_tick(&sc, &st, T0 + 5 * STEP, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 10 * STEP, ev), 1);
+	assert_string_equal(ev[0].kind, "stale");
+	assert_true(ev[0].firing);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 11 * STEP, ev), 0);
+	s = sample(12, 0.03, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
+	assert_string_equal(ev[0].id, "centre-tp:stale:2");
+	assert_false(ev[0].firing);
+}
+
+/* comm after comm_after failed polls; it, not stale, explains silence */
+static void
+test_comm_not_stale(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+	int i, fired = 0;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0 - 100 * STEP);
+	for (i = 0; i < 6; i++) {
+		s = sample(i, NAN, FLAG_COMM);
+		if (eval_sample(&sc, &st, &s, ev) == 1) {
+			assert_string_equal(ev[0].id, "centre-tp:comm:1");
+			assert_int_equal(i, 2);
+			fired++;
+		}
+		assert_int_equal(eval_tick(&sc, &st, s.t, ev), 0);
+	}
+	assert_int_equal(fired, 1);
+	s = sample(6, 0.03, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
+	assert_string_equal(ev[0].id, "centre-tp:comm:2");
+	assert_false(ev[0].firing);
+}
+
+/* maintenance (M) and calibration (C) hold stale alerts */
+static void
+test_quiet_holds_stale(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0 - 100 * STEP);
+	s = sample(0, 0.09, FLAG_MAINT);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 10 * STEP, ev), 0);
+	s = sample(11, 0.03, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+}
+
+/* flapping: after flap_limit transitions in the window, one event says
+   so and the rest are held; calm again, the true state is told once */
+static void
+test_flapping(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+	int i, n, sent = 0, flap = 0;
+
+	(void)state;
+	sc.alert.flap_limit = 4;
+	sc.alert.stale_after = 1e9;	/* only the threshold rule here */
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	for (i = 0; i < 20; i++) {
+		s = sample(i, i % 2 ? 0.03 : 0.07, FLAG_NORMAL);
+		n = eval_sample(&sc, &st, &s, ev);
+		sent += n;
+		if (n == 1 && strstr(ev[0].message, "flapping") != NULL)
+			flap++;
+	}
+	assert_int_equal(sent, 5);	/* 4 transitions, then the one held */
+	assert_int_equal(flap, 1);
+	assert_true(st.r[RULE_THRESHOLD].held);
+	/* the last reading (i = 19) was 0.03: resolved, but receivers last
+	   heard "firing"; an hour of calm later they are told */
+	assert_int_equal(eval_tick(&sc, &st, T0 + 20 * STEP + 3600, ev), 1);
+	assert_false(ev[0].firing);
+	assert_false(st.r[RULE_THRESHOLD].held);
+}
+
 int
 main(void)
 {
@@ -298,6 +482,14 @@ main(void)
 		cmocka_unit_test(test_float32_at_limit),
 		cmocka_unit_test(test_do_below),
 		cmocka_unit_test(test_message),
+		cmocka_unit_test(test_for_duration),
+		cmocka_unit_test(test_clear_count),
+		cmocka_unit_test(test_warn_level),
+		cmocka_unit_test(test_held_not_judged),
+		cmocka_unit_test(test_stale_and_grace),
+		cmocka_unit_test(test_comm_not_stale),
+		cmocka_unit_test(test_quiet_holds_stale),
+		cmocka_unit_test(test_flapping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
