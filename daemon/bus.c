@@ -182,9 +182,6 @@ ensure_connected(struct bus *bus)
 	pthread_mutex_lock(&bus->mu);
 	bus->st.reconnects++;
 	pthread_mutex_unlock(&bus->mu);
-	if (bus->down_logged)
-		log_info("bus '%s': up again", bus->b->name);
-	bus->down_logged = 0;
 	return 0;
 }
 
@@ -281,6 +278,11 @@ run_requests(struct bus *bus, size_t nreq)
 		}
 		err = bus->req_err[i] = request(bus, &bus->reqs[i],
 		    bus->regs[i]);
+		if (err == 0 && bus->down_logged) {
+			/* up means answering, not merely connected */
+			log_info("bus '%s': up again", bus->b->name);
+			bus->down_logged = 0;
+		}
 		if (err == ETIMEDOUT && ++bus->timeouts_row >= TIMEOUTS_DOWN &&
 		    bus->b->type == BUS_TCP)
 			mark_down(bus, "no reply");

@@ -37,7 +37,7 @@ bus_json(const struct conf_bus *b, struct bus *bus)
 	}
 	up = ts_diff(mono_now(), (struct timespec){ 0, 0 }) - st.up_since;
 	j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o, s:I, s:I, "
-	    "s:I, s:f, s:f, s:f, s:f}",
+	    "s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
 	    "name", b->name,
 	    "type", b->type == BUS_RTU ? "rtu" : "tcp",
 	    "connected", st.connected,
@@ -52,7 +52,9 @@ bus_json(const struct conf_bus *b, struct bus *bus)
 	    "latency_avg_ms", st.ok ? st.latency_sum / st.ok * 1000 : 0.0,
 	    "latency_max_ms", st.latency_max * 1000,
 	    "utilisation_pct", up > 0 ? 100 * st.busy / up : 0.0,
-	    "busy_s", bus_busy(bus));
+	    "busy_s", bus_busy(bus),
+	    "lag_avg_ms", st.lag_n ? st.lag_sum / st.lag_n * 1000 : 0.0,
+	    "lag_max_ms", st.lag_max * 1000);
 	return j;
 }
 

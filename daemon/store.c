@@ -34,12 +34,12 @@
 #include "store.h"
 #include "util.h"
 
-#define STORE_BUFFER	100000	/* values, when the config says nothing */
+#define STORE_BUFFER	100000	/* values, by default */
 #define CHUNK		64	/* values per update call */
-#define RRDC_LINE	4096	/* rrdcached's longest request (RRD_CMD_MAX) */
+#define RRDC_LINE	4096	/* longest request (RRD_CMD_MAX) */
 #define RRDC_PORT	"42217"
 #define RRDC_TIMEOUT	2000	/* ms for a request ... */
-#define RRDC_SLOW	30000	/* ... and for FLUSH or a migrating CREATE */
+#define RRDC_SLOW	30000	/* ... for FLUSH, a migrating CREATE */
 #define BACKOFF_MIN	0.5	/* s: reconnecting to rrdcached */
 #define BACKOFF_MAX	30.0
 #define FILE_BACKOFF	1.0	/* s: a file that failed, doubling ... */
@@ -58,13 +58,13 @@ struct sfile {
 	char		*path;		/* absolute */
 	time_t		 last;		/* newest accepted */
 	time_t		 sent;		/* newest the backend has */
-	int		 head, tail;	/* the file's entries in the ring */
+	int		 head, tail;	/* its entries in the ring */
 	int		 pend;		/* first not sent; -1 none */
 	size_t		 npend;
-	int		 ready;		/* checked, made or migrated */
+	int		 ready;		/* checked, made, migrated */
 	int		 synced;	/* sent is what the backend has */
 	int		 touched;	/* written through this store */
-	char		*why;		/* failing: the error; else NULL */
+	char		*why;		/* failing: why; else NULL */
 	double		 retry;		/* failing: not before */
 	double		 backoff;
 };
@@ -81,7 +81,7 @@ struct store {
 	const struct conf	*c;
 	const struct store_ops	*ops;
 	void			*be;
-	struct rrdc		*rc;		/* ours if using rrdcached */
+	struct rrdc		*rc;		/* with rrdcached */
 	struct sfile		*files;
 	size_t			 nfile;
 	struct ent		*ring;
@@ -280,9 +280,9 @@ rc_line(struct rrdc *rc, char *line, size_t len, char err[LW_ERRLEN])
 			if (n == -1 && errno == EINTR)
 				continue;
 			if (n <= 0)
-				return rc_lost(rc, n == 0 ? "connection closed" :
-				    errno == EAGAIN ? "timed out" :
-				    strerror(errno), err);
+				return rc_lost(rc, n == 0 ?
+				    "connection closed" : errno == EAGAIN ?
+				    "timed out" : strerror(errno), err);
 			rc->inoff = 0;
 			rc->inlen = (size_t)n;
 		}
@@ -880,45 +880,63 @@ migrate_start(const char *old, const struct conf_sensor *s, time_t *last)
 	return t > 315360000 && t < have.last ? t : -1;	/* after 1980 */
 }
 
+/* Values for F's file in a migration, sent a request's worth at a time. */
+struct replay {
+	const char	*argv[CHUNK];
+	int		 n, max;
+	int		 known;		/* a known value was seen */
+	time_t		 start;		/* the new file's last update */
+};
+
 /*
- * Send the old file's finest rows after START up to LAST to F's file,
- * from the first known one on (after an UNKNOWN on the new step's grid,
- * so that value fills its step).
+ * Queue T:V, from the first known value on (after an UNKNOWN on the new
+ * step's grid, so that the value fills its step); send when full.
  */
+static int
+replay_add(struct store *st, struct sfile *f, struct replay *rp, time_t t,
+    double v, char err[LW_ERRLEN])
+{
+	time_t g, ns = f->s->interval;
+	int rc = STORE_OK;
+
+	if (!rp->known && isnan(v))
+		return STORE_OK;
+	if (!rp->known++ && (g = (t - 1) / ns * ns) > rp->start) {
+		value_fmt(st->vals[rp->n], g, NAN);
+		rp->argv[rp->n] = st->vals[rp->n];
+		rp->n++;
+	}
+	value_fmt(st->vals[rp->n], t, v);
+	rp->argv[rp->n] = st->vals[rp->n];
+	if (++rp->n >= rp->max) {
+		rc = st->ops->update(st->be, f->path, rp->n, rp->argv, err);
+		rp->n = 0;
+	}
+	return rc;
+}
+
+/* Send the old file's finest rows after START up to LAST to F's file. */
 static int
 file_replay(struct store *st, struct sfile *f, const char *old,
     time_t start, time_t last, char err[LW_ERRLEN])
 {
-	const char *argv[CHUNK];
-	unsigned long step = 1, nds = 0, i, rows;
+	struct replay rp = { .max = chunk_max(f->path) - 1, .start = start };
+	unsigned long step = 1, nds = 0, i;
 	char **names = NULL;
 	rrd_value_t *data = NULL;
-	time_t from = start, to = last, t, g, ns = f->s->interval;
-	int n = 0, max = chunk_max(f->path) - 1, rc = STORE_OK, known = 0;
+	time_t from = start, to = last, t;
+	int rc = STORE_OK;
 
 	rrd_clear_error();
 	if (rrd_fetch_r(old, "AVERAGE", &from, &to, &step, &nds, &names,
 	    &data) != 0)
 		return rrd_fail(err, "fetch", old);
-	rows = step > 0 ? (unsigned long)(to - from) / step : 0;
-	for (i = 0; i < rows && rc == STORE_OK; i++) {
-		t = from + (time_t)((i + 1) * step);
-		if (t <= start || t > last || (!known && isnan(data[i * nds])))
-			continue;
-		if (!known++ && (g = (t - 1) / ns * ns) > start) {
-			value_fmt(st->vals[n], g, NAN);
-			argv[n] = st->vals[n];
-			n++;
-		}
-		value_fmt(st->vals[n], t, data[i * nds]);
-		argv[n] = st->vals[n];
-		if (++n >= max) {
-			rc = st->ops->update(st->be, f->path, n, argv, err);
-			n = 0;
-		}
-	}
-	if (n > 0 && rc == STORE_OK)
-		rc = st->ops->update(st->be, f->path, n, argv, err);
+	for (i = 0; step > 0 && from + (time_t)((i + 1) * step) <= to &&
+	    rc == STORE_OK; i++)
+		if ((t = from + (time_t)((i + 1) * step)) > start && t <= last)
+			rc = replay_add(st, f, &rp, t, data[i * nds], err);
+	if (rp.n > 0 && rc == STORE_OK)
+		rc = st->ops->update(st->be, f->path, rp.n, rp.argv, err);
 	for (i = 0; i < nds; i++)
 		rrd_freemem(names[i]);
 	rrd_freemem(names);
@@ -1203,11 +1221,11 @@ file_pump(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 			break;
 		if (rc == STORE_EDOWN) {
 			backend_lost(st, err);
-			if (!backend_up(st))	/* at once, then with backoff */
+			if (!backend_up(st))	/* now, then backing off */
 				down_note(st);
 			return 0;
 		}
-		file_fail(st, f, err);	/* the first time: once more now */
+		file_fail(st, f, err);	/* the first time: again now */
 		if (f->backoff > FILE_BACKOFF)
 			return -1;
 		f->retry = 0;

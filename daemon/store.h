@@ -38,7 +38,7 @@ struct store;
 /* What a store_ops call returns. */
 #define STORE_OK	0
 #define STORE_EFILE	(-1)	/* this file failed; err says why */
-#define STORE_EDOWN	(-2)	/* the backend is unreachable (rrdcached) */
+#define STORE_EDOWN	(-2)	/* the backend is unreachable */
 
 /* What store_ops.probe finds at a path. */
 enum store_probe { PROBE_OK, PROBE_MISSING, PROBE_BAD, PROBE_CHANGED,
@@ -61,9 +61,9 @@ struct store_ops {
 	int		(*probe)(void *be, const struct conf_sensor *s,
 			    const char *path, char why[LW_ERRLEN]);
 	/* Create PATH; START -1 with a SRC (migration): the source's last. */
-	int		(*create)(void *be, const char *path, unsigned long step,
-			    time_t start, const char *src, int argc,
-			    const char **argv, char err[LW_ERRLEN]);
+	int		(*create)(void *be, const char *path,
+			    unsigned long step, time_t start, const char *src,
+			    int argc, const char **argv, char err[LW_ERRLEN]);
 	int		(*update)(void *be, const char *path, int n,
 			    const char **vals, char err[LW_ERRLEN]);
 	int		(*last)(void *be, const char *path, time_t *t,
@@ -126,8 +126,8 @@ int		 store_flush(struct store *, const char *name,
 		    char err[LW_ERRLEN]);
 void		 store_stats(const struct store *, struct store_stats *);
 /* The RRD file of sensor NAME into BUF. */
-void		 store_path(const struct conf *, const char *name, char *buf,
-		    size_t len);
+void		 store_path(const struct conf *, const char *name,
+		    char *buf, size_t len);
 /*
  * The archive arguments ("RRA:...") for a sensor with this step, at most
  * MAX of them into ARGS; returns how many.
