@@ -56,7 +56,7 @@ static const struct key daemon_keys[] = {
 	{ "store_buffer", K_INT, F(conf, store_buffer), 1000, 100000000,
 	    NULL },
 	{ "log_level", K_LEVEL, F(conf, log_level), 0, 0, NULL },
-	{ "store_flush", K_DUR, F(conf, store_flush), 0, 3600, NULL },
+	{ "store_batch", K_DUR, F(conf, store_batch), 0, 3600, NULL },
 	{ "timezone", K_STR, F(conf, timezone), 0, 0, NULL },
 	{ "www_dir", K_STR, F(conf, www_dir), 0, 0, NULL },
 	{ "day_min_fraction", K_DBL, F(conf, day_min_fraction), 0, 1, NULL },
@@ -806,7 +806,7 @@ conf_load(const char *file, char err[LW_ERRLEN])
 	c->dir = xstrdup(dirname(tmp));
 	free(tmp);
 	c->interval = 60;
-	c->store_flush = 10;
+	c->store_batch = 10;
 	c->store_buffer = 100000;
 	c->log_level = LOG_LVL_INFO;
 	c->timezone = xstrdup("Asia/Shanghai");
@@ -1047,7 +1047,7 @@ conf_print(const struct conf *c, FILE *fp)
 	    "month_min_fraction = %g\n", c->timezone ? c->timezone : "",
 	    c->www_dir ? c->www_dir : "", c->day_min_fraction,
 	    c->month_min_fraction);
-	fprintf(fp, "store_flush = %gs\n", c->store_flush);
+	fprintf(fp, "store_batch = %gs\n", c->store_batch);
 	for (i = 0; i < c->nbus; i++)
 		print_bus(&c->buses[i], fp);
 	for (i = 0; i < c->nsensor; i++)

@@ -121,7 +121,7 @@ struct conf {
 	char		*rrdcached;	/* NULL if none */
 	int		 store_buffer;	/* RRD values held while unwritable */
 	int		 log_level;
-	double		 store_flush;	/* s a reading may wait for its RRD
+	double		 store_batch;	/* s a reading may wait for its RRD
 					   update (batching); 0: at once */
 	char		*timezone;	/* days and months of reports (tzdata) */
 	char		*www_dir;	/* dashboard; default <state_dir>/www */

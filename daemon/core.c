@@ -155,7 +155,7 @@ resolve(const struct core *core, struct sample *s, size_t n)
 
 /* Write the pending readings of sensor IDX to its RRD in one update. */
 static void
-store_flush_one(struct core *core, int idx)
+store_batch_one(struct core *core, int idx)
 {
 	struct pendq *pq = &core->pend[idx];
 	const char *name = core->c->sensors[idx].name;
@@ -196,7 +196,7 @@ store_flush_one(struct core *core, int idx)
 
 /*
  * Readings wait for their RRD update so that one update writes several:
- * a file is opened once per store_flush seconds rather than once per
+ * a file is opened once per store_batch seconds rather than once per
  * reading (the sample log has every reading at once). Flagged readings
  * and failed polls go in as UNKNOWN.
  */
@@ -214,8 +214,8 @@ store_add(struct core *core, const struct sample *s)
 	pq->v[pq->n].t = s->t;
 	pq->v[pq->n].value = sample_valid(s) ? s->value : NAN;
 	pq->n++;
-	if ((double)pq->n * sc->interval >= core->c->store_flush)
-		store_flush_one(core, s->idx);
+	if ((double)pq->n * sc->interval >= core->c->store_batch)
+		store_batch_one(core, s->idx);
 }
 
 void
@@ -226,8 +226,8 @@ core_flush(struct core *core, int all)
 
 	for (i = 0; i < core->c->nsensor; i++)
 		if (core->pend[i].n > 0 && (all || now - core->pend[i].v[0].t >=
-		    core->c->store_flush))
-			store_flush_one(core, (int)i);
+		    core->c->store_batch))
+			store_batch_one(core, (int)i);
 }
 
 static void

@@ -47,7 +47,7 @@ int		 core_load_state(struct core *, char err[LW_ERRLEN]);
 void		 core_tick(struct core *, time_t now);
 /*
  * Write readings waiting for their RRD update: all of them if ALL (on
- * stop and reload), else those that waited store_flush seconds.
+ * stop and reload), else those that waited store_batch seconds.
  */
 void		 core_flush(struct core *, int all);
 /* Save the alert state: now if FORCE, else when due or changed. */

@@ -101,6 +101,7 @@ run_start(struct run *r, struct conf *c, struct run *old,
 	if ((r->core = core_new(c, NULL, err)) == NULL)
 		return -1;
 	if (old != NULL) {
+		core_flush(old->core, 1);	/* before its store is adopted */
 		core_adopt(r->core, old->core);
 		core_save(old->core, 1);
 		notify_stop(old->n);

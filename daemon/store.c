@@ -38,7 +38,7 @@
 #define CHUNK		64	/* values per update call */
 #define RRDC_LINE	4096	/* longest request (RRD_CMD_MAX) */
 #define RRDC_PORT	"42217"
-#define RRDC_TIMEOUT	2000	/* ms for a request ... */
+#define RRDC_TIMEOUT	1000	/* ms for a request ... */
 #define RRDC_SLOW	30000	/* ... for FLUSH, a migrating CREATE */
 #define BACKOFF_MIN	0.5	/* s: reconnecting to rrdcached */
 #define BACKOFF_MAX	30.0
@@ -72,6 +72,7 @@ struct sfile {
 struct rrdc {
 	int		 fd;		/* -1: not connected */
 	int		 timeout;	/* ms, as set on fd */
+	int		 timedout;	/* the last failure was a time-out */
 	char		*addr;
 	char		 in[RRDC_LINE];
 	size_t		 inoff, inlen;
@@ -95,21 +96,16 @@ struct store {
 	char			 vals[CHUNK + 1][48];
 };
 
-static const struct store_ops direct_ops, rrdc_ops;
-
-static double
-clock_mono(void *be)
-{
-	struct timespec ts = mono_now();
-
-	(void)be;
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
+/* The monotonic clock in s: the backend's, for tests, or the system's. */
 static double
 now(const struct store *st)
 {
-	return st->ops->now != NULL ? st->ops->now(st->be) : clock_mono(NULL);
+	struct timespec ts;
+
+	if (st->ops->now != NULL)
+		return st->ops->now(st->be);
+	ts = mono_now();
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static char *
@@ -239,11 +235,16 @@ rc_timeout(struct rrdc *rc, int ms)
 	rc->timeout = ms;
 }
 
-/* A connection failure: close it and say why. */
+/* A connection failure: close it and say why (ERRNO, else WHAT). */
 static int
-rc_lost(struct rrdc *rc, const char *what, char err[LW_ERRLEN])
+rc_lost(struct rrdc *rc, int errnum, const char *what, char err[LW_ERRLEN])
 {
+	if (errnum == EAGAIN)
+		what = "timed out";
+	else if (errnum != 0)
+		what = strerror(errnum);
 	snprintf(err, LW_ERRLEN, "rrdcached %s: %s", rc->addr, what);
+	rc->timedout = errnum == EAGAIN;
 	rc_close(rc);
 	return STORE_EDOWN;
 }
@@ -257,8 +258,7 @@ rc_send(struct rrdc *rc, const char *buf, size_t len, char err[LW_ERRLEN])
 		if ((n = send(rc->fd, buf, len, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR)
 				continue;
-			return rc_lost(rc, errno == EAGAIN ? "timed out" :
-			    strerror(errno), err);
+			return rc_lost(rc, errno, NULL, err);
 		}
 		buf += n;
 		len -= (size_t)n;
@@ -280,9 +280,8 @@ rc_line(struct rrdc *rc, char *line, size_t len, char err[LW_ERRLEN])
 			if (n == -1 && errno == EINTR)
 				continue;
 			if (n <= 0)
-				return rc_lost(rc, n == 0 ?
-				    "connection closed" : errno == EAGAIN ?
-				    "timed out" : strerror(errno), err);
+				return rc_lost(rc, n == 0 ? 0 : errno,
+				    "connection closed", err);
 			rc->inoff = 0;
 			rc->inlen = (size_t)n;
 		}
@@ -310,14 +309,14 @@ rc_request(struct rrdc *rc, const char *line, size_t len, int ms, char *msg,
 	long status;
 
 	if (rc->fd == -1)
-		return rc_lost(rc, "not connected", err);
+		return rc_lost(rc, 0, "not connected", err);
 	rc_timeout(rc, ms);
 	if (rc_send(rc, line, len, err) != STORE_OK ||
 	    rc_line(rc, reply, sizeof(reply), err) != STORE_OK)
 		return STORE_EDOWN;
 	status = strtol(reply, &text, 10);
 	if (text == reply)
-		return rc_lost(rc, "garbled reply", err);
+		return rc_lost(rc, 0, "garbled reply", err);
 	text += strspn(text, " ");
 	for (; status > 0; status--)
 		if (rc_line(rc, msg, msglen, err) != STORE_OK)
@@ -1108,6 +1107,11 @@ file_fail(struct store *st, struct sfile *f, const char *why)
 
 /* ---- the backend as a whole -------------------------------------- */
 
+/*
+ * The backend failed. The first time after it worked it is tried again
+ * at once (rrdcached restarted: a new connection works), unless it timed
+ * out: a stuck rrdcached must not stall the core loop twice in a row.
+ */
 static void
 backend_lost(struct store *st, const char *why)
 {
@@ -1115,6 +1119,8 @@ backend_lost(struct store *st, const char *why)
 	if (!st->down)
 		snprintf(st->why, sizeof(st->why), "%s", why);
 	st->down = 1;
+	if (st->backoff == 0 && st->rc != NULL && st->rc->timedout)
+		st->backoff = BACKOFF_MIN;
 	st->retry = now(st) + st->backoff;
 	st->backoff = st->backoff == 0 ? BACKOFF_MIN :
 	    fmin(2 * st->backoff, BACKOFF_MAX);

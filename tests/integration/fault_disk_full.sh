@@ -70,19 +70,23 @@ last_logged() {	# unix time of the newest line of centre-tp's sample log
 	date -d "$(tail -n 1 "$f" | cut -d, -f1)" +%s 2>/dev/null || echo 0
 }
 
-start_sim --tp-steps "0.030:3,0.061:14,0.030" --stats "$W/sim.stats"
+start_sim --tp-steps "0.030:3,0.061:20,0.030" --stats "$W/sim.stats"
 start_receiver --mode 503
 station_conf "$W/lw.conf" "type = tcp" "host = 127.0.0.1" \
     "port = $SIM_PORT" "timeout = 500ms"
+printf '[daemon]\nstore_batch = 0\n' >>"$W/lw.conf"	# RRD files at once
 start_daemon "$W/lw.conf"
 
 wait_for 20 gt outbox_n 0
 check "the firing alert is filed in the outbox (receiver down)" \
     test "$(outbox_n)" -eq 1
+# the RRD files exist: while full they are updated in place
+wait_for 10 test -s "$MNT/rrd/centre-tp.rrd" -a -s "$MNT/rrd/intake-tp.rrd" \
+    -a -s "$MNT/rrd/centre-temp.rrd"
 cat /dev/zero >"$MNT/filler" 2>/dev/null
 df -h "$MNT" | tail -n 1
 full_at=$(date +%s)
-wait_for 25 grep -q 'alert resolved' "$W/daemon.log"
+wait_for 40 grep -q 'alert resolved' "$W/daemon.log"
 sleep 3
 n1=$(enospc)
 r1=$(requests)
@@ -115,7 +119,9 @@ wait_for 10 gt last_logged "$freed_at"
 check "the sample log resumes" test "$(last_logged)" -gt "$freed_at"
 wait_for 10 gt status_now "$freed_at"
 check "status.json is written again" test "$(status_now)" -gt "$freed_at"
-check "the RRD still takes values" rrd_has "$MNT/rrd/centre-tp.rrd" 0.030 1e-6
+rrd_after() { [ "$(rrdtool last "$MNT/rrd/centre-tp.rrd" 2>/dev/null || echo 0)" -gt "$freed_at" ]; }
+wait_for 30 rrd_after
+check "the RRD takes values again" rrd_after
 stop_daemon
 check "daemon exits 0 on SIGTERM" test "$DAEMON_RC" -eq 0
 check "state.json is valid after the stop" \

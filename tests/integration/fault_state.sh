@@ -17,8 +17,8 @@ run() {
 	rm -f "$S/state.json.bad"
 	start_daemon "$W/lw.conf"
 	wait_for 10 test -f "$S/state.json.bad"
-	n=$(grep -c 'alert state' "$W/daemon.log")
-	grep 'alert state' "$W/daemon.log" | sed 's/^/    | /'
+	n=$(grep -ac 'alert state' "$W/daemon.log")
+	grep -a 'alert state' "$W/daemon.log" | sed 's/^/    | /'
 	check "$name: one log line about it" test "$n" -eq 1
 	check "$name: moved aside to state.json.bad, bytes intact" \
 	    cmp -s "$S/state.json.bad" "$W/$name.state"

@@ -3,7 +3,7 @@
 # each time the daemon logs one line, moves the file aside as .bad,
 # starts a new one and keeps polling. The values it still holds in its
 # buffer go into the new file, so no reading of the run is missing.
-# (store_flush = 0: the core hands each reading to the store at once,
+# (store_batch = 0: the core hands each reading to the store at once,
 # rather than holding it up to 10 s to batch updates.)
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/store_lib.sh"
@@ -15,7 +15,7 @@ conf() {
 [daemon]
 state_dir = state
 interval = 1
-store_flush = 0
+store_batch = 0
 $1
 [bus station]
 type = tcp

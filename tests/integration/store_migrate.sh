@@ -3,7 +3,7 @@
 # once (the old one kept as .old, one log line), the readings from before
 # stay fetchable from the new file, and the new readings go in at the new
 # step. An unchanged restart migrates nothing. With the default
-# store_flush (the core holds readings up to 10 s to batch them).
+# store_batch (the core holds readings up to 10 s to batch them).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/store_lib.sh"
 

@@ -3,7 +3,7 @@
 # after is in the RRD; only the seconds it was down have no value. The
 # first reading after each gap is stored too (rrdtool would drop a value
 # that follows a gap longer than the heartbeat).
-# (store_flush = 0: the core hands each reading to the store at once,
+# (store_batch = 0: the core hands each reading to the store at once,
 # rather than holding it up to 10 s to batch updates.)
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/store_lib.sh"
@@ -14,7 +14,7 @@ cat >"$W/lw.conf" <<CONF
 [daemon]
 state_dir = state
 interval = 1
-store_flush = 0
+store_batch = 0
 rrdcached = unix:$RRDC_SOCK
 [bus station]
 type = tcp
@@ -47,10 +47,16 @@ wait "$DAEMON_PID" 2>/dev/null
 n2=$(samples_n centre-tp)
 sleep 3
 
+# the third run finds rrdcached through RRDCACHED_ADDRESS
+sed -i '/^rrdcached = /d' "$W/lw.conf"
+export RRDCACHED_ADDRESS=unix:$RRDC_SOCK
 lwd_start run3 "$W/lw.conf"
+unset RRDCACHED_ADDRESS
 wait_samples 15 centre-tp $((n2 + 6)) || die "third run: no samples"
 stop_daemon
 check "third run exits 0" test "$DAEMON_RC" -eq 0
+check "third run: rrdcached from RRDCACHED_ADDRESS" \
+    grep -q "through rrdcached at unix:$RRDC_SOCK" "$W/run3.log"
 cat "$W"/run*.log | grep -E "store|rrdcached|sensor"
 
 for s in centre-tp intake-tp; do

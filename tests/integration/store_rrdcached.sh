@@ -1,8 +1,10 @@
 # The daemon writing through a real rrdcached (-B -b state/rrd): (a) what
 # the simulator served is what rrdtool fetch reads back after a flush;
 # (b) rrdcached SIGKILLed mid-run and restarted ~5 s later: no reading is
-# lost, including the ones it had acknowledged but not yet journaled.
-# (store_flush = 0: the core hands each reading to the store at once,
+# lost, including the ones it had acknowledged but not yet journaled;
+# then rrdcached stopped (SIGSTOP) for 4 s: requests time out, polling
+# goes on, and the values wait.
+# (store_batch = 0: the core hands each reading to the store at once,
 # rather than holding it up to 10 s to batch updates.)
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/store_lib.sh"
@@ -13,7 +15,7 @@ cat >"$W/lw.conf" <<CONF
 [daemon]
 state_dir = state
 interval = 1
-store_flush = 0
+store_batch = 0
 rrdcached = unix:$RRDC_SOCK
 [bus station]
 type = tcp
@@ -62,12 +64,23 @@ sleep 5
 rrdc_start
 wait_for 15 grep -q "is back" "$W/daemon.log" || echo "no reconnect logged"
 wait_samples 10 centre-tp $((before + 12)) || echo "few samples after"
+n=$(samples_n centre-tp)
+kill -STOP "$RRDC_PID"
+sleep 4
+check "(b) stuck rrdcached: polling goes on" \
+    test "$(samples_n centre-tp)" -ge $((n + 3))
+kill -CONT "$RRDC_PID"
+back_twice() { test "$(grep -c 'is back' "$W/daemon.log")" -ge 2; }
+wait_for 10 back_twice || echo "no second return logged"
 stop_daemon
 check "daemon exits 0 on SIGTERM" test "$DAEMON_RC" -eq 0
 grep -E "store|rrdcached" "$W/daemon.log"
-check "(b) rrdcached's loss logged once, and its return" test \
-    "$(grep -c 'buffering updates' "$W/daemon.log")" -eq 1 -a \
-    "$(grep -c 'is back' "$W/daemon.log")" -eq 1
+check "(b) each outage logged once, and each return" test \
+    "$(grep -c 'buffering updates' "$W/daemon.log")" -eq 2 -a \
+    "$(grep -c 'timed out; buffering' "$W/daemon.log")" -eq 1 -a \
+    "$(grep -c 'is back' "$W/daemon.log")" -eq 2
+check "(b) no stale or comm alert from the store's stalls" \
+    test "$(grep -c ':stale:\|:comm:' "$W/daemon.log")" -eq 0
 check "(b) nothing left unwritten at stop" \
     test "$(grep -c 'not written' "$W/daemon.log")" -eq 0
 # after the stop (which flushed), straight from the files
