@@ -48,6 +48,8 @@ struct core {
 	int			*log_down;	/* per sensor: failure logged */
 	time_t			*maint_until;	/* per sensor: manual, 0 none */
 	int			 dirty;		/* state changed since saved */
+	time_t			 latest;	/* newest sample time processed */
+	int			 step;		/* the shortest interval */
 	time_t			 saved;
 	int			 save_failed;
 	int			*store_down;	/* per sensor: failure logged */
@@ -82,8 +84,11 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 		core_free(core);
 		return NULL;
 	}
-	for (i = 0; i < c->nsensor; i++)
+	for (i = 0; i < c->nsensor; i++) {
 		eval_start(&core->alarms[i], core->saved);
+		if (core->step == 0 || c->sensors[i].interval < core->step)
+			core->step = c->sensors[i].interval;
+	}
 	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
 	if (mkdirs(dir, 0750) == -1)
 		log_warn("%s", dir);
@@ -315,6 +320,8 @@ core_process(struct core *core, struct sample *s, size_t n)
 		for (j = i; j < n && s[j].idx == s[i].idx; j++)
 			maintenance_flag(core, &s[j]);
 		for (; i < j; i++) {
+			if (s[i].t > core->latest)
+				core->latest = s[i].t;
 			store_add(core, &s[i]);
 			audit(core, &s[i]);
 			judge(core, &s[i]);
@@ -403,6 +410,15 @@ core_tick(struct core *core, time_t now)
 
 	scan_maintenance(core, now);
 	core_flush(core, 0);
+	/*
+	 * Judge time-based rules by the samples' clock, not the wall's: a
+	 * core that fell behind (files being created, a slow disk) has
+	 * readings still queued, and must not call a sensor stale for it.
+	 * Every bus sends a sample per interval, failed or not, so a core
+	 * that is current is never more than a step behind the wall.
+	 */
+	if (core->latest != 0 && now > core->latest + core->step + 2)
+		now = core->latest + core->step + 2;
 	if (now % SYNC_EVERY == 0)
 		samplelog_sync(core->log);
 	for (i = 0; i < core->c->nsensor; i++)
