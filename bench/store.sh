@@ -23,7 +23,10 @@ EOF
 core=$(vars | sed -n 1p)
 libs=$(vars | sed -n 2p)
 for o in $core; do
-	[ -f "$o" ] || { echo "bench/store.sh: run make first ($o)" >&2; exit 1; }
+	if [ ! -f "$o" ]; then
+		echo "bench/store.sh: run make first ($o)" >&2
+		exit 1
+	fi
 done
 mkdir -p bin
 ${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE $(pkg-config --cflags librrd) \
@@ -31,7 +34,8 @@ ${CC:-cc} -O2 -g -std=c11 -D_GNU_SOURCE $(pkg-config --cflags librrd) \
 
 need=$((SENSORS * 900))		# KB, with some room
 shm=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
-if [ "${shm:-0}" -gt "$need" ]; then base=/dev/shm; else base=${TMPDIR:-/var/tmp}; fi
+base=${TMPDIR:-/var/tmp}
+[ "${shm:-0}" -gt "$need" ] && base=/dev/shm
 dir=$(mktemp -d "$base/lw-store-bench.XXXXXX")
 rpid=
 cleanup() {
@@ -57,7 +61,8 @@ if [ ! -S "$dir/rrdcached.sock" ]; then
 	cat "$dir/rrdcached.log" >&2
 	exit 1
 fi
-echo "lakewatch store benchmark, $(nproc) cores, rrdtool $(rrdtool -v |
-    sed -n '1s/^RRDtool \([^ ]*\).*/\1/p')"
+ver=$(rrdtool -v | sed -n '1s/^RRDtool \([^ ]*\).*/\1/p')
+echo "lakewatch store benchmark: $(nproc) cores, rrdtool $ver," \
+    "load $(cut -d' ' -f1-3 /proc/loadavg)"
 bin/store_bench -d "$dir" -n "$SENSORS" -r "$ROUNDS" -b "$BATCH" \
     -a "unix:$dir/rrdcached.sock" -p "$rpid"

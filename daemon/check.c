@@ -61,10 +61,11 @@ check_report(const struct conf *c, FILE *fp)
 		fprintf(fp, "bus '%s': %zu sensors, %zu requests per cycle\n",
 		    c->buses[b].name, n, nr);
 		for (i = 0; i < nr; i++)
-			fprintf(fp, "  unit %d fc 0x%02x registers %u-%u (%u)\n",
+			fprintf(fp, "  unit %d fc 0x%02x registers %d-%d (%d)\n",
 			    reqs[i].unit, reqs[i].function ? 4 : 3,
-			    reqs[i].addr, reqs[i].addr + reqs[i].count - 1,
-			    reqs[i].count);
+			    (int)reqs[i].addr,
+			    (int)reqs[i].addr + reqs[i].count - 1,
+			    (int)reqs[i].count);
 		warned += print_budget(c, b, idx, n, reqs, nr, fp);
 	}
 	free(idx);

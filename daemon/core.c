@@ -380,7 +380,6 @@ scan_maintenance(struct core *core, time_t now)
 	char path[PATH_MAX];
 	long long until;
 	size_t i;
-	FILE *fp;
 
 	for (i = 0; i < c->nsensor; i++) {
 		time_t was = core->maint_until[i];
@@ -388,13 +387,8 @@ scan_maintenance(struct core *core, time_t now)
 		snprintf(path, sizeof(path), "%s/maintenance/%s",
 		    c->state_dir, c->sensors[i].name);
 		core->maint_until[i] = 0;
-		if ((fp = fopen(path, "r")) != NULL) {
-			if (fscanf(fp, "%lld", &until) == 1 &&
-			    (until == 0 || until > now))
-				core->maint_until[i] = until == 0 ? -1 :
-				    (time_t)until;
-			fclose(fp);
-		}
+		if (read_ll(path, &until) == 0 && (until == 0 || until > now))
+			core->maint_until[i] = until == 0 ? -1 : (time_t)until;
 		if ((was != 0) != (core->maint_until[i] != 0))
 			log_info("sensor '%s': maintenance %s",
 			    c->sensors[i].name, was == 0 ? "switched on by "

@@ -548,8 +548,8 @@ graph_args(int argc, char **argv, struct graph_cli *g)
 		case 'r': g->range = optarg; break;
 		case 'S': g->start = optarg; break;
 		case 'E': g->end = optarg; break;
-		case 'W': g->o.width = atoi(optarg); break;
-		case 'H': g->o.height = atoi(optarg); break;
+		case 'W': g->o.width = (int)strtol(optarg, NULL, 10); break;
+		case 'H': g->o.height = (int)strtol(optarg, NULL, 10); break;
 		default: return -1;
 		}
 	}
@@ -586,7 +586,8 @@ graph_span(struct graph_cli *g)
 	long range = parse_range(g->range ? g->range : "1d");
 	static char what[64];
 
-	if (dot == NULL || (strcmp(dot, ".png") && strcmp(dot, ".svg"))) {
+	if (dot == NULL || (strcmp(dot, ".png") != 0 &&
+	    strcmp(dot, ".svg") != 0)) {
 		fprintf(stderr, "lakewatch: -o: name a .png or .svg file\n");
 		return -1;
 	}

@@ -65,6 +65,16 @@ state_save(const struct conf *c, const struct alarm_state *st)
 	return rc;
 }
 
+/* Times and counts a sane state holds: refuse the file otherwise. */
+#define TIME_MAX	((json_int_t)1 << 40)	/* year 36812 */
+#define COUNT_MAX	1000000
+
+static int
+time_ok(json_int_t t)
+{
+	return t >= 0 && t < TIME_MAX;
+}
+
 static int
 rule_load(json_t *j, struct rule_state *r)
 {
@@ -78,14 +88,20 @@ rule_load(json_t *j, struct rule_state *r)
 	    &r->notified, "held", &r->held, "since", &since, "pend_since",
 	    &pend, "pend_count", &r->pend_count, "seq", &seq, "changes",
 	    &ch, "nchanges", &r->nchanges, "value", &r->value) == -1 ||
-	    !json_is_array(ch) || r->nchanges < 0)
+	    !json_is_array(ch) || r->nchanges < 0 ||
+	    r->nchanges > COUNT_MAX || r->pend_count < 0 ||
+	    r->pend_count > COUNT_MAX || !time_ok(since) || !time_ok(pend) ||
+	    seq < 0 || !isfinite(r->value))
 		return -1;
 	r->since = (time_t)since;
 	r->pend_since = (time_t)pend;
 	r->seq = (uint64_t)seq;
-	json_array_foreach(ch, i, v)
+	json_array_foreach(ch, i, v) {
+		if (!json_is_integer(v) || !time_ok(json_integer_value(v)))
+			return -1;
 		if (i < FLAP_MAX)
 			r->changes[i] = (time_t)json_integer_value(v);
+	}
 	return 0;
 }
 
@@ -99,7 +115,9 @@ sensor_load(json_t *j, struct alarm_state *st)
 
 	if (json_unpack(j, "{s:I, s:i, s:i, s:o}", "last_valid",
 	    &last, "fails", &tmp.fails, "faults", &tmp.faults, "rules",
-	    &rules) == -1)
+	    &rules) == -1 || !time_ok(last) || tmp.fails < 0 ||
+	    tmp.fails > COUNT_MAX || tmp.faults < 0 ||
+	    tmp.faults > COUNT_MAX)
 		return -1;
 	tmp.last_valid = (time_t)last;
 	for (i = 0; i < RULE_COUNT; i++)

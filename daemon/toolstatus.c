@@ -158,23 +158,18 @@ maint_list(const struct conf *c)
 	char path[PATH_MAX], when[32];
 	long long until;
 	size_t i;
-	FILE *fp;
 	int any = 0;
 
 	for (i = 0; i < c->nsensor; i++) {
 		snprintf(path, sizeof(path), "%s/maintenance/%s", c->state_dir,
 		    c->sensors[i].name);
-		if ((fp = fopen(path, "r")) == NULL)
+		if (read_ll(path, &until) == -1 ||
+		    (until != 0 && until <= (long long)wall_now()))
 			continue;
-		if (fscanf(fp, "%lld", &until) == 1 &&
-		    (until == 0 || until > (long long)wall_now())) {
-			fmt_rfc3339((time_t)until, when, sizeof(when));
-			printf("%-16s in maintenance %s%s\n",
-			    c->sensors[i].name, until ? "until " :
-			    "until switched off", until ? when : "");
-			any = 1;
-		}
-		fclose(fp);
+		fmt_rfc3339((time_t)until, when, sizeof(when));
+		printf("%-16s in maintenance %s%s\n", c->sensors[i].name,
+		    until ? "until " : "until switched off", until ? when : "");
+		any = 1;
 	}
 	if (!any)
 		printf("no sensor in maintenance\n");

@@ -61,8 +61,28 @@ fmt_rfc3339(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+}
+
+int
+read_ll(const char *path, long long *out)
+{
+	char buf[64], *end;
+	FILE *fp;
+	int rc = -1;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(buf, sizeof(buf), fp) != NULL) {
+		errno = 0;
+		*out = strtoll(buf, &end, 10);
+		if (errno == 0 && end != buf && (*end == '\0' || *end == '\n'))
+			rc = 0;
+	}
+	fclose(fp);
+	return rc;
 }
 
 static int

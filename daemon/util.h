@@ -26,6 +26,8 @@ int		 write_atomic(const char *path, const void *buf, size_t len,
 /* The same, with fsync only if SYNC (status files need no durability). */
 int		 write_replace(const char *path, const void *buf, size_t len,
 		    int mode, int sync);
+/* The decimal number alone on the first line of PATH; 0 or -1. */
+int		 read_ll(const char *path, long long *out);
 /* mkdir -p with MODE; 0 or -1 with errno set. */
 int		 mkdirs(const char *path, int mode);
 /* A random double in [0, 1), thread-safe (per-thread state). */

@@ -116,6 +116,20 @@ print(n)
 PYEOF
 }
 
+# distinct_ids STATUS [EVENT_ID-PREFIX]: how many different event_ids
+distinct_ids() {
+	"$PY" - "$HOOK_LOG" "$1" "${2:-}" <<'PYEOF'
+import json, sys
+ids = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    b = json.loads(line).get("body")
+    if isinstance(b, dict) and b.get("status") == sys.argv[2] and \
+            str(b.get("event_id", "")).startswith(sys.argv[3]):
+        ids.add(b["event_id"])
+print(len(ids))
+PYEOF
+}
+
 # events_ge STATUS N [EVENT_ID-PREFIX]: at least N such POSTs so far
 # (for wait_for, which must re-run the count each time)
 events_ge() {

@@ -63,6 +63,7 @@ bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) $(HDRS)
 	    -o $@ $< $(FUZZ_OBJ) $(LW_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_OBJ)
 
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh
@@ -70,25 +71,19 @@ fuzz: fuzz-build
 .PHONY: check-systemd fuzz fuzz-build
 
 # the unit and integration tests with every lakewatchd (and unit test)
-# under valgrind: any error or definite/indirect leak fails, "still
-# reachable" (librrd, glib, curl's globals) does not. One log per
-# process in tests/out/valgrind/; with -q a clean process leaves it empty.
+# under valgrind (tests/valgrind.sh; VG_JOBS integration shards at once):
+# any error or definite/indirect leak fails; "still reachable" and
+# "possibly lost" (librrd, glib, curl's globals, threads at exit) do not.
 VG_DIR	= tests/out/valgrind
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect --show-possibly-lost=no \
 	--track-fds=no \
 	--suppressions=$(CURDIR)/tests/fixtures/librrd.supp \
 	--log-file=$(CURDIR)/$(VG_DIR)/%p.log
+VG_JOBS	?= 2
 valgrind: tests
-	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR) && chmod 1777 $(VG_DIR)
-	@WRAP="$(VALGRIND)" tests/run.sh; rc=$$?; \
-	n=$$(ls $(VG_DIR) | wc -l); \
-	bad=$$(find $(VG_DIR) -type f -size +0 | sort); \
-	for f in $$bad; do echo "FAIL valgrind $$f:"; \
-	    grep -v '^==[0-9]*== *$$' "$$f" | head -n 30; done; \
-	if [ -n "$$bad" ]; then echo "valgrind: $$(echo $$bad | wc -w) of $$n processes reported"; exit 1; fi; \
-	echo "valgrind: $$n processes, 0 errors, 0 definite/indirect leaks"; \
-	exit $$rc
+	@VALGRIND='$(VALGRIND)' VG_DIR=$(VG_DIR) VG_JOBS=$(VG_JOBS) \
+	    tests/valgrind.sh
 
 .PHONY: valgrind
 

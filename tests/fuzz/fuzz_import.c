@@ -25,10 +25,13 @@ static int	devnull = -1, verbose;
 static void
 setup(void)
 {
-	char dir[] = "/tmp/lakewatch-fuzz-import.XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX];
 	FILE *fp;
 
 	log_init("fuzz", LOG_LVL_ERROR);
+	snprintf(dir, sizeof(dir), "%s/lakewatch-fuzz-import.XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
 	verbose = getenv("FUZZ_VERBOSE") != NULL;
 	if (mkdtemp(dir) == NULL ||
 	    (devnull = open("/dev/null", O_WRONLY)) == -1)
@@ -46,7 +49,9 @@ setup(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[] = { "import", "-n", "-c", conf, NULL, csv, NULL };
+	static char cmd[] = "import", dry[] = "-n", c[] = "-c";
+	static char tp[] = "tp", temp[] = "temp";
+	char *argv[] = { cmd, dry, c, conf, NULL, csv, NULL };
 	int fd, out = -1, err = -1, rc;
 
 	if (devnull == -1)
@@ -54,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((fd = open(csv, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
 	    write(fd, data, size) != (ssize_t)size || close(fd) == -1)
 		abort();
-	argv[4] = size % 2 ? "temp" : "tp";
+	argv[4] = size % 2 ? temp : tp;
 	optind = 0;		/* glibc: start getopt afresh */
 	if (!verbose) {
 		fflush(stdout);

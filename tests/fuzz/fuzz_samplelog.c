@@ -5,8 +5,7 @@
  * an operator's editor may leave it; report_scan must hand over only
  * rows inside the month with a known HJ 212 flag, and report_load must
  * sum them into days of the year without going out of bounds.
- * (import.c parses its CSV with static functions only: not reachable
- * from here; it is covered through report_parse_time, which it shares.)
+ * (The CSV of `lakewatch import` has its own parser: fuzz_import.c.)
  */
 #include <sys/stat.h>
 
@@ -33,11 +32,14 @@ static time_t		 from, to, year0, year1;
 static void
 setup(void)
 {
-	char dir[] = "/tmp/lakewatch-fuzz-log.XXXXXX", path[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], path[PATH_MAX];
 	char err[LW_ERRLEN];
 	FILE *fp;
 
 	log_init("fuzz", LOG_LVL_ERROR);
+	snprintf(dir, sizeof(dir), "%s/lakewatch-fuzz-log.XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL || report_tz(NULL, err) == -1)
 		abort();
 	snprintf(path, sizeof(path), "%s/lakewatch.conf", dir);

@@ -9,6 +9,7 @@
  * event they make must become an outbox record (format_event_record).
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,17 +27,33 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define NOW	((time_t)1764144000)	/* 2025-11-26T08:00:00Z */
 
+/*
+ * The runs of samples, one per byte: the high nibble adds minutes to the
+ * clock, bit 3 puts the value over the limit, bit 2 near it (else well
+ * under); with both top bits set the low three bits pick a flag C, M,
+ * D, T, B or F, else the flag is N.
+ */
+static const uint8_t runs[4][8] = {
+	{ 0x08, 0x08, 0x18, 0x00, 0x00, 0x10, 0xf8, 0x00 },
+	{ 0x04, 0x0c, 0x00, 0xc0, 0xc1, 0xc2, 0xc3, 0x08 },
+	{ 0xc4, 0xc4, 0xc4, 0x08, 0xc2, 0xc5, 0xc5, 0x00 },
+	{ 0x08, 0x00, 0x08, 0x00, 0x08, 0x00, 0x08, 0x00 },
+};
+
 static struct conf	*conf;
-static char		 file[600];
+static char		 file[PATH_MAX + 16];
 
 static void
 setup(void)
 {
-	char dir[] = "/tmp/lakewatch-fuzz-state.XXXXXX", path[600];
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], path[PATH_MAX + 16];
 	char err[LW_ERRLEN];
 	FILE *fp;
 
 	log_init("fuzz", LOG_LVL_ERROR);
+	snprintf(dir, sizeof(dir), "%s/lakewatch-fuzz-state.XXXXXX",
+	    tmp != NULL ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(path, sizeof(path), "%s/lakewatch.conf", dir);
@@ -87,7 +104,7 @@ events(const struct event *ev, int m)
 static void
 drive(size_t i, struct alarm_state *st, const uint8_t *p, size_t n)
 {
-	static const char flags[] = "NNNNCMDTBF";
+	static const char flags[] = "CMDTBFNN";
 	struct event ev[EVAL_MAX_EVENTS];
 	struct sample s;
 	time_t t = NOW;
@@ -103,7 +120,7 @@ drive(size_t i, struct alarm_state *st, const uint8_t *p, size_t n)
 		s.t = t;
 		s.value = (p[k] & 8) ? 0.08 : (p[k] & 4) ? 0.045 : 0.02;
 		s.raw = s.value;
-		s.flag = flags[(p[k] & 3) + ((p[k] >> 6) == 3 ? 6 : 0)];
+		s.flag = (p[k] >> 6) == 3 ? flags[p[k] & 7] : 'N';
 		s.fresh = 1;
 		events(ev, eval_sample(&conf->sensors[i], st, &s, ev));
 		events(ev, eval_tick(&conf->sensors[i], st, t + 30, ev));
@@ -116,14 +133,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct alarm_state st[3];
 	char err[LW_ERRLEN];
-	/* each byte a sample: 0x80 + 60 s per step, 8 over, 4 near, else
-	 * under the limit, low bits a flag (0 N, 1 N, 2 N, 3 N / C M D T B F) */
-	static const uint8_t runs[4][8] = {
-		{ 0x08, 0x08, 0x18, 0x00, 0x00, 0x10, 0xf8, 0x00 },
-		{ 0x04, 0x0c, 0x00, 0xc0, 0xc1, 0xc2, 0xc3, 0x08 },
-		{ 0xf8, 0x00, 0xf8, 0x00, 0xf8, 0x00, 0xf8, 0x00 },
-		{ 0x08, 0x00, 0x08, 0x00, 0x08, 0x00, 0x08, 0x00 },
-	};
 	size_t i;
 
 	if (conf == NULL)

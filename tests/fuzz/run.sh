@@ -18,15 +18,17 @@ fail=0
 run_one() {
 	local t=$1 out=tests/out/fuzz/$1 dict=
 	rm -rf "$out/crash-"* "$out/leak-"* "$out/timeout-"* "$out/oom-"*
-	mkdir -p "$out/corpus" "tests/fuzz/corpus/$t"
+	rm -rf "$out/tmp"
+	mkdir -p "$out/corpus" "$out/tmp" "tests/fuzz/corpus/$t"
 	[ -f "tests/fuzz/$t.dict" ] && dict=-dict=tests/fuzz/$t.dict
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	TMPDIR=$top/$out/tmp ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    "bin/fuzz/$t" -max_total_time="$secs" -timeout=10 \
 	    -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
 	    -artifact_prefix="$out/" $dict "$out/corpus" \
 	    "tests/fuzz/corpus/$t" </dev/null >"$out/log" 2>&1
 	echo $? >"$out/rc"
+	rm -rf "$out/tmp"
 }
 
 for t in $targets; do
@@ -49,9 +51,17 @@ for t in $targets; do
 		echo "PASS $t: ${execs:-?} execs in ${secs} s, ${rate:-?} exec/s, ${cov:-cov: ?}, corpus $units"
 	else
 		fail=$((fail + 1))
-		echo "FAIL $t (rc $rc): ${execs:-?} execs, ${rate:-?} exec/s; $(ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-* 2>/dev/null | head -n 1)"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$out/log" | head -n 3 | sed 's/^/    /'
-		grep -E '^    #[0-9]+ ' "$out/log" | grep -v -e libFuzzer -e 'in fuzzer::' | head -n 6
+		art=$(ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* \
+		    "$out"/oom-* 2>/dev/null | head -n 1)
+		echo "FAIL $t (rc $rc): ${execs:-?} execs, ${rate:-?} exec/s; ${art:-no artifact}"
+		# replay it (FUZZ_VERBOSE: targets that silence output keep it)
+		mkdir -p "$out/tmp"
+		[ -n "$art" ] && TMPDIR=$top/$out/tmp FUZZ_VERBOSE=1 \
+		    UBSAN_OPTIONS=print_stacktrace=1 "bin/fuzz/$t" "$art" 2>&1 |
+		    grep -E 'ERROR|runtime error|SUMMARY|^    #[0-9]+ ' |
+		    grep -v -e libFuzzer -e 'fuzzer::' -e 'libc.so' |
+		    head -n 8 | sed 's/^ */    /'
+		rm -rf "$out/tmp"
 	fi
 done
 echo "$pass passed, $fail failed"

@@ -32,7 +32,7 @@ struct fake {
 	double	 v[NS][MAXV];
 	int	 n[NS];
 	int	 updates, flushes, creates;
-	int	 lag;		/* LAST this much behind (rrdcached rounds) */
+	int	 lag;		/* LAST behind by this (rounding) */
 	double	 clock;
 };
 
@@ -314,7 +314,7 @@ test_outage(void **state)
 	fk.up = 1;
 	fk.clock += 60;
 	put(st, 0, 22, 22);
-	assert_run(0, 1, 22);		/* 8..10 sent again, all in order */
+	assert_run(0, 1, 22);		/* 8..10 sent again, in order */
 	store_stats(st, &ss);
 	assert_false(ss.down);
 	assert_int_equal(ss.pending, 0);
@@ -367,7 +367,7 @@ test_file_error(void **state)
 	put(st, 1, 1, 1);
 	fk.broken[1] = 1;
 	assert_int_equal(put(st, 1, 2, 2), -1);
-	assert_int_equal(put(st, 0, 2, 2), 1);	/* the other file goes on */
+	assert_int_equal(put(st, 0, 2, 2), 1);	/* the other goes on */
 	memset(&s, 0, sizeof(s));
 	s.t = T0 + 3;
 	s.value = 3;

@@ -1,0 +1,77 @@
+#!/bin/sh
+# bench/run.sh: lakewatchd and collectd 5.12 side by side (`make bench`).
+# Needs `make all` and `make bench-deps` (collectd-core, libyajl2).
+#
+#   BENCH_N="10 100 1000"  farm sizes (spaces or commas)
+#   BENCH_SECONDS=60       each farm run: warm-up plus steady window
+#   BENCH_WARMUP=10        at least this, and 10 s after the last RRD file
+#                          appeared (startup work is not steady state)
+#   BENCH_QUICK=1          N = 10 100, 20 s runs, shorter extra sections
+#   BENCH_KEEP=1           keep the run directories (under $TMPDIR or /tmp)
+#
+# Sections: 1. TCP farm (lakewatchd, then collectd, against the same
+# lwsim farm); 2. isolation (1000 devices, 10 % silent); 3. RTU through
+# bench/pty_throttle.py at 9600 8N1; 4. alert latency (100 simultaneous
+# crossings, receiver answering in 50 ms; lakewatchd and collectd);
+# 5. bench/store.sh if present. Figures go to bench/results/*.json.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+PY=/usr/bin/python3
+
+for b in bin/lakewatchd bin/lakewatch bin/lwsim; do
+	if [ ! -x "$b" ]; then
+		echo "bench: $b missing: run make first" >&2
+		exit 1
+	fi
+done
+if [ ! -x /usr/sbin/collectd ] || [ ! -f /usr/lib/collectd/write_http.so ]; then
+	echo "bench: collectd-core missing: run make bench-deps" >&2
+	exit 1
+fi
+if [ ! -x $PY ]; then
+	echo "bench: $PY missing" >&2
+	exit 1
+fi
+
+# 1000 devices: 1000 sockets in one process
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 4096 2>/dev/null || true
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	: "${BENCH_N:=10 100}"
+	: "${BENCH_SECONDS:=20}"
+	: "${BENCH_ISO_SECONDS:=20}"
+	: "${BENCH_RTU_SECONDS:=15}"
+	: "${SENSORS:=2000}"
+else
+	: "${BENCH_N:=10 100 1000}"
+	: "${BENCH_SECONDS:=60}"
+	: "${BENCH_ISO_SECONDS:=40}"
+	: "${BENCH_RTU_SECONDS:=30}"
+fi
+BENCH_N=$(echo "$BENCH_N" | tr ',' ' ')
+export BENCH_SECONDS BENCH_ISO_SECONDS BENCH_RTU_SECONDS
+[ -n "${SENSORS:-}" ] && export SENSORS
+
+mkdir -p bench/results
+rm -f bench/results/*.json bench/results/store.txt
+start=$(date +%s)
+echo "lakewatch benchmark: $(nproc) cores, $(uname -r), lakewatchd" \
+    "$(bin/lakewatchd -V | awk '{print $2}'), collectd" \
+    "$(dpkg-query -W -f='${Version}' collectd-core 2>/dev/null);" \
+    "N = $BENCH_N, $BENCH_SECONDS s a run"
+rc=0
+# shellcheck disable=SC2086
+$PY bench/bench.py farm $BENCH_N || rc=1
+$PY bench/bench.py isolation || rc=1
+$PY bench/bench.py rtu || rc=1
+$PY bench/bench.py alerts lakewatchd collectd || rc=1
+if [ -x bench/store.sh ]; then
+	echo
+	echo "== bench/store.sh (RRD store: librrd vs rrdcached)"
+	bench/store.sh >bench/results/store.txt 2>&1 || rc=1
+	sed 's/^/  /' bench/results/store.txt
+fi
+$PY bench/bench.py summary || rc=1
+echo "bench: $(($(date +%s) - start)) s; results in bench/results/"
+exit $rc

@@ -1,0 +1,49 @@
+#!/bin/bash
+# tests/valgrind.sh (make valgrind): the unit tests, then the integration
+# tests in VG_JOBS shards at a time (they mostly wait on timers, and
+# valgrind makes each daemon slow, not busy), every lakewatchd and unit
+# test under $VALGRIND. One valgrind log per process in $VG_DIR; with -q
+# a clean process leaves it empty, so any non-empty log fails the run.
+# Prints the run.sh lines, then "valgrind: N processes, ...".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+jobs=${VG_JOBS:-2}
+rm -rf "$VG_DIR" && mkdir -p "$VG_DIR" && chmod 1777 "$VG_DIR"
+export WRAP=$VALGRIND
+pass=0
+fail=0
+tally() {	# tally LOG: add run.sh's "N passed, M failed"
+	local p f
+	read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$1" | tail -n 1)
+	pass=$((pass + ${p:-0}))
+	fail=$((fail + ${f:-1}))
+	grep -v -e '^[0-9]* passed, [0-9]* failed$' -e '^failed:' "$1"
+}
+
+INTEGRATION=0 tests/run.sh >"$VG_DIR/../valgrind-unit.log" 2>&1
+tally "$VG_DIR/../valgrind-unit.log"
+names=$(ls tests/integration/*.sh | xargs -n 1 basename | sed 's/\.sh$//')
+for ((k = 0; k < jobs; k++)); do
+	shard=$(echo "$names" | awk -v k="$k" -v n="$jobs" 'NR % n == k' | xargs)
+	[ -n "$shard" ] || { echo "0 passed, 0 failed" >"$VG_DIR/../valgrind-$k.log"; continue; }
+	UNIT=0 TESTS="$shard" tests/run.sh >"$VG_DIR/../valgrind-$k.log" 2>&1 &
+done
+wait
+for ((k = 0; k < jobs; k++)); do
+	tally "$VG_DIR/../valgrind-$k.log"
+done
+echo "$pass passed, $fail failed"
+
+n=$(find "$VG_DIR" -type f | wc -l)
+bad=$(find "$VG_DIR" -type f -size +0 | sort)
+for f in $bad; do
+	echo "FAIL valgrind $f:"
+	grep -v '^==[0-9]*== *$' "$f" | head -n 30
+done
+if [ -n "$bad" ]; then
+	echo "valgrind: $(echo "$bad" | wc -w) of $n processes reported errors or leaks"
+	exit 1
+fi
+echo "valgrind: $n processes, 0 errors, 0 definite/indirect leaks"
+[ "$fail" -eq 0 ]
