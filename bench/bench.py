@@ -447,13 +447,20 @@ class LwMonitor:
                                                                   0))
         return self.st
 
-    def settled(self):
-        if count_files(self.rrd) < self.nfiles:
-            return False
+    def settled(self, hold=5.0):
+        """True once the conditions held for HOLD s on a fresh status.json
+        (a core thread busy with startup work stops rewriting it)."""
         st = self.poll()
-        return bool(st) and (st.get("queue", {}).get("depth", 0) <=
-                             self.per_cycle and
-                             st.get("outbox", {}).get("depth", 0) == 0)
+        ok = (bool(st) and count_files(self.rrd) >= self.nfiles and
+              st.get("now", 0) >= time.time() - 2.5 and
+              st.get("queue", {}).get("depth", 0) <= self.per_cycle and
+              st.get("outbox", {}).get("depth", 0) == 0)
+        if not ok:
+            self.ok_since = None
+            return False
+        if getattr(self, "ok_since", None) is None:
+            self.ok_since = time.time()
+        return time.time() - self.ok_since >= hold
 
 
 def count_files(top, suffix=".rrd"):
@@ -467,7 +474,9 @@ def summarize_window(r, ndev, nfields, rrd_files, sim_i=0):
     """CPU per 1000 stored readings etc. from a run_daemon result."""
     a, b = r["a"], r["b"]
     w = b["wall"] - a["wall"]
-    s, e = int(math.ceil(a["wall"])), int(math.floor(b["wall"]))
+    # slots in (s, e]: a slot is polled up to a second after its time
+    # (lakewatchd's bus phase), so the last second before the stop is out
+    s, e = int(math.ceil(a["wall"])), int(math.floor(b["wall"])) - 1
     readings, errs = rrd_count(rrd_files, s, e)
     rtotal, _ = rrd_count(rrd_files, int(r["t_start"]) - 1, e)
     cpu = b["cpu"] - a["cpu"]
@@ -519,14 +528,19 @@ def summarize_window(r, ndev, nfields, rrd_files, sim_i=0):
 
 
 def log_counts(text, pats):
-    return {k: len(re.findall(v, text)) for k, v in pats.items()}
+    """Lines of TEXT matching each pattern."""
+    lines = text.splitlines()
+    return {k: sum(1 for x in lines if re.search(v, x))
+            for k, v in pats.items()}
 
 
-CD_LOG = {"modbus_errors": r"modbus[^\n]*(failed|error)",
+CD_LOG = {"modbus_errors": r"modbus plugin: |read-function of plugin `modbus",
           "took_longer": r"took [0-9.]+ seconds, which is above",
           "suspend": r"Will suspend",
           "not_sleeping": r"Not sleeping",
-          "rrd_errors": r"rrd_update_r[^\n]*failed|illegal attempt",
+          "rrd_same_second": r"illegal attempt to update",
+          "rrd_errors": r"rrd_update_r[^\n]*failed",
+          "failure_notifications": r"severity = FAILURE",
           "write_http_errors": r"write_http[^\n]*(failed|error)"}
 LW_LOG = {"warnings": r"(?i)warn", "errors": r"(?i)\berror",
           "dropped": r"dropped", "down": r": down",
@@ -671,6 +685,9 @@ def print_farm(res):
         ("peak RSS VmHWM, MiB", f(lw["vmhwm_kb"] / 1024, "%.1f"),
          f(cd["vmhwm_kb"] / 1024, "%.1f"), f(res["ratio_rss"], "%.3f"),
          "<= 0.5"),
+        ("VmRSS at the end, MiB", f(lw["vmrss_kb"] / 1024, "%.1f"),
+         f(cd["vmrss_kb"] / 1024, "%.1f"),
+         f(ratio(lw["vmrss_kb"], cd["vmrss_kb"]), "%.3f"), ""),
         ("RssAnon, MiB", f(lw["rssanon_kb"] / 1024, "%.1f"),
          f(cd["rssanon_kb"] / 1024, "%.1f"),
          f(ratio(lw["rssanon_kb"], cd["rssanon_kb"]), "%.3f"), ""),
@@ -1162,7 +1179,9 @@ def summary():
         rows.append(("N=%d alerts fired / webhook POSTs (none due)" % v["n"],
                      "%d / %d" % (lw["log"].get("alerts_firing", 0),
                                   lw.get("webhook_posts", 0)),
-                     "- / %d" % cd.get("notifications", 0), "", "0 / 0", ""))
+                     "%d FAILURE / %d" % (cd["log"].get(
+                         "failure_notifications", 0),
+                         cd.get("notifications", 0)), "", "0 / 0", ""))
     iso = res.get("isolation")
     if iso:
         o = iso["lakewatchd"]

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <math.h>
 #include <rrd.h>
+#include <rrd_client.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,8 +195,8 @@ esc(const char *text, char *buf, size_t len)
 }
 
 static void
-opt_common(struct args *a, const struct conf *c,
-    const struct conf_sensor *s, const struct graph_opts *o)
+opt_common(struct args *a, const struct conf_sensor *s,
+    const struct graph_opts *o)
 {
 	char title[512];
 
@@ -222,8 +223,6 @@ opt_common(struct args *a, const struct conf *c,
 	arg(a, "--color=FRAME#ffffff");
 	arg(a, "--slope-mode");
 	arg(a, "--disable-rrdtool-tag");
-	if (c->rrdcached != NULL)
-		arg(a, "--daemon=%s", c->rrdcached);
 }
 
 /* Lower and upper ends of the class bands of S; how many bands, 0 none. */
@@ -452,10 +451,22 @@ graph_render(const struct conf *c, const struct conf_sensor *s,
 		    strerror(errno));
 		return -1;
 	}
+	/*
+	 * rrdcached may hold updates: flush this file first (done here
+	 * rather than with rrd_graph's --daemon, which loses its argument
+	 * strings)
+	 */
+	if (c->rrdcached != NULL && rrdc_flush_if_daemon(c->rrdcached,
+	    rrd) != 0) {
+		snprintf(err, LW_ERRLEN, "rrdcached %s: flush %s: %s",
+		    c->rrdcached, rrd, rrd_get_error());
+		rrd_clear_error();
+		return -1;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	arg(&a, "graph");
 	arg(&a, "%s", tmp);
-	opt_common(&a, c, s, o);
+	opt_common(&a, s, o);
 	opt_series(&a, esc(rrd, e, sizeof(e)), s, o);
 	opt_periods(&a, gp, o);
 	opt_target(&a, s);

@@ -241,3 +241,9 @@ run_alert_cycle() {
 	stop_daemon
 	check "daemon exits 0 on SIGTERM" test "$DAEMON_RC" -eq 0
 }
+
+# can_valgrind: run a tool under valgrind here? Not when the binaries are
+# built with ASan (make sanitize sets LW_SANITIZED): the two do not mix.
+can_valgrind() {
+	command -v valgrind >/dev/null && [ -z "${LW_SANITIZED:-}" ]
+}

@@ -28,7 +28,8 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 sanitize:
 	$(MAKE) clean
 	$(MAKE) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" tests
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LW_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
 	$(MAKE) clean
 

@@ -82,7 +82,7 @@ if command -v rrdcached >/dev/null; then
 	    "$NEXT"
 fi
 
-if command -v valgrind >/dev/null; then
+if can_valgrind; then
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --suppressions="$TOP/tests/fixtures/librrd.supp" \
 	    --error-exitcode=99 "${LW[@]}" --range 30d -o "$W/vg.png" \

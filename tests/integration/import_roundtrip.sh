@@ -120,7 +120,7 @@ check "unknown sensor exits 1" test $? -eq 1
 "$LW" import -c "$W/b.conf" centre-tp >/dev/null 2>&1
 check "missing file argument exits 2" test $? -eq 2
 
-if command -v valgrind >/dev/null; then
+if can_valgrind; then
 	printf '2026-06-05 08:00,0.041\n2026-06-05 12:00,0.05,M\n' >"$W/vg.csv"
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --error-exitcode=99 "$LW" import -c "$W/b.conf" centre-tp \

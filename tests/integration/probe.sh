@@ -100,7 +100,7 @@ assert c["value"] == 0.054 and c["flag"] == "N" and c["status"] == 1, c
     >"$W/b.out" 2>&1
 check "--bus with unit 2 exits 0" test $? -eq 0
 
-if command -v valgrind >/dev/null; then
+if can_valgrind; then
 	valgrind -q --leak-check=full --error-exitcode=99 \
 	    --errors-for-leak-kinds=definite,indirect,possible \
 	    "$BIN/lakewatch" probe -c "$W/lw.conf" --sensor centre-tp -j \

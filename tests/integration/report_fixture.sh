@@ -111,7 +111,7 @@ check "a year without data exits 1 and says so" grep -q "no valid day in 2019" \
 "${LW[@]}" --sensor centre-tp --through 2025-03 >/dev/null 2>&1
 check "--through in another year exits 2" test $? -eq 2
 
-if command -v valgrind >/dev/null; then
+if can_valgrind; then
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --error-exitcode=99 "${LW[@]}" --sensor centre-tp --format json \
 	    >/dev/null 2>"$W/vg.log"
