@@ -104,3 +104,32 @@ for t in differ[:10]:
 sys.exit(1 if missing or differ or extra else 0)
 PYEOF
 }
+
+# store_conf [DAEMON-KEY...]: $W/lw.conf with the station's two TP sensors
+# on the simulator at $SIM_PORT, every second, readings to the store at
+# once; extra [daemon] lines as arguments
+store_conf() {
+	cat >"$W/lw.conf" <<CONF
+[daemon]
+state_dir = state
+interval = 1
+store_batch = 0
+$*
+[bus station]
+type = tcp
+host = 127.0.0.1
+port = $SIM_PORT
+timeout = 500ms
+[sensor centre-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+status_register = 2
+[sensor intake-tp]
+bus = station
+unit = 2
+register = 0
+status_register = 2
+CONF
+}

@@ -10,38 +10,13 @@
 unset RRDCACHED_ADDRESS
 
 start_sim --tp-steps "0.030:4,0.061:4,0.030"
-conf() {
-	cat >"$W/lw.conf" <<CONF
-[daemon]
-state_dir = state
-interval = 1
-store_batch = 0
-$1
-[bus station]
-type = tcp
-host = 127.0.0.1
-port = $SIM_PORT
-timeout = 500ms
-[sensor centre-tp]
-bus = station
-unit = 1
-register = 0
-word_order = cdab
-status_register = 2
-[sensor intake-tp]
-bus = station
-unit = 2
-register = 0
-status_register = 2
-CONF
-}
 rrd=$W/state/rrd
 bads() { ls "$rrd/$1".rrd.*.bad 2>/dev/null | wc -l; }
 # next_sample SENSOR: wait for its next line (the RRD update before it is
 # done, and the next one is a second away)
 next_sample() { wait_samples 5 "$1" $(($(samples_n "$1") + 1)); }
 
-conf ""
+store_conf ""
 lwd_start run1 "$W/lw.conf"
 wait_samples 15 centre-tp 4 || die "no samples in 15 s"
 next_sample centre-tp
@@ -69,7 +44,7 @@ for s in centre-tp intake-tp; do
 done
 
 rrdc_start
-conf "rrdcached = unix:$RRDC_SOCK"
+store_conf "rrdcached = unix:$RRDC_SOCK"
 head -c 5000 /dev/urandom >"$rrd/centre-tp.rrd"
 since=$(($(date +%s) + 1))	# run1's last second is past
 lwd_start run2 "$W/lw.conf"

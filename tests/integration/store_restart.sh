@@ -10,29 +10,7 @@
 
 start_sim --tp-steps "0.030:4,0.061:4,0.030"
 rrdc_start
-cat >"$W/lw.conf" <<CONF
-[daemon]
-state_dir = state
-interval = 1
-store_batch = 0
-rrdcached = unix:$RRDC_SOCK
-[bus station]
-type = tcp
-host = 127.0.0.1
-port = $SIM_PORT
-timeout = 500ms
-[sensor centre-tp]
-bus = station
-unit = 1
-register = 0
-word_order = cdab
-status_register = 2
-[sensor intake-tp]
-bus = station
-unit = 2
-register = 0
-status_register = 2
-CONF
+store_conf "rrdcached = unix:$RRDC_SOCK"
 lwd_start run1 "$W/lw.conf"
 wait_samples 15 centre-tp 6 || die "no samples in 15 s"
 stop_daemon

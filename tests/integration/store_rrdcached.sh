@@ -11,29 +11,7 @@
 
 start_sim --tp-steps "0.030:5,0.061:5,0.030"
 rrdc_start
-cat >"$W/lw.conf" <<CONF
-[daemon]
-state_dir = state
-interval = 1
-store_batch = 0
-rrdcached = unix:$RRDC_SOCK
-[bus station]
-type = tcp
-host = 127.0.0.1
-port = $SIM_PORT
-timeout = 500ms
-[sensor centre-tp]
-bus = station
-unit = 1
-register = 0
-word_order = cdab
-status_register = 2
-[sensor intake-tp]
-bus = station
-unit = 2
-register = 0
-status_register = 2
-CONF
+store_conf "rrdcached = unix:$RRDC_SOCK"
 lwd_start daemon "$W/lw.conf"
 wait_samples 15 centre-tp 12 || die "no samples in 15 s"
 
