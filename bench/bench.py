@@ -27,6 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True		# no bench/__pycache__ in the tree
 import collectd_conf  # noqa: E402
 
 BIN = os.path.join(TOP, "bin")
@@ -54,6 +55,16 @@ def log(msg):
 
 # ---- processes -----------------------------------------------------------
 
+def _die_with_parent():
+    """In the child: SIGTERM when the harness dies (PR_SET_PDEATHSIG), so
+    no simulator or daemon outlives a killed run."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 class Procs:
     """Children we started; stopped by PID, never by name."""
 
@@ -64,7 +75,8 @@ class Procs:
         fo = open(out, "ab")
         fe = open(err, "ab") if err else subprocess.STDOUT
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=fo,
-                             stderr=fe, env=ENV, cwd=cwd)
+                             stderr=fe, env=ENV, cwd=cwd,
+                             preexec_fn=_die_with_parent)
         fo.close()
         if err:
             fe.close()
@@ -275,19 +287,25 @@ def poll_timing(times, window_s, ndev, period=1.0):
     """Jitter of request arrival: each device's deviation from its own
     median phase (ms), the longest gap between two polls of a device, and
     polls per device per second."""
-    devs, gaps, npolls = [], [], 0
+    devs, gaps, npolls, repeats = [], [], 0, 0
     for ts in times.values():
         npolls += len(ts)
         if len(ts) < 3:
             continue
-        ts = sorted(ts)
+        # a second request within half a period (a retry) is not a poll
+        ts0, ts = sorted(ts), []
+        for t in ts0:
+            if ts and t - ts[-1] < period / 2:
+                repeats += 1
+                continue
+            ts.append(t)
         d = [((t - ts[0]) % period) for t in ts]
         d = [x - period if x >= period / 2 else x for x in d]
         ref = statistics.median(d)
         devs += [abs(((x - ref + period / 2) % period) - period / 2)
                  for x in d]
         gaps.append(max(b - a for a, b in zip(ts, ts[1:])))
-    r = {"devices_seen": len(times), "polls": npolls,
+    r = {"devices_seen": len(times), "polls": npolls, "repeats": repeats,
          "polls_per_dev_s": npolls / (ndev * window_s) if window_s else None}
     if devs:
         r.update(jitter_p50_ms=pct(devs, 50) * 1e3,
@@ -345,6 +363,24 @@ def lw_lag(status, names=None, before=None):
             out[k] = max(v) if k == "lag_max_ms" else statistics.mean(v)
     lp = [b.get("late_polls", 0) for b in bs]
     out["late_polls"] = sum(lp)
+    return out
+
+
+def bus_delta(a, b, names=None):
+    """Summed per-bus counters of status.json B minus A."""
+    keys = ("requests", "ok", "timeouts", "crc_errors", "reconnects",
+            "polls", "late_polls")
+    pa = {x["name"]: x for x in (a or {}).get("buses", [])}
+    out = dict.fromkeys(keys, 0)
+    out["exceptions"] = 0
+    for x in (b or {}).get("buses", []):
+        if names is not None and x["name"] not in names:
+            continue
+        y = pa.get(x["name"], {})
+        for k in keys:
+            out[k] += x.get(k, 0) - y.get(k, 0)
+        out["exceptions"] += (sum(x.get("exceptions", {}).values()) -
+                              sum(y.get("exceptions", {}).values()))
     return out
 
 
@@ -523,6 +559,7 @@ def summarize_window(r, ndev, nfields, rrd_files, sim_i=0):
         out["store_errors"] = cb.get("store_errors")
         out["queue_dropped"] = st_b.get("queue", {}).get("dropped")
         out["status_lag"] = lw_lag(st_b, before=st_a)
+        out["bus_delta"] = bus_delta(st_a, st_b)
         out["status_has_lag"] = "lag_max_ms" in out["status_lag"]
     return out
 
@@ -724,6 +761,9 @@ def print_farm(res):
     print("  collectd log: %s; notifications posted: %d" % (
         ", ".join("%s %d" % kv for kv in cd["log"].items()),
         cd.get("notifications", 0)))
+    bd = lw.get("bus_delta") or {}
+    print("  lakewatchd buses in the window: %s" % ", ".join(
+        "%s %d" % kv for kv in bd.items()))
     print("  lakewatchd log: %s; status.json stored/s %.1f, samples/s %.1f, "
           "store_errors %s, queue dropped %s" % (
               ", ".join("%s %d" % kv for kv in lw["log"].items()),
@@ -735,8 +775,11 @@ def print_farm(res):
 def jit(p):
     if "jitter_p50_ms" not in p:
         return "n/a"
-    return "%.1f / %.1f / %.1f" % (p["jitter_p50_ms"], p["jitter_p99_ms"],
-                                   p["jitter_max_ms"])
+    s = "%.1f / %.1f / %.1f" % (p["jitter_p50_ms"], p["jitter_p99_ms"],
+                                p["jitter_max_ms"])
+    if p.get("repeats"):
+        s += " (+%d repeats)" % p["repeats"]
+    return s
 
 
 def lagtxt(lag):
@@ -814,6 +857,9 @@ def isolation(tmp, n=1000, every=10):
                          r["b"]["sims"][0]["off"]), out["window_s"], n - nbad)
         out["status_lag_healthy"] = lw_lag(r["b"].get("status"), set(healthy),
                                            before=r["a"].get("status"))
+        out["bus_delta_healthy"] = bus_delta(r["a"].get("status"),
+                                             r["b"].get("status"),
+                                             set(healthy))
         out["status_lag_silent"] = lw_lag(
             r["b"].get("status"), {b for b, _ in buses} - set(healthy))
         sb_a, sb_b = r["a"]["sims"][1]["stats"], r["b"]["sims"][1]["stats"]
@@ -1232,8 +1278,8 @@ def jit2(p):
 
 
 def main():
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, on_signal)
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     cmd, args = sys.argv[1], sys.argv[2:]

@@ -49,7 +49,6 @@ struct core {
 	time_t			*maint_until;	/* per sensor: manual, 0 none */
 	int			 dirty;		/* state changed since saved */
 	time_t			 latest;	/* newest sample time processed */
-	int			 step;		/* the shortest interval */
 	time_t			 saved;
 	int			 save_failed;
 	int			*store_down;	/* per sensor: failure logged */
@@ -84,11 +83,8 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 		core_free(core);
 		return NULL;
 	}
-	for (i = 0; i < c->nsensor; i++) {
+	for (i = 0; i < c->nsensor; i++)
 		eval_start(&core->alarms[i], core->saved);
-		if (core->step == 0 || c->sensors[i].interval < core->step)
-			core->step = c->sensors[i].interval;
-	}
 	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
 	if (mkdirs(dir, 0750) == -1)
 		log_warn("%s", dir);
@@ -408,11 +404,12 @@ core_tick(struct core *core, time_t now)
 	 * Judge time-based rules by the samples' clock, not the wall's: a
 	 * core that fell behind (files being created, a slow disk) has
 	 * readings still queued, and must not call a sensor stale for it.
-	 * Every bus sends a sample per interval, failed or not, so a core
-	 * that is current is never more than a step behind the wall.
+	 * Every bus sends a sample per interval, failed or not, and the
+	 * queue is in time order, so the newest sample processed is the
+	 * core's "now" (a current core is less than a step behind).
 	 */
-	if (core->latest != 0 && now > core->latest + core->step + 2)
-		now = core->latest + core->step + 2;
+	if (core->latest != 0 && now > core->latest)
+		now = core->latest;
 	if (now % SYNC_EVERY == 0)
 		samplelog_sync(core->log);
 	for (i = 0; i < core->c->nsensor; i++)
