@@ -113,6 +113,12 @@ help:
 	@echo "make demo       run the daemon on the simulated station"
 	@echo "make check      unit and integration tests"
 	@echo "make sanitize   make check under ASan+UBSan"
+	@echo "make valgrind   the tests under valgrind"
+	@echo "make fuzz       libFuzzer targets, FUZZ_SECONDS each"
+	@echo "make analyze    cppcheck and clang-tidy"
+	@echo "make check-units   systemd-analyze verify and security"
+	@echo "make check-systemd the unit in a real systemd (nspawn)"
+	@echo "make bench      lakewatchd vs collectd on a simulated farm"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
 
 .PHONY: all deps demo install clean help
