@@ -70,8 +70,9 @@ check "centre-tp keeps its readings (N) after the split" \
 check "exception 04 flags intake-tp D" grep -q ',D,' <(samples intake-tp)
 check "intake-tp normal again after the fault window" \
     test "$(samples intake-tp | tail -n 6 | grep -c ',N,')" -ge 2
-check "dropped connections: some centre-tp readings flagged B" \
-    grep -q ',B,' <(samples centre-tp)
+# which of unit 1's two reads the 6th request is depends on timing
+check "dropped connections: some unit 1 readings flagged B" \
+    grep -q ',B,' <(samples centre-tp; samples centre-temp)
 check "silent device: dead-tp flagged B, never N" \
     test "$(samples dead-tp | grep -c ',B,')" -ge 5 -a \
     "$(samples dead-tp | grep -c ',N,')" -eq 0
