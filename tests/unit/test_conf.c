@@ -9,8 +9,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include <dirent.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,27 +26,17 @@
 static char tmp[64];
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static int
 mk_tmp(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/lw-conf-XXXXXX");
-	return mkdtemp(tmp) == NULL ? -1 : 0;
+	return tmpdir_make(tmp, sizeof(tmp), "conf");
 }
 
 static int
 rm_tmp(void **state)
 {
 	(void)state;
-	return nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tmpdir_remove(tmp);
 }
 
 /* Write TEXT to <tmp>/NAME with MODE; the path goes to PATH. */
