@@ -1,12 +1,13 @@
 /* core.c: samples -> RRD, rules -> events -> outbox */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "core.h"
 #include "eval.h"
@@ -15,8 +16,14 @@
 #include "state.h"
 #include "store.h"
 #include "util.h"
+#include "writer.h"
 
-#define SAVE_EVERY	30	/* s: state.json at least this often */
+/*
+ * s: state.json at least this often. Transitions are saved at once; the
+ * rest is each sensor's last valid time, which a restart only needs
+ * roughly (3000 sensors make a 1 MB file).
+ */
+#define SAVE_EVERY	300
 /*
  * s: the sample log is fdatasync'd this often. A crash of the process
  * loses nothing (each line is one write(2)); a power cut may lose up to
@@ -24,34 +31,30 @@
  */
 #define SYNC_EVERY	60
 
-/* A reading waiting for its RRD update (batched per file). */
-struct pend {
-	time_t	t;
-	double	value;		/* NAN: UNKNOWN */
-};
-
+/* Readings waiting for their RRD update (batched per file). */
 struct pendq {
-	struct pend	*v;
+	struct wval	*v;
 	size_t		 n, cap;
 };
 
 struct core {
 	const struct conf	*c;
 	struct store		*st;
+	struct writer		*w;		/* drives st */
 	struct notify		*n;
 	struct alarm_state	*alarms;	/* per sensor */
 	struct sample		*last;		/* per sensor */
 	struct samplelog	*log;
 	struct pendq		*pend;		/* per sensor */
-	struct sample		*flushbuf;	/* store_update's input */
-	size_t			 flushcap;
 	int			*log_down;	/* per sensor: failure logged */
 	time_t			*maint_until;	/* per sensor: manual, 0 none */
+	time_t			*maint_was;	/* the same, before a scan */
+	struct timespec		 maint_mtime;	/* of the folder, last read */
+	time_t			 maint_read;
 	int			 dirty;		/* state changed since saved */
 	time_t			 latest;	/* newest sample time processed */
 	time_t			 saved;
 	int			 save_failed;
-	int			*store_down;	/* per sensor: failure logged */
 	struct core_stats	 stats;
 };
 
@@ -65,10 +68,11 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 	if ((core = calloc(1, sizeof(*core))) == NULL ||
 	    (core->alarms = calloc(c->nsensor + 1,
 	    sizeof(*core->alarms))) == NULL ||
-	    (core->store_down = calloc(c->nsensor + 1, sizeof(int))) == NULL ||
 	    (core->last = calloc(c->nsensor + 1, sizeof(*core->last))) ==
 	    NULL ||
 	    (core->maint_until = calloc(c->nsensor + 1, sizeof(time_t))) ==
+	    NULL ||
+	    (core->maint_was = calloc(c->nsensor + 1, sizeof(time_t))) ==
 	    NULL ||
 	    (core->log_down = calloc(c->nsensor + 1, sizeof(int))) == NULL)
 		fatal("core");
@@ -83,6 +87,8 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 		core_free(core);
 		return NULL;
 	}
+	core->w = writer_start(core->st, c, c->store_buffer > 0 ?
+	    (size_t)c->store_buffer : STORE_BUFFER);
 	for (i = 0; i < c->nsensor; i++)
 		eval_start(&core->alarms[i], core->saved);
 	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
@@ -97,6 +103,12 @@ core_set_notify(struct core *core, struct notify *n)
 	core->n = n;
 }
 
+static void
+adopt(struct store *st, void *old)
+{
+	store_adopt(st, old);
+}
+
 void
 core_adopt(struct core *core, const struct core *old)
 {
@@ -107,7 +119,8 @@ core_adopt(struct core *core, const struct core *old)
 		if ((j = conf_sensor_find(old->c,
 		    core->c->sensors[i].name)) != -1)
 			core->alarms[i] = old->alarms[j];
-	store_adopt(core->st, old->st);	/* RRD values still buffered */
+	writer_drain(old->w);
+	writer_with(core->w, adopt, old->st);	/* RRD values still buffered */
 }
 
 void
@@ -118,15 +131,15 @@ core_free(struct core *core)
 	if (core == NULL)
 		return;
 	core_flush(core, 1);
+	writer_stop(core->w);	/* after it wrote what it had */
 	store_free(core->st);
 	free(core->alarms);
-	free(core->store_down);
 	free(core->last);
 	free(core->maint_until);
+	free(core->maint_was);
 	for (i = 0; i < core->c->nsensor; i++)
 		free(core->pend[i].v);
 	free(core->pend);
-	free(core->flushbuf);
 	samplelog_free(core->log);
 	free(core->log_down);
 	free(core);
@@ -154,45 +167,14 @@ resolve(const struct core *core, struct sample *s, size_t n)
 			s[i].idx = conf_sensor_find(core->c, s[i].sensor);
 }
 
-/* Write the pending readings of sensor IDX to its RRD in one update. */
+/* Hand the pending readings of sensor IDX to the writer in one batch. */
 static void
 store_batch_one(struct core *core, int idx)
 {
 	struct pendq *pq = &core->pend[idx];
-	const char *name = core->c->sensors[idx].name;
-	char err[LW_ERRLEN];
-	size_t i;
-	int k;
 
-	if (pq->n == 0)
-		return;
-	if (pq->n > core->flushcap) {
-		core->flushcap = pq->n * 2;
-		free(core->flushbuf);
-		if ((core->flushbuf = calloc(core->flushcap,
-		    sizeof(*core->flushbuf))) == NULL)
-			fatal("core");
-	}
-	for (i = 0; i < pq->n; i++) {
-		core->flushbuf[i].idx = idx;
-		core->flushbuf[i].t = pq->v[i].t;
-		core->flushbuf[i].value = pq->v[i].value;
-		core->flushbuf[i].flag = isnan(pq->v[i].value) ? FLAG_COMM :
-		    FLAG_NORMAL;
-	}
-	k = store_update(core->st, idx, core->flushbuf, pq->n, err);
+	writer_put(core->w, idx, pq->v, pq->n);
 	pq->n = 0;
-	if (k == -1) {
-		core->stats.store_errors++;
-		if (!core->store_down[idx])
-			log_warnx("sensor '%s': %s", name, err);
-		core->store_down[idx] = 1;
-		return;
-	}
-	if (core->store_down[idx])
-		log_info("sensor '%s': storing again", name);
-	core->store_down[idx] = 0;
-	core->stats.stored += (uint64_t)k;
 }
 
 /*
@@ -213,7 +195,8 @@ store_add(struct core *core, const struct sample *s)
 			fatal("core");
 	}
 	pq->v[pq->n].t = s->t;
-	pq->v[pq->n].value = sample_valid(s) ? s->value : NAN;
+	pq->v[pq->n].v = sample_valid(s) && isfinite(s->value) ? s->value :
+	    NAN;
 	pq->n++;
 	if ((double)pq->n * sc->interval >= core->c->store_batch)
 		store_batch_one(core, s->idx);
@@ -229,6 +212,8 @@ core_flush(struct core *core, int all)
 		if (core->pend[i].n > 0 && (all || now - core->pend[i].v[0].t >=
 		    core->c->store_batch))
 			store_batch_one(core, (int)i);
+	if (all)
+		writer_drain(core->w);
 }
 
 static void
@@ -333,7 +318,14 @@ core_stats(const struct core *core, struct core_stats *st)
 {
 	size_t i;
 
+	struct writer_stats ws;
+
 	*st = core->stats;
+	writer_stats(core->w, &ws);
+	st->stored = ws.stored;
+	st->store_errors = ws.errors;
+	st->store_dropped = ws.dropped;
+	st->store_waiting = ws.waiting;
 	st->firing = 0;
 	for (i = 0; i < core->c->nsensor; i++)
 		st->firing += eval_firing(&core->alarms[i]);
@@ -370,7 +362,7 @@ core_save(struct core *core, int force)
  * for "until switched off". Unknown names are ignored.
  */
 static void
-scan_maintenance(struct core *core, time_t now)
+read_maintenance(struct core *core, time_t now)
 {
 	const struct conf *c = core->c;
 	char path[PATH_MAX];
@@ -378,13 +370,51 @@ scan_maintenance(struct core *core, time_t now)
 	size_t i;
 
 	for (i = 0; i < c->nsensor; i++) {
-		time_t was = core->maint_until[i];
-
 		snprintf(path, sizeof(path), "%s/maintenance/%s",
 		    c->state_dir, c->sensors[i].name);
 		core->maint_until[i] = 0;
 		if (read_ll(path, &until) == 0 && (until == 0 || until > now))
 			core->maint_until[i] = until == 0 ? -1 : (time_t)until;
+	}
+}
+
+/*
+ * The files change by rename or unlink (lakewatch maintenance), which
+ * changes the folder's mtime: read them when it did, when it is too new
+ * to tell two changes apart, and once a minute for a file edited in
+ * place. Otherwise only the clock ends a maintenance: a station of 3000
+ * sensors does not open 3000 files a second.
+ */
+static void
+scan_maintenance(struct core *core, time_t now)
+{
+	const struct conf *c = core->c;
+	char dir[PATH_MAX];
+	struct stat sb;
+	time_t was;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
+	if (stat(dir, &sb) == -1)
+		memset(&sb, 0, sizeof(sb));
+	if (sb.st_mtim.tv_sec != core->maint_mtime.tv_sec ||
+	    sb.st_mtim.tv_nsec != core->maint_mtime.tv_nsec ||
+	    now - sb.st_mtim.tv_sec < 2 || now - core->maint_read >= 60) {
+		memcpy(core->maint_was, core->maint_until,
+		    c->nsensor * sizeof(time_t));
+		read_maintenance(core, now);
+		core->maint_mtime = sb.st_mtim;
+		core->maint_read = now;
+	} else {
+		memcpy(core->maint_was, core->maint_until,
+		    c->nsensor * sizeof(time_t));
+		for (i = 0; i < c->nsensor; i++)
+			if (core->maint_until[i] > 0 &&
+			    core->maint_until[i] <= now)
+				core->maint_until[i] = 0;
+	}
+	for (i = 0; i < c->nsensor; i++) {
+		was = core->maint_was[i];
 		if ((was != 0) != (core->maint_until[i] != 0))
 			log_info("sensor '%s': maintenance %s",
 			    c->sensors[i].name, was == 0 ? "switched on by "

@@ -15,6 +15,9 @@ struct core_stats {
 	uint64_t	samples;	/* processed */
 	uint64_t	stored;		/* RRD rows written */
 	uint64_t	store_errors;
+	uint64_t	store_dropped;	/* never reached the store: too many
+					   waiting for it */
+	size_t		store_waiting;	/* handed to the writer, not taken */
 	uint64_t	log_errors;	/* sample log lines not written */
 	uint64_t	events;		/* alert transitions filed */
 	size_t		firing;		/* rules firing now */

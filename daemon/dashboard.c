@@ -29,7 +29,6 @@
 
 #define EX_CONFIG	78
 #define REFRESH_S	300
-#define STALE_S		10	/* status.json older than this: not running */
 #define GRAPH_W		600
 #define GRAPH_H		240
 
@@ -414,7 +413,7 @@ put_header(struct dash *d)
 		fputs("<div class=\"banner\">No status from lakewatchd "
 		    "(status.json missing): values are not current.</div>\n",
 		    d->html);
-	else if (d->age > STALE_S)
+	else if (d->age > status_stale_after(d->c))
 		fprintf(d->html, "<div class=\"banner\">The status of "
 		    "lakewatchd is %.0f s old: is it running?</div>\n",
 		    d->age);

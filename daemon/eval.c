@@ -28,6 +28,7 @@ void
 eval_start(struct alarm_state *st, time_t now)
 {
 	st->started = now;
+	st->seen = 0;
 	if (st->last_valid == 0)
 		st->last_valid = now;
 }
@@ -290,6 +291,7 @@ eval_sample(const struct conf_sensor *sc, struct alarm_state *st,
 	int n;
 	double v;
 
+	st->seen = 1;
 	n = judge_health(sc, st, s, ev);
 	if (s->flag != FLAG_COMM)
 		st->quiet = s->flag == FLAG_MAINT || s->flag == FLAG_CALIB;
@@ -320,12 +322,16 @@ eval_tick(const struct conf_sensor *sc, struct alarm_state *st, time_t now,
 
 	/*
 	 * a failing link or an analyzer reporting a fault says why nothing
-	 * valid comes: that is comm or fault, not stale
+	 * valid comes: that is comm or fault, not stale. After a start, wait
+	 * for the first poll's answer (a slow start is not a stale sensor)
+	 * unless even that takes longer than stale_after.
 	 */
 	if (!stale->firing && !st->quiet && st->fails == 0 &&
 	    st->faults == 0 &&
 	    now - st->last_valid >= sc->alert.stale_after &&
-	    now - st->started >= sc->alert.grace) {
+	    now - st->started >= sc->alert.grace &&
+	    (st->seen || now - st->started >= sc->alert.grace +
+	    sc->alert.stale_after)) {
 		stale->firing = 1;
 		n += changed(sc, RULE_STALE, stale, now, ev + n);
 	}

@@ -38,6 +38,7 @@ struct rule_state {
 struct alarm_state {
 	struct rule_state r[RULE_COUNT];
 	time_t		started;	/* daemon start: the grace period */
+	int		seen;		/* a poll result came since start */
 	time_t		last_valid;	/* last valid fresh reading */
 	int		fails;		/* failed polls in a row */
 	int		faults;		/* fault readings in a row */

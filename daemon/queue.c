@@ -87,6 +87,13 @@ queue_pop(struct queue *q, struct sample *out, size_t max, int wait_ms)
 		q->head = (q->head + 1) % q->cap;
 		q->len--;
 	}
+	/*
+	 * empty: start again at the front, so that only the slots a backlog
+	 * really needed are ever touched (a ring sized for the worst case
+	 * would otherwise end up all resident)
+	 */
+	if (q->len == 0)
+		q->head = 0;
 	if (n > 0)
 		pthread_cond_broadcast(&q->nonfull);
 	pthread_mutex_unlock(&q->mu);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "state.h"
 #include "util.h"
 
@@ -36,31 +37,31 @@ rule_json(const struct rule_state *r)
 int
 state_save(const struct conf *c, const struct alarm_state *st)
 {
-	json_t *root = json_object(), *sensors = json_object(), *s, *rules;
+	struct jsonout o;
+	json_t *rules;
 	char path[PATH_MAX], *text;
-	size_t i;
+	size_t i, len;
 	int j, rc;
 
+	if (jsonout_begin(&o, JSON_COMPACT) == -1)
+		return -1;
+	jsonout_add(&o, "version", json_integer(1));
+	jsonout_open(&o, "sensors", '{');
 	for (i = 0; i < c->nsensor; i++) {
 		rules = json_object();
 		for (j = 0; j < RULE_COUNT; j++)
 			json_object_set_new(rules, eval_rule_name(j),
 			    rule_json(&st[i].r[j]));
-		s = json_pack("{s:I, s:i, s:i, s:o}", "last_valid",
-		    (json_int_t)st[i].last_valid, "fails", st[i].fails,
-		    "faults", st[i].faults, "rules", rules);
-		json_object_set_new(sensors, c->sensors[i].name, s);
+		jsonout_add(&o, c->sensors[i].name, json_pack("{s:I, s:i, "
+		    "s:i, s:o}", "last_valid", (json_int_t)st[i].last_valid,
+		    "fails", st[i].fails, "faults", st[i].faults, "rules",
+		    rules));
 	}
-	json_object_set_new(root, "version", json_integer(1));
-	json_object_set_new(root, "sensors", sensors);
-	text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
-	json_decref(root);
-	if (text == NULL) {
-		errno = ENOMEM;
+	jsonout_close(&o, '}');
+	if ((text = jsonout_end(&o, &len)) == NULL)
 		return -1;
-	}
 	state_path(c, path, sizeof(path));
-	rc = write_atomic(path, text, strlen(text), 0640);
+	rc = write_atomic(path, text, len, 0640);
 	free(text);
 	return rc;
 }

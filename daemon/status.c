@@ -9,8 +9,21 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "jsonout.h"
 #include "status.h"
 #include "util.h"
+
+int
+status_every(const struct conf *c)
+{
+	return 1 + (int)(c->nsensor / 1000);
+}
+
+int
+status_stale_after(const struct conf *c)
+{
+	return 9 + status_every(c);
+}
 
 void
 status_path(const struct conf *c, char *buf, size_t len)
@@ -85,36 +98,47 @@ status_write(const struct conf *c, struct bus *const *buses,
 {
 	struct notify_stats ns;
 	struct core_stats cs;
-	json_t *j, *jb = json_array(), *js = json_array();
+	struct jsonout o;
 	char path[PATH_MAX], *text;
-	size_t i;
+	size_t i, len;
 	int rc;
 
-	for (i = 0; i < c->nbus; i++)
-		json_array_append_new(jb, bus_json(&c->buses[i], buses[i]));
-	for (i = 0; i < c->nsensor; i++)
-		json_array_append_new(js, sensor_json(&c->sensors[i], core,
-		    (int)i));
 	notify_stats(n, &ns);
 	core_stats(core, &cs);
-	j = json_pack("{s:s, s:i, s:s, s:f, s:f, s:o, s:o, s:{s:I, s:I, "
-	    "s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I}}",
-	    "version", LW_VERSION, "pid", (int)getpid(), "config", c->path,
-	    "started", started, "now", wall_now(), "buses", jb,
-	    "sensors", js,
-	    "core", "samples", (json_int_t)cs.samples,
+	if (jsonout_begin(&o, JSON_COMPACT | JSON_REAL_PRECISION(10)) == -1)
+		return -1;
+	jsonout_add(&o, "version", json_string(LW_VERSION));
+	jsonout_add(&o, "pid", json_integer(getpid()));
+	jsonout_add(&o, "config", json_string(c->path));
+	jsonout_add(&o, "started", json_real(started));
+	jsonout_add(&o, "now", json_real(wall_now()));
+	jsonout_add(&o, "core", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "samples", (json_int_t)cs.samples,
 	    "stored", (json_int_t)cs.stored,
 	    "store_errors", (json_int_t)cs.store_errors,
-	    "alerts_firing", (json_int_t)cs.firing,
-	    "outbox", "depth", (json_int_t)ns.depth,
+	    "store_waiting", (json_int_t)cs.store_waiting,
+	    "store_dropped", (json_int_t)cs.store_dropped,
+	    "alerts_firing", (json_int_t)cs.firing));
+	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I}",
+	    "depth", (json_int_t)ns.depth,
 	    "sent", (json_int_t)ns.sent, "retries", (json_int_t)ns.retries,
-	    "deadletter", (json_int_t)ns.dead,
-	    "queue", "depth", (json_int_t)queue_depth(q),
-	    "dropped", (json_int_t)queue_drops(q));
-	text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
-	json_decref(j);
+	    "deadletter", (json_int_t)ns.dead));
+	jsonout_add(&o, "queue", json_pack("{s:I, s:I}",
+	    "depth", (json_int_t)queue_depth(q),
+	    "dropped", (json_int_t)queue_drops(q)));
+	jsonout_open(&o, "buses", '[');
+	for (i = 0; i < c->nbus; i++)
+		jsonout_add(&o, NULL, bus_json(&c->buses[i], buses[i]));
+	jsonout_close(&o, ']');
+	jsonout_open(&o, "sensors", '[');
+	for (i = 0; i < c->nsensor; i++)
+		jsonout_add(&o, NULL, sensor_json(&c->sensors[i], core,
+		    (int)i));
+	jsonout_close(&o, ']');
+	if ((text = jsonout_end(&o, &len)) == NULL)
+		return -1;
 	status_path(c, path, sizeof(path));
-	rc = text ? write_replace(path, text, strlen(text), 0640, 0) : -1;
+	rc = write_replace(path, text, len, 0640, 0);
 	free(text);
 	return rc;
 }

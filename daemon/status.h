@@ -11,6 +11,13 @@
 #include "notify.h"
 #include "queue.h"
 
+/*
+ * Seconds between two writes: one, and one more per 1000 sensors (the
+ * whole file is rewritten each time). A file older than
+ * status_stale_after(C) means the daemon is not running.
+ */
+int	status_every(const struct conf *c);
+int	status_stale_after(const struct conf *c);
 /* Where the status file of C is. */
 void	status_path(const struct conf *c, char *buf, size_t len);
 /*

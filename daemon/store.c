@@ -34,7 +34,6 @@
 #include "store.h"
 #include "util.h"
 
-#define STORE_BUFFER	100000	/* values, by default */
 #define CHUNK		64	/* values per update call */
 #define RRDC_LINE	4096	/* longest request (RRD_CMD_MAX) */
 #define RRDC_PORT	"42217"

@@ -38,6 +38,8 @@
 
 struct store;
 
+#define STORE_BUFFER	100000	/* values buffered, by default */
+
 /* What a store_ops call returns. */
 #define STORE_OK	0
 #define STORE_EFILE	(-1)	/* this file failed; err says why */

@@ -14,7 +14,6 @@
 #include "../drivers/driver.h"
 
 #define EX_CONFIG	78
-#define STALE_S		10
 
 static double
 num(const json_t *o, const char *k)
@@ -88,6 +87,7 @@ tool_status(int argc, char **argv)
 	struct conf *c;
 	json_t *j, *o, *q;
 	double age;
+	int stale;
 	int ch, raw = 0;
 
 	while ((ch = getopt(argc, argv, "c:j")) != -1) {
@@ -106,6 +106,7 @@ tool_status(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	status_path(c, path, sizeof(path));
+	stale = status_stale_after(c);
 	conf_free(c);
 	if ((j = json_load_file(path, 0, &jerr)) == NULL) {
 		fprintf(stderr, "lakewatch: %s: %s (is lakewatchd running?)\n",
@@ -132,7 +133,7 @@ tool_status(int argc, char **argv)
 	    num(o, "sent"), num(o, "retries"), num(o, "deadletter"),
 	    num(q, "depth"), num(q, "dropped"));
 	json_decref(j);
-	if (age > STALE_S) {
+	if (age > stale) {
 		printf("WARNING: the status is %.0f s old: is lakewatchd "
 		    "running?\n", age);
 		return 1;

@@ -41,7 +41,12 @@ ids = {json.loads(l)["body"]["event_id"] for l in open(sys.argv[1])
 sys.exit(len(ids) < 12)
 PYEOF
 }
-wait_for 30 all_in || echo "not all 12 events after 30 s"
+if ! wait_for 60 all_in; then	# say where the daemon stood
+	echo "not all 12 events after 60 s; status and last samples:"
+	cat "$W/state/status.json" 2>/dev/null | head -c 2000
+	echo
+	tail -n 3 "$W"/state/samples/*/*.csv
+fi
 sleep 2		# a late duplicate or re-fire would come now
 stop_daemon
 check "daemon exits 0" test "$DAEMON_RC" -eq 0

@@ -365,7 +365,10 @@ test_held_not_judged(void **state)
 	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
 }
 
-/* stale after stale_after without a valid reading, not in the grace */
+/*
+ * stale after stale_after without a valid reading, not in the grace, and
+ * not before the first poll answered unless that takes stale_after more
+ */
 static void
 test_stale_and_grace(void **state)
 {
@@ -379,14 +382,26 @@ test_stale_and_grace(void **state)
 	eval_start(&st, T0);
 	sc.alert.grace = 10 * STEP;
 	assert_int_equal(eval_tick(&sc, &st, T0 + 5 * STEP, ev), 0);
-	assert_int_equal(eval_tick(&sc, &st, T0 + 10 * STEP, ev), 1);
+	/* grace over, no answer yet: a slow start, not stale */
+	assert_int_equal(eval_tick(&sc, &st, T0 + 10 * STEP, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 12 * STEP, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 13 * STEP, ev), 1);
 	assert_string_equal(ev[0].kind, "stale");
 	assert_true(ev[0].firing);
-	assert_int_equal(eval_tick(&sc, &st, T0 + 11 * STEP, ev), 0);
-	s = sample(12, 0.03, FLAG_NORMAL);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 14 * STEP, ev), 0);
+	s = sample(15, 0.03, FLAG_NORMAL);
 	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
 	assert_string_equal(ev[0].id, "centre-tp:stale:2");
 	assert_false(ev[0].firing);
+
+	/* a restart: the first answer holds an old result, stale at the grace */
+	eval_start(&st, T0 + 100 * STEP);
+	s = sample(101, 0.03, FLAG_NORMAL);
+	s.fresh = 0;
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 109 * STEP, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, T0 + 110 * STEP, ev), 1);
+	assert_string_equal(ev[0].id, "centre-tp:stale:3");
 }
 
 /* comm after comm_after failed polls; it, not stale, explains silence */

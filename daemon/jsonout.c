@@ -1,0 +1,83 @@
+/* jsonout.c: a big JSON document written a member at a time */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "jsonout.h"
+
+int
+jsonout_begin(struct jsonout *o, size_t flags)
+{
+	o->buf = NULL;
+	o->len = 0;
+	o->depth = 0;
+	o->first[0] = 1;
+	o->flags = flags;
+	if ((o->f = open_memstream(&o->buf, &o->len)) == NULL)
+		return -1;
+	fputc('{', o->f);
+	return 0;
+}
+
+/* the separator, the key if any */
+static void
+member(struct jsonout *o, const char *key)
+{
+	json_t *k;
+
+	if (!o->first[o->depth])
+		fputc(',', o->f);
+	o->first[o->depth] = 0;
+	fputc('\n', o->f);
+	if (key == NULL)
+		return;
+	if ((k = json_string(key)) == NULL)	/* not UTF-8: conf refuses */
+		k = json_string("?");
+	json_dumpf(k, o->f, JSON_ENCODE_ANY);
+	json_decref(k);
+	fputs(": ", o->f);
+}
+
+void
+jsonout_add(struct jsonout *o, const char *key, json_t *v)
+{
+	member(o, key);
+	if (v == NULL)
+		fputs("null", o->f);
+	else
+		json_dumpf(v, o->f, o->flags | JSON_ENCODE_ANY);
+	json_decref(v);
+}
+
+void
+jsonout_open(struct jsonout *o, const char *key, char bracket)
+{
+	member(o, key);
+	fputc(bracket, o->f);
+	if (o->depth + 1 < JSONOUT_DEPTH)
+		o->first[++o->depth] = 1;
+}
+
+void
+jsonout_close(struct jsonout *o, char bracket)
+{
+	if (o->depth > 0)
+		o->depth--;
+	fputc('\n', o->f);
+	fputc(bracket, o->f);
+}
+
+char *
+jsonout_end(struct jsonout *o, size_t *len)
+{
+	int bad;
+
+	fputs("\n}\n", o->f);
+	bad = ferror(o->f);
+	if (fclose(o->f) != 0 || bad) {
+		free(o->buf);
+		errno = ENOMEM;
+		return NULL;
+	}
+	*len = o->len;
+	return o->buf;
+}
