@@ -24,6 +24,7 @@ struct pool_job {
 	int		 running;
 	int		 wake;		/* run again at once after this run */
 	int		 gone;		/* removed: never queued again */
+	double		 took;		/* its last run, s */
 };
 
 /* A pool of at most MAX workers; fatal on failure. */
