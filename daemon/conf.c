@@ -155,6 +155,7 @@ static const struct key webhook_keys[] = {
 	{ "msgtype", K_ENUM, F(conf_webhook, msgtype), 0, 0, msgtype_names },
 	{ "max_outbox", K_INT, F(conf_webhook, max_outbox), 1, 10000000,
 	    NULL },
+	{ "max_inflight", K_INT, F(conf_webhook, max_inflight), 1, 64, NULL },
 	{ "rate_limit", K_STR, F(conf_webhook, rate_str), 0, 0, NULL },
 	{ "resend", K_DUR, F(conf_webhook, resend), 5, 3600, NULL },
 	{ "resolve_timeout", K_DUR, F(conf_webhook, resolve_timeout), 10,
@@ -347,6 +348,7 @@ section_open(struct parse *p, char *hdr)
 		w->timeout = 5;
 		w->msgtype = MSG_DEFAULT;
 		w->max_outbox = 10000;
+		w->max_inflight = 16;
 		w->resend = 60;
 		w->resolve_timeout = 300;
 		p->sec = SEC_WEBHOOK;
@@ -1016,10 +1018,10 @@ print_webhook(const struct conf_webhook *w, FILE *fp)
 {
 	fprintf(fp, "\n[webhook %s]\nurl = %s\nformat = %s\n"
 	    "secret = %s\ntimeout = %gs\nca_file = %s\nmsgtype = %s\n"
-	    "max_outbox = %d\n", w->name, w->url, fmt_names[w->format],
-	    w->secret ? "(set)" : "", w->timeout,
+	    "max_outbox = %d\nmax_inflight = %d\n", w->name, w->url,
+	    fmt_names[w->format], w->secret ? "(set)" : "", w->timeout,
 	    w->ca_file ? w->ca_file : "", msgtype_names[w->msgtype],
-	    w->max_outbox);
+	    w->max_outbox, w->max_inflight);
 	if (w->rate_limit > 0)
 		fprintf(fp, "rate_limit = %d/%s\n", w->rate_limit,
 		    w->rate_window == 1 ? "s" : w->rate_window == 60 ? "min" :

@@ -105,6 +105,7 @@ struct conf_webhook {
 	char		*ca_file;	/* CA bundle (absolute); NULL: system's */
 	int		 msgtype;	/* enum wh_msgtype: dingtalk, wecom */
 	int		 max_outbox;	/* events waiting, at most */
+	int		 max_inflight;	/* requests at once (json, unfolded) */
 	char		*rate_str;	/* rate_limit as written; NULL default */
 	int		 rate_limit;	/* requests per rate_window; 0: none */
 	double		 rate_window;	/* s: 1, 60 or 3600 */

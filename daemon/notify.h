@@ -1,11 +1,13 @@
 /*
  * notify.h: the delivery thread: outbox -> webhooks. One queue per
- * webhook, one request in flight per webhook (curl multi), so a dead
- * receiver delays only its own queue. Retries with backoff and jitter,
- * honouring Retry-After; 4xx other than 408/429 goes to the dead-letter
- * folder; chat receivers with a rate limit get a digest instead of a
- * flood; alertmanager targets keep their active alerts under
- * <state_dir>/alertmanager/ and re-send them while firing.
+ * webhook, so a dead receiver delays only its own queue; up to
+ * max_inflight requests at once per webhook (curl multi), one sensor's
+ * events strictly one after another, in order. Retries with backoff and
+ * jitter, honouring Retry-After; 4xx other than 408/429 goes to the
+ * dead-letter folder; chat receivers with a rate limit get a digest
+ * instead of a flood (one request at a time); alertmanager targets keep
+ * their active alerts under <state_dir>/alertmanager/ and re-send them
+ * while firing (one request at a time).
  */
 #ifndef LW_NOTIFY_H
 #define LW_NOTIFY_H

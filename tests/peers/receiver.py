@@ -6,10 +6,13 @@ usage: receiver.py --port-file FILE --log FILE.jsonl [--secret S]
 
 Listens on 127.0.0.1, port 0 (the bound port is written to --port-file,
 atomically). Every POST is appended and flushed to --log as one JSON line:
-  {"t": unix time received, "method": "POST", "path": ..., "headers":
-   {lower-case names}, "body": parsed JSON or raw text, "status": the HTTP
-   code we answered ("close" when we closed without answering),
-   "sig_ok": true/false, null without --secret}
+  {"t": unix time received, "t_done": unix time we answered (or closed),
+   "method": "POST", "path": ..., "headers": {lower-case names}, "body":
+   parsed JSON or raw text, "status": the HTTP code we answered ("close"
+   when we closed without answering), "sig_ok": true/false, null without
+   --secret}
+Requests are served concurrently, a thread each, with a listen backlog
+deep enough for a burst of parallel connections.
 With --secret, X-Lakewatch-Signature must be
 "sha256=" + hex HMAC-SHA256(secret, X-Lakewatch-Timestamp + "." + raw body).
 Unless --quiet, one short line per POST goes to stdout.
@@ -181,12 +184,14 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = raw.decode("utf-8", "replace")
         entry = {"t": t, "method": "POST", "path": self.path,
-                 "headers": headers, "body": body, "status": None,
+                 "t_done": None, "headers": headers, "body": body,
+                 "status": None,
                  "sig_ok": check_sig(st.secret, headers, raw)}
         kind, arg = st.decide()
         if kind == "slow":
             time.sleep(arg / 1000.0)
             kind = "ok"
+        entry["t_done"] = time.time()
         if kind == "close":
             entry["status"] = "close"
             st.record(entry)
@@ -202,6 +207,14 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(400, '{"error":"bad request"}')
         else:
             self.answer(500, '{"error":"internal"}')
+
+
+class Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a sender opening more
+    # connections at once (lakewatchd sends up to max_inflight requests
+    # in parallel) would see SYNs dropped and retried a second later
+    request_queue_size = 128
+    daemon_threads = True
 
 
 def write_atomic(path, text):
@@ -227,8 +240,7 @@ def main():
         ap.error(str(e))
     sys.stdout.reconfigure(encoding="utf-8", errors="replace")
 
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    srv.daemon_threads = True
+    srv = Server(("127.0.0.1", args.port), Handler)
     srv.state = State(args)
 
     def stop(signum, frame):
