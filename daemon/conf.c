@@ -777,6 +777,23 @@ check_all(struct parse *p)
 	}
 }
 
+/*
+ * store_batch: 10 s, or a second per 100 sensors up to a minute, so that
+ * a large station updates at most ~100 RRD files a second (each update
+ * maps, writes and unmaps its file: the store's whole cost)
+ */
+static void
+store_batch_default(struct conf *c)
+{
+	if (c->store_batch >= 0)
+		return;
+	c->store_batch = (double)c->nsensor / 100;
+	if (c->store_batch < 10)
+		c->store_batch = 10;
+	if (c->store_batch > 60)
+		c->store_batch = 60;
+}
+
 /* www_dir: relative to the config's directory; default <state_dir>/www */
 static void
 www_default(struct conf *c)
@@ -808,7 +825,7 @@ conf_load(const char *file, char err[LW_ERRLEN])
 	c->dir = xstrdup(dirname(tmp));
 	free(tmp);
 	c->interval = 60;
-	c->store_batch = 10;
+	c->store_batch = -1;		/* store_batch_default */
 	c->store_buffer = 100000;
 	c->log_level = LOG_LVL_INFO;
 	c->timezone = xstrdup("Asia/Shanghai");
@@ -835,8 +852,10 @@ conf_load(const char *file, char err[LW_ERRLEN])
 		    "'[section]')");
 	if (!p.failed)
 		check_all(&p);
-	if (!p.failed)
+	if (!p.failed) {
 		www_default(c);
+		store_batch_default(c);
+	}
 	free(p.sensor_seen);
 	if (p.failed) {
 		conf_free(c);

@@ -84,6 +84,8 @@ struct target {
 	char		*url;		/* where to POST */
 	struct entries	 in;		/* new entries, under n->mu */
 	size_t		 depth;		/* entries in in and q, under n->mu */
+	char		**earlier;	/* outbox names at start (enqueue's) */
+	size_t		 nearlier;
 	/* the rest belongs to the thread */
 	struct entries	 q;		/* oldest first */
 	struct req	*req;		/* nreq slots */
@@ -1044,9 +1046,9 @@ target_queue(struct notify *n, struct target *t)
 	for (i = 0; i < k; i++) {
 		e = entry_new(v[i], -1);
 		TAILQ_INSERT_TAIL(&t->q, e, link);
-		free(v[i]);
 	}
-	free(v);
+	t->earlier = v;
+	t->nearlier = k;
 	t->depth = k;
 	if (k > 0)
 		log_info("webhook '%s': %zu events in the outbox to "
@@ -1124,8 +1126,19 @@ put_one(struct notify *n, size_t i, const char *text, const char *id,
 	struct target *t = &n->t[i];
 	char name[OUTBOX_NAME_MAX];
 	struct entry *e;
-	size_t len;
+	size_t len, j;
 
+	/*
+	 * a kill between the outbox write and the state save makes the
+	 * restarted daemon judge the same transition again: its event is
+	 * in the outbox already, under the same id
+	 */
+	for (j = 0; j < t->nearlier; j++)
+		if (outbox_holds(t->earlier[j], id)) {
+			log_debug("event '%s': in the outbox since the last "
+			    "run", id);
+			return 0;
+		}
 	pthread_mutex_lock(&n->mu);
 	len = t->depth;
 	pthread_mutex_unlock(&n->mu);
@@ -1271,6 +1284,9 @@ target_free(struct target *t)
 
 	entries_free(&t->q);
 	entries_free(&t->in);
+	for (i = 0; i < t->nearlier; i++)
+		free(t->earlier[i]);
+	free(t->earlier);
 	for (i = 0; i < t->nreq; i++)
 		json_decref(t->req[i].batch);
 	free(t->req);

@@ -29,23 +29,47 @@ outbox_put(const char *state_dir, const char *target, const char *event_id,
 	return outbox_add(state_dir, target, event_id, json, name, err);
 }
 
+/* the event id as it is in an entry's name */
+static void
+id_part(const char *event_id, char *id, size_t len)
+{
+	size_t i;
+
+	snprintf(id, len, "%s", event_id);
+	for (i = 0; id[i]; i++)
+		if (id[i] == '/' || id[i] == ':')
+			id[i] = '_';
+}
+
+int
+outbox_holds(const char *name, const char *event_id)
+{
+	char id[96];
+	const char *p;
+	size_t n;
+
+	id_part(event_id, id, sizeof(id));
+	n = strlen(id);
+	/* TIME-SEQ-ID.json */
+	if ((p = strchr(name, '-')) == NULL || (p = strchr(p + 1, '-')) ==
+	    NULL)
+		return 0;
+	return strncmp(p + 1, id, n) == 0 && strcmp(p + 1 + n, ".json") == 0;
+}
+
 int
 outbox_add(const char *state_dir, const char *target, const char *event_id,
     const char *json, char *name, char err[LW_ERRLEN])
 {
 	static atomic_uint seq;
 	char dir[PATH_MAX], path[PATH_MAX + OUTBOX_NAME_MAX], id[96];
-	size_t i;
 
 	dirpath(dir, sizeof(dir), state_dir, "outbox", target);
 	if (mkdirs(dir, 0750) == -1) {
 		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	snprintf(id, sizeof(id), "%s", event_id);
-	for (i = 0; id[i]; i++)
-		if (id[i] == '/' || id[i] == ':')
-			id[i] = '_';
+	id_part(event_id, id, sizeof(id));
 	snprintf(name, OUTBOX_NAME_MAX, "%014.0f-%06u-%s.json",
 	    floor(wall_now() * 1000), atomic_fetch_add(&seq, 1) % 1000000,
 	    id);

@@ -16,6 +16,8 @@
 /* Store event JSON for webhook TARGET durably; 0, or -1 with err filled. */
 int	 outbox_put(const char *state_dir, const char *target,
 	    const char *event_id, const char *json, char err[LW_ERRLEN]);
+/* 1 if entry NAME holds event EVENT_ID (by its name). */
+int	 outbox_holds(const char *name, const char *event_id);
 /* The same, and the new entry's name into NAME (OUTBOX_NAME_MAX). */
 int	 outbox_add(const char *state_dir, const char *target,
 	    const char *event_id, const char *json, char *name,

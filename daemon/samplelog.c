@@ -24,6 +24,8 @@ struct slot {
 struct samplelog {
 	const struct conf	*c;
 	struct slot		*s;	/* per sensor */
+	time_t			 t;	/* the time last formatted ... */
+	char			 ts[32];	/* ... as RFC 3339 */
 };
 
 struct samplelog *
@@ -67,11 +69,15 @@ samplelog_path(const struct conf *c, const char *name, time_t t, char *buf,
 	    tm.tm_year + 1900, tm.tm_mon + 1);
 }
 
-/* Write all of BUF or nothing: a short write is cut back. */
+/*
+ * Write all of BUF or nothing: a short write (a full disk) is cut back.
+ * The file is O_APPEND and only this process writes it, so what the
+ * short write added is the last N bytes.
+ */
 static int
 write_line(int fd, const char *buf, size_t len)
 {
-	off_t end = lseek(fd, 0, SEEK_END);
+	struct stat st;
 	ssize_t n;
 
 	do
@@ -80,7 +86,8 @@ write_line(int fd, const char *buf, size_t len)
 	if (n == (ssize_t)len)
 		return 0;
 	if (n >= 0) {
-		if (end != -1 && ftruncate(fd, end) == -1)
+		if (n > 0 && (fstat(fd, &st) == -1 ||
+		    ftruncate(fd, st.st_size - n) == -1))
 			log_warn("samplelog: cannot cut a short write back");
 		errno = ENOSPC;
 	}
@@ -156,17 +163,20 @@ int
 samplelog_append(struct samplelog *l, const struct sample *s,
     char err[LW_ERRLEN])
 {
-	char line[160], t[32], v[32], raw[32];
+	char line[160], v[32], raw[32];
 	time_t when = s->mtime > 0 ? (time_t)s->mtime : s->t;
 	int n;
 
 	if (open_month(l, s->idx, when, err) == -1)
 		return -1;
-	fmt_rfc3339(when, t, sizeof(t));
+	if (when != l->t || l->ts[0] == '\0') {	/* a poll's share one */
+		fmt_rfc3339(when, l->ts, sizeof(l->ts));
+		l->t = when;
+	}
 	num(v, sizeof(v), s->value);
 	num(raw, sizeof(raw), s->raw);
-	n = snprintf(line, sizeof(line), "%s,%s,%c,%s,%u\n", t, v, s->flag,
-	    raw, s->status);
+	n = snprintf(line, sizeof(line), "%s,%s,%c,%s,%u\n", l->ts, v,
+	    s->flag, raw, s->status);
 	if (write_line(l->s[s->idx].fd, line, (size_t)n) == -1) {
 		snprintf(err, LW_ERRLEN, "samples of '%s': %s",
 		    l->c->sensors[s->idx].name, strerror(errno));

@@ -17,6 +17,10 @@ sleep 4
 # event again: at least once, with the same event_id; never a new one
 check "no re-fire after kill -9 and restart (one event_id)" \
     test "$(distinct_ids firing centre-tp:threshold)" -eq 1
+# judged again after the restart, the event is not queued twice: one
+# post before the kill, at most one more from the outbox after it
+check "at most one repeat of it" \
+    test "$(events firing centre-tp:threshold)" -le 2
 
 # the status word turns to 4 (fault) at 14 s for 4 s
 wait_for 20 events_ge resolved 1 centre-tp:fault

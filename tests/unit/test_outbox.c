@@ -96,6 +96,25 @@ test_put_order(void **state)
 	assert_int_equal(outbox_count(dir, "chat"), 1);
 }
 
+/* an entry's name tells which event it holds, and only that one */
+static void
+test_holds(void **state)
+{
+	char name[OUTBOX_NAME_MAX], err[LW_ERRLEN];
+
+	(void)state;
+	assert_int_equal(outbox_add(dir, "ops", "centre-tp:threshold:1",
+	    "{}", name, err), 0);
+	assert_true(outbox_holds(name, "centre-tp:threshold:1"));
+	assert_false(outbox_holds(name, "centre-tp:threshold:11"));
+	assert_false(outbox_holds(name, "centre-tp:threshold:"));
+	assert_false(outbox_holds(name, "north-tp:threshold:1"));
+	assert_false(outbox_holds("junk.json", "centre-tp:threshold:1"));
+	assert_int_equal(outbox_add(dir, "ops", "a-b-c:stale:2", "{}", name,
+	    err), 0);
+	assert_true(outbox_holds(name, "a-b-c:stale:2"));
+}
+
 static void
 test_many_same_time(void **state)
 {
@@ -172,6 +191,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deadletter, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holds, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
