@@ -397,17 +397,15 @@ scan_maintenance(struct core *core, time_t now)
 	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
 	if (stat(dir, &sb) == -1)
 		memset(&sb, 0, sizeof(sb));
+	memcpy(core->maint_was, core->maint_until,
+	    c->nsensor * sizeof(time_t));
 	if (sb.st_mtim.tv_sec != core->maint_mtime.tv_sec ||
 	    sb.st_mtim.tv_nsec != core->maint_mtime.tv_nsec ||
 	    now - sb.st_mtim.tv_sec < 2 || now - core->maint_read >= 60) {
-		memcpy(core->maint_was, core->maint_until,
-		    c->nsensor * sizeof(time_t));
 		read_maintenance(core, now);
 		core->maint_mtime = sb.st_mtim;
 		core->maint_read = now;
 	} else {
-		memcpy(core->maint_was, core->maint_until,
-		    c->nsensor * sizeof(time_t));
 		for (i = 0; i < c->nsensor; i++)
 			if (core->maint_until[i] > 0 &&
 			    core->maint_until[i] <= now)

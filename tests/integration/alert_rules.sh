@@ -54,6 +54,14 @@ check "maintenance listed" grep -q "centre-tp.*in maintenance until" \
 check "readings flagged M in the sample log" grep -q ',M,' "$W"/state/samples/centre-tp/*.csv
 check "maintenance off" "$BIN/lakewatch" maintenance -c "$W/lw.conf" centre-tp off
 wait_for 10 grep -q "maintenance over" "$W/daemon.log"
+check "maintenance off seen by the daemon" \
+    test "$(grep -c 'maintenance over' "$W/daemon.log")" -eq 1
+# on for 3 s, then the clock alone ends it (nothing touches the folder)
+check "maintenance on for 3 s" "$BIN/lakewatch" maintenance -c "$W/lw.conf" centre-tp on -f 3s
+wait_for 10 test "$(grep -c 'maintenance switched on' "$W/daemon.log")" -eq 2
+wait_for 10 test "$(grep -c 'maintenance over' "$W/daemon.log")" -eq 2
+check "a timed maintenance ends by itself" \
+    test "$(grep -c 'maintenance over' "$W/daemon.log")" -eq 2
 stop_daemon
 check "exit 0" test "$DAEMON_RC" -eq 0
 grep -E "alert|maintenance" "$W/daemon.log"
