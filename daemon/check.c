@@ -1,4 +1,7 @@
-/* check.c: the read plan and bus-time budget of a config, for people */
+/*
+ * check.c: the read plan and bus-time budget of a config, and what its
+ * webhooks' keys cannot do in their format, for people
+ */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -43,6 +46,48 @@ print_budget(const struct conf *c, size_t b, const int *idx, size_t n,
 	return 0;
 }
 
+static void
+hook_warn(const struct conf_webhook *w, const char *what, FILE *fp)
+{
+	fprintf(fp, "webhook '%s': WARNING: %s\n", w->name, what);
+}
+
+/* Mentions and keyword that W's format ignores (DOMAIN.md 4). */
+static void
+check_webhook(const struct conf_webhook *w, FILE *fp)
+{
+	const struct wh_mention *m = &w->mention;
+
+	switch (w->format) {
+	case FMT_JSON:
+	case FMT_ALERTMANAGER:
+		if (m->nmobile > 0 || m->all)
+			hook_warn(w, "mention is ignored by formats json and "
+			    "alertmanager", fp);
+		if (w->keyword != NULL)
+			hook_warn(w, "keyword is ignored by formats json and "
+			    "alertmanager", fp);
+		break;
+	case FMT_WECOM:
+		if ((m->nmobile > 0 || m->all) && w->msgtype == MSG_MARKDOWN)
+			hook_warn(w, "mention needs msgtype = text (wecom "
+			    "markdown cannot mention)", fp);
+		break;
+	case FMT_FEISHU:
+		if (m->nmobile > 0)
+			hook_warn(w, "feishu mentions user ids, not mobile "
+			    "numbers: only 'all' is used", fp);
+		break;
+	case FMT_SLACK:
+		if (m->nmobile > 0)
+			hook_warn(w, "slack cannot mention mobile numbers: "
+			    "only 'all' (<!channel>) is used", fp);
+		break;
+	case FMT_DINGTALK:
+		break;
+	}
+}
+
 int
 check_report(const struct conf *c, FILE *fp)
 {
@@ -68,6 +113,8 @@ check_report(const struct conf *c, FILE *fp)
 			    (int)reqs[i].count);
 		warned += print_budget(c, b, idx, n, reqs, nr, fp);
 	}
+	for (b = 0; b < c->nwebhook; b++)
+		check_webhook(&c->webhooks[b], fp);
 	free(idx);
 	free(reqs);
 	return warned;

@@ -21,7 +21,8 @@
 enum section { SEC_NONE, SEC_DAEMON, SEC_ALERT, SEC_BUS, SEC_SENSOR,
 	SEC_WEBHOOK };
 enum ktype { K_STR, K_INT, K_DBL, K_DUR, K_ENUM, K_CLASS, K_DRIVER,
-	K_PARAM, K_WATER, K_PARITY, K_LEVEL, K_SECRETFILE };
+	K_PARAM, K_WATER, K_PARITY, K_LEVEL, K_SECRETFILE, K_MENTION,
+	K_KEYWORD };
 
 /* One key of a section: where it goes in the section's struct. */
 struct key {
@@ -153,6 +154,8 @@ static const struct key webhook_keys[] = {
 	{ "timeout", K_DUR, F(conf_webhook, timeout), 0.1, 300, NULL },
 	{ "ca_file", K_STR, F(conf_webhook, ca_file), 0, 0, NULL },
 	{ "msgtype", K_ENUM, F(conf_webhook, msgtype), 0, 0, msgtype_names },
+	{ "mention", K_MENTION, F(conf_webhook, mention), 0, 0, NULL },
+	{ "keyword", K_KEYWORD, F(conf_webhook, keyword), 0, 0, NULL },
 	{ "max_outbox", K_INT, F(conf_webhook, max_outbox), 1, 10000000,
 	    NULL },
 	{ "max_inflight", K_INT, F(conf_webhook, max_inflight), 1, 64, NULL },
@@ -482,6 +485,116 @@ read_secret(struct parse *p, char **dst, const char *file)
 	return 0;
 }
 
+/* S is valid UTF-8 (RFC 3629: no overlong form, surrogate, > U+10FFFF) */
+static int
+utf8_ok(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char lo, hi;
+	size_t n, i;
+
+	while (*u != '\0') {
+		if (*u < 0x80) {
+			u++;
+			continue;
+		}
+		if (*u < 0xc2 || *u > 0xf4)
+			return 0;
+		n = *u < 0xe0 ? 2 : *u < 0xf0 ? 3 : 4;
+		lo = *u == 0xe0 ? 0xa0 : *u == 0xf0 ? 0x90 : 0x80;
+		hi = *u == 0xed ? 0x9f : *u == 0xf4 ? 0x8f : 0xbf;
+		if (u[1] < lo || u[1] > hi)
+			return 0;
+		for (i = 2; i < n; i++)
+			if ((u[i] & 0xc0) != 0x80)
+				return 0;
+		u += n;
+	}
+	return 1;
+}
+
+/* keyword: what DingTalk's "custom keyword" security looks for */
+static int
+set_keyword(struct parse *p, const struct key *k, char **dst, const char *v)
+{
+	if (strlen(v) > WH_KEYWORD_MAX || !utf8_ok(v)) {
+		perr(p, p->line, "%s: bad value '%s' (at most %d bytes of "
+		    "UTF-8)", k->name, v, WH_KEYWORD_MAX);
+		return -1;
+	}
+	free(*dst);
+	*dst = v[0] ? xstrdup(v) : NULL;
+	return 0;
+}
+
+/* "13800000000", "+8613800000000": digits after an optional '+' */
+static int
+mobile_ok(const char *s)
+{
+	size_t n = strlen(s), plus = s[0] == '+';
+
+	return n >= WH_MOBILE_MIN && n <= WH_MOBILE_MAX &&
+	    strspn(s + plus, "0123456789") == n - plus;
+}
+
+/* One entry S of a mention list (a mobile number or "all") into M. */
+static int
+mention_add(struct parse *p, const struct key *k, struct wh_mention *m,
+    const char *s)
+{
+	int all = strcasecmp(s, "all") == 0;
+	size_t i;
+
+	if (!all && !mobile_ok(s)) {
+		perr(p, p->line, "%s: bad entry '%s' (all, or a mobile number: "
+		    "%d to %d characters, digits after an optional '+')",
+		    k->name, s, WH_MOBILE_MIN, WH_MOBILE_MAX);
+		return -1;
+	}
+	for (i = 0; i < m->nmobile && strcmp(m->mobile[i], s) != 0; i++)
+		;
+	if ((all && m->all) || i < m->nmobile) {
+		perr(p, p->line, "%s: '%s' given twice", k->name, s);
+		return -1;
+	}
+	if (m->nmobile + (size_t)m->all >= WH_MENTION_MAX) {
+		perr(p, p->line, "%s: more than %d entries", k->name,
+		    WH_MENTION_MAX);
+		return -1;
+	}
+	if (all)
+		m->all = 1;
+	else {
+		m->mobile = grow(m->mobile, &m->nmobile, sizeof(*m->mobile));
+		m->mobile[m->nmobile - 1] = xstrdup(s);
+	}
+	return 0;
+}
+
+/*
+ * mention = "13800000000, all": added to what earlier mention lines of
+ * the section gave (one line holds about 15 mobile numbers).
+ */
+static int
+set_mention(struct parse *p, const struct key *k, struct wh_mention *m,
+    const char *v)
+{
+	char *list = xstrdup(v), *s, *next;
+	size_t n;
+	int rc = 0;
+
+	for (s = list; rc == 0 && s != NULL && *v != '\0'; s = next) {
+		if ((next = strchr(s, ',')) != NULL)
+			*next++ = '\0';
+		s += strspn(s, " \t");
+		for (n = strlen(s); n > 0 && strchr(" \t", s[n - 1]); n--)
+			s[n - 1] = '\0';
+		rc = mention_add(p, k, m, s);
+	}
+	free(list);
+	return rc;
+}
+
 static int
 set_key(struct parse *p, const struct key *k, void *dst, const char *v)
 {
@@ -498,6 +611,10 @@ set_key(struct parse *p, const struct key *k, void *dst, const char *v)
 		return set_enum(p, k, dst, v);
 	case K_SECRETFILE:
 		return read_secret(p, dst, v);
+	case K_MENTION:
+		return set_mention(p, k, dst, v);
+	case K_KEYWORD:
+		return set_keyword(p, k, dst, v);
 	case K_DRIVER:
 		if ((*(const struct driver **)dst = driver_find(v)) == NULL)
 			break;
@@ -867,7 +984,7 @@ conf_load(const char *file, char err[LW_ERRLEN])
 void
 conf_free(struct conf *c)
 {
-	size_t i;
+	size_t i, j;
 
 	if (c == NULL)
 		return;
@@ -889,6 +1006,10 @@ conf_free(struct conf *c)
 		free(c->webhooks[i].ca_file);
 		free(c->webhooks[i].rate_str);
 		free(c->webhooks[i].generator_url);
+		free(c->webhooks[i].keyword);
+		for (j = 0; j < c->webhooks[i].mention.nmobile; j++)
+			free(c->webhooks[i].mention.mobile[j]);
+		free(c->webhooks[i].mention.mobile);
 	}
 	free(c->buses);
 	free(c->sensors);
@@ -1032,6 +1153,20 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 	    s->hysteresis);
 }
 
+/* mention: 8 entries a line, well within a line's 198 characters */
+static void
+print_mention(const struct wh_mention *m, FILE *fp)
+{
+	size_t i, n = m->nmobile + (size_t)m->all;
+
+	if (n == 0)
+		fprintf(fp, "mention = \n");
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s%s%s", i % 8 ? "," : "mention = ",
+		    i < m->nmobile ? m->mobile[i] : "all",
+		    i % 8 == 7 || i == n - 1 ? "\n" : "");
+}
+
 static void
 print_webhook(const struct conf_webhook *w, FILE *fp)
 {
@@ -1047,6 +1182,8 @@ print_webhook(const struct conf_webhook *w, FILE *fp)
 		    "h");
 	else
 		fprintf(fp, "rate_limit = none\n");
+	print_mention(&w->mention, fp);
+	fprintf(fp, "keyword = %s\n", w->keyword ? w->keyword : "");
 	if (w->format == FMT_ALERTMANAGER)
 		fprintf(fp, "resend = %gs\nresolve_timeout = %gs\n"
 		    "generator_url = %s\n", w->resend, w->resolve_timeout,

@@ -95,6 +95,18 @@ struct conf_sensor {
 
 enum wh_msgtype { MSG_DEFAULT = -1, MSG_TEXT, MSG_MARKDOWN };
 
+#define WH_MENTION_MAX	20	/* entries of mention, all lines together */
+#define WH_MOBILE_MIN	5	/* length of a mobile number, '+' included */
+#define WH_MOBILE_MAX	20
+#define WH_KEYWORD_MAX	64	/* bytes of keyword */
+
+/* mention = LIST: whom a chat message about a firing alert @-mentions */
+struct wh_mention {
+	char		**mobile;	/* "13800000000", "+8613800000000" */
+	size_t		  nmobile;
+	int		  all;		/* "all": everyone in the group */
+};
+
 struct conf_webhook {
 	char		*name;
 	int		 line;
@@ -112,6 +124,8 @@ struct conf_webhook {
 	double		 resend;	/* alertmanager: re-send active, s */
 	double		 resolve_timeout; /* alertmanager: endsAt ahead, s */
 	char		*generator_url;	/* alertmanager; NULL if none */
+	struct wh_mention mention;	/* chat formats, firing events only */
+	char		*keyword;	/* in every chat message; NULL: none */
 };
 
 struct conf {

@@ -498,25 +498,68 @@ dump_and_free(json_t *j)
 	return s;
 }
 
-/* The chat body around TEXT; TITLE is DingTalk markdown's title. */
+/* DingTalk's "at" for AT (NULL: nobody): {"atMobiles":[], "isAtAll"} */
 static json_t *
-chat_body(const struct fmt_opts *o, const char *title, const char *text)
+ding_at(const struct wh_mention *at)
+{
+	json_t *j = json_object(), *l;
+	size_t i;
+
+	if (j == NULL)
+		return NULL;
+	if (at != NULL && at->nmobile > 0) {
+		l = json_array();
+		for (i = 0; i < at->nmobile; i++)
+			json_array_append_new(l, json_string(at->mobile[i]));
+		json_object_set_new(j, "atMobiles", l);
+	}
+	json_object_set_new(j, "isAtAll", json_boolean(at != NULL && at->all));
+	return j;
+}
+
+/* WeCom text: {"msgtype":"text","text":{content, mentioned_mobile_list}} */
+static json_t *
+wecom_text(const struct wh_mention *at, const char *text)
+{
+	json_t *j, *l;
+	size_t i;
+
+	j = json_pack("{s:s, s:{s:s}}", "msgtype", "text", "text", "content",
+	    text);
+	if (j == NULL || at == NULL || (at->nmobile == 0 && !at->all))
+		return j;
+	l = json_array();
+	for (i = 0; i < at->nmobile; i++)
+		json_array_append_new(l, json_string(at->mobile[i]));
+	if (at->all)
+		json_array_append_new(l, json_string("@all"));
+	json_object_set_new(json_object_get(j, "text"),
+	    "mentioned_mobile_list", l);
+	return j;
+}
+
+/*
+ * The chat body around TEXT, mentioning AT (NULL: nobody); TITLE is
+ * DingTalk markdown's title.
+ */
+static json_t *
+chat_body(const struct fmt_opts *o, const struct wh_mention *at,
+    const char *title, const char *text)
 {
 	char sig[64], ts[24];
 	json_t *j;
 
 	switch (o->fmt) {
 	case FMT_DINGTALK:
-		return o->markdown ? json_pack("{s:s, s:{s:s, s:s}, s:{s:b}}",
+		return o->markdown ? json_pack("{s:s, s:{s:s, s:s}, s:o}",
 		    "msgtype", "markdown", "markdown", "title", title, "text",
-		    text, "at", "isAtAll", 0) : json_pack("{s:s, s:{s:s}, "
-		    "s:{s:b}}", "msgtype", "text", "text", "content", text,
-		    "at", "isAtAll", 0);
+		    text, "at", ding_at(at)) : json_pack("{s:s, s:{s:s}, s:o}",
+		    "msgtype", "text", "text", "content", text, "at",
+		    ding_at(at));
 	case FMT_WECOM:
 		return o->markdown ? json_pack("{s:s, s:{s:s}}", "msgtype",
-		    "markdown", "markdown", "content", text) : json_pack(
-		    "{s:s, s:{s:s}}", "msgtype", "text", "text", "content",
-		    text);
+		    "markdown", "markdown", "content", text) :
+		    wecom_text(at, text);
 	case FMT_FEISHU:
 		j = json_pack("{s:s, s:{s:s}}", "msg_type", "text", "content",
 		    "text", text);
@@ -533,22 +576,121 @@ chat_body(const struct fmt_opts *o, const char *title, const char *text)
 	}
 }
 
-/* TEXT cut to the text limit and then, if need be, to the body limit. */
-static char *
-chat_fit(const struct fmt_opts *o, const char *title, struct sbuf *text)
+/*
+ * What the text of a message that mentions AT ends with: DingTalk pushes
+ * to a mobile only if the text names it; Feishu and Slack have a markup
+ * for everyone and none for mobiles; WeCom's list is beside the text.
+ */
+static void
+mention_tail(const struct fmt_opts *o, const struct wh_mention *at,
+    struct sbuf *b)
 {
-	size_t max = format_body_limit(o->fmt), n;
-	char *body;
+	size_t i;
 
-	fit(text, format_text_limit(o->fmt, o->markdown));
+	sb_printf(b, "%s", "");
+	if (at == NULL)
+		return;
+	if (o->fmt == FMT_DINGTALK)
+		for (i = 0; i < at->nmobile; i++)
+			sb_printf(b, "%s@%s", i > 0 ? " " : o->markdown ?
+			    "\n\n" : "\n", at->mobile[i]);
+	else if (o->fmt == FMT_FEISHU && at->all)
+		sb_printf(b, "\n<at user_id=\"all\">所有人</at>");
+	else if (o->fmt == FMT_SLACK && at->all)
+		sb_printf(b, "\n<!channel>");
+}
+
+static int
+lacks_keyword(const struct fmt_opts *o, const char *s)
+{
+	return o->keyword != NULL && o->keyword[0] != '\0' &&
+	    strstr(s, o->keyword) == NULL;
+}
+
+/*
+ * The text as sent, into OUT: CORE (which starts with S's headline
+ * markup) with "[KEYWORD] " after that markup unless CORE holds the
+ * keyword, then TAIL. Returns 1 if it put the keyword in, else 0.
+ */
+static int
+compose(const struct fmt_opts *o, const struct style *s, const char *core,
+    const char *tail, struct sbuf *out)
+{
+	size_t h = strlen(s->h1);
+
+	out->len = 0;
+	if (!lacks_keyword(o, core)) {
+		sb_printf(out, "%s%s", core, tail);
+		return 0;
+	}
+	if (strncmp(core, s->h1, h) != 0)
+		h = 0;
+	sb_printf(out, "%.*s[%s] %s%s", (int)h, core, o->keyword, core + h,
+	    tail);
+	return 1;
+}
+
+/*
+ * The text limit less what the keyword and a mention tail of TAIL bytes
+ * add (0: no limit).
+ */
+static size_t
+text_room(const struct fmt_opts *o, size_t tail)
+{
+	size_t lim = format_text_limit(o->fmt, o->markdown), room = tail;
+
+	if (o->keyword != NULL)
+		room += strlen(o->keyword) + 3;
+	return lim == 0 ? 0 : lim > room + 64 ? lim - room : 64;
+}
+
+/* The text limit of a digest: as text_room, mentions as if firing. */
+static size_t
+digest_room(const struct fmt_opts *o)
+{
+	struct sbuf tail = { NULL, 0, 0 };
+	size_t n;
+
+	mention_tail(o, o->mention, &tail);
+	n = text_room(o, tail.len);
+	free(tail.s);
+	return n;
+}
+
+/*
+ * The body for CORE, a message in style S (mentioning o->mention if
+ * FIRING), cut to the text limit and then, if need be, to the body
+ * limit, leaving room for the keyword and the mentions.
+ */
+static char *
+chat_fit(const struct fmt_opts *o, const struct style *s, int firing,
+    const char *title, struct sbuf *core)
+{
+	const struct wh_mention *at = firing ? o->mention : NULL;
+	struct sbuf tail = { NULL, 0, 0 }, text = { NULL, 0, 0 };
+	size_t max = format_body_limit(o->fmt), n;
+	char head[512 + WH_KEYWORD_MAX + 4], *body;
+
+	mention_tail(o, at, &tail);
+	fit(core, text_room(o, tail.len));
 	for (;;) {
-		body = dump_and_free(chat_body(o, title, text->s));
+		/* the title too, if the text had to take the keyword */
+		if (compose(o, s, core->s, tail.s, &text) &&
+		    lacks_keyword(o, title))
+			snprintf(head, sizeof(head), "[%s] %s", o->keyword,
+			    title);
+		else
+			snprintf(head, sizeof(head), "%s", title);
+		body = dump_and_free(chat_body(o, at, head, text.s));
 		if (body == NULL || max == 0 || (n = strlen(body)) <= max)
-			return body;
+			break;
 		free(body);
-		fit(text, text->len > n - max + 16 ? text->len - (n - max) -
+		fit(core, core->len > n - max + 16 ? core->len - (n - max) -
 		    16 : 4);
 	}
+	free(tail.s);
+	free(text.s);
+	return body;
 }
 
 /* The JSON body: the record less what DESIGN.md 5 does not list. */
@@ -578,7 +720,7 @@ single(const json_t *ev, const struct fmt_opts *o)
 		return json_body(ev);
 	headline(&v, title, sizeof(title));
 	render_one(&v, style_of(o, v.firing), &b);
-	body = chat_fit(o, title, &b);
+	body = chat_fit(o, style_of(o, v.firing), v.firing, title, &b);
 	free(b.s);
 	return body;
 }
@@ -608,14 +750,17 @@ digest(const struct view *v, size_t n, const struct fmt_opts *o,
 	struct sbuf b = { NULL, 0, 0 };
 	char title[128];
 	size_t k, i;
+	int firing = 0;
 	char *body;
 
-	k = fold_count(v, n, s, format_text_limit(o->fmt, o->markdown));
+	k = fold_count(v, n, s, digest_room(o));
 	render_digest_head(v, k, s, &b);
-	for (i = 0; i < k; i++)
+	for (i = 0; i < k; i++) {
 		render_line(&v[i], s, &b);
+		firing |= v[i].firing;
+	}
 	snprintf(title, sizeof(title), "告警汇总: %zu 条告警", k);
-	body = chat_fit(o, title, &b);
+	body = chat_fit(o, s, firing, title, &b);
 	free(b.s);
 	*folded = k;
 	return body;
@@ -653,7 +798,7 @@ char *
 format_payload(const json_t *ev, enum wh_format fmt, const char *secret,
     time_t now)
 {
-	struct fmt_opts o = { fmt, 0, secret, now };
+	struct fmt_opts o = { fmt, 0, secret, now, NULL, NULL };
 
 	return single(ev, &o);
 }

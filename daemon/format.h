@@ -15,12 +15,24 @@
 #include "conf.h"
 #include "event.h"
 
-/* how to render one message for a receiver */
+/*
+ * How to render one message for a receiver. The chat formats @-mention
+ * MENTION only in a message about a firing alert (a digest: if any of
+ * its events fires, once): dingtalk "at" {atMobiles, isAtAll} and
+ * "@mobile" at the end of the text; wecom text mentioned_mobile_list
+ * (with "@all"), markdown none; feishu <at user_id="all"> and slack
+ * <!channel> for all, no mobiles. KEYWORD (valid UTF-8, as conf_load
+ * ensures) is put in front of the headline as "[KEYWORD] " (and of
+ * dingtalk markdown's title) unless the text holds it already. json and
+ * alertmanager use neither.
+ */
 struct fmt_opts {
 	enum wh_format	 fmt;
 	int		 markdown;	/* dingtalk, wecom: markdown, else text */
 	const char	*secret;	/* feishu signs the body with it */
 	time_t		 now;		/* sending time (feishu's timestamp) */
+	const struct wh_mention *mention; /* NULL: nobody */
+	const char	*keyword;	/* NULL: none */
 };
 
 /* The canonical event object of DESIGN.md 5 (16 keys). */

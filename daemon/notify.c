@@ -472,7 +472,7 @@ chat_send(struct notify *n, struct req *r, json_t *const *ev, size_t k)
 {
 	const struct conf_webhook *w = r->t->w;
 	struct fmt_opts o = { w->format, w->msgtype == MSG_MARKDOWN,
-	    w->secret, (time_t)wall_now() };
+	    w->secret, (time_t)wall_now(), &w->mention, w->keyword };
 
 	if ((r->body = format_message(ev, k, &o, &r->nfold)) == NULL)
 		return -1;

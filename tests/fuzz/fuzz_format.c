@@ -142,6 +142,9 @@ body_ok(char *body, enum wh_format fmt, int strict)
 static void
 render(json_t *const *ev, size_t n, int strict, time_t now)
 {
+	static char m1[] = "13800000000", m2[] = "+8613900000000";
+	static char *mobile[] = { m1, m2 };
+	static const struct wh_mention at = { mobile, 2, 1 };
 	struct fmt_opts o;
 	char key[256];
 	size_t folded, k;
@@ -157,6 +160,8 @@ render(json_t *const *ev, size_t n, int strict, time_t now)
 				o.markdown = md;
 				o.secret = md ? "s3cret" : NULL;
 				o.now = now;
+				o.mention = md ? &at : NULL;
+				o.keyword = md ? "水质告警" : NULL;
 				folded = 99;
 				body_ok(format_message(ev, k, &o, &folded),
 				    (enum wh_format)f, strict);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../daemon/check.h"
 #include "../../daemon/conf.h"
 
 #define BAD_DIR	"conf/bad"
@@ -358,6 +359,207 @@ test_names(void **state)
 	assert_int_equal(conf_type_width(TYPE_UINT16), 1);
 }
 
+#define ROBOT	"[webhook robot]\n" \
+		"url = https://oapi.dingtalk.com/robot/send?access_token=T\n" \
+		"format = dingtalk\n"
+
+/* What conf_print (FILE 0) or check_report (1) prints of C; free it. */
+static char *
+printed(const struct conf *c, int check)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	assert_non_null(fp = open_memstream(&buf, &len));
+	if (check)
+		check_report(c, fp);
+	else
+		conf_print(c, fp);
+	fclose(fp);
+	return buf;
+}
+
+static void
+has_line(const char *text, const char *line)
+{
+	const char *s = text;
+	size_t n = strlen(line);
+
+	while ((s = strstr(s, line)) != NULL) {
+		if ((s == text || s[-1] == '\n') && s[n] == '\n')
+			return;
+		s += n;
+	}
+	fail_msg("no line '%s' in:\n%s", line, text);
+}
+
+static void
+test_mention(void **state)
+{
+	const struct wh_mention *m;
+	struct conf *c;
+	char *out;
+
+	(void)state;
+	c = load_ok(ROBOT
+	    "mention = 13800000000, +8613900000000 ,ALL ; on duty\n"
+	    "mention = 13700000000\n"
+	    "mention =\n"
+	    "keyword = 水质告警\n");
+	m = &c->webhooks[0].mention;
+	assert_int_equal(m->nmobile, 3);
+	assert_string_equal(m->mobile[0], "13800000000");
+	assert_string_equal(m->mobile[1], "+8613900000000");
+	assert_string_equal(m->mobile[2], "13700000000");
+	assert_int_equal(m->all, 1);
+	assert_string_equal(c->webhooks[0].keyword, "水质告警");
+	out = printed(c, 0);
+	has_line(out, "mention = 13800000000,+8613900000000,13700000000,all");
+	has_line(out, "keyword = 水质告警");
+	free(out);
+	conf_free(c);
+	/* none: nothing set, printed empty */
+	c = load_ok(ROBOT);
+	assert_int_equal(c->webhooks[0].mention.nmobile, 0);
+	assert_int_equal(c->webhooks[0].mention.all, 0);
+	assert_null(c->webhooks[0].mention.mobile);
+	assert_null(c->webhooks[0].keyword);
+	out = printed(c, 0);
+	has_line(out, "mention = ");
+	has_line(out, "keyword = ");
+	free(out);
+	conf_free(c);
+	/* the shortest and the longest number */
+	c = load_ok(ROBOT "mention = 12345, +1234567890123456789\n");
+	assert_int_equal(c->webhooks[0].mention.nmobile, 2);
+	assert_int_equal(c->webhooks[0].mention.all, 0);
+	conf_free(c);
+}
+
+/* 20 entries over two lines; the normal form reads back the same. */
+static void
+test_mention_twenty(void **state)
+{
+	char text[1024], path[128], err[LW_ERRLEN];
+	struct conf *c, *again;
+	size_t i, n;
+	char *out;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), ROBOT "mention = all");
+	for (i = 1; i < 20; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%s1380000%04zu", i == 10 ? "\nmention = " : ", ", i);
+	snprintf(text + n, sizeof(text) - n, "\n");
+	c = load_ok(text);
+	assert_int_equal(c->webhooks[0].mention.nmobile, 19);
+	assert_int_equal(c->webhooks[0].mention.all, 1);
+	assert_string_equal(c->webhooks[0].mention.mobile[18],
+	    "13800000019");
+	out = printed(c, 0);
+	write_file("again.conf", out, 0644, path, sizeof(path));
+	free(out);
+	if ((again = conf_load(path, err)) == NULL)
+		fail_msg("the normal form is refused: %s", err);
+	assert_int_equal(again->webhooks[0].mention.nmobile, 19);
+	assert_int_equal(again->webhooks[0].mention.all, 1);
+	for (i = 0; i < 19; i++)
+		assert_string_equal(again->webhooks[0].mention.mobile[i],
+		    c->webhooks[0].mention.mobile[i]);
+	conf_free(again);
+	conf_free(c);
+}
+
+/* Refused, naming the line of the key. */
+static void
+test_mention_bad(void **state)
+{
+	static const struct {
+		const char	*line, *err;
+	} bad[] = {
+		{ "mention = 1234", "mention: bad entry '1234'" },
+		{ "mention = 123456789012345678901",
+		    "mention: bad entry '123456789012345678901'" },
+		{ "mention = +", "mention: bad entry '+'" },
+		{ "mention = 138 0000 0000",
+		    "mention: bad entry '138 0000 0000'" },
+		{ "mention = 13800000000,,all", "mention: bad entry ''" },
+		{ "mention = 13800000000,", "mention: bad entry ''" },
+		{ "mention = ++13800000000",
+		    "mention: bad entry '++13800000000'" },
+		{ "mention = everyone", "mention: bad entry 'everyone'" },
+		{ "mention = 13800000000, 13800000000",
+		    "mention: '13800000000' given twice" },
+		{ "mention = all\nmention = All",
+		    "mention: 'All' given twice" },
+		{ "keyword = \xe6\xb0\xb4\xe8", "keyword: bad value" },
+	};
+	char text[512], path[128], want[LW_ERRLEN], err[LW_ERRLEN];
+	struct conf *c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), ROBOT "%s\n", bad[i].line);
+		write_file("t.conf", text, 0644, path, sizeof(path));
+		if ((c = conf_load(path, err)) != NULL) {
+			conf_free(c);
+			fail_msg("'%s' accepted", bad[i].line);
+		}
+		snprintf(want, sizeof(want), "%s:%d: %s", path,
+		    strstr(bad[i].line, "\n") ? 5 : 4, bad[i].err);
+		if (strncmp(err, want, strlen(want)) != 0)
+			fail_msg("'%s': got \"%s\", want \"%s...\"",
+			    bad[i].line, err, want);
+	}
+}
+
+/* lakewatchd -t / lakewatch check warn of what a format cannot do. */
+static void
+test_mention_check(void **state)
+{
+	struct conf *c;
+	char *out;
+
+	(void)state;
+	c = load_ok("[bus b]\nhost = 127.0.0.1\n"
+	    "[sensor s]\nbus = b\nregister = 0\n"
+	    ROBOT "mention = 13800000000, all\nkeyword = 水质\n"
+	    "[webhook wmd]\nurl = http://127.0.0.1/\nformat = wecom\n"
+	    "mention = all\n"
+	    "[webhook wtext]\nurl = http://127.0.0.1/\nformat = wecom\n"
+	    "msgtype = text\nmention = 13800000000, all\n"
+	    "[webhook fs]\nurl = http://127.0.0.1/\nformat = feishu\n"
+	    "mention = 13800000000\n"
+	    "[webhook fsall]\nurl = http://127.0.0.1/\nformat = feishu\n"
+	    "mention = all\nkeyword = 水质\n"
+	    "[webhook sl]\nurl = http://127.0.0.1/\nformat = slack\n"
+	    "mention = 13800000000, all\n"
+	    "[webhook js]\nurl = http://127.0.0.1/\nmention = all\n"
+	    "keyword = 水质\n"
+	    "[webhook am]\nurl = http://127.0.0.1/\nformat = alertmanager\n"
+	    "mention = 13800000000\n");
+	out = printed(c, 1);
+	has_line(out, "webhook 'wmd': WARNING: mention needs msgtype = text "
+	    "(wecom markdown cannot mention)");
+	has_line(out, "webhook 'fs': WARNING: feishu mentions user ids, not "
+	    "mobile numbers: only 'all' is used");
+	has_line(out, "webhook 'sl': WARNING: slack cannot mention mobile "
+	    "numbers: only 'all' (<!channel>) is used");
+	has_line(out, "webhook 'js': WARNING: mention is ignored by formats "
+	    "json and alertmanager");
+	has_line(out, "webhook 'js': WARNING: keyword is ignored by formats "
+	    "json and alertmanager");
+	has_line(out, "webhook 'am': WARNING: mention is ignored by formats "
+	    "json and alertmanager");
+	assert_null(strstr(out, "'robot'"));
+	assert_null(strstr(out, "'wtext'"));
+	assert_null(strstr(out, "'fsall'"));
+	free(out);
+	conf_free(c);
+}
+
 static int
 is_conf(const struct dirent *de)
 {
@@ -384,6 +586,13 @@ main(void)
 		    rm_tmp),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test_setup_teardown(test_mention, mk_tmp, rm_tmp),
+		cmocka_unit_test_setup_teardown(test_mention_twenty, mk_tmp,
+		    rm_tmp),
+		cmocka_unit_test_setup_teardown(test_mention_bad, mk_tmp,
+		    rm_tmp),
+		cmocka_unit_test_setup_teardown(test_mention_check, mk_tmp,
+		    rm_tmp),
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), n, i;
 	struct CMUnitTest *tests;

@@ -57,7 +57,7 @@ static json_t *
 message(json_t *const *ev, size_t n, enum wh_format fmt, int md,
     const char *secret, size_t *folded)
 {
-	struct fmt_opts o = { fmt, md, secret, T0 };
+	struct fmt_opts o = { fmt, md, secret, T0, NULL, NULL };
 	json_error_t jerr;
 	size_t k = 0;
 	char *body;
@@ -445,7 +445,7 @@ static void
 test_times_and_bad_input(void **state)
 {
 	json_t *bad = json_pack("{s:s}", "message", "x"), *ev;
-	struct fmt_opts o = { FMT_WECOM, 0, NULL, T0 };
+	struct fmt_opts o = { FMT_WECOM, 0, NULL, T0, NULL, NULL };
 	char buf[32];
 	size_t k = 7;
 
@@ -471,6 +471,338 @@ test_times_and_bad_input(void **state)
 	json_decref(ev);
 }
 
+/* mention = 13800000000,all */
+static char mobile0[] = "13800000000";
+static char *mobiles[] = { mobile0 };
+static const struct wh_mention duty = { mobiles, 1, 1 };
+#define KW	"水质告警"
+
+/* The body (as sent) of the message for EV[0..N-1] with AT and KW. */
+static char *
+raw(json_t *const *ev, size_t n, enum wh_format fmt, int md,
+    const struct wh_mention *mention, const char *kw)
+{
+	struct fmt_opts o = { fmt, md, NULL, T0, mention, kw };
+	size_t k = 0;
+	char *body;
+
+	body = format_message(ev, n, &o, &k);
+	assert_non_null(body);
+	assert_true(k >= 1);
+	if (format_body_limit(fmt) > 0)
+		assert_true(strlen(body) <= format_body_limit(fmt));
+	return body;
+}
+
+/* RAW parsed; valid UTF-8 and JSON or the test fails. Frees RAW. */
+static json_t *
+parsed(char *body)
+{
+	json_error_t jerr;
+	json_t *p = json_loads(body, 0, &jerr);
+
+	if (p == NULL)
+		fail_msg("not JSON: %s: %s", jerr.text, body);
+	free(body);
+	return p;
+}
+
+/* How often NEEDLE occurs in HAY. */
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/* J.KEY is the JSON WANT. */
+static void
+is_json(const json_t *j, const char *key, const char *want)
+{
+	json_t *w = json_loads(want, JSON_DECODE_ANY, NULL);
+	char *got = format_dump(json_object_get(j, key));
+	int eq = json_equal(json_object_get(j, key), w);
+
+	json_decref(w);
+	if (!eq)
+		fail_msg("%s: %s, want %s", key, got ? got : "(missing)",
+		    want);
+	free(got);
+}
+
+static int
+ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+static void
+test_mention_dingtalk(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 1, SITE), *p;
+	char *b;
+
+	(void)state;
+	b = raw(&ev, 1, FMT_DINGTALK, 0, &duty, NULL);
+	has(b, "\"at\":{\"atMobiles\":[\"13800000000\"],\"isAtAll\":true}");
+	p = parsed(b);
+	is_json(p, "at", "{\"atMobiles\":[\"13800000000\"],\"isAtAll\":true}");
+	readable(at(p, "text.content"), 1);
+	/* DingTalk pushes to a mobile only if the text names it */
+	assert_true(ends_with(at(p, "text.content"), "\n@13800000000"));
+	assert_int_equal(count(at(p, "text.content"), "@13800000000"), 1);
+	json_decref(p);
+	p = parsed(raw(&ev, 1, FMT_DINGTALK, 1, &duty, NULL));
+	is_json(p, "at", "{\"atMobiles\":[\"13800000000\"],\"isAtAll\":true}");
+	readable(at(p, "markdown.text"), 1);
+	assert_true(ends_with(at(p, "markdown.text"), "\n\n@13800000000"));
+	json_decref(p);
+	json_decref(ev);
+	/* a resolve wakes nobody */
+	ev = record("centre-tp:threshold:1", 0, SITE);
+	b = raw(&ev, 1, FMT_DINGTALK, 0, &duty, NULL);
+	assert_null(strstr(b, "13800000000"));
+	p = parsed(b);
+	is_json(p, "at", "{\"isAtAll\":false}");
+	readable(at(p, "text.content"), 0);
+	json_decref(p);
+	b = raw(&ev, 1, FMT_DINGTALK, 1, &duty, NULL);
+	assert_null(strstr(b, "13800000000"));
+	p = parsed(b);
+	is_json(p, "at", "{\"isAtAll\":false}");
+	json_decref(p);
+	json_decref(ev);
+}
+
+static void
+test_mention_wecom(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 1, SITE), *p;
+	char *b;
+
+	(void)state;
+	b = raw(&ev, 1, FMT_WECOM, 0, &duty, NULL);
+	has(b, "\"mentioned_mobile_list\":[\"13800000000\",\"@all\"]");
+	p = parsed(b);
+	is_json(json_object_get(p, "text"), "mentioned_mobile_list",
+	    "[\"13800000000\",\"@all\"]");
+	assert_int_equal(json_object_size(json_object_get(p, "text")), 2);
+	readable(at(p, "text.content"), 1);
+	assert_null(strstr(at(p, "text.content"), "13800000000"));
+	json_decref(p);
+	/* markdown cannot mention (DOMAIN.md 4.2): nothing is added */
+	b = raw(&ev, 1, FMT_WECOM, 1, &duty, NULL);
+	assert_null(strstr(b, "mentioned"));
+	assert_null(strstr(b, "13800000000"));
+	p = parsed(b);
+	assert_int_equal(json_object_size(p), 2);
+	assert_int_equal(json_object_size(json_object_get(p, "markdown")), 1);
+	json_decref(p);
+	json_decref(ev);
+	ev = record("centre-tp:threshold:1", 0, SITE);
+	b = raw(&ev, 1, FMT_WECOM, 0, &duty, NULL);
+	assert_null(strstr(b, "mentioned"));
+	p = parsed(b);
+	assert_int_equal(json_object_size(json_object_get(p, "text")), 1);
+	readable(at(p, "text.content"), 0);
+	json_decref(p);
+	json_decref(ev);
+}
+
+static void
+test_mention_feishu_slack(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 1, SITE), *p;
+	char *b;
+
+	(void)state;
+	b = raw(&ev, 1, FMT_FEISHU, 0, &duty, NULL);
+	assert_null(strstr(b, "13800000000"));	/* feishu wants user ids */
+	p = parsed(b);
+	readable(at(p, "content.text"), 1);
+	assert_true(ends_with(at(p, "content.text"),
+	    "\n<at user_id=\"all\">所有人</at>"));
+	assert_int_equal(json_object_size(json_object_get(p, "content")), 1);
+	json_decref(p);
+	b = raw(&ev, 1, FMT_SLACK, 0, &duty, NULL);
+	assert_null(strstr(b, "13800000000"));
+	p = parsed(b);
+	assert_int_equal(json_object_size(p), 1);
+	readable(at(p, "text"), 1);
+	assert_true(ends_with(at(p, "text"), "\n<!channel>"));
+	json_decref(p);
+	json_decref(ev);
+	ev = record("centre-tp:threshold:1", 0, SITE);
+	b = raw(&ev, 1, FMT_FEISHU, 0, &duty, NULL);
+	assert_null(strstr(b, "<at "));
+	json_decref(parsed(b));
+	b = raw(&ev, 1, FMT_SLACK, 0, &duty, NULL);
+	assert_null(strstr(b, "<!channel>"));
+	json_decref(parsed(b));
+	json_decref(ev);
+}
+
+/* json and alertmanager bodies are the event: no mention, no keyword */
+static void
+test_mention_json(void **state)
+{
+	json_t *ev = record("centre-tp:threshold:1", 1, SITE);
+	char *plain, *b;
+
+	(void)state;
+	plain = raw(&ev, 1, FMT_JSON, 0, NULL, NULL);
+	b = raw(&ev, 1, FMT_JSON, 0, &duty, KW);
+	assert_string_equal(b, plain);
+	free(b);
+	free(plain);
+	json_decref(ev);
+}
+
+/* A storm folded into one digest mentions once, if anything fires. */
+static void
+test_mention_digest(void **state)
+{
+	json_t *ev[12], *p;
+	size_t i;
+	char *b;
+
+	(void)state;
+	storm(ev, 12, 4);
+	p = parsed(raw(ev, 12, FMT_DINGTALK, 0, &duty, NULL));
+	has(at(p, "text.content"), "8 firing, 4 resolved");
+	assert_int_equal(count(at(p, "text.content"), "@13800000000"), 1);
+	assert_true(ends_with(at(p, "text.content"), "\n@13800000000"));
+	is_json(p, "at", "{\"atMobiles\":[\"13800000000\"],\"isAtAll\":true}");
+	json_decref(p);
+	b = raw(ev, 12, FMT_WECOM, 0, &duty, NULL);
+	assert_int_equal(count(b, "mentioned_mobile_list"), 1);
+	assert_int_equal(count(b, "@all"), 1);
+	json_decref(parsed(b));
+	b = raw(ev, 12, FMT_SLACK, 0, &duty, NULL);
+	assert_int_equal(count(b, "<!channel>"), 1);
+	json_decref(parsed(b));
+	for (i = 0; i < 12; i++)
+		json_decref(ev[i]);
+	/* all resolved: nobody */
+	storm(ev, 12, 12);
+	b = raw(ev, 12, FMT_DINGTALK, 1, &duty, NULL);
+	assert_null(strstr(b, "13800000000"));
+	p = parsed(b);
+	has(at(p, "markdown.text"), "0 firing, 12 resolved");
+	is_json(p, "at", "{\"isAtAll\":false}");
+	json_decref(p);
+	b = raw(ev, 12, FMT_FEISHU, 0, &duty, NULL);
+	assert_null(strstr(b, "<at "));
+	json_decref(parsed(b));
+	for (i = 0; i < 12; i++)
+		json_decref(ev[i]);
+}
+
+/* The chat text of body P in FMT (MD: markdown). */
+static const char *
+chat_text(const json_t *p, enum wh_format fmt, int md)
+{
+	switch (fmt) {
+	case FMT_DINGTALK:
+		return at(p, md ? "markdown.text" : "text.content");
+	case FMT_WECOM:
+		return at(p, md ? "markdown.content" : "text.content");
+	case FMT_FEISHU:
+		return at(p, "content.text");
+	default:
+		return at(p, "text");
+	}
+}
+
+static void
+keyword_in(json_t *const *ev, size_t n, enum wh_format fmt, int md,
+    const char *start)
+{
+	json_t *p;
+	const char *t;
+	char *b, *plain, want[128];
+
+	p = parsed(raw(ev, n, fmt, md, &duty, KW));
+	t = chat_text(p, fmt, md);
+	snprintf(want, sizeof(want), "%s[" KW "] 【", start);
+	if (strncmp(t, want, strlen(want)) != 0)
+		fail_msg("format %d md %d: does not start with '%s':\n%s",
+		    (int)fmt, md, want, t);
+	assert_int_equal(count(t, KW), 1);
+	has(t, SITE);
+	if (fmt == FMT_DINGTALK && md) {
+		assert_memory_equal(at(p, "markdown.title"), "[" KW "] ",
+		    strlen("[" KW "] "));
+		assert_int_equal(count(at(p, "markdown.title"), KW), 1);
+	}
+	json_decref(p);
+	/* already in the message (the site's name): the body is unchanged */
+	plain = raw(ev, n, fmt, md, &duty, NULL);
+	b = raw(ev, n, fmt, md, &duty, "湖湖心");
+	assert_string_equal(b, plain);
+	free(b);
+	free(plain);
+}
+
+static void
+test_keyword(void **state)
+{
+	json_t *ev[12];
+	size_t i;
+	int firing;
+
+	(void)state;
+	for (firing = 0; firing < 2; firing++) {
+		ev[0] = record("centre-tp:threshold:1", firing, SITE);
+		keyword_in(ev, 1, FMT_DINGTALK, 0, "");
+		keyword_in(ev, 1, FMT_DINGTALK, 1, "#### ");
+		keyword_in(ev, 1, FMT_WECOM, 0, "");
+		keyword_in(ev, 1, FMT_WECOM, 1, "**");
+		keyword_in(ev, 1, FMT_FEISHU, 0, "");
+		keyword_in(ev, 1, FMT_SLACK, 0, "*");
+		json_decref(ev[0]);
+	}
+	storm(ev, 12, 4);
+	keyword_in(ev, 12, FMT_DINGTALK, 1, "#### ");
+	keyword_in(ev, 12, FMT_WECOM, 0, "");
+	for (i = 0; i < 12; i++)
+		json_decref(ev[i]);
+}
+
+/* Cut to the limit, the keyword and the mentions survive. */
+static void
+test_keyword_mention_cut(void **state)
+{
+	json_t *ev = long_record(30000, 1), *p;
+	const char *t;
+
+	(void)state;
+	p = parsed(raw(&ev, 1, FMT_WECOM, 0, &duty, KW));
+	t = at(p, "text.content");
+	assert_true(strlen(t) <= 2048 && strlen(t) > 2048 - 100);
+	assert_memory_equal(t, "[" KW "] ", strlen("[" KW "] "));
+	assert_true(ends_with(t, "\xe2\x80\xa6"));
+	json_decref(p);
+	p = parsed(raw(&ev, 1, FMT_DINGTALK, 1, &duty, KW));
+	t = at(p, "markdown.text");
+	assert_memory_equal(t, "#### [" KW "] ", strlen("#### [" KW "] "));
+	assert_true(ends_with(t, "\xe2\x80\xa6\n\n@13800000000"));
+	json_decref(p);
+	p = parsed(raw(&ev, 1, FMT_SLACK, 0, &duty, KW));
+	t = at(p, "text");
+	assert_true(strlen(t) <= 3000);
+	assert_true(ends_with(t, "\xe2\x80\xa6\n<!channel>"));
+	json_decref(p);
+	json_decref(ev);
+}
+
 int
 main(void)
 {
@@ -486,6 +818,13 @@ main(void)
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_alertmanager),
 		cmocka_unit_test(test_times_and_bad_input),
+		cmocka_unit_test(test_mention_dingtalk),
+		cmocka_unit_test(test_mention_wecom),
+		cmocka_unit_test(test_mention_feishu_slack),
+		cmocka_unit_test(test_mention_json),
+		cmocka_unit_test(test_mention_digest),
+		cmocka_unit_test(test_keyword),
+		cmocka_unit_test(test_keyword_mention_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
