@@ -18,6 +18,26 @@ jsonout_begin(struct jsonout *o, size_t flags)
 	return 0;
 }
 
+/* V as text in one piece (json_dumpf would write it token by token) */
+static void
+put_value(struct jsonout *o, const json_t *v)
+{
+	char buf[4096], *big;
+	size_t n;
+
+	n = json_dumpb(v, buf, sizeof(buf), o->flags | JSON_ENCODE_ANY);
+	if (n > 0 && n <= sizeof(buf)) {
+		fwrite(buf, 1, n, o->f);
+		return;
+	}
+	if ((big = json_dumps(v, o->flags | JSON_ENCODE_ANY)) == NULL) {
+		fputs("null", o->f);
+		return;
+	}
+	fputs(big, o->f);
+	free(big);
+}
+
 /* the separator, the key if any */
 static void
 member(struct jsonout *o, const char *key)
@@ -32,7 +52,7 @@ member(struct jsonout *o, const char *key)
 		return;
 	if ((k = json_string(key)) == NULL)	/* not UTF-8: conf refuses */
 		k = json_string("?");
-	json_dumpf(k, o->f, JSON_ENCODE_ANY);
+	put_value(o, k);
 	json_decref(k);
 	fputs(": ", o->f);
 }
@@ -44,7 +64,7 @@ jsonout_add(struct jsonout *o, const char *key, json_t *v)
 	if (v == NULL)
 		fputs("null", o->f);
 	else
-		json_dumpf(v, o->f, o->flags | JSON_ENCODE_ANY);
+		put_value(o, v);
 	json_decref(v);
 }
 
