@@ -178,6 +178,21 @@ store_batch_one(struct core *core, int idx)
 }
 
 /*
+ * The store_batch window time T falls in for sensor IDX. Each sensor's
+ * windows are shifted by its share of the batch, so that a station's
+ * files are updated a few at a time every second, not all at once (a
+ * writer busy with 3000 files in a burst slows the polls down).
+ */
+static long long
+batch_window(const struct core *core, int idx, time_t t)
+{
+	double b = core->c->store_batch;
+
+	return (long long)floor(((double)t + b * idx /
+	    (double)core->c->nsensor) / b);
+}
+
+/*
  * Readings wait for their RRD update so that one update writes several:
  * a file is opened once per store_batch seconds rather than once per
  * reading (the sample log has every reading at once). Flagged readings
@@ -187,8 +202,11 @@ static void
 store_add(struct core *core, const struct sample *s)
 {
 	struct pendq *pq = &core->pend[s->idx];
-	const struct conf_sensor *sc = &core->c->sensors[s->idx];
 
+	if (pq->n > 0 && core->c->store_batch > 0 &&
+	    batch_window(core, s->idx, s->t) !=
+	    batch_window(core, s->idx, pq->v[0].t))
+		store_batch_one(core, s->idx);
 	if (pq->n == pq->cap) {
 		pq->cap = pq->cap ? 2 * pq->cap : 4;
 		if ((pq->v = realloc(pq->v, pq->cap * sizeof(*pq->v))) == NULL)
@@ -198,7 +216,9 @@ store_add(struct core *core, const struct sample *s)
 	pq->v[pq->n].v = sample_valid(s) && isfinite(s->value) ? s->value :
 	    NAN;
 	pq->n++;
-	if ((double)pq->n * sc->interval >= core->c->store_batch)
+	/* a reading an interval apart is its own batch: at once */
+	if ((double)pq->n * core->c->sensors[s->idx].interval >=
+	    core->c->store_batch)
 		store_batch_one(core, s->idx);
 }
 
