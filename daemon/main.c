@@ -299,8 +299,7 @@ loop(struct run *r, struct queue *q)
 	size_t n, stuck;
 
 	while (!quit) {
-		/* pool_tick at least every ~50 ms: see pool.c on a hung job */
-		n = queue_pop(q, batch, BATCH, 25);
+		n = queue_pop(q, batch, BATCH, 50);
 		pool_tick(pool, 0.02);
 		if (n > 0)
 			core_process(r->core, batch, n);

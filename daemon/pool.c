@@ -12,18 +12,12 @@
 #define POOL_STACK	(64 * 1024)
 #define POOL_MIN	2	/* workers that never retire */
 #define POOL_IDLE_S	10	/* a follower idle this long ends */
-#define KEEP_TOOK	0.005	/* s: a job this quick may keep the lead */
-#define LATE_OK		0.005	/* s: ... making the next this late */
 
 /*
  * Leader/followers: one idle worker (the leader) waits for the next due
  * time; the others wait to be called. Taking a job, the leader hands the
  * lead on, so only as many workers wake as there is work, and followers
- * nobody calls for a while end. When the job is quick (its last run was)
- * and nothing else comes due meanwhile, the leader keeps the lead while
- * it runs it: waking a follower only to have it sleep until the next due
- * time was most of the pool's cost. Should the job hang after all, the
- * next pool_add, pool_wake or pool_tick takes the lead from it.
+ * nobody calls for a while end.
  */
 /* A follower waiting to be called; on its worker's stack. */
 struct follower {
@@ -39,7 +33,6 @@ struct pool {
 	/* followers, the last to come first: the others stay idle and end */
 	struct follower	 *followers;
 	int		  has_leader;
-	int		  leader_away;	/* the leader is running a job */
 	struct timespec	  lead_until;	/* when the leader wakes by itself */
 	struct pool_job	**heap;
 	size_t		  n, cap;
@@ -117,7 +110,6 @@ unqueue(struct pool *p, struct pool_job *j)
 
 static void	spawn(struct pool *);
 static void	pass_lead(struct pool *);
-static void	nudge(struct pool *);
 
 /* Start a worker if none is free or starting; with the lock held. */
 static void
@@ -158,7 +150,7 @@ give_back(struct pool *p, struct pool_job *j)
 		push(p, j);
 	/* wake the leader only if this job comes due before it wakes */
 	if (p->has_leader && !j->gone && ts_diff(j->due, p->lead_until) < 0)
-		nudge(p);
+		pthread_cond_signal(&p->work);
 	pthread_cond_broadcast(&p->done);
 }
 
@@ -209,41 +201,14 @@ follow(struct pool *p)
 	return !f.called && !p->stopping && p->workers > POOL_MIN ? -1 : 0;
 }
 
-/* The leader is away in a job: hand the lead to another worker. */
-static void
-unlead(struct pool *p)
-{
-	p->leader_away = 0;
-	p->has_leader = 0;
-	if (!call_follower(p))
-		grow(p);
-}
-
 /* A job was queued: the lead (or, with none, a follower) looks again. */
 static void
 nudge(struct pool *p)
 {
-	if (p->leader_away)
-		unlead(p);
-	else if (p->has_leader)
+	if (p->has_leader)
 		pthread_cond_signal(&p->work);
 	else
 		call_follower(p);
-}
-
-/*
- * Keep the lead while running J: when its last run was quick and the
- * next job, run after it, would be late by no more than LATE_OK. Jobs
- * spaced a millisecond apart then run one after another on one worker
- * instead of each waking a follower.
- */
-static int
-keep_lead(const struct pool *p, const struct pool_job *j)
-{
-	if (j->took < 0 || j->took > KEEP_TOOK)	/* slow, or no idea */
-		return 0;
-	return p->n == 0 || ts_diff(p->heap[0]->due, mono_now()) >
-	    j->took - LATE_OK;
 }
 
 /* Hand the lead to a follower, or start one if none is free. */
@@ -260,9 +225,8 @@ worker(void *arg)
 {
 	struct pool *p = arg;
 	struct pool_job *j;
-	struct timespec dl, t0;
+	struct timespec dl;
 	double wait;
-	int kept;
 
 	pthread_mutex_lock(&p->mu);
 	p->starting--;
@@ -274,22 +238,10 @@ worker(void *arg)
 		}
 		p->has_leader = 1;		/* lead */
 		if ((j = take(p, &wait)) != NULL) {
-			kept = keep_lead(p, j);
-			if (kept) {
-				p->leader_away = 1;
-				p->lead_until = ts_add(mono_now(), j->took);
-			} else
-				pass_lead(p);
+			pass_lead(p);
 			pthread_mutex_unlock(&p->mu);
-			t0 = mono_now();
 			j->run(j);
 			pthread_mutex_lock(&p->mu);
-			j->took = ts_diff(mono_now(), t0);
-			/* still ours: lead on (the loop takes it again) */
-			if (kept && p->leader_away) {
-				p->leader_away = 0;
-				p->has_leader = 0;
-			}
 			give_back(p, j);
 			continue;
 		}
@@ -378,7 +330,6 @@ pool_add(struct pool *p, struct pool_job *j)
 	pthread_mutex_lock(&p->mu);
 	j->heap_idx = SIZE_MAX;
 	j->running = j->wake = j->gone = 0;
-	j->took = -1;
 	push(p, j);
 	nudge(p);
 	pthread_mutex_unlock(&p->mu);
@@ -425,9 +376,6 @@ pool_tick(struct pool *p, double late)
 	pthread_mutex_lock(&p->mu);
 	/* overdue: the lead is held by nobody able to take it */
 	if (p->n > 0 && ts_diff(mono_now(), p->heap[0]->due) > late &&
-	    p->leader_away)
-		unlead(p);
-	else if (p->n > 0 && ts_diff(mono_now(), p->heap[0]->due) > late &&
 	    p->idle + p->starting == 0 && p->workers < p->max)
 		spawn(p);
 	else if (p->n > 0 && ts_diff(mono_now(), p->heap[0]->due) > late)

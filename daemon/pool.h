@@ -24,7 +24,6 @@ struct pool_job {
 	int		 running;
 	int		 wake;		/* run again at once after this run */
 	int		 gone;		/* removed: never queued again */
-	double		 took;		/* its last run, s */
 };
 
 /* A pool of at most MAX workers; fatal on failure. */
@@ -39,9 +38,8 @@ void		 pool_remove(struct pool *, struct pool_job *);
 void		 pool_wake(struct pool *, struct pool_job *);
 /*
  * Start a worker if a job is overdue by more than LATE seconds and no
- * worker is free (all blocked in slow jobs), or take the lead from a
- * leader stuck in a job it kept it for. Call it often (the main loop
- * does, at least every 50 ms).
+ * worker is free (all blocked in slow jobs). Call it often (the main
+ * loop does, every 50 ms).
  */
 void		 pool_tick(struct pool *, double late);
 /* Workers now, and the most there were at once. */

@@ -1,6 +1,6 @@
 /*
- * test_pool.c: the poll workers. Jobs run when due; a leader that keeps
- * the lead through a quick job still hands it over when that job hangs.
+ * test_pool.c: the poll workers. Jobs run when due; a job that hangs
+ * holds up only itself.
  * The bounds are loose on purpose (valgrind, sanitizers): they tell a
  * hung schedule from a working one, they do not time anything.
  */
