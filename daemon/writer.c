@@ -34,7 +34,7 @@ struct writer {
 	pthread_cond_t	 work, done;
 	struct batch	*head, **tail;
 	size_t		 waiting, limit;
-	uint64_t	 put, taken, finished;	/* batches */
+	uint64_t	 put, finished;	/* batches */
 	int		 stop;
 	pthread_mutex_t	 smu;		/* the store */
 	struct sample	*buf;		/* store_update's input */
@@ -55,7 +55,6 @@ make_room(struct writer *w, size_t n)
 			w->tail = &w->head;
 		w->waiting -= b->n;
 		w->stats.dropped += b->n;
-		w->taken++;
 		w->finished++;
 		free(b);
 	}
@@ -128,7 +127,6 @@ run(void *arg)
 {
 	struct writer *w = arg;
 	struct batch *b, *next;
-	size_t n;
 
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
@@ -139,9 +137,6 @@ run(void *arg)
 		b = w->head;
 		w->head = NULL;
 		w->tail = &w->head;
-		for (next = b, n = 0; next != NULL; next = next->next)
-			n++;
-		w->taken += n;
 		pthread_mutex_unlock(&w->mu);
 		for (; b != NULL; b = next) {
 			next = b->next;
