@@ -22,7 +22,8 @@ LW_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 
 CORE	= daemon/log.o daemon/conf.o daemon/gb3838.o daemon/util.o \
-	  daemon/queue.o daemon/plan.o daemon/pool.o daemon/bus.o daemon/store.o \
+	  daemon/queue.o daemon/plan.o daemon/pool.o daemon/mbtcp.o daemon/bus.o \
+	  daemon/store.o \
 	  daemon/writer.o \
 	  daemon/eval.o daemon/format.o daemon/outbox.o daemon/notify.o \
 	  daemon/core.o daemon/sdnotify.o daemon/status.o daemon/jsonout.o daemon/state.o daemon/samplelog.o \

@@ -2,7 +2,16 @@
  * bus.c: one bus = one link, one request in flight. libmodbus calls
  * block, so a poll runs on a worker of the pool (pool.h) that is its
  * own while it runs: a slow device blocks only its own bus.
+ *
+ * A TCP bus whose last request was answered is polled without blocking
+ * (step): the pool's leading thread sends each request and is called
+ * back when the reply is in, so a farm of healthy devices costs no
+ * thread hand-overs. The first time-out, exception or broken reply hands
+ * the poll to a worker (run), which goes on from that request with the
+ * retries and everything else of the blocking path.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <math.h>
 #include <modbus.h>
@@ -14,6 +23,7 @@
 
 #include "bus.h"
 #include "log.h"
+#include "mbtcp.h"
 #include "plan.h"
 #include "pool.h"
 #include "util.h"
@@ -53,6 +63,16 @@ struct bus {
 	double			 backoff;
 	struct timespec		 retry_at;
 	struct timespec		 last_end;	/* of the last request */
+	/* the last request on the link was answered: no late reply to come */
+	int			 clean;
+	struct {			/* a poll run by step() */
+		int		 active;
+		time_t		 t;	/* its slot */
+		size_t		 ndue, nreq;
+		size_t		 i;	/* the request in flight */
+		int		 err;	/* its first try, when handed over */
+		struct timespec	 sent;
+	} fast;
 	atomic_llong		 busy_since_ns;	/* mono start of a poll; 0 idle */
 	int			*sensors;
 	size_t			 ns;
@@ -140,6 +160,7 @@ disconnect(struct bus *bus)
 		return;
 	modbus_close(bus->ctx);
 	bus->connected = 0;
+	bus->clean = 0;
 }
 
 static void
@@ -213,6 +234,14 @@ count(struct bus *bus, int err, double secs)
 	pthread_mutex_unlock(&bus->mu);
 }
 
+/* The device answered (with the registers or an exception). */
+static int
+answered(int err)
+{
+	return err == 0 || (err > MODBUS_ENOBASE &&
+	    err < MODBUS_ENOBASE + MODBUS_EXCEPTION_MAX);
+}
+
 /* One transaction, with the bus gap before it. 0, or errno. */
 static int
 transact(struct bus *bus, const struct plan_req *r, uint16_t *regs)
@@ -233,21 +262,22 @@ transact(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 		rc = modbus_read_registers(bus->ctx, r->addr, r->count, regs);
 	err = rc == -1 ? errno : 0;
 	bus->last_end = mono_now();
+	bus->clean = answered(err);
 	count(bus, err, ts_diff(bus->last_end, t0));
 	if (err == ETIMEDOUT || err == EMBBADCRC || err == EMBBADDATA)
 		modbus_flush(bus->ctx);	/* drop a late or broken reply */
 	return err;
 }
 
-/* A request with bounded retries for time-outs and CRC errors. */
 /*
  * A request with bounded retries: time-outs and CRC errors again after
  * a short random pause, "busy" (06) after a longer one. A unit that has
  * not answered for UNIT_DOWN cycles gets one try, so it costs its bus
- * one time-out per cycle.
+ * one time-out per cycle. FIRST: the first try's result when step() made
+ * it, else -1.
  */
 static int
-request(struct bus *bus, const struct plan_req *r, uint16_t *regs)
+request(struct bus *bus, const struct plan_req *r, uint16_t *regs, int first)
 {
 	int err = 0, i, tries;
 
@@ -257,7 +287,8 @@ request(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 		if (i > 0)
 			sleep_until(bus, ts_add(mono_now(), (err == EMBXSBUSY ?
 			    0.1 : 0.01) * (1 + jitter01())));
-		err = transact(bus, r, regs);
+		err = i == 0 && first != -1 ? first :
+		    transact(bus, r, regs);
 		if (err != ETIMEDOUT && err != EMBBADCRC &&
 		    err != EMBBADDATA && err != EMBXSBUSY)
 			break;
@@ -265,31 +296,38 @@ request(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 	return err;
 }
 
+/* What a request's result (after its retries) says of the link. */
 static void
-run_requests(struct bus *bus, size_t nreq)
+link_health(struct bus *bus, int err)
+{
+	if (err == 0 && bus->down_logged) {
+		/* up means answering, not merely connected */
+		log_info("bus '%s': up again", bus->b->name);
+		bus->down_logged = 0;
+	}
+	if (err == ETIMEDOUT && ++bus->timeouts_row >= TIMEOUTS_DOWN &&
+	    bus->b->type == BUS_TCP)
+		mark_down(bus, "no reply");
+	else if (is_link_error(err))
+		mark_down(bus, modbus_strerror(err));
+	else if (err != ETIMEDOUT)
+		bus->timeouts_row = 0;
+}
+
+/* Requests FROM..NREQ-1 of the plan; FIRST: see request(). */
+static void
+run_requests(struct bus *bus, size_t from, size_t nreq, int first)
 {
 	size_t i;
-	int err;
 
-	for (i = 0; i < nreq; i++) {
+	for (i = from; i < nreq; i++, first = -1) {
 		if (ensure_connected(bus) == -1) {
 			bus->req_err[i] = ENOTCONN;
 			continue;
 		}
-		err = bus->req_err[i] = request(bus, &bus->reqs[i],
-		    bus->regs[i]);
-		if (err == 0 && bus->down_logged) {
-			/* up means answering, not merely connected */
-			log_info("bus '%s': up again", bus->b->name);
-			bus->down_logged = 0;
-		}
-		if (err == ETIMEDOUT && ++bus->timeouts_row >= TIMEOUTS_DOWN &&
-		    bus->b->type == BUS_TCP)
-			mark_down(bus, "no reply");
-		else if (is_link_error(err))
-			mark_down(bus, modbus_strerror(err));
-		else if (err != ETIMEDOUT)
-			bus->timeouts_row = 0;
+		bus->req_err[i] = request(bus, &bus->reqs[i], bus->regs[i],
+		    first);
+		link_health(bus, bus->req_err[i]);
 	}
 }
 
@@ -496,20 +534,36 @@ push(struct bus *bus, int loc, time_t t, size_t nreq)
 		    s.sensor);
 }
 
-static void
-poll_due(struct bus *bus, size_t ndue, time_t t)
+/* The plan for the NDUE due sensors the bus still asks. */
+static size_t
+plan_due(struct bus *bus, size_t ndue)
 {
-	size_t nreq, i, nask;
-	int *ask = bus->due + bus->ns, again = 1, round;
+	int *ask = bus->due + bus->ns;
+	size_t i, nask;
 
-	for (round = 0; again && round < 2; round++) {
-		for (i = nask = 0; i < ndue; i++)
-			if (!bus->last[bus->due[i]].disabled)
-				ask[nask++] = bus->sensors[bus->due[i]];
-		nreq = plan_build(bus->c, ask, nask, bus->b->merge_hole,
-		    bus->nomerge, bus->reqs);
-		run_requests(bus, nreq);
-		again = config_errors(bus, nreq, ndue);
+	for (i = nask = 0; i < ndue; i++)
+		if (!bus->last[bus->due[i]].disabled)
+			ask[nask++] = bus->sensors[bus->due[i]];
+	return plan_build(bus->c, ask, nask, bus->b->merge_hole,
+	    bus->nomerge, bus->reqs);
+}
+
+/*
+ * Requests FROM.. of the NREQ planned for the NDUE due sensors (FIRST:
+ * see request()); once more, split, if the device refused a merged
+ * read; then the samples of slot T.
+ */
+static void
+poll_due(struct bus *bus, size_t ndue, time_t t, size_t nreq, size_t from,
+    int first)
+{
+	size_t i;
+
+	run_requests(bus, from, nreq, first);
+	if (config_errors(bus, nreq, ndue)) {
+		nreq = plan_due(bus, ndue);
+		run_requests(bus, 0, nreq, -1);
+		config_errors(bus, nreq, ndue);
 	}
 	unit_health(bus, nreq);
 	for (i = 0; i < ndue; i++)
@@ -554,20 +608,28 @@ count_poll(struct bus *bus, size_t ndue, time_t t)
 	pthread_mutex_unlock(&bus->mu);
 }
 
-/* Poll the sensors due at slot T; then move each to its next slot. */
-static void
-tick(struct bus *bus, time_t t)
+/* A poll of the sensors due at slot T begins: how many they are. */
+static size_t
+poll_begin(struct bus *bus, time_t t)
 {
 	size_t i, ndue = 0;
-	time_t now;
-	int iv;
 
 	for (i = 0; i < bus->ns; i++)
 		if (bus->next_t[i] == t)
 			bus->due[ndue++] = (int)i;
 	atomic_store(&bus->busy_since_ns, mono_ns());
 	count_poll(bus, ndue, t);
-	poll_due(bus, ndue, t);
+	return ndue;
+}
+
+/* The poll of slot T is over: move each of its sensors to its next slot. */
+static void
+poll_end(struct bus *bus, time_t t)
+{
+	size_t i;
+	time_t now;
+	int iv;
+
 	atomic_store(&bus->busy_since_ns, 0);
 	now = (time_t)wall_now();
 	for (i = 0; i < bus->ns; i++) {
@@ -578,6 +640,16 @@ tick(struct bus *bus, time_t t)
 		if (bus->next_t[i] <= now)	/* overran: skip, stay on grid */
 			bus->next_t[i] = next_slot(now, iv);
 	}
+}
+
+/* Poll the sensors due at slot T; then move each to its next slot. */
+static void
+tick(struct bus *bus, time_t t)
+{
+	size_t ndue = poll_begin(bus, t);
+
+	poll_due(bus, ndue, t, plan_due(bus, ndue), 0, -1);
+	poll_end(bus, t);
 }
 
 static void	alloc_tables(struct bus *, int);
@@ -641,9 +713,30 @@ rebind_apply(struct bus *bus)
 	pthread_mutex_unlock(&bus->mu);
 }
 
+/* When the pool is to come back: the next slot, or in an hour. */
+static void
+reschedule(struct bus *bus)
+{
+	time_t t = next_due(bus);
+
+	bus->job.due = ts_add(mono_now(), t == 0 ? 3600 :
+	    (double)t + bus->phase - wall_now());
+}
+
+/* The slot due now (or in POOL_EARLY s), or 0. */
+static time_t
+due_now(const struct bus *bus)
+{
+	time_t t = next_due(bus);
+
+	return t != 0 && t + bus->phase <= wall_now() + POOL_EARLY + 0.001 ?
+	    t : 0;
+}
+
 /*
- * The pool runs this when the bus is due (or woken for a new config):
- * adopt a pending config, poll what is due, say when to come back.
+ * The pool runs this on a worker when the bus is due (or woken for a new
+ * config, or handed over by step): adopt a pending config, poll what is
+ * due, say when to come back.
  */
 static void
 run(struct pool_job *job)
@@ -653,17 +746,144 @@ run(struct pool_job *job)
 
 	if (atomic_load(&bus->stop))
 		return;
+	if (bus->fast.active) {		/* go on where step() stopped */
+		bus->fast.active = 0;
+		poll_due(bus, bus->fast.ndue, bus->fast.t, bus->fast.nreq,
+		    bus->fast.i, bus->fast.err);
+		poll_end(bus, bus->fast.t);
+	}
 	if (bus_pending(bus))
 		rebind_apply(bus);
-	if ((t = next_due(bus)) == 0) {		/* no sensors: idle */
-		job->due = ts_add(mono_now(), 3600);
-		return;
-	}
-	if (t + bus->phase <= wall_now() + 0.001)
+	if ((t = due_now(bus)) != 0)
 		tick(bus, t);
-	if ((t = next_due(bus)) != 0)
-		job->due = ts_add(mono_now(), (double)t + bus->phase -
-		    wall_now());
+	reschedule(bus);
+}
+
+/* Request I's first try failed with ERR: a worker goes on from there. */
+static int
+fast_fail(struct bus *bus, int err)
+{
+	bus->fast.err = err;
+	bus->last_end = mono_now();
+	bus->clean = answered(err);
+	count(bus, err, ts_diff(bus->last_end, bus->fast.sent));
+	if (err == ETIMEDOUT || err == EMBBADCRC || err == EMBBADDATA)
+		modbus_flush(bus->ctx);	/* drop a late or broken reply */
+	return POOL_BLOCK;
+}
+
+/* Send the fast poll's request i: wait for the reply, or hand over. */
+static int
+fast_send(struct bus *bus)
+{
+	const struct plan_req *r = &bus->reqs[bus->fast.i];
+	uint8_t raw[6];
+
+	raw[0] = (uint8_t)r->unit;
+	raw[1] = r->function == 1 ? MODBUS_FC_READ_INPUT_REGISTERS :
+	    MODBUS_FC_READ_HOLDING_REGISTERS;
+	raw[2] = (uint8_t)(r->addr >> 8);
+	raw[3] = (uint8_t)r->addr;
+	raw[4] = (uint8_t)(r->count >> 8);
+	raw[5] = (uint8_t)r->count;
+	bus->fast.sent = mono_now();
+	if (modbus_send_raw_request(bus->ctx, raw, sizeof(raw)) == -1)
+		return fast_fail(bus, errno);
+	bus->job.fd = modbus_get_socket(bus->ctx);
+	bus->job.due = ts_add(bus->fast.sent, bus->b->timeout);
+	return POOL_WAIT;
+}
+
+/*
+ * Take the reply to request i if all of it is here: 1 if it was good
+ * (the registers in place), 0 while more is to come, -1 with errno. It
+ * is only peeked at until complete, so a worker that takes the poll over
+ * finds the stream as libmodbus expects it.
+ */
+static int
+fast_recv(struct bus *bus)
+{
+	const struct plan_req *r = &bus->reqs[bus->fast.i];
+	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+	ssize_t n;
+	int len;
+
+	n = recv(bus->job.fd, rsp, sizeof(rsp), MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0)
+		errno = ECONNRESET;
+	if (n <= 0)
+		return n == -1 && (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	if ((len = mbtcp_reply_len(rsp, (size_t)n)) <= 0) {
+		errno = EMBBADDATA;
+		return len;
+	}
+	/*
+	 * All of it is here: take it with one recv(2) (libmodbus's receive
+	 * would select(2) before each of its three reads).
+	 */
+	if (recv(bus->job.fd, rsp, (size_t)len, MSG_DONTWAIT) != len) {
+		errno = EMBBADDATA;
+		return -1;
+	}
+	return mbtcp_reply(rsp, len, r->function == 1 ?
+	    MODBUS_FC_READ_INPUT_REGISTERS : MODBUS_FC_READ_HOLDING_REGISTERS,
+	    r->count, bus->regs[bus->fast.i]) == 0 ? 1 : -1;
+}
+
+/* A TCP link with nothing out of the ordinary: step() may poll it. */
+static int
+fast_ok(struct bus *bus)
+{
+	return bus->b->type == BUS_TCP && bus->connected && bus->clean &&
+	    bus->b->gap <= 0 && !atomic_load(&bus->stop) &&
+	    !bus_pending(bus);
+}
+
+/*
+ * The pool's leading thread runs this (it must not block): a poll of a
+ * healthy TCP bus, a request at a time, each reply taken when it is in.
+ * Anything else goes to run() on a worker.
+ */
+static int
+step(struct pool_job *job, enum pool_ev ev)
+{
+	struct bus *bus = (struct bus *)job;
+	time_t t;
+	int rc;
+
+	if (ev == POOL_DUE) {
+		if (!fast_ok(bus))
+			return POOL_BLOCK;
+		if ((t = due_now(bus)) == 0) {
+			reschedule(bus);
+			return POOL_DONE;
+		}
+		bus->fast.t = t;
+		bus->fast.ndue = poll_begin(bus, t);
+		bus->fast.nreq = plan_due(bus, bus->fast.ndue);
+		bus->fast.i = 0;
+		bus->fast.active = 1;
+	} else if (ev == POOL_TIMEOUT)
+		return fast_fail(bus, ETIMEDOUT);
+	else if ((rc = fast_recv(bus)) == 0)
+		return POOL_WAIT;		/* the rest of it */
+	else if (rc == -1)
+		return fast_fail(bus, errno);
+	else {
+		bus->last_end = mono_now();
+		bus->clean = 1;
+		count(bus, 0, ts_diff(bus->last_end, bus->fast.sent));
+		bus->req_err[bus->fast.i++] = 0;
+		link_health(bus, 0);
+	}
+	if (bus->fast.i < bus->fast.nreq)
+		return fast_send(bus);
+	bus->fast.active = 0;
+	poll_due(bus, bus->fast.ndue, bus->fast.t, bus->fast.nreq,
+	    bus->fast.nreq, -1);
+	poll_end(bus, bus->fast.t);
+	reschedule(bus);
+	return POOL_DONE;
 }
 
 /*
@@ -770,6 +990,7 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&bus->rebound, NULL);
 	bus->job.run = run;
+	bus->job.step = step;
 	bus->phase = phase_of(bus);
 	t = next_due(bus);
 	bus->job.due = ts_add(mono_now(), t ? (double)t + bus->phase -

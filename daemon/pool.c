@@ -1,9 +1,14 @@
 /* pool.c: a binary heap of jobs by due time, under one mutex */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "pool.h"
@@ -12,12 +17,24 @@
 #define POOL_STACK	(64 * 1024)
 #define POOL_MIN	2	/* workers that never retire */
 #define POOL_IDLE_S	10	/* a follower idle this long ends */
+#define POOL_EVENTS	256	/* epoll events taken at once */
+/*
+ * s: the leader wakes at most this often; what came due or was answered
+ * in between is handled in one go. A thread waking up costs more than
+ * the work of a poll, so a thousand devices a second cost ~200 wake-ups,
+ * not ~2000. A reply waits up to this long to be taken (bus latency
+ * figures include it); a step starts up to half of it early (POOL_EARLY)
+ * or late.
+ */
+#define POOL_TICK	(2 * POOL_EARLY)
+#define NUDGE		UINT64_MAX	/* the eventfd's epoll key */
 
 /*
- * Leader/followers: one idle worker (the leader) waits for the next due
- * time; the others wait to be called. Taking a job, the leader hands the
- * lead on, so only as many workers wake as there is work, and followers
- * nobody calls for a while end.
+ * Leader/followers: one idle worker (the leader) waits in epoll for the
+ * next due time or a job's socket; the others wait to be called. The
+ * leader runs the steps of jobs itself; taking a job to run(), it hands
+ * the lead on, so only as many workers wake as there is blocking work,
+ * and followers nobody calls for a while end.
  */
 /* A follower waiting to be called; on its worker's stack. */
 struct follower {
@@ -28,8 +45,15 @@ struct follower {
 
 struct pool {
 	pthread_mutex_t	  mu;
-	pthread_cond_t	  work;		/* the leader: a job may be due */
 	pthread_cond_t	  done;		/* a run ended, or a worker ended */
+	int		  epfd;
+	int		  efd;		/* eventfd: wakes the leader */
+	int		  sleeping;	/* the leader is in epoll_wait */
+	struct timespec	  woke;		/* ... and came out of it */
+	/* jobs by slot, and each slot's generation: an epoll key is both */
+	struct pool_job	**slots;
+	uint32_t	 *gens, *freel;
+	size_t		  nslot, nfree, slotcap;
 	/* followers, the last to come first: the others stay idle and end */
 	struct follower	 *followers;
 	int		  has_leader;
@@ -120,9 +144,87 @@ grow(struct pool *p)
 		spawn(p);
 }
 
-/* The due job to run now, or NULL; *wait is how long until one is due. */
+/* Wake the leader out of epoll_wait. */
+static void
+wake_leader(struct pool *p)
+{
+	uint64_t one = 1;
+
+	if (p->sleeping && write(p->efd, &one, sizeof(one)) == -1 &&
+	    errno != EAGAIN)
+		log_warn("pool: eventfd");
+}
+
+static uint64_t
+key(const struct pool *p, const struct pool_job *j)
+{
+	return (uint64_t)p->gens[j->slot] << 32 | j->slot;
+}
+
 static struct pool_job *
-take(struct pool *p, double *wait)
+lookup(const struct pool *p, uint64_t k)
+{
+	uint32_t slot = (uint32_t)k;
+
+	if (slot >= p->nslot || p->slots[slot] == NULL ||
+	    p->gens[slot] != (uint32_t)(k >> 32))
+		return NULL;
+	return p->slots[slot];
+}
+
+static void
+slot_take(struct pool *p, struct pool_job *j)
+{
+	if (p->nfree > 0)
+		j->slot = p->freel[--p->nfree];
+	else {
+		if (p->nslot == p->slotcap) {
+			p->slotcap = p->slotcap ? 2 * p->slotcap : 64;
+			if ((p->slots = realloc(p->slots, p->slotcap *
+			    sizeof(*p->slots))) == NULL ||
+			    (p->gens = realloc(p->gens, p->slotcap *
+			    sizeof(*p->gens))) == NULL ||
+			    (p->freel = realloc(p->freel, p->slotcap *
+			    sizeof(*p->freel))) == NULL)
+				fatal("pool");
+			p->gens[p->nslot] = 0;
+		}
+		j->slot = (uint32_t)p->nslot++;
+		p->gens[j->slot] = 0;
+	}
+	p->slots[j->slot] = j;
+}
+
+/* A removed job's events (its socket may still be registered) are void. */
+static void
+slot_give(struct pool *p, struct pool_job *j)
+{
+	p->slots[j->slot] = NULL;
+	p->gens[j->slot]++;
+	p->freel[p->nfree++] = j->slot;
+}
+
+/* Watch J's fd for one readable event; -1 if epoll will not. */
+static int
+arm(struct pool *p, struct pool_job *j)
+{
+	struct epoll_event e = { .events = EPOLLIN | EPOLLONESHOT };
+
+	e.data.u64 = key(p, j);
+	if (epoll_ctl(p->epfd, EPOLL_CTL_MOD, j->fd, &e) == 0)
+		return 0;
+	if (errno == ENOENT && epoll_ctl(p->epfd, EPOLL_CTL_ADD, j->fd,
+	    &e) == 0)
+		return 0;
+	return -1;
+}
+
+/*
+ * The job to lead now, or NULL; *wait is how long until one is due. A
+ * waiting job that comes due has reached its deadline.
+ */
+static struct pool_job *
+take(struct pool *p, double *wait, enum pool_ev *ev)
 {
 	struct pool_job *j;
 
@@ -131,10 +233,14 @@ take(struct pool *p, double *wait)
 		return NULL;
 	}
 	j = p->heap[0];
-	if ((*wait = ts_diff(j->due, mono_now())) > 0)
+	*wait = ts_diff(j->due, mono_now());
+	if (*wait > (j->step != NULL && !j->waiting && !j->block ?
+	    POOL_EARLY : 0))
 		return NULL;
 	unqueue(p, j);
 	j->running = 1;
+	*ev = j->waiting ? POOL_TIMEOUT : POOL_DUE;
+	j->waiting = 0;
 	return j;
 }
 
@@ -150,7 +256,7 @@ give_back(struct pool *p, struct pool_job *j)
 		push(p, j);
 	/* wake the leader only if this job comes due before it wakes */
 	if (p->has_leader && !j->gone && ts_diff(j->due, p->lead_until) < 0)
-		pthread_cond_signal(&p->work);
+		wake_leader(p);
 	pthread_cond_broadcast(&p->done);
 }
 
@@ -206,7 +312,7 @@ static void
 nudge(struct pool *p)
 {
 	if (p->has_leader)
-		pthread_cond_signal(&p->work);
+		wake_leader(p);
 	else
 		call_follower(p);
 }
@@ -220,43 +326,133 @@ pass_lead(struct pool *p)
 		grow(p);
 }
 
+/*
+ * The leader takes job J (running): its step, here and now, or its run()
+ * on this thread after handing the lead on. With the lock held. Returns
+ * 1 if this thread still leads.
+ */
+static int
+lead(struct pool *p, struct pool_job *j, enum pool_ev ev)
+{
+	static int arm_failed;
+	int rc;
+
+	if (j->step == NULL || j->block) {
+		j->block = 0;
+		pass_lead(p);
+		pthread_mutex_unlock(&p->mu);
+		j->run(j);
+		pthread_mutex_lock(&p->mu);
+		give_back(p, j);
+		return 0;
+	}
+	pthread_mutex_unlock(&p->mu);
+	rc = j->step(j, ev);
+	pthread_mutex_lock(&p->mu);
+	if (rc == POOL_WAIT && arm(p, j) == -1) {
+		if (!arm_failed)
+			log_warn("pool: epoll");
+		arm_failed = 1;
+		j->due = mono_now();	/* its step learns: no answer */
+	}
+	if (rc == POOL_WAIT) {
+		j->running = 0;
+		j->waiting = !j->gone;
+		if (!j->gone)
+			push(p, j);
+		pthread_cond_broadcast(&p->done);
+	} else if (rc == POOL_BLOCK) {
+		j->block = 1;
+		j->due = mono_now();
+		give_back(p, j);
+	} else
+		give_back(p, j);
+	return 1;
+}
+
+/*
+ * The leader sleeps until WAIT s from now, or an event: a job's socket,
+ * or a nudge. Ready jobs take their step. With the lock held.
+ */
+static void
+wait_events(struct pool *p, double wait)
+{
+	struct epoll_event ev[POOL_EVENTS];
+	struct pool_job *j;
+	struct timespec ts;
+	double nap = POOL_TICK - ts_diff(mono_now(), p->woke);
+	uint64_t v;
+	int i, n;
+
+	if (wait > POOL_IDLE_S)
+		wait = POOL_IDLE_S;
+	if (nap > 0) {		/* woke a moment ago: let work gather */
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(nap * 1e9);
+		pthread_mutex_unlock(&p->mu);
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&p->mu);
+		return;
+	}
+	p->lead_until = ts_add(mono_now(), wait);
+	p->sleeping = 1;
+	pthread_mutex_unlock(&p->mu);
+	ts.tv_sec = (time_t)wait;
+	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+	n = epoll_pwait2(p->epfd, ev, POOL_EVENTS, &ts, NULL);
+	if (n == -1 && errno == ENOSYS)		/* before Linux 5.11 */
+		n = epoll_wait(p->epfd, ev, POOL_EVENTS,
+		    (int)ceil(wait * 1000));
+	pthread_mutex_lock(&p->mu);
+	p->sleeping = 0;
+	p->woke = mono_now();
+	for (i = 0; i < n && !p->stopping; i++) {
+		if (ev[i].data.u64 == NUDGE) {
+			if (read(p->efd, &v, sizeof(v)) == -1 &&
+			    errno != EAGAIN)
+				log_warn("pool: eventfd");
+			continue;
+		}
+		if ((j = lookup(p, ev[i].data.u64)) == NULL || !j->waiting)
+			continue;	/* removed, or gone on by its deadline */
+		unqueue(p, j);
+		j->waiting = 0;
+		j->running = 1;
+		lead(p, j, POOL_READY);	/* a step: this thread still leads */
+	}
+}
+
 static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
 	struct pool_job *j;
-	struct timespec dl;
+	enum pool_ev ev;
 	double wait;
+
+	int leading = 0;
 
 	pthread_mutex_lock(&p->mu);
 	p->starting--;
 	while (!p->stopping) {
-		if (p->has_leader) {
+		if (!leading && p->has_leader) {
 			if (follow(p) == -1)
 				break;		/* not needed: end */
 			continue;
 		}
-		p->has_leader = 1;		/* lead */
-		if ((j = take(p, &wait)) != NULL) {
-			pass_lead(p);
-			pthread_mutex_unlock(&p->mu);
-			j->run(j);
-			pthread_mutex_lock(&p->mu);
-			give_back(p, j);
-			continue;
-		}
-		dl = ts_add(mono_now(), wait < POOL_IDLE_S ? wait :
-		    POOL_IDLE_S);
-		p->lead_until = dl;
-		pthread_cond_timedwait(&p->work, &p->mu, &dl);
-		p->has_leader = 0;
+		p->has_leader = leading = 1;
+		if ((j = take(p, &wait, &ev)) != NULL)
+			leading = lead(p, j, ev);
+		else
+			wait_events(p, wait);
 	}
+	if (leading)
+		p->has_leader = 0;
 	p->workers--;
 	pthread_cond_broadcast(&p->done);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
-
 /* Start a worker; called with the lock held. */
 static void
 spawn(struct pool *p)
@@ -285,16 +481,20 @@ spawn(struct pool *p)
 struct pool *
 pool_new(size_t max)
 {
+	struct epoll_event e = { .events = EPOLLIN, .data.u64 = NUDGE };
 	pthread_condattr_t ca;
 	struct pool *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal("pool");
 	p->max = max < POOL_MIN ? POOL_MIN : max;
+	if ((p->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    (p->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->efd, &e) == -1)
+		fatal("pool: epoll");
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->work, &ca);
 	pthread_cond_init(&p->done, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_lock(&p->mu);
@@ -311,16 +511,22 @@ pool_free(struct pool *p)
 		return;
 	pthread_mutex_lock(&p->mu);
 	p->stopping = 1;
-	pthread_cond_broadcast(&p->work);
+	wake_leader(p);
 	while (call_follower(p))
 		;
-	while (p->workers > 0)
+	while (p->workers > 0) {
+		wake_leader(p);
 		pthread_cond_wait(&p->done, &p->mu);
+	}
 	pthread_mutex_unlock(&p->mu);
 	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
+	close(p->epfd);
+	close(p->efd);
 	free(p->heap);
+	free(p->slots);
+	free(p->gens);
+	free(p->freel);
 	free(p);
 }
 
@@ -329,7 +535,8 @@ pool_add(struct pool *p, struct pool_job *j)
 {
 	pthread_mutex_lock(&p->mu);
 	j->heap_idx = SIZE_MAX;
-	j->running = j->wake = j->gone = 0;
+	j->running = j->waiting = j->block = j->wake = j->gone = 0;
+	slot_take(p, j);
 	push(p, j);
 	nudge(p);
 	pthread_mutex_unlock(&p->mu);
@@ -344,6 +551,8 @@ pool_remove(struct pool *p, struct pool_job *j)
 		pthread_cond_wait(&p->done, &p->mu);
 	if (j->heap_idx != SIZE_MAX)
 		unqueue(p, j);
+	j->waiting = 0;
+	slot_give(p, j);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -351,7 +560,7 @@ void
 pool_wake(struct pool *p, struct pool_job *j)
 {
 	pthread_mutex_lock(&p->mu);
-	if (j->running)
+	if (j->running || j->waiting)	/* after the step or run under way */
 		j->wake = 1;
 	else if (j->heap_idx != SIZE_MAX) {
 		j->due = mono_now();

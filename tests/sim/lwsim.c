@@ -41,7 +41,7 @@ struct profile {
 	int		n;
 };
 
-enum fkind { F_EXC, F_SILENT, F_SLOW, F_DROP };
+enum fkind { F_EXC, F_SILENT, F_SLOW, F_DROP, F_SPLIT, F_BADTID, F_NKIND };
 
 struct fault {
 	int		unit;
@@ -54,10 +54,12 @@ struct fault {
 struct conn {
 	int		fd;		/* -1 once closed */
 	int		dev;
-	int		pending;	/* a slow reply is due */
+	int		pending;	/* 1: a slow reply is due; 2: out */
 	double		due;
 	int		reqlen;
 	uint8_t		req[MODBUS_MAX_ADU_LENGTH];
+	int		outlen;		/* the rest of a split reply */
+	uint8_t		out[MODBUS_MAX_ADU_LENGTH];
 };
 
 static volatile sig_atomic_t stop, dumpstats;
@@ -103,7 +105,10 @@ usage(void)
 	    "                        over SECS (60), one new result a second\n"
 	    "  --status-steps S:SECS,...,S  unit 1 status profile (default 1)\n"
 	    "  --fault UNIT:KIND[@FROM-TO]  KIND exception=N, silent, slow=MS,\n"
-	    "                        drop=N (tcp); repeatable, first active wins\n"
+	    "                        drop=N, split=MS (the reply in two parts,\n"
+	    "                        MS apart), badtid (a wrong transaction id)\n"
+	    "                        (the last three tcp); repeatable, first\n"
+	    "                        active wins\n"
 	    "  --stats FILE          json counters on exit and on SIGUSR1\n"
 	    "  --seed N              noise seed (1)\n"
 	    "  -v                    log each request to stderr\n"
@@ -173,7 +178,8 @@ profile_at(const struct profile *p, double t, double *start)
 static void
 parse_fault(const char *arg)
 {
-	static const char *kinds[] = { "exception", "silent", "slow", "drop" };
+	static const char *kinds[] = { "exception", "silent", "slow", "drop",
+	    "split", "badtid" };
 	struct fault	*f = &faults[nfaults];
 	char		 kind[16];
 	int		 n, k;
@@ -182,16 +188,19 @@ parse_fault(const char *arg)
 	    sscanf(arg, "%d:%15[a-z]%n", &f->unit, kind, &n) != 2 ||
 	    f->unit < 0 || f->unit > 255)
 		fatal("bad --fault");
-	for (k = 0; k < 4 && strcmp(kind, kinds[k]) != 0; k++)
+	for (k = 0; k < F_NKIND && strcmp(kind, kinds[k]) != 0; k++)
 		;
 	f->kind = k;
 	f->to = INFINITY;
 	arg += n;
-	if (k == 4 || (k != F_SILENT && (sscanf(arg, "=%d%n", &f->arg, &n) !=
-	    1 || f->arg < (k == F_SLOW ? 0 : 1) || f->arg > 3600000 ||
+	n = 0;
+	if (k == F_NKIND || (k != F_SILENT && k != F_BADTID &&
+	    (sscanf(arg, "=%d%n", &f->arg, &n) != 1 ||
+	    f->arg < (k == F_SLOW || k == F_SPLIT ? 0 : 1) ||
+	    f->arg > 3600000 ||
 	    (k == F_EXC && f->arg >= MODBUS_EXCEPTION_MAX))))
 		fatal("bad --fault kind");
-	arg += k == F_SILENT ? 0 : n;
+	arg += n;
 	if (*arg == '@') {
 		if (sscanf(arg, "@%lf-%lf%n", &f->from, &f->to, &n) != 2)
 			fatal("bad --fault window");
@@ -347,6 +356,56 @@ reply(struct conn *c, const uint8_t *req, int len)
 		nexc++;
 }
 
+/* The bytes modbus_reply() would send for REQ (tcp), into OUT. */
+static int
+reply_bytes(const uint8_t *req, int len, uint8_t *out, size_t cap)
+{
+	int	hdr = modbus_get_header_length(ctx);
+	int	sv[2], n;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return -1;
+	modbus_set_socket(ctx, sv[0]);
+	n = modbus_reply(ctx, req, len, unit_map(req[hdr - 1], elapsed()));
+	if (n > 0)
+		n = (int)read(sv[1], out, cap);
+	close(sv[0]);
+	close(sv[1]);
+	return n;
+}
+
+/*
+ * split: the first 5 bytes now, the rest MS later; badtid: the reply
+ * with its transaction id changed.
+ */
+static void
+reply_mangled(struct conn *c, const uint8_t *req, int len, struct fault *f,
+    double t)
+{
+	uint8_t	out[MODBUS_MAX_ADU_LENGTH];
+	int	n = reply_bytes(req, len, out, sizeof(out));
+
+	if (n < 7 || rtu) {
+		close_conn(c);
+		return;
+	}
+	if (f->kind == F_BADTID) {
+		out[0] ^= 0x5a;
+		out[1] ^= 0xa5;
+		if (write(c->fd, out, (size_t)n) != n)
+			close_conn(c);
+		return;
+	}
+	if (write(c->fd, out, 5) != 5) {
+		close_conn(c);
+		return;
+	}
+	memcpy(c->out, out + 5, (size_t)n - 5);
+	c->outlen = n - 5;
+	c->pending = 2;
+	c->due = t + f->arg / 1000.0;
+}
+
 static void
 handle(struct conn *c, const uint8_t *req, int len)
 {
@@ -386,6 +445,12 @@ handle(struct conn *c, const uint8_t *req, int len)
 			c->reqlen = len;
 			memcpy(c->req, req, len);
 			return;
+		case F_SPLIT:
+		case F_BADTID:
+			reply_mangled(c, req, len, f, t);
+			return;
+		default:
+			break;
 		}
 	}
 	reply(c, req, len);
@@ -501,8 +566,14 @@ housekeep(double now)
 
 	for (i = 0; i < nconns; i++)
 		if (conns[i].pending && conns[i].due <= now) {
+			if (conns[i].pending == 2 && write(conns[i].fd,
+			    conns[i].out, (size_t)conns[i].outlen) !=
+			    conns[i].outlen)
+				close_conn(&conns[i]);
+			else if (conns[i].pending == 1)
+				reply(&conns[i], conns[i].req,
+				    conns[i].reqlen);
 			conns[i].pending = 0;
-			reply(&conns[i], conns[i].req, conns[i].reqlen);
 		}
 	for (i = j = 0; i < nconns; i++)
 		if (conns[i].fd != -1)

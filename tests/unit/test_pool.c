@@ -1,6 +1,8 @@
 /*
  * test_pool.c: the poll workers. Jobs run when due; a job that hangs
- * holds up only itself.
+ * holds up only itself; steps wait for their sockets on the leading
+ * thread, a time-out hands the job to run(), a removed job's late
+ * events are ignored.
  * The bounds are loose on purpose (valgrind, sanitizers): they tell a
  * hung schedule from a working one, they do not time anything.
  */
@@ -9,6 +11,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include <sys/socket.h>
 
 #include <stdatomic.h>
 #include <string.h>
@@ -105,12 +109,146 @@ test_hang_hands_over(void **state)
 	assert_true(atomic_load(&quick.runs) > (int)(HANG_S / 0.01) / 2);
 }
 
+/* A job with a step; its device is the far end of a socketpair. */
+struct sjob {
+	struct pool_job	 job;		/* first: the pool's handle */
+	int		 sv[2];
+	int		 answer;	/* the device answers each request */
+	int		 removed;
+	double		 late_max;
+	atomic_int	 dues, readies, timeouts, runs, after;
+};
+
+static int
+sstep(struct pool_job *pj, enum pool_ev ev)
+{
+	struct sjob *j = (struct sjob *)pj;
+	double late;
+	char c;
+
+	if (j->removed)
+		atomic_fetch_add(&j->after, 1);
+	switch (ev) {
+	case POOL_DUE:
+		late = ts_diff(mono_now(), pj->due);
+		if (late > j->late_max)
+			j->late_max = late;
+		atomic_fetch_add(&j->dues, 1);
+		if (j->answer && write(j->sv[1], "x", 1) != 1)
+			return POOL_BLOCK;
+		pj->fd = j->sv[0];
+		pj->due = ts_add(mono_now(), j->answer ? 0.5 : 0.1);
+		return POOL_WAIT;
+	case POOL_READY:
+		atomic_fetch_add(&j->readies, 1);
+		if (read(j->sv[0], &c, 1) != 1)
+			return POOL_BLOCK;
+		pj->due = ts_add(mono_now(), 0.02);
+		return POOL_DONE;
+	default:
+		atomic_fetch_add(&j->timeouts, 1);
+		return POOL_BLOCK;
+	}
+}
+
+static void
+srun(struct pool_job *pj)
+{
+	struct sjob *j = (struct sjob *)pj;
+
+	atomic_fetch_add(&j->runs, 1);
+	pj->due = ts_add(mono_now(), 0.02);
+}
+
+static void
+sstart(struct pool *p, struct sjob *j, int answer)
+{
+	memset(j, 0, sizeof(*j));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, j->sv), 0);
+	j->answer = answer;
+	j->job.run = srun;
+	j->job.step = sstep;
+	j->job.due = mono_now();
+	pool_add(p, &j->job);
+}
+
+static void
+sstop(struct pool *p, struct sjob *j)
+{
+	pool_remove(p, &j->job);
+	j->removed = 1;
+	close(j->sv[0]);
+	close(j->sv[1]);
+}
+
+/* answered steps never leave the leader; a silent one times out to run() */
+static void
+test_steps(void **state)
+{
+	struct pool *p = pool_new(8);
+	static struct sjob j[10], silent;
+	size_t now, peak;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 10; i++)
+		sstart(p, &j[i], 1);
+	sstart(p, &silent, 0);
+	tick_for(p, 1.0);
+	for (i = 0; i < 10; i++)
+		sstop(p, &j[i]);
+	sstop(p, &silent);
+	pool_count(p, &now, &peak);
+	pool_free(p);
+	for (i = 0; i < 10; i++) {
+		assert_true(atomic_load(&j[i].readies) >= 10);
+		assert_true(atomic_load(&j[i].readies) >=
+		    atomic_load(&j[i].dues) - 1);
+		assert_int_equal(atomic_load(&j[i].timeouts), 0);
+		assert_int_equal(atomic_load(&j[i].runs), 0);
+		assert_true(j[i].late_max < 0.2);
+	}
+	assert_true(atomic_load(&silent.timeouts) >= 3);
+	assert_int_equal(atomic_load(&silent.readies), 0);
+	/* every time-out was handed to run(), at most the last one not yet */
+	assert_true(atomic_load(&silent.runs) >=
+	    atomic_load(&silent.timeouts) - 1);
+	assert_true(peak <= 4);
+}
+
+/* a job removed while it waits: its socket's late event is ignored */
+static void
+test_remove_waiting(void **state)
+{
+	struct pool *p = pool_new(8);
+	static struct sjob j, other;
+
+	(void)state;
+	sstart(p, &j, 0);
+	j.job.due = ts_add(mono_now(), 0);
+	sstart(p, &other, 1);
+	tick_for(p, 0.05);		/* j waits for its reply */
+	pool_remove(p, &j.job);
+	j.removed = 1;
+	assert_int_equal(write(j.sv[1], "x", 1), 1);	/* ... it comes */
+	tick_for(p, 0.3);		/* past j's deadline, too */
+	sstop(p, &other);
+	pool_free(p);
+	close(j.sv[0]);
+	close(j.sv[1]);
+	assert_int_equal(atomic_load(&j.after), 0);
+	assert_int_equal(atomic_load(&j.readies), 0);
+	assert_true(atomic_load(&other.readies) >= 3);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_on_time),
 		cmocka_unit_test(test_hang_hands_over),
+		cmocka_unit_test(test_steps),
+		cmocka_unit_test(test_remove_waiting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
