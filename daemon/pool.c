@@ -397,12 +397,8 @@ wait_events(struct pool *p, double wait)
 	p->lead_until = ts_add(mono_now(), wait);
 	p->sleeping = 1;
 	pthread_mutex_unlock(&p->mu);
-	ts.tv_sec = (time_t)wait;
-	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
-	n = epoll_pwait2(p->epfd, ev, POOL_EVENTS, &ts, NULL);
-	if (n == -1 && errno == ENOSYS)		/* before Linux 5.11 */
-		n = epoll_wait(p->epfd, ev, POOL_EVENTS,
-		    (int)ceil(wait * 1000));
+	/* ms, rounded up: a step may start POOL_EARLY before it is due */
+	n = epoll_wait(p->epfd, ev, POOL_EVENTS, (int)ceil(wait * 1000));
 	pthread_mutex_lock(&p->mu);
 	p->sleeping = 0;
 	p->woke = mono_now();
