@@ -242,13 +242,25 @@ answered(int err)
 	    err < MODBUS_ENOBASE + MODBUS_EXCEPTION_MAX);
 }
 
+/* A try sent at T0 ended with ERR (0: answered): count it; ERR back. */
+static int
+tried(struct bus *bus, int err, struct timespec t0)
+{
+	bus->last_end = mono_now();
+	bus->clean = answered(err);
+	count(bus, err, ts_diff(bus->last_end, t0));
+	if (err == ETIMEDOUT || err == EMBBADCRC || err == EMBBADDATA)
+		modbus_flush(bus->ctx);	/* drop a late or broken reply */
+	return err;
+}
+
 /* One transaction, with the bus gap before it. 0, or errno. */
 static int
 transact(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 {
 	struct timespec t0;
 	double idle;
-	int rc, err;
+	int rc;
 
 	idle = ts_diff(mono_now(), bus->last_end);
 	if (idle < bus->b->gap)
@@ -260,13 +272,7 @@ transact(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 		    regs);
 	else
 		rc = modbus_read_registers(bus->ctx, r->addr, r->count, regs);
-	err = rc == -1 ? errno : 0;
-	bus->last_end = mono_now();
-	bus->clean = answered(err);
-	count(bus, err, ts_diff(bus->last_end, t0));
-	if (err == ETIMEDOUT || err == EMBBADCRC || err == EMBBADDATA)
-		modbus_flush(bus->ctx);	/* drop a late or broken reply */
-	return err;
+	return tried(bus, rc == -1 ? errno : 0, t0);
 }
 
 /*
@@ -763,12 +769,7 @@ run(struct pool_job *job)
 static int
 fast_fail(struct bus *bus, int err)
 {
-	bus->fast.err = err;
-	bus->last_end = mono_now();
-	bus->clean = answered(err);
-	count(bus, err, ts_diff(bus->last_end, bus->fast.sent));
-	if (err == ETIMEDOUT || err == EMBBADCRC || err == EMBBADDATA)
-		modbus_flush(bus->ctx);	/* drop a late or broken reply */
+	bus->fast.err = tried(bus, err, bus->fast.sent);
 	return POOL_BLOCK;
 }
 
@@ -870,10 +871,7 @@ step(struct pool_job *job, enum pool_ev ev)
 	else if (rc == -1)
 		return fast_fail(bus, errno);
 	else {
-		bus->last_end = mono_now();
-		bus->clean = 1;
-		count(bus, 0, ts_diff(bus->last_end, bus->fast.sent));
-		bus->req_err[bus->fast.i++] = 0;
+		bus->req_err[bus->fast.i++] = tried(bus, 0, bus->fast.sent);
 		link_health(bus, 0);
 	}
 	if (bus->fast.i < bus->fast.nreq)

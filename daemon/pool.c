@@ -187,7 +187,6 @@ slot_take(struct pool *p, struct pool_job *j)
 			    (p->freel = realloc(p->freel, p->slotcap *
 			    sizeof(*p->freel))) == NULL)
 				fatal("pool");
-			p->gens[p->nslot] = 0;
 		}
 		j->slot = (uint32_t)p->nslot++;
 		p->gens[j->slot] = 0;
