@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <libgen.h>
 #include <limits.h>
@@ -458,27 +459,39 @@ read_secret(struct parse *p, char **dst, const char *file)
 {
 	char path[PATH_MAX], buf[512];
 	struct stat st;
-	FILE *fp;
+	ssize_t n;
+	int fd;
 
 	if (file[0] == '/')
 		snprintf(path, sizeof(path), "%s", file);
 	else
 		snprintf(path, sizeof(path), "%s/%s", p->c->dir, file);
-	if ((fp = fopen(path, "r")) == NULL || fstat(fileno(fp), &st) == -1) {
+	/* non-blocking: a FIFO or a device must not hang a (re)load */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 || fstat(fd, &st) == -1) {
 		perr(p, p->line, "secret_file '%s': %s", path, strerror(errno));
-		if (fp)
-			fclose(fp);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr(p, p->line, "secret_file '%s' is not a regular file", path);
+		close(fd);
 		return -1;
 	}
 	if (st.st_mode & 077) {
 		perr(p, p->line, "secret_file '%s' is readable by others "
 		    "(mode %03o); chmod 600 it", path, st.st_mode & 0777);
-		fclose(fp);
+		close(fd);
 		return -1;
 	}
-	if (fgets(buf, sizeof(buf), fp) == NULL)
-		buf[0] = '\0';
-	fclose(fp);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n == -1) {
+		perr(p, p->line, "secret_file '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	free(*dst);
 	*dst = xstrdup(buf);

@@ -28,8 +28,28 @@ chmod 755 "$W"
 mkdir -p "$S"
 chown nobody: "$S"
 chmod 644 "$W/lw.conf"
+# nobody must reach the binary and, under valgrind, the suppressions and
+# the log; a checkout under a 0700 directory is out of its reach. So they
+# are copied into $W (755), and valgrind writes to descriptor 9, opened
+# here as root on a file in its log directory.
+mkdir "$W/nobody"
+cp "$BIN/lakewatchd" "$W/nobody/"
+wrap=
+vglog=/dev/null
+for a in ${WRAP:-}; do
+	case $a in
+	--suppressions=*)
+		cp "${a#*=}" "$W/nobody/"
+		a=--suppressions=$W/nobody/${a##*/} ;;
+	--log-file=*)
+		vglog=${a#*=}
+		vglog=${vglog%/*}/fault_config-nobody-$$.log
+		a=--log-fd=9 ;;
+	esac
+	wrap="$wrap $a"
+done
 bg daemon setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    ${WRAP:-} "$BIN/lakewatchd" -c "$W/lw.conf"
+    $wrap "$W/nobody/lakewatchd" -c "$W/lw.conf" 9>>"$vglog"
 DAEMON_PID=$LAST_PID
 wait_for 10 test -s "$S/status.json" || die "the daemon did not start"
 check "runs as nobody" test "$(stat -c %U "/proc/$DAEMON_PID")" = nobody

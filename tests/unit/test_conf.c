@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../daemon/check.h"
 #include "../../daemon/conf.h"
@@ -134,6 +135,34 @@ test_secret_file_mode(void **state)
 	assert_int_equal(c->nwebhook, 1);
 	assert_string_equal(c->webhooks[0].secret, "k3y");
 	conf_free(c);
+}
+
+/* a FIFO (or a device) as secret_file is refused, not read: a read
+ * would wait for a writer and hang the load (found by fuzz_conf) */
+static void
+test_secret_file_fifo(void **state)
+{
+	char conf[128], fifo[128], want[LW_ERRLEN], err[LW_ERRLEN];
+
+	(void)state;
+	snprintf(fifo, sizeof(fifo), "%s/fifo", tmp);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	write_file("t.conf", "[webhook ops]\n"
+	    "url = https://example.invalid/hook\n"
+	    "secret_file = fifo\n", 0644, conf, sizeof(conf));
+	assert_null(conf_load(conf, err));
+	snprintf(want, sizeof(want), "%s:3: secret_file '%s' is not a "
+	    "regular file", conf, fifo);
+	assert_string_equal(err, want);
+	unlink(fifo);
+
+	write_file("t.conf", "[webhook ops]\n"
+	    "url = https://example.invalid/hook\n"
+	    "secret_file = /dev/zero\n", 0644, conf, sizeof(conf));
+	assert_null(conf_load(conf, err));
+	snprintf(want, sizeof(want), "%s:3: secret_file '/dev/zero' is not a "
+	    "regular file", conf);
+	assert_string_equal(err, want);
 }
 
 static void
@@ -574,6 +603,8 @@ main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test_setup_teardown(test_secret_file_mode,
+		    mk_tmp, rm_tmp),
+		cmocka_unit_test_setup_teardown(test_secret_file_fifo,
 		    mk_tmp, rm_tmp),
 		cmocka_unit_test(test_etc_lakewatch),
 		cmocka_unit_test_setup_teardown(test_etc_demo, mk_tmp,
