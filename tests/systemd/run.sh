@@ -211,10 +211,11 @@ conf_readable() {
 check "the installed config is readable by the service's user" conf_readable
 
 # --- start: active only after READY=1 ---------------------------------------
-# The webhook's secret_file is a FIFO: conf_load blocks on it, both in
-# ExecStartPre (lakewatchd -t) and in the daemon itself, which has then
-# been exec'd but has not sent READY=1. While we hold it the unit must
-# stay "activating"; it becomes active only once the daemon goes on.
+# The alert state file is a FIFO: the daemon, exec'd after ExecStartPre
+# (lakewatchd -t) passed, blocks reading it before it sends READY=1.
+# While we hold it the unit must stay "activating"; it becomes active only
+# once the daemon goes on. (A FIFO as secret_file would be refused: a
+# secret must be a regular file.)
 write_conf() {	# write_conf SECRET-LINE [EXTRA SENSOR]
 	cat >"$CONF" <<EOF
 [daemon]
@@ -242,20 +243,24 @@ EOF
 	IN chgrp lakewatch /etc/lakewatch/lakewatch.conf
 }
 write_conf "secret_file = /etc/lakewatch/hook.secret"
-IN mkfifo -m 600 /etc/lakewatch/hook.secret
+IN sh -c 'umask 077 && echo s3cret >/etc/lakewatch/hook.secret'
 IN chown lakewatch: /etc/lakewatch/hook.secret
-feed_secret() { timeout 10 sh -c "echo s3cret >'$ROOT/etc/lakewatch/hook.secret'"; }
+IN install -d -o lakewatch -g lakewatch -m 750 "$SD"
+IN mkfifo -m 600 "$SD/state.json"
+IN chown lakewatch: "$SD/state.json"
+feed_state() { timeout 10 sh -c "echo '{\"sensors\": {}}' >'$ROOT$SD/state.json'"; }
 
 IN systemctl start --no-block lakewatchd.service
-wait_for 10 substate_is start-pre && feed_secret ||
-    die "ExecStartPre did not run (state $(prop SubState)); $(journal | tail -n 5)"
-wait_for 10 substate_is start || die "no main process: $(journal | tail -n 5)"
+wait_for 10 substate_is start ||
+    die "no main process (state $(prop SubState)); $(journal | tail -n 5)"
+check "ExecStartPre (lakewatchd -t) ran and passed" eval \
+    'prop ExecStartPre | grep -q "code=exited ; status=0 }"'
 mainpid=$(prop MainPID)
 sleep 2
 held=$(IN systemctl is-active lakewatchd.service)
 alive=no
 IN kill -0 "$mainpid" && alive=yes
-feed_secret || die "the daemon did not read its secret"
+feed_state || die "the daemon did not read its state file"
 wait_for 10 is_active active
 exec_us=$(prop ExecMainStartTimestampMonotonic)
 active_us=$(prop ActiveEnterTimestampMonotonic)
