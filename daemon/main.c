@@ -3,8 +3,12 @@
 
 #include <curl/curl.h>
 
+#include <errno.h>
 #include <malloc.h>
+#include <math.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +33,7 @@
 
 #define POOL_MAX	4096	/* workers at most; one per busy bus */
 
-static volatile sig_atomic_t	 quit, reload;
+static atomic_int		 quit, reload;	/* set by sig_thread */
 static struct pool		*pool;	/* workers of all buses, for good */
 static double			 started;	/* wall clock */
 static int			 status_failed;
@@ -42,13 +46,39 @@ struct run {
 	struct bus	**buses;
 };
 
+/* The signals lakewatchd acts on: blocked in every thread (signals()). */
 static void
-on_signal(int sig)
+our_signals(sigset_t *set)
 {
-	if (sig == SIGHUP)
-		reload = 1;
-	else
-		quit = 1;
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+}
+
+/*
+ * Takes the signals and wakes the main loop, which can so sleep until
+ * the next sample or second instead of looking at flags every 50 ms.
+ * Ends after SIGTERM or SIGINT.
+ */
+static void *
+sig_thread(void *arg)
+{
+	struct queue *q = arg;
+	sigset_t set;
+	int sig;
+
+	our_signals(&set);
+	while (!quit) {
+		if ((sig = sigwaitinfo(&set, NULL)) == -1)
+			continue;
+		if (sig == SIGHUP)
+			reload = 1;
+		else
+			quit = 1;
+		queue_wake(q);
+	}
+	return NULL;
 }
 
 static void
@@ -278,16 +308,32 @@ report_status(struct run *r, struct queue *q)
 }
 
 /*
- * A few samples at a time: let more gather before the next pass, so the
- * core wakes some tens of times a second, not once per sample. Adds at
- * most LINGER_MS to a sample's way to its alert.
+ * A few samples at a time, and the last few came a moment ago: let more
+ * gather before the next pass, so that a busy core wakes some tens of
+ * times a second, not once per sample. Adds at most LINGER_MS to a
+ * sample's way to its alert. A quiet one (a small station) takes each
+ * sample as it comes: lingering would only add a wake-up.
  */
 static void
-linger(void)
+linger(size_t n)
 {
+	static struct timespec last;
+	struct timespec now = mono_now();
 	struct timespec ts = { 0, LINGER_MS * 1000000L };
+	double since = ts_diff(now, last);
 
-	nanosleep(&ts, NULL);
+	last = now;
+	if (n < BATCH / 4 && since < 2 * LINGER_MS / 1000.0)
+		nanosleep(&ts, NULL);
+}
+
+/* ms until the main loop's next once-a-period round from LAST. */
+static int
+until(struct timespec last, double period)
+{
+	double left = period - ts_diff(mono_now(), last);
+
+	return left <= 0 ? 0 : (int)ceil(left * 1000);
 }
 
 static void
@@ -296,20 +342,19 @@ loop(struct run *r, struct queue *q)
 	static struct sample batch[BATCH];
 	struct timespec last = mono_now();
 	double wd = sdnotify_init();
+	double period = wd > 0 && wd < 1 ? wd : 1;
 	size_t n, stuck;
 
 	while (!quit) {
-		n = queue_pop(q, batch, BATCH, 50);
+		n = queue_pop(q, batch, BATCH, until(last, period));
 		pool_tick(pool, 0.02);
-		if (n > 0)
+		if (n > 0) {
 			core_process(r->core, batch, n);
-		if (n > 0 && n < BATCH / 4)
-			linger();
-		if (reload) {
-			reload = 0;
-			do_reload(r, q);
+			linger(n);
 		}
-		if (ts_diff(mono_now(), last) >= (wd > 0 && wd < 1 ? wd : 1)) {
+		if (atomic_exchange(&reload, 0))
+			do_reload(r, q);
+		if (ts_diff(mono_now(), last) >= period) {
 			last = mono_now();
 			report_status(r, q);
 			if (wd > 0 && buses_healthy(r, &stuck))
@@ -330,18 +375,18 @@ raise_nofile(void)
 	}
 }
 
+/* Before any thread starts: they all inherit the mask (sig_thread). */
 static void
 signals(void)
 {
 	struct sigaction sa;
+	sigset_t set;
 
+	our_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
@@ -353,6 +398,7 @@ main(int argc, char *argv[])
 	struct queue *q;
 	struct conf *c;
 	struct run r;
+	pthread_t sigs;
 	int ch, check = 0, verbose = 0;
 
 	while ((ch = getopt(argc, argv, "c:tvV")) != -1) {
@@ -394,6 +440,8 @@ main(int argc, char *argv[])
 	started = wall_now();
 	pool = pool_new(POOL_MAX);
 	q = queue_new(QUEUE_MIN + QUEUE_PER_SENSOR * c->nsensor);
+	if ((errno = pthread_create(&sigs, NULL, sig_thread, q)) != 0)
+		fatal("signal thread");
 	if (run_start(&r, c, NULL, err) == -1)
 		fatalx("%s", err);
 	if (core_load_state(r.core, err) == -1)
@@ -405,6 +453,7 @@ main(int argc, char *argv[])
 	loop(&r, q);
 	sdnotify_stopping();
 	log_info("stopping");
+	pthread_join(sigs, NULL);	/* it ended with quit */
 	buses_stop(&r, q);
 	run_free(&r);
 	pool_free(pool);

@@ -60,6 +60,7 @@ struct pool {
 	struct timespec	  lead_until;	/* when the leader wakes by itself */
 	struct pool_job	**heap;
 	size_t		  n, cap;
+	size_t		  nwait;	/* jobs waiting for a reply */
 	size_t		  workers, idle, starting, peak, max;
 	int		  stopping;
 };
@@ -68,6 +69,17 @@ static int
 before(const struct pool_job *a, const struct pool_job *b)
 {
 	return ts_diff(a->due, b->due) < 0;
+}
+
+/* J waits for its fd (V 1) or not (0); counted in nwait. */
+static void
+set_waiting(struct pool *p, struct pool_job *j, int v)
+{
+	if (v && !j->waiting)
+		p->nwait++;
+	else if (!v && j->waiting)
+		p->nwait--;
+	j->waiting = v;
 }
 
 static void
@@ -239,7 +251,7 @@ take(struct pool *p, double *wait, enum pool_ev *ev)
 	unqueue(p, j);
 	j->running = 1;
 	*ev = j->waiting ? POOL_TIMEOUT : POOL_DUE;
-	j->waiting = 0;
+	set_waiting(p, j, 0);
 	return j;
 }
 
@@ -306,14 +318,17 @@ follow(struct pool *p)
 	return !f.called && !p->stopping && p->workers > POOL_MIN ? -1 : 0;
 }
 
-/* A job was queued: the lead (or, with none, a follower) looks again. */
+/*
+ * A job was queued: the lead (or, with none, a follower) looks again;
+ * with neither (every worker in a slow run), a new worker leads.
+ */
 static void
 nudge(struct pool *p)
 {
 	if (p->has_leader)
 		wake_leader(p);
-	else
-		call_follower(p);
+	else if (!call_follower(p))
+		grow(p);
 }
 
 /* Hand the lead to a follower, or start one if none is free. */
@@ -356,7 +371,7 @@ lead(struct pool *p, struct pool_job *j, enum pool_ev ev)
 	}
 	if (rc == POOL_WAIT) {
 		j->running = 0;
-		j->waiting = !j->gone;
+		set_waiting(p, j, !j->gone);
 		if (!j->gone)
 			push(p, j);
 		pthread_cond_broadcast(&p->done);
@@ -385,7 +400,13 @@ wait_events(struct pool *p, double wait)
 
 	if (wait > POOL_IDLE_S)
 		wait = POOL_IDLE_S;
-	if (nap > 0) {		/* woke a moment ago: let work gather */
+	/*
+	 * Woke a moment ago: let work gather. Unless no reply is awaited
+	 * and nothing comes due before the nap would end: then epoll_wait
+	 * sleeps as long, and a nap would only cost a wake-up (a quiet
+	 * station wakes twice a poll, not three times).
+	 */
+	if (nap > 0 && (p->nwait > 0 || wait < nap)) {
 		ts.tv_sec = 0;
 		ts.tv_nsec = (long)(nap * 1e9);
 		pthread_mutex_unlock(&p->mu);
@@ -411,7 +432,7 @@ wait_events(struct pool *p, double wait)
 		if ((j = lookup(p, ev[i].data.u64)) == NULL || !j->waiting)
 			continue;	/* removed, or gone on by its deadline */
 		unqueue(p, j);
-		j->waiting = 0;
+		set_waiting(p, j, 0);
 		j->running = 1;
 		lead(p, j, POOL_READY);	/* a step: this thread still leads */
 	}
@@ -546,7 +567,7 @@ pool_remove(struct pool *p, struct pool_job *j)
 		pthread_cond_wait(&p->done, &p->mu);
 	if (j->heap_idx != SIZE_MAX)
 		unqueue(p, j);
-	j->waiting = 0;
+	set_waiting(p, j, 0);
 	slot_give(p, j);
 	pthread_mutex_unlock(&p->mu);
 }

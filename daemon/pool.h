@@ -70,8 +70,10 @@ void		 pool_remove(struct pool *, struct pool_job *);
 void		 pool_wake(struct pool *, struct pool_job *);
 /*
  * Start a worker if a job is overdue by more than LATE seconds and no
- * worker is free (all blocked in slow jobs). Call it often (the main
- * loop does, every 50 ms).
+ * worker is free (all blocked in slow jobs): a safety net, as the pool
+ * starts one itself whenever the lead would be left to nobody; it only
+ * matters after a worker could not be started. The main loop calls it
+ * at least once a second.
  */
 void		 pool_tick(struct pool *, double late);
 /* Workers now, and the most there were at once. */

@@ -56,15 +56,19 @@ start(struct pool *p, struct tjob *j, double period, double offset)
 	pool_add(p, &j->job);
 }
 
-/* tick like the main loop does for SECS */
+/*
+ * Wait SECS, ticking like the main loop of a quiet daemon: once a
+ * second, so that the pool must keep its jobs on time by itself.
+ */
 static void
 tick_for(struct pool *p, double secs)
 {
 	struct timespec end = ts_add(mono_now(), secs);
+	double left;
 
-	while (ts_diff(end, mono_now()) > 0) {
+	while ((left = ts_diff(end, mono_now())) > 0) {
+		usleep((useconds_t)((left < 1 ? left : 1) * 1e6));
 		pool_tick(p, 0.02);
-		usleep(5000);
 	}
 }
 
