@@ -1,9 +1,12 @@
-#!/bin/sh
+#!/bin/bash
 # tests/run.sh: run the unit tests (bin/tests/test_*) and the integration
 # tests (tests/integration/*.sh); print PASS/FAIL per test and, last, the
 # totals as "N passed, M failed". Exit 0 only if nothing failed.
 # TESTS="pattern ..." runs only the integration tests whose names match;
 # UNIT=0 or INTEGRATION=0 skip a kind. Output of each test: tests/out/.
+# JOBS=N integration tests at once (default: 2, or 1 on one CPU); they
+# mostly wait on timers. One that fails beside others runs once more,
+# alone, and counts by that run (its line says so): some measure latency.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=tests/out
@@ -11,6 +14,7 @@ mkdir -p "$out"
 pass=0
 fail=0
 failed=
+jobs=${JOBS:-$(($(nproc) > 1 ? 2 : 1))}
 
 count_unit() {	# cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$2" | tail -n 1)
@@ -35,23 +39,49 @@ if [ "${UNIT:-1}" = 1 ]; then
 	done
 fi
 
+run_one() {	# run_one NAME: its log, and "rc seconds" in NAME.result
+	local start=$SECONDS rc=0
+	bash "tests/integration/$1.sh" >"$out/$1.log" 2>&1 || rc=$?
+	echo "$rc $((SECONDS - start))" >"$out/$1.result"
+}
+
+report() {	# report NAME [rerun]: PASS/FAIL line from NAME.result
+	local rc secs
+	read -r rc secs <"$out/$1.result"
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "PASS $1 ($secs s)${2:+; alone, after failing beside others}"
+	else
+		fail=$((fail + 1))
+		failed="$failed $1"
+		echo "FAIL $1 ($secs s)${2:+; alone too}; last lines of $out/$1.log:"
+		tail -n 15 "$out/$1.log" | sed 's/^/    /'
+	fi
+}
+
 if [ "${INTEGRATION:-1}" = 1 ]; then
+	names=
 	for t in tests/integration/*.sh; do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .sh)
 		if [ -n "${TESTS:-}" ]; then
 			case " $TESTS " in *" $name "*) ;; *) continue ;; esac
 		fi
-		log=$out/$name.log
-		start=$(date +%s)
-		if bash "$t" >"$log" 2>&1; then
-			pass=$((pass + 1))
-			echo "PASS $name ($(($(date +%s) - start)) s)"
+		names="$names $name"
+		rm -f "$out/$name.result"
+		run_one "$name" &
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	done
+	wait
+	for name in $names; do
+		rc=1
+		[ -f "$out/$name.result" ] && read -r rc _ <"$out/$name.result"
+		if [ "$rc" -ne 0 ] && [ "$jobs" -gt 1 ]; then
+			echo "RERUN $name alone (failed beside other tests)"
+			run_one "$name"
+			report "$name" rerun
 		else
-			fail=$((fail + 1))
-			failed="$failed $name"
-			echo "FAIL $name ($(($(date +%s) - start)) s); last lines of $log:"
-			tail -n 15 "$log" | sed 's/^/    /'
+			report "$name"
 		fi
 	done
 fi

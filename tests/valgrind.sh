@@ -9,6 +9,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 jobs=${VG_JOBS:-2}
+export JOBS=1		# run.sh: the shards below are the parallelism
 rm -rf "$VG_DIR" && mkdir -p "$VG_DIR" && chmod 1777 "$VG_DIR"
 export WRAP=$VALGRIND
 pass=0
