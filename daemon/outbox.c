@@ -181,15 +181,16 @@ outbox_scan(const char *state_dir, const char *target, char ***names,
 	return 0;
 }
 
-size_t
-outbox_dead_count(const char *state_dir, const char *target)
+/* Entries in <state_dir>/KIND/TARGET (outbox or deadletter). */
+static size_t
+count_in(const char *state_dir, const char *kind, const char *target)
 {
 	char dir[PATH_MAX];
 	struct dirent *de;
 	size_t n = 0;
 	DIR *d;
 
-	dirpath(dir, sizeof(dir), state_dir, "deadletter", target);
+	dirpath(dir, sizeof(dir), state_dir, kind, target);
 	if ((d = opendir(dir)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL)
@@ -199,20 +200,15 @@ outbox_dead_count(const char *state_dir, const char *target)
 }
 
 size_t
+outbox_dead_count(const char *state_dir, const char *target)
+{
+	return count_in(state_dir, "deadletter", target);
+}
+
+size_t
 outbox_count(const char *state_dir, const char *target)
 {
-	char dir[PATH_MAX];
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d;
-
-	dirpath(dir, sizeof(dir), state_dir, "outbox", target);
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		n += is_entry(de->d_name);
-	closedir(d);
-	return n;
+	return count_in(state_dir, "outbox", target);
 }
 
 char *
