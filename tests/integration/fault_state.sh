@@ -17,6 +17,8 @@ run() {
 	rm -f "$S/state.json.bad"
 	start_daemon "$W/lw.conf"
 	wait_for 10 test -f "$S/state.json.bad"
+	# the file is moved aside, then the line logged: wait for both
+	wait_for 10 grep -aq 'alert state' "$W/daemon.log"
 	n=$(grep -ac 'alert state' "$W/daemon.log")
 	grep -a 'alert state' "$W/daemon.log" | sed 's/^/    | /'
 	check "$name: one log line about it" test "$n" -eq 1

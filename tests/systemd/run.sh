@@ -308,17 +308,19 @@ IN systemd-analyze log-level info
 check "systemctl reload exits 0" test "$rc" -eq 0
 check "reload applied: the added sensor shows in STATUS= and status.json" \
     eval 'status_has "sensors 2," && IN lakewatch status -c /etc/lakewatch/lakewatch.conf | grep -q centre-temp'
-# in this order, after the daemon's own notification (systemd logs at
-# debug level): RELOADING=1, the unit in "reload", the daemon's log line,
-# READY=1, the unit back to "running"
+# in this order (systemd logs at debug level): the daemon's RELOADING=1;
+# its "reloaded" line and its READY=1 with the unit in "reload"; then the
+# unit back to "running". The unit may already be in "reload" for
+# ExecReload's kill when RELOADING=1 comes (the daemon answers SIGHUP at
+# once), or enter it on RELOADING=1 once the kill has ended.
 in_order() {
 	journal | awk '
-	    /notification message.*\(RELOADING=1/ { s = 1; next }
-	    s == 1 && /Changed running -> reload/ { s = 2; next }
-	    s == 2 && /lakewatchd: reloaded/ { s = 3; next }
-	    s == 3 && /notification message.*\(READY=1\)/ { s = 4; next }
-	    s == 4 && /Changed reload -> running/ { s = 5 }
-	    END { exit s != 5 }'
+	    /Changed [a-z-]+ -> [a-z-]+$/ { st = $NF }
+	    /notification message.*\(RELOADING=1/ { if (s == 0) s = 1; next }
+	    s == 1 && /lakewatchd: reloaded/ { if (st == "reload") s = 2; next }
+	    s == 2 && /notification message.*\(READY=1\)/ { if (st == "reload") s = 3; next }
+	    s == 3 && /Changed reload -> running/ { s = 4 }
+	    END { exit s != 4 }'
 }
 journal | grep -E 'notification message.*(RELOADING|READY)|Changed .*reload|lakewatchd: reload' |
     sed 's/^/    | /'
