@@ -9,10 +9,19 @@
  * thread hand-overs. The first time-out, exception or broken reply hands
  * the poll to a worker (run), which goes on from that request with the
  * retries and everything else of the blocking path.
+ *
+ * On TCP both paths frame the requests themselves (mbtcp.h) on the
+ * socket libmodbus connected: each carries a transaction id of its own,
+ * and only the reply that matches it in transaction, unit, function and
+ * length is taken, so a repeated or late reply can never be filed as
+ * the answer to another request. RTU goes through libmodbus, which
+ * checks the slave address and CRC; its input is flushed before each
+ * request.
  */
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <math.h>
 #include <modbus.h>
 #include <pthread.h>
@@ -65,6 +74,9 @@ struct bus {
 	struct timespec		 last_end;	/* of the last request */
 	/* the last request on the link was answered: no late reply to come */
 	int			 clean;
+	uint16_t		 tid;		/* TCP: the last transaction sent */
+	uint8_t			 adu[MBTCP_REQ_LEN];	/* ... and its request */
+	double			 stray_logged;	/* mono s; 0: never */
 	struct {			/* a poll run by step() */
 		int		 active;
 		time_t		 t;	/* its slot */
@@ -249,9 +261,132 @@ tried(struct bus *bus, int err, struct timespec t0)
 	bus->last_end = mono_now();
 	bus->clean = answered(err);
 	count(bus, err, ts_diff(bus->last_end, t0));
-	if (err == ETIMEDOUT || err == EMBBADCRC || err == EMBBADDATA)
+	if (bus->connected && (err == ETIMEDOUT || err == EMBBADCRC ||
+	    err == EMBBADDATA || err == EMBBADSLAVE))
 		modbus_flush(bus->ctx);	/* drop a late or broken reply */
 	return err;
+}
+
+static int
+fc_of(const struct plan_req *r)
+{
+	return r->function == 1 ? MODBUS_FC_READ_INPUT_REGISTERS :
+	    MODBUS_FC_READ_HOLDING_REGISTERS;
+}
+
+/*
+ * A reply (or bytes) that answered no request in flight was dropped:
+ * counted, and logged the first time and then at most once an hour.
+ */
+static void
+stray(struct bus *bus, const uint8_t *rsp, size_t len, const char *what)
+{
+	double now = ts_diff(mono_now(), (struct timespec){ 0, 0 });
+	unsigned long long n;
+	int saved = errno;
+
+	pthread_mutex_lock(&bus->mu);
+	n = ++bus->st.stray;
+	pthread_mutex_unlock(&bus->mu);
+	if (bus->stray_logged == 0 || now - bus->stray_logged >= 3600) {
+		log_warnx("bus '%s': dropped %s (transaction %u unit %u; "
+		    "awaited transaction %u unit %u; %llu so far): the "
+		    "device or gateway repeats, delays or garbles replies",
+		    bus->b->name, what, len >= 2 ? rsp[0] << 8 | rsp[1] : 0,
+		    len >= 7 ? rsp[6] : 0, bus->tid, bus->adu[6], n);
+		bus->stray_logged = now;
+	}
+	errno = saved;
+}
+
+/* Send R on the TCP link as a new transaction: 0, or errno. */
+static int
+tcp_send(struct bus *bus, const struct plan_req *r)
+{
+	ssize_t n;
+
+	mbtcp_request(bus->adu, ++bus->tid, r->unit, fc_of(r), r->addr,
+	    r->count);
+	n = send(modbus_get_socket(bus->ctx), bus->adu, MBTCP_REQ_LEN,
+	    MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n == MBTCP_REQ_LEN)
+		return 0;
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return ETIMEDOUT;	/* the peer reads nothing */
+	return n == -1 ? errno : EPIPE;	/* half a request: start over */
+}
+
+/*
+ * Take the reply to the request in flight once all of it is here: 1
+ * with the registers in REGS, 0 while it is still to come, -1 with
+ * errno. Whole frames of other transactions (a reply repeated, or one
+ * that came after its time-out) are dropped on the way; bytes that are
+ * no frame close the link, whose framing is lost. Nothing is taken off
+ * the socket before it is complete.
+ */
+static int
+tcp_take(struct bus *bus, uint16_t *regs)
+{
+	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+	int fd = modbus_get_socket(bus->ctx), len, rc;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, rsp, sizeof(rsp), MSG_PEEK | MSG_DONTWAIT);
+		if (n == 0)
+			return errno = ECONNRESET, -1;
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if ((len = mbtcp_frame_len(rsp, (size_t)n)) == 0)
+			return 0;
+		if (len < 0) {
+			stray(bus, rsp, (size_t)n, "bytes that are no Modbus "
+			    "TCP frame");
+			disconnect(bus);
+			return errno = EMBBADDATA, -1;
+		}
+		if (recv(fd, rsp, (size_t)len, MSG_DONTWAIT) != len) {
+			disconnect(bus);
+			return errno = EMBBADDATA, -1;
+		}
+		if ((rc = mbtcp_reply(bus->adu, rsp, len, regs)) ==
+		    MBTCP_OTHER) {
+			stray(bus, rsp, (size_t)len, "a reply to another "
+			    "request");
+			continue;
+		}
+		if (rc == -1 && errno == EMBBADDATA)
+			stray(bus, rsp, (size_t)len, "a reply of another "
+			    "unit, function or length");
+		return rc == 0 ? 1 : -1;
+	}
+}
+
+/* One TCP transaction, blocking up to the bus time-out: 0, or errno. */
+static int
+tcp_transact(struct bus *bus, const struct plan_req *r, uint16_t *regs)
+{
+	struct timespec dl;
+	struct pollfd pfd;
+	double left;
+	int err, rc;
+
+	if (!bus->connected && ensure_connected(bus) == -1)
+		return ENOTCONN;
+	if ((err = tcp_send(bus, r)) != 0)
+		return err;
+	dl = ts_add(mono_now(), bus->b->timeout);
+	while ((rc = tcp_take(bus, regs)) == 0) {
+		if ((left = ts_diff(dl, mono_now())) <= 0 ||
+		    atomic_load(&bus->stop))
+			return ETIMEDOUT;
+		pfd = (struct pollfd){ modbus_get_socket(bus->ctx), POLLIN,
+		    0 };
+		if (poll(&pfd, 1, (int)ceil(left * 1000)) == -1 &&
+		    errno != EINTR)
+			return errno;
+	}
+	return rc == 1 ? 0 : errno;
 }
 
 /* One transaction, with the bus gap before it. 0, or errno. */
@@ -265,8 +400,12 @@ transact(struct bus *bus, const struct plan_req *r, uint16_t *regs)
 	idle = ts_diff(mono_now(), bus->last_end);
 	if (idle < bus->b->gap)
 		sleep_until(bus, ts_add(mono_now(), bus->b->gap - idle));
-	modbus_set_slave(bus->ctx, r->unit);
 	t0 = mono_now();
+	if (bus->b->type == BUS_TCP)
+		return tried(bus, tcp_transact(bus, r, regs), t0);
+	/* RTU has no transaction id: drop whatever came unasked first */
+	modbus_flush(bus->ctx);
+	modbus_set_slave(bus->ctx, r->unit);
 	if (r->function == 1)
 		rc = modbus_read_input_registers(bus->ctx, r->addr, r->count,
 		    regs);
@@ -296,7 +435,8 @@ request(struct bus *bus, const struct plan_req *r, uint16_t *regs, int first)
 		err = i == 0 && first != -1 ? first :
 		    transact(bus, r, regs);
 		if (err != ETIMEDOUT && err != EMBBADCRC &&
-		    err != EMBBADDATA && err != EMBXSBUSY)
+		    err != EMBBADDATA && err != EMBBADSLAVE &&
+		    err != EMBXSBUSY)
 			break;
 	}
 	return err;
@@ -777,58 +917,14 @@ fast_fail(struct bus *bus, int err)
 static int
 fast_send(struct bus *bus)
 {
-	const struct plan_req *r = &bus->reqs[bus->fast.i];
-	uint8_t raw[6];
+	int err;
 
-	raw[0] = (uint8_t)r->unit;
-	raw[1] = r->function == 1 ? MODBUS_FC_READ_INPUT_REGISTERS :
-	    MODBUS_FC_READ_HOLDING_REGISTERS;
-	raw[2] = (uint8_t)(r->addr >> 8);
-	raw[3] = (uint8_t)r->addr;
-	raw[4] = (uint8_t)(r->count >> 8);
-	raw[5] = (uint8_t)r->count;
 	bus->fast.sent = mono_now();
-	if (modbus_send_raw_request(bus->ctx, raw, sizeof(raw)) == -1)
-		return fast_fail(bus, errno);
+	if ((err = tcp_send(bus, &bus->reqs[bus->fast.i])) != 0)
+		return fast_fail(bus, err);
 	bus->job.fd = modbus_get_socket(bus->ctx);
 	bus->job.due = ts_add(bus->fast.sent, bus->b->timeout);
 	return POOL_WAIT;
-}
-
-/*
- * Take the reply to request i if all of it is here: 1 if it was good
- * (the registers in place), 0 while more is to come, -1 with errno. It
- * is only peeked at until complete, so a worker that takes the poll over
- * finds the stream as libmodbus expects it.
- */
-static int
-fast_recv(struct bus *bus)
-{
-	const struct plan_req *r = &bus->reqs[bus->fast.i];
-	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
-	ssize_t n;
-	int len;
-
-	n = recv(bus->job.fd, rsp, sizeof(rsp), MSG_PEEK | MSG_DONTWAIT);
-	if (n == 0)
-		errno = ECONNRESET;
-	if (n <= 0)
-		return n == -1 && (errno == EAGAIN || errno == EINTR) ? 0 : -1;
-	if ((len = mbtcp_reply_len(rsp, (size_t)n)) <= 0) {
-		errno = EMBBADDATA;
-		return len;
-	}
-	/*
-	 * All of it is here: take it with one recv(2) (libmodbus's receive
-	 * would select(2) before each of its three reads).
-	 */
-	if (recv(bus->job.fd, rsp, (size_t)len, MSG_DONTWAIT) != len) {
-		errno = EMBBADDATA;
-		return -1;
-	}
-	return mbtcp_reply(rsp, len, r->function == 1 ?
-	    MODBUS_FC_READ_INPUT_REGISTERS : MODBUS_FC_READ_HOLDING_REGISTERS,
-	    r->count, bus->regs[bus->fast.i]) == 0 ? 1 : -1;
 }
 
 /* A TCP link with nothing out of the ordinary: step() may poll it. */
@@ -866,7 +962,7 @@ step(struct pool_job *job, enum pool_ev ev)
 		bus->fast.active = 1;
 	} else if (ev == POOL_TIMEOUT)
 		return fast_fail(bus, ETIMEDOUT);
-	else if ((rc = fast_recv(bus)) == 0)
+	else if ((rc = tcp_take(bus, bus->regs[bus->fast.i])) == 0)
 		return POOL_WAIT;		/* the rest of it */
 	else if (rc == -1)
 		return fast_fail(bus, errno);

@@ -15,6 +15,7 @@ struct bus_stats {
 	uint64_t	ok;
 	uint64_t	timeouts;
 	uint64_t	crc;		/* bad CRC or malformed replies */
+	uint64_t	stray;		/* replies to no request in flight, dropped */
 	uint64_t	exceptions[12];	/* by exception code 1..11 */
 	uint64_t	reconnects;
 	uint64_t	polls;		/* scheduled polls */

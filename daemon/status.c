@@ -49,8 +49,8 @@ bus_json(const struct conf_bus *b, struct bus *bus)
 		    (json_int_t)st.exceptions[i]));
 	}
 	up = ts_diff(mono_now(), (struct timespec){ 0, 0 }) - st.up_since;
-	j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:o, s:I, s:I, "
-	    "s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
+	j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:I, "
+	    "s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
 	    "name", b->name,
 	    "type", b->type == BUS_RTU ? "rtu" : "tcp",
 	    "connected", st.connected,
@@ -58,6 +58,7 @@ bus_json(const struct conf_bus *b, struct bus *bus)
 	    "ok", (json_int_t)st.ok,
 	    "timeouts", (json_int_t)st.timeouts,
 	    "crc_errors", (json_int_t)st.crc,
+	    "stray_replies", (json_int_t)st.stray,
 	    "exceptions", exc,
 	    "reconnects", (json_int_t)st.reconnects,
 	    "polls", (json_int_t)st.polls,

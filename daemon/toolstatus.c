@@ -38,18 +38,20 @@ print_buses(const json_t *buses)
 	const char *k;
 	json_t *v;
 
-	printf("%-16s %-4s %-4s %9s %9s %8s %5s %5s %6s %15s %6s\n", "bus",
-	    "link", "up", "requests", "ok", "timeouts", "crc", "exc",
-	    "reconn", "latency avg/max", "util");
+	printf("%-16s %-4s %-4s %9s %9s %8s %5s %5s %5s %6s %15s %6s\n",
+	    "bus", "link", "up", "requests", "ok", "timeouts", "crc", "stray",
+	    "exc", "reconn", "latency avg/max", "util");
 	json_array_foreach(buses, i, b) {
 		exc = 0;
 		json_object_foreach(json_object_get(b, "exceptions"), k, v)
 			exc += json_number_value(v);
-		printf("%-16s %-4s %-4s %9.0f %9.0f %8.0f %5.0f %5.0f %6.0f "
+		printf("%-16s %-4s %-4s %9.0f %9.0f %8.0f %5.0f %5.0f %5.0f "
+		    "%6.0f "
 		    "%6.1f/%6.1f ms %5.1f%%\n", str(b, "name"), str(b, "type"),
 		    json_is_true(json_object_get(b, "connected")) ? "yes" :
 		    "NO", num(b, "requests"), num(b, "ok"),
-		    num(b, "timeouts"), num(b, "crc_errors"), exc,
+		    num(b, "timeouts"), num(b, "crc_errors"),
+		    num(b, "stray_replies"), exc,
 		    num(b, "reconnects"), num(b, "latency_avg_ms"),
 		    num(b, "latency_max_ms"), num(b, "utilisation_pct"));
 	}
