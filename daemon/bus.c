@@ -40,6 +40,17 @@
 
 #define TIMEOUTS_DOWN	3	/* consecutive time-outs that mean "down" */
 #define UNIT_DOWN	3	/* failed cycles before a unit gets no retries */
+/*
+ * A sensor whose registers are refused (exception 01/02/03) is no longer
+ * asked once the refusal repeated REFUSED_OFF polls in a row while its
+ * unit answered other reads (a register the device does not have), or
+ * NOT_READY_OFF polls when the unit refuses every read (a device that is
+ * booting does that for a while; one whose only sensor is misconfigured
+ * does it for good). It is asked again every REPROBE polls.
+ */
+#define REFUSED_OFF	3
+#define NOT_READY_OFF	30
+#define REPROBE		10
 #define NUNITS		256
 
 /* What the bus remembers of one of its sensors between polls. */
@@ -50,6 +61,8 @@ struct last {
 	int64_t		mtime;
 	char		seen;
 	char		disabled;	/* the device refused its registers */
+	unsigned char	refusals;	/* polls in a row they were refused */
+	unsigned char	wait;		/* disabled: polls until asked again */
 };
 
 struct bus {
@@ -512,48 +525,124 @@ carried(const struct bus *bus, const struct plan_req *r, size_t ndue)
 
 /*
  * Exceptions 01/02/03 mean the request asked for something the device
- * does not have. A merged read is split: the unit is read sensor by
- * sensor from now on (returns 1: poll again). A sensor's own read is a
- * config error: logged once, and that sensor is not asked again until
- * a reload (its samples carry flag D).
+ * does not have (or not yet). A merged read is split: the unit is read
+ * sensor by sensor from now on (returns 1: poll again). A sensor's own
+ * refused read is judged by refusals().
  */
 static int
-config_errors(struct bus *bus, size_t nreq, size_t ndue)
+split_refused(struct bus *bus, size_t nreq, size_t ndue)
 {
 	const struct plan_req *r;
-	size_t i, j;
+	size_t i;
 	int again = 0;
 
 	for (i = 0; i < nreq; i++) {
 		r = &bus->reqs[i];
-		if (!is_config_exception(bus->req_err[i]))
+		if (!is_config_exception(bus->req_err[i]) ||
+		    bus->nomerge[r->unit] || carried(bus, r, ndue) <= 1)
 			continue;
-		if (!bus->nomerge[r->unit] && carried(bus, r, ndue) > 1) {
-			log_warnx("bus '%s' unit %d: refused the merged read "
-			    "of registers %u-%u (%s); reading sensor by "
-			    "sensor", bus->b->name, r->unit, r->addr,
-			    r->addr + r->count - 1,
-			    modbus_strerror(bus->req_err[i]));
-			bus->nomerge[r->unit] = 1;
-			again = 1;
-			continue;
-		}
-		for (j = 0; j < ndue; j++) {
-			int loc = bus->due[j], idx = bus->sensors[loc];
-
-			if (!plan_for_sensor(r, &bus->c->sensors[idx]) ||
-			    bus->last[loc].disabled)
-				continue;
-			bus->last[loc].disabled = 1;
-			log_warnx("sensor '%s': unit %d refused registers "
-			    "%u-%u (%s); check register and function; not "
-			    "asked again until a reload",
-			    bus->c->sensors[idx].name, r->unit, r->addr,
-			    r->addr + r->count - 1,
-			    modbus_strerror(bus->req_err[i]));
-		}
+		log_warnx("bus '%s' unit %d: refused the merged read of "
+		    "registers %u-%u (%s); reading sensor by sensor",
+		    bus->b->name, r->unit, r->addr, r->addr + r->count - 1,
+		    modbus_strerror(bus->req_err[i]));
+		bus->nomerge[r->unit] = 1;
+		again = 1;
 	}
 	return again;
+}
+
+/* 1 if unit U answered one of the NREQ reads with its registers. */
+static int
+unit_answered(const struct bus *bus, int u, size_t nreq)
+{
+	size_t i;
+
+	for (i = 0; i < nreq; i++)
+		if (bus->reqs[i].unit == u && bus->req_err[i] == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The read of sensor SC that failed first (*ERR its errno), or -1 when
+ * all of them were answered.
+ */
+static int
+failed_read(const struct bus *bus, const struct conf_sensor *sc,
+    size_t nreq, int *err)
+{
+	size_t i;
+
+	for (i = 0; i < nreq; i++)
+		if (bus->req_err[i] != 0 && plan_for_sensor(&bus->reqs[i],
+		    sc)) {
+			*err = bus->req_err[i];
+			return (int)i;
+		}
+	return -1;
+}
+
+/*
+ * Sensor LOC's read I was refused: logged the first time; the sensor is
+ * no longer asked once that repeats (see REFUSED_OFF), and asked again
+ * every REPROBE polls.
+ */
+static void
+refused(struct bus *bus, int loc, size_t i, int others)
+{
+	const struct conf_sensor *sc = &bus->c->sensors[bus->sensors[loc]];
+	const struct plan_req *r = &bus->reqs[i];
+	struct last *l = &bus->last[loc];
+
+	if (l->disabled) {		/* asked again, refused again */
+		l->wait = REPROBE;
+		return;
+	}
+	if (l->refusals < 255)
+		l->refusals++;
+	if (l->refusals == 1)
+		log_warnx("sensor '%s': unit %d refused registers %u-%u "
+		    "(%s)%s; asking again", sc->name, r->unit, r->addr,
+		    r->addr + r->count - 1, modbus_strerror(bus->req_err[i]),
+		    others ? "" : ", as it refuses every read: not ready?");
+	if (l->refusals < (others ? REFUSED_OFF : NOT_READY_OFF))
+		return;
+	l->disabled = 1;
+	l->wait = REPROBE;
+	log_warnx("sensor '%s': unit %d refused registers %u-%u %d polls "
+	    "in a row%s; check register and function; asked again every "
+	    "%d polls", sc->name, r->unit, r->addr, r->addr + r->count - 1,
+	    l->refusals, others ? " while it answers other reads" : "",
+	    REPROBE);
+}
+
+/* Judge the refusals of the NDUE due sensors' reads (NREQ of them). */
+static void
+refusals(struct bus *bus, size_t nreq, size_t ndue)
+{
+	const struct conf_sensor *sc;
+	struct last *l;
+	size_t j;
+	int loc, i, err;
+
+	for (j = 0; j < ndue; j++) {
+		loc = bus->due[j];
+		l = &bus->last[loc];
+		sc = &bus->c->sensors[bus->sensors[loc]];
+		if (l->disabled && l->wait > 0)
+			continue;		/* not asked this time */
+		if ((i = failed_read(bus, sc, nreq, &err)) != -1) {
+			if (is_config_exception(err))
+				refused(bus, loc, (size_t)i, unit_answered(bus,
+				    bus->reqs[i].unit, nreq));
+			continue;	/* no answer says nothing of it */
+		}
+		if (l->refusals > 0)
+			log_info("sensor '%s': unit %d answers its registers "
+			    "again", sc->name, sc->unit);
+		l->refusals = 0;
+		l->disabled = 0;
+	}
 }
 
 /* Count failed cycles per unit; log when one stops and starts answering. */
@@ -669,8 +758,8 @@ push(struct bus *bus, int loc, time_t t, size_t nreq)
 	snprintf(s.sensor, sizeof(s.sensor), "%s", bus->c->sensors[idx].name);
 	s.idx = idx;
 	s.t = t;
-	if (bus->last[loc].disabled) {
-		s.value = s.raw = NAN;
+	if (bus->last[loc].disabled && bus->last[loc].wait > 0) {
+		s.value = s.raw = NAN;	/* not asked this time */
 		s.flag = FLAG_FAULT;
 	} else
 		decode_one(bus, &bus->c->sensors[idx], nreq, &s);
@@ -688,7 +777,8 @@ plan_due(struct bus *bus, size_t ndue)
 	size_t i, nask;
 
 	for (i = nask = 0; i < ndue; i++)
-		if (!bus->last[bus->due[i]].disabled)
+		if (!bus->last[bus->due[i]].disabled ||
+		    bus->last[bus->due[i]].wait == 0)
 			ask[nask++] = bus->sensors[bus->due[i]];
 	return plan_build(bus->c, ask, nask, bus->b->merge_hole,
 	    bus->nomerge, bus->reqs);
@@ -706,11 +796,11 @@ poll_due(struct bus *bus, size_t ndue, time_t t, size_t nreq, size_t from,
 	size_t i;
 
 	run_requests(bus, from, nreq, first);
-	if (config_errors(bus, nreq, ndue)) {
+	if (split_refused(bus, nreq, ndue)) {
 		nreq = plan_due(bus, ndue);
 		run_requests(bus, 0, nreq, -1);
-		config_errors(bus, nreq, ndue);
 	}
+	refusals(bus, nreq, ndue);
 	unit_health(bus, nreq);
 	for (i = 0; i < ndue; i++)
 		push(bus, bus->due[i], t, nreq);
@@ -760,9 +850,13 @@ poll_begin(struct bus *bus, time_t t)
 {
 	size_t i, ndue = 0;
 
-	for (i = 0; i < bus->ns; i++)
-		if (bus->next_t[i] == t)
-			bus->due[ndue++] = (int)i;
+	for (i = 0; i < bus->ns; i++) {
+		if (bus->next_t[i] != t)
+			continue;
+		bus->due[ndue++] = (int)i;
+		if (bus->last[i].disabled && bus->last[i].wait > 0)
+			bus->last[i].wait--;	/* 0: asked this time */
+	}
 	atomic_store(&bus->busy_since_ns, mono_ns());
 	count_poll(bus, ndue, t);
 	return ndue;
@@ -847,6 +941,7 @@ rebind_apply(struct bus *bus)
 				bus->next_t[i] = onext[j];
 			bus->last[i] = olast[j];
 			bus->last[i].disabled = 0;
+			bus->last[i].refusals = 0;
 		}
 	}
 	memset(bus->nomerge, 0, sizeof(bus->nomerge));

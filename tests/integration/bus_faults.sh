@@ -62,8 +62,11 @@ samples() { cat "$W"/state/samples/"$1"/*.csv; }
 
 check "a refused merged read is split, said once" \
     test "$(grep -c "refused the merged read" "$log")" -eq 1
+# refused 3 polls in a row while the unit answers: put aside (issue 10.13)
 check "the sensor whose registers are refused is disabled, said once" \
-    test "$(grep -c "sensor 'bogus': unit 1 refused registers" "$log")" -eq 1
+    test "$(grep -c "sensor 'bogus': unit 1 refused registers 9-9 (" \
+    "$log")" -eq 1 -a "$(grep -c "sensor 'bogus'.*polls in a row" \
+    "$log")" -eq 1
 check "bogus readings flagged D" grep -q ',D,' <(samples bogus)
 check "centre-tp keeps its readings (N) after the split" \
     test "$(samples centre-tp | grep -c ',N,')" -ge 8
