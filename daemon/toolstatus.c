@@ -14,6 +14,7 @@
 #include "../drivers/driver.h"
 
 #define EX_CONFIG	78
+#define MAINT_MAX	(366 * 86400.0)	/* longest -f; "on" alone has none */
 
 static double
 num(const json_t *o, const char *k)
@@ -201,10 +202,17 @@ tool_maintenance(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (file == NULL || (argc != 0 && argc != 2) || (argc == 2 &&
-	    strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0) ||
-	    (dur != NULL && (conf_duration(dur, &secs) == -1 || secs <= 0))) {
+	    strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0)) {
 		fprintf(stderr, "usage: lakewatch maintenance -c FILE "
 		    "[SENSOR on|off [-f DURATION]]\n");
+		return 2;
+	}
+	/* "until" is whole seconds in a long long: 1e300 would overflow */
+	if (dur != NULL && (conf_duration(dur, &secs) == -1 || secs < 1 ||
+	    secs > MAINT_MAX)) {
+		fprintf(stderr, "lakewatch: maintenance: -f %s: a duration "
+		    "from 1s to %.0f days (suffix s, m or h); leave -f out for "
+		    "\"until switched off\"\n", dur, MAINT_MAX / 86400);
 		return 2;
 	}
 	if ((c = conf_load(file, err)) == NULL) {
