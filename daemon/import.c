@@ -34,6 +34,8 @@
 #define MAX_SHOWN	20	/* bad rows printed before "... and N more" */
 #define BATCH		1024	/* RRD updates per call */
 #define FUTURE_SLACK	300	/* s a row may be ahead of the clock */
+#define FIRST_TIME	315532800	/* 1980-01-01Z: rrd_create refuses less */
+#define VALUE_MAX	1e9	/* |value|, as range_min/range_max allow */
 
 struct imp_row {
 	time_t	t;
@@ -116,6 +118,11 @@ parse_value(struct imp *im, const char *s, char flag, int line, double *v)
 		bad_row(im, line, "bad value '%s'", s);
 		return -1;
 	}
+	/* 1e308 is finite, but a mean of two of them is not */
+	if (fabs(*v) > VALUE_MAX) {
+		bad_row(im, line, "value %s is beyond +-%g", s, VALUE_MAX);
+		return -1;
+	}
 	if (*v < 0 && !neg) {
 		bad_row(im, line, "negative value %s for %s", s,
 		    gb3838_param_label(im->s->parameter));
@@ -139,7 +146,7 @@ parse_flag(struct imp *im, const char *s, int line, char *flag)
 }
 
 static void
-add_row(struct imp *im, const struct imp_row *r)
+imp_add(struct imp *im, const struct imp_row *r)
 {
 	if (im->n == im->cap) {
 		im->cap = im->cap ? im->cap * 2 : 256;
@@ -171,10 +178,15 @@ parse_line(struct imp *im, char *line, int lineno, time_t now)
 		bad_row(im, lineno, "'%s' is in the future", f[0]);
 		return;
 	}
+	if (r.t < FIRST_TIME) {
+		bad_row(im, lineno, "'%s' is before 1980 (an RRD cannot "
+		    "start earlier)", f[0]);
+		return;
+	}
 	if (parse_flag(im, n > 2 ? f[2] : NULL, lineno, &r.flag) == -1 ||
 	    parse_value(im, f[1], r.flag, lineno, &r.value) == -1)
 		return;
-	add_row(im, &r);
+	imp_add(im, &r);
 }
 
 /* 1 if LINE is a header: it starts with a letter ("time,value,flag"). */
@@ -190,11 +202,18 @@ read_input(struct imp *im, FILE *fp)
 {
 	char *line = NULL, *p;
 	size_t cap = 0;
+	ssize_t len;
 	int lineno = 0, first = 1;
 	time_t now = time(NULL);
 
-	while (getline(&line, &cap, fp) != -1) {
+	while ((len = getline(&line, &cap, fp)) != -1) {
 		lineno++;
+		/* the string functions below would stop at it silently */
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			bad_row(im, lineno, "NUL byte in the line");
+			first = 0;
+			continue;
+		}
 		p = line;
 		if (lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 			p += 3;

@@ -24,6 +24,7 @@
 #include "util.h"
 
 #define EX_CONFIG	78
+#define SKIP_SHOWN	5	/* skipped lines named per file */
 
 static const char *const mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -381,11 +382,27 @@ parse_logline(char *line, struct rp_row *r)
 		r->value = NAN;
 	else {
 		r->value = strtod(v, &end);
-		if (end == v || *end != '\0')
-			return -1;
+		if (end == v || *end != '\0' || !isfinite(r->value))
+			return -1;	/* the log writes none as empty */
 	}
 	r->flag = f[0];
 	return report_flag_known(r->flag) ? 0 : -1;
+}
+
+/* Name the lines of PATH that were skipped: the first few, and how many. */
+static void
+say_skipped(const char *path, int n, const int *line, int shown)
+{
+	char list[SKIP_SHOWN * 12] = "";
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < shown && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s%d", i ? ", " : "", line[i]);
+	log_warnx("%s: %d %s skipped, not time,value,flag,raw,status: "
+	    "line %s%s", path, n, n == 1 ? "line" : "lines", list,
+	    n > shown ? ", ..." : "");
 }
 
 static int
@@ -396,6 +413,8 @@ scan_file(const char *path, time_t from, time_t to,
 	struct rp_row r;
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t len;
+	int no = 0, nskip = 0, skip[SKIP_SHOWN];
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -404,13 +423,25 @@ scan_file(const char *path, time_t from, time_t to,
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, fp) != -1) {
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		no++;
+		if (no == 1 && strcmp(line, SAMPLELOG_HEADER) == 0)
+			continue;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			line[0] = '\0';	/* a NUL cut it: not a sample */
 		line[strcspn(line, "\r\n")] = '\0';
-		if (parse_logline(line, &r) == 0 && r.t >= from && r.t < to)
+		if (parse_logline(line, &r) == -1) {
+			if (nskip < SKIP_SHOWN)
+				skip[nskip] = no;
+			nskip++;
+		} else if (r.t >= from && r.t < to)
 			fn(arg, &r);
 	}
 	free(line);
 	fclose(fp);
+	if (nskip > 0)
+		say_skipped(path, nskip, skip,
+		    nskip < SKIP_SHOWN ? nskip : SKIP_SHOWN);
 	return 0;
 }
 
