@@ -315,31 +315,26 @@ mark_dups(struct imp *im, int *ndup, char err[LW_ERRLEN])
 	return 0;
 }
 
-/* Files made by root are given to the owner of state_dir (the daemon). */
-static void
-own(const struct conf *c, const char *path)
-{
-	struct stat st;
-
-	if (geteuid() == 0 && stat(c->state_dir, &st) == 0 && st.st_uid != 0 &&
-	    chown(path, st.st_uid, st.st_gid) == -1)
-		log_warn("chown %s", path);
-}
-
-/* Append LEN bytes of BUF to PATH in one write, or nothing. */
+/*
+ * Append LEN bytes of BUF to NAME in DFD in one write, or nothing. Not
+ * through a link, and only to a regular file (a FIFO would block).
+ */
 static int
-append_file(const struct conf *c, const char *path, const char *buf,
-    size_t len)
+append_file(int dfd, const char *name, const char *buf, size_t len)
 {
 	struct stat st;
 	ssize_t w;
 	int fd, saved;
 
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640)) == -1 || fstat(fd, &st) == -1)
+	if ((fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT |
+	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640)) == -1 ||
+	    fstat(fd, &st) == -1)
 		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
 	if (st.st_size == 0) {
-		own(c, path);
 		if (write(fd, SAMPLELOG_HEADER, strlen(SAMPLELOG_HEADER)) !=
 		    (ssize_t)strlen(SAMPLELOG_HEADER))
 			goto fail_cut;
@@ -352,7 +347,7 @@ append_file(const struct conf *c, const char *path, const char *buf,
 fail_cut:
 	saved = errno;
 	if (ftruncate(fd, st.st_size) == -1)
-		log_warn("%s: cannot cut a short write back", path);
+		log_warn("%s: cannot cut a short write back", name);
 	errno = saved;
 fail:
 	saved = errno;
@@ -373,9 +368,10 @@ format_row(const struct imp_row *r, char *buf, size_t len)
 	return (size_t)snprintf(buf, len, "%s,%s,%c,,0\n", t, v, r->flag);
 }
 
-/* Append the new rows I..J-1 (one UTC month) to their file. */
+/* Append the new rows I..J-1 (one UTC month) to their file in DFD. */
 static int
-write_month(struct imp *im, size_t i, size_t j, char err[LW_ERRLEN])
+write_month(struct imp *im, int dfd, size_t i, size_t j,
+    char err[LW_ERRLEN])
 {
 	char path[PATH_MAX], *buf;
 	size_t len = 0, k;
@@ -387,7 +383,7 @@ write_month(struct imp *im, size_t i, size_t j, char err[LW_ERRLEN])
 		if (!im->row[k].dup)
 			len += format_row(&im->row[k], buf + len, 96);
 	samplelog_path(im->c, im->s->name, im->row[i].t, path, sizeof(path));
-	rc = len ? append_file(im->c, path, buf, len) : 0;
+	rc = len ? append_file(dfd, strrchr(path, '/') + 1, buf, len) : 0;
 	if (rc == -1)
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
 	free(buf);
@@ -407,17 +403,16 @@ utc_month(time_t t)
 static int
 write_log(struct imp *im, char err[LW_ERRLEN])
 {
-	char dir[PATH_MAX];
+	char sub[PATH_MAX];
 	size_t i, j;
-	int files = 0, any;
+	int files = 0, any, dfd;
 
-	snprintf(dir, sizeof(dir), "%s/samples/%s", im->c->state_dir,
-	    im->s->name);
-	if (mkdirs(dir, 0750) == -1) {
-		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
+	snprintf(sub, sizeof(sub), "samples/%s", im->s->name);
+	if ((dfd = dir_open_below(im->c->state_dir, sub, 1, 0750)) == -1) {
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", im->c->state_dir, sub,
+		    strerror(errno));
 		return -1;
 	}
-	own(im->c, dir);
 	for (i = 0; i < im->n; i = j) {
 		any = 0;
 		for (j = i; j < im->n && utc_month(im->row[j].t) ==
@@ -425,10 +420,13 @@ write_log(struct imp *im, char err[LW_ERRLEN])
 			any |= !im->row[j].dup;
 		if (!any)
 			continue;
-		if (write_month(im, i, j, err) == -1)
+		if (write_month(im, dfd, i, j, err) == -1) {
+			close(dfd);
 			return -1;
+		}
 		files++;
 	}
+	close(dfd);
 	return files;
 }
 
@@ -509,14 +507,14 @@ rrd_create_for(const struct conf_sensor *s, const char *path, time_t start,
 static int
 rrd_dir(const struct conf *c, char err[LW_ERRLEN])
 {
-	char dir[PATH_MAX];
+	int dfd;
 
-	snprintf(dir, sizeof(dir), "%s/rrd", c->state_dir);
-	if (mkdirs(dir, 0750) == -1) {
-		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
+	if ((dfd = dir_open_below(c->state_dir, "rrd", 1, 0750)) == -1) {
+		snprintf(err, LW_ERRLEN, "%s/rrd: %s", c->state_dir,
+		    strerror(errno));
 		return -1;
 	}
-	own(c, dir);
+	close(dfd);
 	return 0;
 }
 
@@ -577,10 +575,15 @@ static int
 rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
     char err[LW_ERRLEN])
 {
-	int exists = access(b->path, F_OK) == 0;
+	struct stat st;
+	int exists = lstat(b->path, &st) == 0;
 	size_t i, first;
 	time_t prev;
 
+	if (exists && !S_ISREG(st.st_mode)) {	/* librrd would follow it */
+		snprintf(err, LW_ERRLEN, "%s: not a regular file", b->path);
+		return -1;
+	}
 	rrd_clear_error();
 	if (exists && (cnt->last = rrd_last_r(b->path)) == -1) {
 		snprintf(err, LW_ERRLEN, "%s: %s", b->path, rrd_get_error());
@@ -592,7 +595,6 @@ rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
 		if (rrd_dir(im->c, err) == -1 || rrd_create_for(im->s,
 		    b->path, im->row[first].t - im->s->interval, err) == -1)
 			return -1;
-		own(im->c, b->path);
 	}
 	prev = cnt->last;
 	for (i = first; i < im->n; i++)
@@ -721,6 +723,12 @@ import_file(struct imp *im)
 			    im->bad - MAX_SHOWN);
 		fprintf(stderr, "lakewatch: %s: %d bad %s: nothing imported\n",
 		    im->csv, im->bad, im->bad == 1 ? "row" : "rows");
+		return 1;
+	}
+	/* the input was read as the caller; state_dir is its owner's */
+	if (priv_drop_to_owner(im->c->state_dir) == -1) {
+		fprintf(stderr, "lakewatch: %s: cannot become its owner: %s\n",
+		    im->c->state_dir, strerror(errno));
 		return 1;
 	}
 	return import_run(im);

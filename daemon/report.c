@@ -5,6 +5,7 @@
  * The rules are in report.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -405,8 +406,23 @@ say_skipped(const char *path, int n, const int *line, int shown)
 	    n > shown ? ", ..." : "");
 }
 
+/* PATH's file in DFD, not through a link; NULL with errno set. */
+static FILE *
+open_month(int dfd, const char *path)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return fp;
+}
+
 static int
-scan_file(const char *path, time_t from, time_t to,
+scan_file(int dfd, const char *path, time_t from, time_t to,
     void (*fn)(void *, const struct rp_row *), void *arg,
     char err[LW_ERRLEN])
 {
@@ -417,7 +433,7 @@ scan_file(const char *path, time_t from, time_t to,
 	int no = 0, nskip = 0, skip[SKIP_SHOWN];
 	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = open_month(dfd, path)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
@@ -453,10 +469,18 @@ report_scan(const struct conf *c, const char *name, time_t from, time_t to,
 	char path[PATH_MAX];
 	struct tm tm;
 	time_t t;
-	int y, m;
+	int y, m, dfd;
 
 	if (to <= from)
 		return 0;
+	snprintf(path, sizeof(path), "samples/%s", name);
+	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
+		    strerror(errno));
+		return -1;
+	}
 	gmtime_r(&from, &tm);
 	y = tm.tm_year + 1900;
 	m = tm.tm_mon + 1;
@@ -465,13 +489,16 @@ report_scan(const struct conf *c, const char *name, time_t from, time_t to,
 		if (t >= to)
 			break;
 		samplelog_path(c, name, t, path, sizeof(path));
-		if (scan_file(path, from, to, fn, arg, err) == -1)
+		if (scan_file(dfd, path, from, to, fn, arg, err) == -1) {
+			close(dfd);
 			return -1;
+		}
 		if (++m > 12) {
 			m = 1;
 			y++;
 		}
 	}
+	close(dfd);
 	return 0;
 }
 
