@@ -34,6 +34,8 @@
 #define MAX_SHOWN	20	/* bad rows printed before "... and N more" */
 #define BATCH		1024	/* RRD updates per call */
 #define FUTURE_SLACK	300	/* s a row may be ahead of the clock */
+#define FIRST_TIME	315532800	/* 1980-01-01Z: rrd_create refuses less */
+#define VALUE_MAX	1e9	/* |value|, as range_min/range_max allow */
 
 struct imp_row {
 	time_t	t;
@@ -116,6 +118,11 @@ parse_value(struct imp *im, const char *s, char flag, int line, double *v)
 		bad_row(im, line, "bad value '%s'", s);
 		return -1;
 	}
+	/* 1e308 is finite, but a mean of two of them is not */
+	if (fabs(*v) > VALUE_MAX) {
+		bad_row(im, line, "value %s is beyond +-%g", s, VALUE_MAX);
+		return -1;
+	}
 	if (*v < 0 && !neg) {
 		bad_row(im, line, "negative value %s for %s", s,
 		    gb3838_param_label(im->s->parameter));
@@ -139,7 +146,7 @@ parse_flag(struct imp *im, const char *s, int line, char *flag)
 }
 
 static void
-add_row(struct imp *im, const struct imp_row *r)
+imp_add(struct imp *im, const struct imp_row *r)
 {
 	if (im->n == im->cap) {
 		im->cap = im->cap ? im->cap * 2 : 256;
@@ -171,10 +178,15 @@ parse_line(struct imp *im, char *line, int lineno, time_t now)
 		bad_row(im, lineno, "'%s' is in the future", f[0]);
 		return;
 	}
+	if (r.t < FIRST_TIME) {
+		bad_row(im, lineno, "'%s' is before 1980 (an RRD cannot "
+		    "start earlier)", f[0]);
+		return;
+	}
 	if (parse_flag(im, n > 2 ? f[2] : NULL, lineno, &r.flag) == -1 ||
 	    parse_value(im, f[1], r.flag, lineno, &r.value) == -1)
 		return;
-	add_row(im, &r);
+	imp_add(im, &r);
 }
 
 /* 1 if LINE is a header: it starts with a letter ("time,value,flag"). */
@@ -190,11 +202,18 @@ read_input(struct imp *im, FILE *fp)
 {
 	char *line = NULL, *p;
 	size_t cap = 0;
+	ssize_t len;
 	int lineno = 0, first = 1;
 	time_t now = time(NULL);
 
-	while (getline(&line, &cap, fp) != -1) {
+	while ((len = getline(&line, &cap, fp)) != -1) {
 		lineno++;
+		/* the string functions below would stop at it silently */
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			bad_row(im, lineno, "NUL byte in the line");
+			first = 0;
+			continue;
+		}
 		p = line;
 		if (lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
 			p += 3;
@@ -296,31 +315,26 @@ mark_dups(struct imp *im, int *ndup, char err[LW_ERRLEN])
 	return 0;
 }
 
-/* Files made by root are given to the owner of state_dir (the daemon). */
-static void
-own(const struct conf *c, const char *path)
-{
-	struct stat st;
-
-	if (geteuid() == 0 && stat(c->state_dir, &st) == 0 && st.st_uid != 0 &&
-	    chown(path, st.st_uid, st.st_gid) == -1)
-		log_warn("chown %s", path);
-}
-
-/* Append LEN bytes of BUF to PATH in one write, or nothing. */
+/*
+ * Append LEN bytes of BUF to NAME in DFD in one write, or nothing. Not
+ * through a link, and only to a regular file (a FIFO would block).
+ */
 static int
-append_file(const struct conf *c, const char *path, const char *buf,
-    size_t len)
+append_file(int dfd, const char *name, const char *buf, size_t len)
 {
 	struct stat st;
 	ssize_t w;
 	int fd, saved;
 
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640)) == -1 || fstat(fd, &st) == -1)
+	if ((fd = openat(dfd, name, O_WRONLY | O_APPEND | O_CREAT |
+	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640)) == -1 ||
+	    fstat(fd, &st) == -1)
 		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
 	if (st.st_size == 0) {
-		own(c, path);
 		if (write(fd, SAMPLELOG_HEADER, strlen(SAMPLELOG_HEADER)) !=
 		    (ssize_t)strlen(SAMPLELOG_HEADER))
 			goto fail_cut;
@@ -333,7 +347,7 @@ append_file(const struct conf *c, const char *path, const char *buf,
 fail_cut:
 	saved = errno;
 	if (ftruncate(fd, st.st_size) == -1)
-		log_warn("%s: cannot cut a short write back", path);
+		log_warn("%s: cannot cut a short write back", name);
 	errno = saved;
 fail:
 	saved = errno;
@@ -354,9 +368,10 @@ format_row(const struct imp_row *r, char *buf, size_t len)
 	return (size_t)snprintf(buf, len, "%s,%s,%c,,0\n", t, v, r->flag);
 }
 
-/* Append the new rows I..J-1 (one UTC month) to their file. */
+/* Append the new rows I..J-1 (one UTC month) to their file in DFD. */
 static int
-write_month(struct imp *im, size_t i, size_t j, char err[LW_ERRLEN])
+write_month(struct imp *im, int dfd, size_t i, size_t j,
+    char err[LW_ERRLEN])
 {
 	char path[PATH_MAX], *buf;
 	size_t len = 0, k;
@@ -368,7 +383,7 @@ write_month(struct imp *im, size_t i, size_t j, char err[LW_ERRLEN])
 		if (!im->row[k].dup)
 			len += format_row(&im->row[k], buf + len, 96);
 	samplelog_path(im->c, im->s->name, im->row[i].t, path, sizeof(path));
-	rc = len ? append_file(im->c, path, buf, len) : 0;
+	rc = len ? append_file(dfd, strrchr(path, '/') + 1, buf, len) : 0;
 	if (rc == -1)
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
 	free(buf);
@@ -388,17 +403,16 @@ utc_month(time_t t)
 static int
 write_log(struct imp *im, char err[LW_ERRLEN])
 {
-	char dir[PATH_MAX];
+	char sub[PATH_MAX];
 	size_t i, j;
-	int files = 0, any;
+	int files = 0, any, dfd;
 
-	snprintf(dir, sizeof(dir), "%s/samples/%s", im->c->state_dir,
-	    im->s->name);
-	if (mkdirs(dir, 0750) == -1) {
-		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
+	snprintf(sub, sizeof(sub), "samples/%s", im->s->name);
+	if ((dfd = dir_open_below(im->c->state_dir, sub, 1, 0750)) == -1) {
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", im->c->state_dir, sub,
+		    strerror(errno));
 		return -1;
 	}
-	own(im->c, dir);
 	for (i = 0; i < im->n; i = j) {
 		any = 0;
 		for (j = i; j < im->n && utc_month(im->row[j].t) ==
@@ -406,10 +420,13 @@ write_log(struct imp *im, char err[LW_ERRLEN])
 			any |= !im->row[j].dup;
 		if (!any)
 			continue;
-		if (write_month(im, i, j, err) == -1)
+		if (write_month(im, dfd, i, j, err) == -1) {
+			close(dfd);
 			return -1;
+		}
 		files++;
 	}
+	close(dfd);
 	return files;
 }
 
@@ -490,14 +507,14 @@ rrd_create_for(const struct conf_sensor *s, const char *path, time_t start,
 static int
 rrd_dir(const struct conf *c, char err[LW_ERRLEN])
 {
-	char dir[PATH_MAX];
+	int dfd;
 
-	snprintf(dir, sizeof(dir), "%s/rrd", c->state_dir);
-	if (mkdirs(dir, 0750) == -1) {
-		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
+	if ((dfd = dir_open_below(c->state_dir, "rrd", 1, 0750)) == -1) {
+		snprintf(err, LW_ERRLEN, "%s/rrd: %s", c->state_dir,
+		    strerror(errno));
 		return -1;
 	}
-	own(c, dir);
+	close(dfd);
 	return 0;
 }
 
@@ -558,10 +575,15 @@ static int
 rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
     char err[LW_ERRLEN])
 {
-	int exists = access(b->path, F_OK) == 0;
+	struct stat st;
+	int exists = lstat(b->path, &st) == 0;
 	size_t i, first;
 	time_t prev;
 
+	if (exists && !S_ISREG(st.st_mode)) {	/* librrd would follow it */
+		snprintf(err, LW_ERRLEN, "%s: not a regular file", b->path);
+		return -1;
+	}
 	rrd_clear_error();
 	if (exists && (cnt->last = rrd_last_r(b->path)) == -1) {
 		snprintf(err, LW_ERRLEN, "%s: %s", b->path, rrd_get_error());
@@ -573,7 +595,6 @@ rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
 		if (rrd_dir(im->c, err) == -1 || rrd_create_for(im->s,
 		    b->path, im->row[first].t - im->s->interval, err) == -1)
 			return -1;
-		own(im->c, b->path);
 	}
 	prev = cnt->last;
 	for (i = first; i < im->n; i++)
@@ -702,6 +723,12 @@ import_file(struct imp *im)
 			    im->bad - MAX_SHOWN);
 		fprintf(stderr, "lakewatch: %s: %d bad %s: nothing imported\n",
 		    im->csv, im->bad, im->bad == 1 ? "row" : "rows");
+		return 1;
+	}
+	/* the input was read as the caller; state_dir is its owner's */
+	if (priv_drop_to_owner(im->c->state_dir) == -1) {
+		fprintf(stderr, "lakewatch: %s: cannot become its owner: %s\n",
+		    im->c->state_dir, strerror(errno));
 		return 1;
 	}
 	return import_run(im);

@@ -5,6 +5,7 @@
  * The rules are in report.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -24,6 +25,7 @@
 #include "util.h"
 
 #define EX_CONFIG	78
+#define SKIP_SHOWN	5	/* skipped lines named per file */
 
 static const char *const mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -381,36 +383,81 @@ parse_logline(char *line, struct rp_row *r)
 		r->value = NAN;
 	else {
 		r->value = strtod(v, &end);
-		if (end == v || *end != '\0')
-			return -1;
+		if (end == v || *end != '\0' || !isfinite(r->value))
+			return -1;	/* the log writes none as empty */
 	}
 	r->flag = f[0];
 	return report_flag_known(r->flag) ? 0 : -1;
 }
 
+/* Name the lines of PATH that were skipped: the first few, and how many. */
+static void
+say_skipped(const char *path, int n, const int *line, int shown)
+{
+	char list[SKIP_SHOWN * 12] = "";
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < shown && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s%d", i ? ", " : "", line[i]);
+	log_warnx("%s: %d %s skipped, not time,value,flag,raw,status: "
+	    "line %s%s", path, n, n == 1 ? "line" : "lines", list,
+	    n > shown ? ", ..." : "");
+}
+
+/* PATH's file in DFD, not through a link; NULL with errno set. */
+static FILE *
+open_month(int dfd, const char *path)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return fp;
+}
+
 static int
-scan_file(const char *path, time_t from, time_t to,
+scan_file(int dfd, const char *path, time_t from, time_t to,
     void (*fn)(void *, const struct rp_row *), void *arg,
     char err[LW_ERRLEN])
 {
 	struct rp_row r;
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t len;
+	int no = 0, nskip = 0, skip[SKIP_SHOWN];
 	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = open_month(dfd, path)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (getline(&line, &cap, fp) != -1) {
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		no++;
+		if (no == 1 && strcmp(line, SAMPLELOG_HEADER) == 0)
+			continue;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			line[0] = '\0';	/* a NUL cut it: not a sample */
 		line[strcspn(line, "\r\n")] = '\0';
-		if (parse_logline(line, &r) == 0 && r.t >= from && r.t < to)
+		if (parse_logline(line, &r) == -1) {
+			if (nskip < SKIP_SHOWN)
+				skip[nskip] = no;
+			nskip++;
+		} else if (r.t >= from && r.t < to)
 			fn(arg, &r);
 	}
 	free(line);
 	fclose(fp);
+	if (nskip > 0)
+		say_skipped(path, nskip, skip,
+		    nskip < SKIP_SHOWN ? nskip : SKIP_SHOWN);
 	return 0;
 }
 
@@ -422,10 +469,18 @@ report_scan(const struct conf *c, const char *name, time_t from, time_t to,
 	char path[PATH_MAX];
 	struct tm tm;
 	time_t t;
-	int y, m;
+	int y, m, dfd;
 
 	if (to <= from)
 		return 0;
+	snprintf(path, sizeof(path), "samples/%s", name);
+	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
+		    strerror(errno));
+		return -1;
+	}
 	gmtime_r(&from, &tm);
 	y = tm.tm_year + 1900;
 	m = tm.tm_mon + 1;
@@ -434,13 +489,16 @@ report_scan(const struct conf *c, const char *name, time_t from, time_t to,
 		if (t >= to)
 			break;
 		samplelog_path(c, name, t, path, sizeof(path));
-		if (scan_file(path, from, to, fn, arg, err) == -1)
+		if (scan_file(dfd, path, from, to, fn, arg, err) == -1) {
+			close(dfd);
 			return -1;
+		}
 		if (++m > 12) {
 			m = 1;
 			y++;
 		}
 	}
+	close(dfd);
 	return 0;
 }
 

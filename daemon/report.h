@@ -130,7 +130,9 @@ int	 report_add(struct rp_year *y, const struct rp_row *r);
 /*
  * Call FN for every row of sensor NAME's sample log with FROM <= t < TO
  * (the UTC month files that cover it, in file order). Missing files are
- * no error. 0, or -1 with err filled.
+ * no error. A line that is not a sample (torn, edited, a NUL in it; the
+ * header excepted) is skipped and named with log_warnx: the file, how
+ * many, the first line numbers. 0, or -1 with err filled.
  */
 int	 report_scan(const struct conf *c, const char *name, time_t from,
 	    time_t to, void (*fn)(void *, const struct rp_row *), void *arg,

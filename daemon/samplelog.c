@@ -133,7 +133,7 @@ open_month(struct samplelog *l, int idx, time_t t, char err[LW_ERRLEN])
 	    l->c->sensors[idx].name);
 	samplelog_path(l->c, l->c->sensors[idx].name, t, path, sizeof(path));
 	if (mkdirs(dir, 0750) == -1 || (sl->fd = open(path, O_WRONLY |
-	    O_APPEND | O_CREAT | O_CLOEXEC, 0640)) == -1) {
+	    O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640)) == -1) {
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
 		return -1;
 	}

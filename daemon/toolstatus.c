@@ -14,6 +14,7 @@
 #include "../drivers/driver.h"
 
 #define EX_CONFIG	78
+#define MAINT_MAX	(366 * 86400.0)	/* longest -f; "on" alone has none */
 
 static double
 num(const json_t *o, const char *k)
@@ -179,6 +180,37 @@ maint_list(const struct conf *c)
 	return 0;
 }
 
+/* Switch SENSOR's maintenance on (for SECS, or 0: until off) or off. */
+static int
+maint_set(const struct conf *c, const char *sensor, int on, double secs,
+    const char *dur)
+{
+	char path[PATH_MAX], buf[32];
+	int dfd, rc;
+
+	snprintf(path, sizeof(path), "%s/maintenance/%s", c->state_dir,
+	    sensor);
+	snprintf(buf, sizeof(buf), "%lld\n", secs > 0 ?
+	    (long long)(wall_now() + secs) : 0LL);
+	/* no link under state_dir is followed, and the .tmp is made anew */
+	if ((dfd = dir_open_below(c->state_dir, "maintenance", 1,
+	    0755)) == -1)
+		rc = -1;
+	else {
+		rc = on ? write_replace_at(dfd, sensor, buf, strlen(buf),
+		    0644, 1) : unlinkat(dfd, sensor, 0) == -1 &&
+		    errno != ENOENT ? -1 : 0;
+		close(dfd);
+	}
+	if (rc == -1) {
+		fprintf(stderr, "lakewatch: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("%s: maintenance %s%s%s\n", sensor, on ? "on" : "off",
+	    dur ? " for " : "", dur ? dur : "");
+	return 0;
+}
+
 /*
  * lakewatch maintenance -c FILE [SENSOR on|off [-f DURATION]]: the
  * daemon reads <state_dir>/maintenance/<sensor> every second: readings
@@ -188,10 +220,10 @@ int
 tool_maintenance(int argc, char **argv)
 {
 	const char *file = NULL, *dur = NULL;
-	char err[LW_ERRLEN], path[PATH_MAX], buf[32];
+	char err[LW_ERRLEN];
 	struct conf *c;
 	double secs = 0;
-	int ch, rc = 0, on;
+	int ch, rc;
 
 	while ((ch = getopt(argc, argv, "c:f:")) != -1) {
 		switch (ch) {
@@ -203,15 +235,28 @@ tool_maintenance(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (file == NULL || (argc != 0 && argc != 2) || (argc == 2 &&
-	    strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0) ||
-	    (dur != NULL && (conf_duration(dur, &secs) == -1 || secs <= 0))) {
+	    strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0)) {
 		fprintf(stderr, "usage: lakewatch maintenance -c FILE "
 		    "[SENSOR on|off [-f DURATION]]\n");
+		return 2;
+	}
+	/* "until" is whole seconds in a long long: 1e300 would overflow */
+	if (dur != NULL && (conf_duration(dur, &secs) == -1 || secs < 1 ||
+	    secs > MAINT_MAX)) {
+		fprintf(stderr, "lakewatch: maintenance: -f %s: a duration "
+		    "from 1s to %.0f days (suffix s, m or h); leave -f out for "
+		    "\"until switched off\"\n", dur, MAINT_MAX / 86400);
 		return 2;
 	}
 	if ((c = conf_load(file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return EX_CONFIG;
+	}
+	if (priv_drop_to_owner(c->state_dir) == -1) {
+		fprintf(stderr, "lakewatch: %s: cannot become its owner: %s\n",
+		    c->state_dir, strerror(errno));
+		conf_free(c);
+		return 1;
 	}
 	if (argc == 0) {
 		rc = maint_list(c);
@@ -224,20 +269,7 @@ tool_maintenance(int argc, char **argv)
 		conf_free(c);
 		return 1;
 	}
-	on = strcmp(argv[1], "on") == 0;
-	snprintf(path, sizeof(path), "%s/maintenance", c->state_dir);
-	mkdirs(path, 0755);
-	snprintf(path, sizeof(path), "%s/maintenance/%s", c->state_dir,
-	    argv[0]);
-	snprintf(buf, sizeof(buf), "%lld\n", secs > 0 ?
-	    (long long)(wall_now() + secs) : 0LL);
-	if (on ? write_atomic(path, buf, strlen(buf), 0644) == -1 :
-	    unlink(path) == -1 && errno != ENOENT) {
-		fprintf(stderr, "lakewatch: %s: %s\n", path, strerror(errno));
-		rc = 1;
-	} else
-		printf("%s: maintenance %s%s%s\n", argv[0], on ? "on" : "off",
-		    dur ? " for " : "", dur ? dur : "");
+	rc = maint_set(c, argv[0], strcmp(argv[1], "on") == 0, secs, dur);
 	conf_free(c);
 	return rc;
 }

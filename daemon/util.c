@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -71,10 +72,16 @@ read_ll(const char *path, long long *out)
 {
 	char buf[64], *end;
 	FILE *fp;
-	int rc = -1;
+	int fd, rc = -1;
 
-	if ((fp = fopen(path, "r")) == NULL)
+	/* not through a link; a FIFO must not block the reader */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
 		return -1;
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return -1;
+	}
 	if (fgets(buf, sizeof(buf), fp) != NULL) {
 		errno = 0;
 		*out = strtoll(buf, &end, 10);
@@ -82,20 +89,6 @@ read_ll(const char *path, long long *out)
 			rc = 0;
 	}
 	fclose(fp);
-	return rc;
-}
-
-static int
-fsync_dir(const char *path)
-{
-	char tmp[PATH_MAX];
-	int fd, rc;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	if ((fd = open(dirname(tmp), O_RDONLY | O_DIRECTORY)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
 	return rc;
 }
 
@@ -109,17 +102,56 @@ int
 write_replace(const char *path, const void *buf, size_t len, int mode,
     int sync)
 {
+	char dir[PATH_MAX], name[PATH_MAX];
+	int dfd, rc, saved;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%s", path);
+	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	rc = write_replace_at(dfd, basename(name), buf, len, mode, sync);
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * The temporary file is made new (O_EXCL, O_NOFOLLOW): one left by a
+ * crash, or a link planted in its place, is removed, never written
+ * through.
+ */
+static int
+open_tmp(int dfd, const char *tmp, int mode)
+{
+	int fd;
+
+	if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode)) == -1 && errno == EEXIST &&
+	    unlinkat(dfd, tmp, 0) == 0)
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, mode);
+	return fd;
+}
+
+int
+write_replace_at(int dfd, const char *name, const void *buf, size_t len,
+    int mode, int sync)
+{
 	char tmp[PATH_MAX];
 	const char *p = buf;
 	ssize_t n;
 	int fd, saved;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", name) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    mode)) == -1)
+	if ((fd = open_tmp(dfd, tmp, mode)) == -1)
 		return -1;
 	while (len > 0) {
 		if ((n = write(fd, p, len)) == -1) {
@@ -136,9 +168,9 @@ write_replace(const char *path, const void *buf, size_t len, int mode,
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path) == -1)
+	if (renameat(dfd, tmp, dfd, name) == -1)
 		goto fail_unlink;
-	return sync ? fsync_dir(path) : 0;
+	return sync ? fsync(dfd) : 0;
 fail:
 	saved = errno;
 	if (fd != -1)
@@ -146,7 +178,7 @@ fail:
 	errno = saved;
 fail_unlink:
 	saved = errno;
-	unlink(tmp);
+	unlinkat(dfd, tmp, 0);
 	errno = saved;
 	return -1;
 }
@@ -170,6 +202,76 @@ mkdirs(const char *path, int mode)
 	}
 	if (mkdir(tmp, mode) == -1 && errno != EEXIST)
 		return -1;
+	return 0;
+}
+
+/* One component NAME below DFD, made with MODE if CREATE; never a link. */
+static int
+subdir_at(int dfd, const char *name, int create, int mode)
+{
+	struct stat st;
+	int fd;
+
+	if (create && mkdirat(dfd, name, (mode_t)mode) == -1 &&
+	    errno != EEXIST)
+		return -1;
+	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 && errno == ENOTDIR &&
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP;	/* say it is a link, not "not a directory" */
+	return fd;
+}
+
+int
+dir_open_below(const char *base, const char *sub, int create, int mode)
+{
+	char tmp[PATH_MAX], *p, *next;
+	int fd, nfd, saved;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", sub) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((create && mkdirs(base, mode) == -1) || (fd = open(base,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	for (p = tmp; p != NULL && *p != '\0'; p = next) {
+		if ((next = strchr(p, '/')) != NULL)
+			*next++ = '\0';
+		if (strcmp(p, "..") == 0) {
+			nfd = -1;
+			errno = EINVAL;
+		} else
+			nfd = *p == '\0' || strcmp(p, ".") == 0 ?
+			    dup(fd) : subdir_at(fd, p, create, mode);
+		saved = errno;
+		close(fd);
+		errno = saved;
+		if ((fd = nfd) == -1)
+			return -1;
+	}
+	return fd;
+}
+
+int
+priv_drop_to_owner(const char *dir)
+{
+	struct stat st;
+
+	if (geteuid() != 0)
+		return 0;
+	if (stat(dir, &st) == -1)
+		return errno == ENOENT ? 0 : -1;	/* missing: made by root */
+	if (st.st_uid == 0)
+		return 0;
+	if (setgroups(0, NULL) == -1 || setgid(st.st_gid) == -1 ||
+	    setuid(st.st_uid) == -1)
+		return -1;
+	if (setuid(0) != -1) {
+		errno = EPERM;	/* not for good: do not go on */
+		return -1;
+	}
 	return 0;
 }
 

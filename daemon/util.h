@@ -26,7 +26,29 @@ int		 write_atomic(const char *path, const void *buf, size_t len,
 /* The same, with fsync only if SYNC (status files need no durability). */
 int		 write_replace(const char *path, const void *buf, size_t len,
 		    int mode, int sync);
-/* The decimal number alone on the first line of PATH; 0 or -1. */
+/*
+ * The same in the directory DFD, as NAME. The temporary file NAME.tmp is
+ * made anew (O_EXCL | O_NOFOLLOW; a stale one or a link there is
+ * removed first), so nothing is written through a link.
+ */
+int		 write_replace_at(int dfd, const char *name, const void *buf,
+		    size_t len, int mode, int sync);
+/*
+ * The directory SUB ("samples/tp") below BASE, opened O_DIRECTORY (the
+ * caller closes it); missing parts made with MODE if CREATE. BASE is
+ * the configured path and may be a link; no part of SUB may be (ELOOP
+ * or ENOTDIR), nor "..". -1 with errno set.
+ */
+int		 dir_open_below(const char *base, const char *sub, int create,
+		    int mode);
+/*
+ * For a tool run as root on DIR (state_dir) owned by another user: drop
+ * to that uid and DIR's gid, no supplementary groups, for good, so what
+ * the user can plant there (links) gives nothing root could. 0 (also
+ * when not root, DIR owned by root or missing), or -1 with errno set.
+ */
+int		 priv_drop_to_owner(const char *dir);
+/* The decimal number alone on the first line of PATH (not a link); 0/-1. */
 int		 read_ll(const char *path, long long *out);
 /* mkdir -p with MODE; 0 or -1 with errno set. */
 int		 mkdirs(const char *path, int mode);
