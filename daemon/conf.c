@@ -57,6 +57,8 @@ static const struct key daemon_keys[] = {
 	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
 	{ "store_buffer", K_INT, F(conf, store_buffer), 1000, 100000000,
 	    NULL },
+	{ "sample_buffer", K_INT, F(conf, sample_buffer), 0, 10000000,
+	    NULL },
 	{ "log_level", K_LEVEL, F(conf, log_level), 0, 0, NULL },
 	{ "store_batch", K_DUR, F(conf, store_batch), 0, 3600, NULL },
 	{ "timezone", K_STR, F(conf, timezone), 0, 0, NULL },
@@ -957,6 +959,7 @@ conf_load(const char *file, char err[LW_ERRLEN])
 	c->interval = 60;
 	c->store_batch = -1;		/* store_batch_default */
 	c->store_buffer = 100000;
+	c->sample_buffer = 100000;
 	c->log_level = LOG_LVL_INFO;
 	c->timezone = xstrdup("Asia/Shanghai");
 	c->day_min_fraction = 0.667;
@@ -1218,7 +1221,8 @@ conf_print(const struct conf *c, FILE *fp)
 	    "month_min_fraction = %g\n", c->timezone ? c->timezone : "",
 	    c->www_dir ? c->www_dir : "", c->day_min_fraction,
 	    c->month_min_fraction);
-	fprintf(fp, "store_batch = %gs\n", c->store_batch);
+	fprintf(fp, "store_batch = %gs\nsample_buffer = %d\n",
+	    c->store_batch, c->sample_buffer);
 	for (i = 0; i < c->nbus; i++)
 		print_bus(&c->buses[i], fp);
 	for (i = 0; i < c->nsensor; i++)

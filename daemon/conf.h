@@ -135,6 +135,7 @@ struct conf {
 	int		 interval;
 	char		*rrdcached;	/* NULL if none */
 	int		 store_buffer;	/* RRD values held while unwritable */
+	int		 sample_buffer;	/* sample-log rows held, the same */
 	int		 log_level;
 	double		 store_batch;	/* s a reading may wait for its RRD
 					   update (batching); 0: at once */

@@ -46,7 +46,6 @@ struct core {
 	struct sample		*last;		/* per sensor */
 	struct samplelog	*log;
 	struct pendq		*pend;		/* per sensor */
-	int			*log_down;	/* per sensor: failure logged */
 	time_t			*maint_until;	/* per sensor: manual, 0 none */
 	time_t			*maint_was;	/* the same, before a scan */
 	struct timespec		 maint_mtime;	/* of the folder, last read */
@@ -73,8 +72,7 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 	    (core->maint_until = calloc(c->nsensor + 1, sizeof(time_t))) ==
 	    NULL ||
 	    (core->maint_was = calloc(c->nsensor + 1, sizeof(time_t))) ==
-	    NULL ||
-	    (core->log_down = calloc(c->nsensor + 1, sizeof(int))) == NULL)
+	    NULL)
 		fatal("core");
 	core->log = samplelog_new(c);
 	if ((core->pend = calloc(c->nsensor + 1, sizeof(*core->pend))) ==
@@ -121,6 +119,7 @@ core_adopt(struct core *core, const struct core *old)
 			core->alarms[i] = old->alarms[j];
 	writer_drain(old->w);
 	writer_with(core->w, adopt, old->st);	/* RRD values still buffered */
+	samplelog_adopt(core->log, old->log);	/* and sample-log rows */
 }
 
 void
@@ -141,7 +140,6 @@ core_free(struct core *core)
 		free(core->pend[i].v);
 	free(core->pend);
 	samplelog_free(core->log);
-	free(core->log_down);
 	free(core);
 }
 
@@ -275,24 +273,17 @@ judge(struct core *core, const struct sample *s)
 	file_events(core, ev, n);
 }
 
-/* The audit trail: every fresh sample (failed polls are always fresh). */
+/*
+ * The audit trail: every fresh sample (failed polls are always fresh).
+ * A line that cannot be written is held by the log (which says so).
+ */
 static void
 audit(struct core *core, const struct sample *s)
 {
 	char err[LW_ERRLEN];
 
-	if (!s->fresh)
-		return;
-	if (samplelog_append(core->log, s, err) == -1) {
+	if (s->fresh && samplelog_append(core->log, s, err) == -1)
 		core->stats.log_errors++;
-		if (!core->log_down[s->idx])
-			log_warnx("sensor '%s': %s", s->sensor, err);
-		core->log_down[s->idx] = 1;
-		return;
-	}
-	if (core->log_down[s->idx])
-		log_info("sensor '%s': sample log written again", s->sensor);
-	core->log_down[s->idx] = 0;
 }
 
 /* Manual maintenance (lakewatch maintenance) turns N readings into M. */
@@ -346,6 +337,7 @@ core_stats(const struct core *core, struct core_stats *st)
 	st->store_errors = ws.errors;
 	st->store_dropped = ws.dropped;
 	st->store_waiting = ws.waiting;
+	samplelog_stats(core->log, &st->log_waiting, &st->log_dropped);
 	st->firing = 0;
 	for (i = 0; i < core->c->nsensor; i++)
 		st->firing += eval_firing(&core->alarms[i]);
@@ -458,6 +450,7 @@ core_tick(struct core *core, time_t now)
 	 */
 	if (core->latest != 0 && now > core->latest)
 		now = core->latest;
+	samplelog_retry(core->log);
 	if (now % SYNC_EVERY == 0)
 		samplelog_sync(core->log);
 	for (i = 0; i < core->c->nsensor; i++)

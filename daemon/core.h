@@ -18,7 +18,9 @@ struct core_stats {
 	uint64_t	store_dropped;	/* never reached the store: too many
 					   waiting for it */
 	size_t		store_waiting;	/* handed to the writer, not taken */
-	uint64_t	log_errors;	/* sample log lines not written */
+	uint64_t	log_errors;	/* sample log lines not written at once */
+	size_t		log_waiting;	/* ... held until they can be */
+	uint64_t	log_dropped;	/* ... lost: more than sample_buffer */
 	uint64_t	events;		/* alert transitions filed */
 	size_t		firing;		/* rules firing now */
 };

@@ -110,6 +110,7 @@ report_month(const struct rp_year *y, int month, const struct rp_rules *r,
 	m->days = report_mdays(y->year, month);
 	m->need_days = report_need(m->days, r->month_min_fraction);
 	for (i = first; i < first + m->days; i++) {
+		m->lost += y->day[i].nlost;
 		dm = report_day_mean(&y->day[i], r);
 		if (isnan(dm))
 			continue;
@@ -508,14 +509,66 @@ add_row(void *arg, const struct rp_row *r)
 	report_add(arg, r);
 }
 
+/* Add the "first,last,rows" records of PATH to the days of Y. */
+static int
+scan_lost(const char *path, struct rp_year *y, char err[LW_ERRLEN])
+{
+	char *line = NULL, *comma;
+	const char *why;
+	size_t cap = 0;
+	struct tm tm;
+	long n;
+	time_t t;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, fp) != -1) {
+		if ((comma = strchr(line, ',')) == NULL ||
+		    (*comma = '\0', report_parse_time(line, &t, &why)) == -1 ||
+		    (comma = strchr(comma + 1, ',')) == NULL ||
+		    (n = strtol(comma + 1, NULL, 10)) <= 0)
+			continue;	/* the header, or torn */
+		if (localtime_r(&t, &tm) != NULL &&
+		    tm.tm_year + 1900 == y->year)
+			y->day[tm.tm_yday].nlost += (int)n;
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
 int
 report_load(const struct conf *c, const char *name, int year,
     struct rp_year *y, char err[LW_ERRLEN])
 {
+	time_t from = report_month_start(year, 1), t;
+	char path[PATH_MAX];
+	struct tm tm;
+	int yy, m;
+
 	memset(y, 0, sizeof(*y));
 	y->year = year;
-	return report_scan(c, name, report_month_start(year, 1),
-	    report_month_start(year, 13), add_row, y, err);
+	gmtime_r(&from, &tm);
+	yy = tm.tm_year + 1900;
+	m = tm.tm_mon + 1;
+	/* the UTC months of the local year */
+	while ((t = (time_t)days_civil(yy, m, 1) * 86400) <
+	    report_month_start(year, 13)) {
+		samplelog_lost_path(c, name, t, path, sizeof(path));
+		if (scan_lost(path, y, err) == -1)
+			return -1;
+		if (++m > 12) {
+			m = 1;
+			yy++;
+		}
+	}
+	return report_scan(c, name, from, report_month_start(year, 13),
+	    add_row, y, err);
 }
 
 /* ---- one sensor's report -------------------------------------------- */
@@ -725,16 +778,20 @@ text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
 	if (isnan(m->mean)) {
 		fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-6s  no valid day\n",
 		    r->year, m->month, "-", 0, m->days, "-");
-		return;
+	} else {
+		snprintf(mean, sizeof(mean), "%.*f", s->decimals,
+		    gb3838_round(m->mean, s->decimals));
+		over_text(report_multiple(s, m->mean), over, sizeof(over));
+		if (!m->valid)
+			snprintf(over, sizeof(over), "too few valid days: "
+			    "not counted");
+		fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-*s%s\n", r->year,
+		    m->month, mean, m->valid_days, m->days, over[0] ? 8 : 0,
+		    c ? gb3838_class_name(c) : "-", over);
 	}
-	snprintf(mean, sizeof(mean), "%.*f", s->decimals,
-	    gb3838_round(m->mean, s->decimals));
-	over_text(report_multiple(s, m->mean), over, sizeof(over));
-	if (!m->valid)
-		snprintf(over, sizeof(over), "too few valid days: not counted");
-	fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-*s%s\n", r->year, m->month,
-	    mean, m->valid_days, m->days, over[0] ? 8 : 0, c ?
-	    gb3838_class_name(c) : "-", over);
+	if (m->lost > 0)
+		fprintf(fp, "         %d sample-log rows were lost (could not "
+		    "be written): this month's figures lack them\n", m->lost);
 }
 
 static void
@@ -817,14 +874,14 @@ json_months(const struct rp_sensor *r)
 		m = &r->m[i];
 		snprintf(ym, sizeof(ym), "%d-%02d", r->year, m->month);
 		json_array_append_new(a, json_pack("{s:s, s:o, s:i, s:o, "
-		    "s:i, s:i, s:b, s:o, s:i}", "month", ym,
+		    "s:i, s:i, s:b, s:o, s:i, s:i}", "month", ym,
 		    "mean", jnum(m->mean, r->s->decimals),
 		    "valid_days", m->valid_days,
 		    "class", jclass(month_class(r, m)),
 		    "days", m->days, "need_days", m->need_days,
 		    "valid", m->valid,
 		    "times_over", jnum(report_multiple(r->s, m->mean), 2),
-		    "samples", m->samples));
+		    "samples", m->samples, "lost_rows", m->lost));
 	}
 	return a;
 }

@@ -36,6 +36,7 @@ struct rp_day {
 	double	sum;		/* of the valid values */
 	int	nvalid;		/* valid samples */
 	int	nall;		/* rows of any flag */
+	int	nlost;		/* rows the daemon could not write */
 };
 
 /* One local calendar year of daily sums, by day of the year (0 = 1 Jan). */
@@ -58,6 +59,7 @@ struct rp_month {
 	int	samples;	/* valid samples on valid days */
 	double	mean;		/* of the valid daily means; NAN if none */
 	int	valid;		/* enough valid days */
+	int	lost;		/* rows the daemon could not write (.lost) */
 };
 
 struct rp_cum {
@@ -139,7 +141,11 @@ int	 report_scan(const struct conf *c, const char *name, time_t from,
 	    char err[LW_ERRLEN]);
 /* Local-time start of day 1 of MONTH of YEAR (MONTH 13: next January). */
 time_t	 report_month_start(int year, int month);
-/* Sum sensor NAME's samples of local year YEAR into *Y. 0 or -1. */
+/*
+ * Sum sensor NAME's samples of local year YEAR into *Y, with the rows
+ * recorded as lost (<month>.lost, by the local day of each record's
+ * first row). 0 or -1.
+ */
 int	 report_load(const struct conf *c, const char *name, int year,
 	    struct rp_year *y, char err[LW_ERRLEN]);
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +16,37 @@
 #include "samplelog.h"
 #include "util.h"
 
+/* A row that could not be written yet. */
+struct held {
+	time_t	 t;
+	char	*line;
+};
+
+/* Rows dropped within one UTC hour, not yet in <month>.lost. */
+struct lost {
+	time_t		first, last;
+	unsigned long	n;
+};
+
 struct slot {
-	int	fd;	/* -1 closed */
-	int	month;	/* year * 12 + month of the open file */
-	int	dirty;	/* written since the last sync */
+	int		 fd;	/* -1 closed */
+	int		 month;	/* year * 12 + month of the open file */
+	int		 dirty;	/* written since the last sync */
+	int		 down;	/* a failure is logged, not its end */
+	struct held	*q;	/* ring of rows held, oldest at head */
+	size_t		 head, n, cap;
+	struct lost	*lost;
+	size_t		 nlost;
+	unsigned long	 late, dropped;	/* since down: written, lost */
 };
 
 struct samplelog {
 	const struct conf	*c;
 	struct slot		*s;	/* per sensor */
+	size_t			 held;	/* rows held, all sensors ... */
+	size_t			 max;	/* ... at most (sample_buffer) */
+	uint64_t		 dropped;	/* rows lost */
+	int			 full;	/* "buffer full" logged */
 	time_t			 t;	/* the time last formatted ... */
 	char			 ts[32];	/* ... as RFC 3339 */
 };
@@ -38,24 +61,10 @@ samplelog_new(const struct conf *c)
 	    (l->s = calloc(c->nsensor + 1, sizeof(*l->s))) == NULL)
 		fatal("samplelog");
 	l->c = c;
+	l->max = c->sample_buffer > 0 ? (size_t)c->sample_buffer : 0;
 	for (i = 0; i < c->nsensor; i++)
 		l->s[i].fd = -1;
 	return l;
-}
-
-void
-samplelog_free(struct samplelog *l)
-{
-	size_t i;
-
-	if (l == NULL)
-		return;
-	samplelog_sync(l);
-	for (i = 0; i < l->c->nsensor; i++)
-		if (l->s[i].fd != -1)
-			close(l->s[i].fd);
-	free(l->s);
-	free(l);
 }
 
 void
@@ -159,31 +168,296 @@ num(char *buf, size_t len, double v)
 		buf[0] = '\0';
 }
 
+/* Write LINE of time T to sensor IDX's file. */
+static int
+put(struct samplelog *l, int idx, time_t t, const char *line,
+    char err[LW_ERRLEN])
+{
+	if (open_month(l, idx, t, err) == -1)
+		return -1;
+	if (write_line(l->s[idx].fd, line, strlen(line)) == -1) {
+		snprintf(err, LW_ERRLEN, "samples of '%s': %s",
+		    l->c->sensors[idx].name, strerror(errno));
+		return -1;
+	}
+	l->s[idx].dirty = 1;
+	return 0;
+}
+
+void
+samplelog_lost_path(const struct conf *c, const char *name, time_t t,
+    char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(buf, len, "%s/samples/%s/%04d-%02d.lost", c->state_dir, name,
+	    tm.tm_year + 1900, tm.tm_mon + 1);
+}
+
+/* Append record R of sensor IDX to its month's .lost file, synced. */
+static int
+save_one(struct samplelog *l, int idx, const struct lost *r)
+{
+	char path[PATH_MAX], line[96], a[32], b[32];
+	struct stat st;
+	int fd, rc;
+
+	samplelog_lost_path(l->c, l->c->sensors[idx].name, r->first, path,
+	    sizeof(path));
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1)
+		return -1;
+	fmt_rfc3339(r->first, a, sizeof(a));
+	fmt_rfc3339(r->last, b, sizeof(b));
+	snprintf(line, sizeof(line), "%s,%s,%lu\n", a, b, r->n);
+	rc = (fstat(fd, &st) == 0 && st.st_size == 0 &&
+	    write_line(fd, SAMPLELOG_LOST_HEADER,
+	    strlen(SAMPLELOG_LOST_HEADER)) == -1) ||
+	    write_line(fd, line, strlen(line)) == -1 || fdatasync(fd) == -1 ?
+	    -1 : 0;
+	close(fd);
+	return rc;
+}
+
+/* Record the rows sensor IDX lost; what cannot be saved yet stays. */
+static int
+save_lost(struct samplelog *l, int idx)
+{
+	struct slot *sl = &l->s[idx];
+	size_t i;
+
+	for (i = 0; i < sl->nlost; i++)
+		if (save_one(l, idx, &sl->lost[i]) == -1)
+			break;
+	memmove(sl->lost, sl->lost + i, (sl->nlost - i) * sizeof(*sl->lost));
+	sl->nlost -= i;
+	return sl->nlost == 0 ? 0 : -1;
+}
+
+/* Count a row of time T of sensor IDX as lost. */
+static void
+lose(struct samplelog *l, int idx, time_t t)
+{
+	struct slot *sl = &l->s[idx];
+	struct lost *r = sl->nlost ? &sl->lost[sl->nlost - 1] : NULL;
+
+	l->dropped++;
+	sl->dropped++;
+	/* one record per UTC hour: a report's local days are whole hours */
+	if (r != NULL && r->first / 3600 == t / 3600) {
+		r->n++;
+		if (t > r->last)
+			r->last = t;
+		return;
+	}
+	if ((sl->lost = reallocarray(sl->lost, sl->nlost + 1,
+	    sizeof(*sl->lost))) == NULL)
+		fatal("samplelog");
+	sl->lost[sl->nlost++] = (struct lost){ t, t, 1 };
+}
+
+/* Keep LINE of time T of sensor IDX until it can be written. */
+static void
+hold(struct samplelog *l, int idx, time_t t, const char *line)
+{
+	struct slot *sl = &l->s[idx];
+	struct held *q;
+	size_t i;
+
+	if (l->held >= l->max) {
+		if (!l->full)
+			log_warnx("sample log: %zu rows held in memory, the "
+			    "most sample_buffer allows: further rows are "
+			    "lost (counted in status.json, recorded in "
+			    "samples/<sensor>/<month>.lost)", l->held);
+		l->full = 1;
+		lose(l, idx, t);
+		return;
+	}
+	if (sl->n == sl->cap) {
+		if ((q = calloc(sl->cap ? 2 * sl->cap : 16, sizeof(*q))) ==
+		    NULL)
+			fatal("samplelog");
+		for (i = 0; i < sl->n; i++)
+			q[i] = sl->q[(sl->head + i) % sl->cap];
+		free(sl->q);
+		sl->q = q;
+		sl->head = 0;
+		sl->cap = sl->cap ? 2 * sl->cap : 16;
+	}
+	q = &sl->q[(sl->head + sl->n) % sl->cap];
+	q->t = t;
+	if ((q->line = strdup(line)) == NULL)
+		fatal("samplelog");
+	sl->n++;
+	l->held++;
+}
+
+/* Write the rows sensor IDX holds, oldest first, until one fails. */
+static int
+drain(struct samplelog *l, int idx, char err[LW_ERRLEN])
+{
+	struct slot *sl = &l->s[idx];
+	struct held *h;
+
+	while (sl->n > 0) {
+		h = &sl->q[sl->head];
+		if (put(l, idx, h->t, h->line, err) == -1)
+			return -1;
+		free(h->line);
+		sl->head = (sl->head + 1) % sl->cap;
+		sl->n--;
+		sl->late++;
+		if (--l->held == 0)
+			l->full = 0;
+	}
+	return 0;
+}
+
+static void
+down(struct samplelog *l, int idx, const char *err)
+{
+	struct slot *sl = &l->s[idx];
+
+	if (sl->down)
+		return;
+	log_warnx("sensor '%s': %s; rows held in memory until it can be "
+	    "written", l->c->sensors[idx].name, err);
+	sl->down = 1;
+}
+
+/* Sensor IDX's file takes rows again. */
+static void
+up(struct samplelog *l, int idx)
+{
+	struct slot *sl = &l->s[idx];
+
+	if (sl->nlost > 0 && save_lost(l, idx) == -1)
+		return;		/* again at the next retry */
+	if (!sl->down)
+		return;
+	if (sl->dropped > 0)
+		log_warnx("sensor '%s': sample log written again; %lu rows "
+		    "held were written, %lu were lost (recorded in its "
+		    ".lost file)", l->c->sensors[idx].name, sl->late,
+		    sl->dropped);
+	else
+		log_info("sensor '%s': sample log written again; %lu rows "
+		    "held were written", l->c->sensors[idx].name, sl->late);
+	sl->down = 0;
+	sl->late = sl->dropped = 0;
+}
+
 int
 samplelog_append(struct samplelog *l, const struct sample *s,
     char err[LW_ERRLEN])
 {
 	char line[160], v[32], raw[32];
 	time_t when = s->mtime > 0 ? (time_t)s->mtime : s->t;
-	int n;
+	struct slot *sl = &l->s[s->idx];
 
-	if (open_month(l, s->idx, when, err) == -1)
-		return -1;
 	if (when != l->t || l->ts[0] == '\0') {	/* a poll's share one */
 		fmt_rfc3339(when, l->ts, sizeof(l->ts));
 		l->t = when;
 	}
 	num(v, sizeof(v), s->value);
 	num(raw, sizeof(raw), s->raw);
-	n = snprintf(line, sizeof(line), "%s,%s,%c,%s,%u\n", l->ts, v,
-	    s->flag, raw, s->status);
-	if (write_line(l->s[s->idx].fd, line, (size_t)n) == -1) {
-		snprintf(err, LW_ERRLEN, "samples of '%s': %s",
-		    l->c->sensors[s->idx].name, strerror(errno));
-		return -1;
+	snprintf(line, sizeof(line), "%s,%s,%c,%s,%u\n", l->ts, v, s->flag,
+	    raw, s->status);
+	if (sl->n == 0) {
+		if (put(l, s->idx, when, line, err) == -1) {
+			hold(l, s->idx, when, line);
+			down(l, s->idx, err);
+			return -1;
+		}
+	} else {
+		hold(l, s->idx, when, line);	/* after the others */
+		if (drain(l, s->idx, err) == -1) {
+			down(l, s->idx, err);
+			return -1;
+		}
 	}
-	l->s[s->idx].dirty = 1;
+	if (sl->down || sl->nlost > 0)
+		up(l, s->idx);
 	return 0;
+}
+
+void
+samplelog_retry(struct samplelog *l)
+{
+	char err[LW_ERRLEN];
+	size_t i;
+
+	for (i = 0; i < l->c->nsensor; i++)
+		if ((l->s[i].n > 0 || l->s[i].nlost > 0) &&
+		    drain(l, (int)i, err) == 0)
+			up(l, (int)i);
+}
+
+void
+samplelog_stats(const struct samplelog *l, size_t *held, uint64_t *dropped)
+{
+	*held = l->held;
+	*dropped = l->dropped;
+}
+
+void
+samplelog_adopt(struct samplelog *l, struct samplelog *old)
+{
+	struct slot *a, *b, t;
+	size_t i;
+	int j;
+
+	for (i = 0; i < l->c->nsensor; i++) {
+		if ((j = conf_sensor_find(old->c,
+		    l->c->sensors[i].name)) == -1)
+			continue;
+		a = &l->s[i];
+		b = &old->s[j];
+		old->held -= b->n;
+		l->held += b->n;
+		t = *a;		/* the file stays with its log */
+		*a = *b;
+		a->fd = t.fd;
+		a->month = t.month;
+		a->dirty = t.dirty;
+		b->q = t.q;
+		b->lost = t.lost;
+		b->head = b->n = b->cap = b->nlost = 0;
+		b->down = 0;
+	}
+	l->dropped += old->dropped;
+	old->dropped = 0;
+	l->full = l->held >= l->max && l->held > 0;
+}
+
+/* At the end: what sensor IDX still holds is lost. */
+static void
+give_up(struct samplelog *l, int idx)
+{
+	struct slot *sl = &l->s[idx];
+	struct held *h;
+	size_t n = sl->n;
+
+	while (sl->n > 0) {
+		h = &sl->q[sl->head];
+		lose(l, idx, h->t);
+		free(h->line);
+		sl->head = (sl->head + 1) % sl->cap;
+		sl->n--;
+		l->held--;
+	}
+	if (sl->nlost == 0)
+		return;
+	if (save_lost(l, idx) == -1)
+		log_warnx("sensor '%s': %zu rows of the sample log could not "
+		    "be written, nor the record of rows lost",
+		    l->c->sensors[idx].name, n);
+	else if (n > 0)
+		log_warnx("sensor '%s': %zu rows of the sample log could not "
+		    "be written (recorded in its .lost file)",
+		    l->c->sensors[idx].name, n);
 }
 
 void
@@ -197,3 +471,25 @@ samplelog_sync(struct samplelog *l)
 			l->s[i].dirty = 0;
 		}
 }
+
+void
+samplelog_free(struct samplelog *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	samplelog_retry(l);
+	for (i = 0; i < l->c->nsensor; i++)
+		give_up(l, (int)i);
+	samplelog_sync(l);
+	for (i = 0; i < l->c->nsensor; i++) {
+		if (l->s[i].fd != -1)
+			close(l->s[i].fd);
+		free(l->s[i].q);
+		free(l->s[i].lost);
+	}
+	free(l->s);
+	free(l);
+}
+

@@ -8,14 +8,25 @@
  * letter; raw before scale/offset; status the status word. The first
  * line of a file is that header. Reports are computed from these files.
  * A reading the instrument merely repeats (new_result) is not a sample.
+ *
+ * A row that cannot be written (a full disk) is held in memory, up to
+ * sample_buffer rows of all sensors, and written in order when the file
+ * takes rows again. Rows beyond that are lost: counted, and recorded in
+ * <state_dir>/samples/<sensor>/<YYYY-MM>.lost (the month of the row) as
+ *	first,last,rows
+ *	2026-11-26T08:00:00Z,2026-11-26T08:59:59Z,3600
+ * one line per UTC hour with losses, written once there is room again.
  */
 #ifndef LW_SAMPLELOG_H
 #define LW_SAMPLELOG_H
+
+#include <stdint.h>
 
 #include "conf.h"
 #include "sample.h"
 
 #define SAMPLELOG_HEADER	"time,value,flag,raw,status\n"
+#define SAMPLELOG_LOST_HEADER	"first,last,rows\n"
 
 struct samplelog;
 
@@ -24,15 +35,26 @@ struct samplelog *samplelog_new(const struct conf *c);
 void		  samplelog_free(struct samplelog *);
 /*
  * Append S (of sensor index S->idx) as one line in one write(2), so a
- * crash never leaves half a line. 0, or -1 with err filled (the line is
- * not written; a partial write is cut back).
+ * crash never leaves half a line (a partial write is cut back). 0, or -1
+ * with err filled: the line is held, or lost if the buffer is full.
+ * Failures and the end of them are logged here, once per sensor.
  */
 int		  samplelog_append(struct samplelog *, const struct sample *s,
 		    char err[LW_ERRLEN]);
+/* Write the rows held, and the records of rows lost. Once a second. */
+void		  samplelog_retry(struct samplelog *);
+/* Rows held now; rows lost so far. */
+void		  samplelog_stats(const struct samplelog *, size_t *held,
+		    uint64_t *dropped);
+/* Take over the rows OLD holds for sensors of the same name (reload). */
+void		  samplelog_adopt(struct samplelog *, struct samplelog *old);
 /* fdatasync what was appended since the last call. */
 void		  samplelog_sync(struct samplelog *);
 /* The file of sensor NAME for month T into BUF. */
 void		  samplelog_path(const struct conf *c, const char *name,
+		    time_t t, char *buf, size_t len);
+/* The record of rows of sensor NAME lost in month T into BUF. */
+void		  samplelog_lost_path(const struct conf *c, const char *name,
 		    time_t t, char *buf, size_t len);
 
 #endif

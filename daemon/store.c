@@ -626,18 +626,64 @@ direct_close(void *be)
 	(void)be;
 }
 
+/*
+ * Bytes a file of ARGV takes, roughly: 8 per row of each RRA (one data
+ * source) and the headers.
+ */
+static off_t
+create_size(int argc, const char **argv)
+{
+	unsigned long rows;
+	off_t size = 4096;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (sscanf(argv[i], "RRA:%*[A-Z]:%*f:%*u:%lu", &rows) == 1)
+			size += (off_t)rows * 8 + 64;
+	return size;
+}
+
+/*
+ * librrd 1.7 says nothing when it cannot write a new file (a full disk:
+ * its fwrite fails, it unlinks its temporary file, which leaves errno at
+ * ENOENT). Find the reason by doing what it did: make a file of that size
+ * beside PATH.
+ */
+static void
+create_why(const char *path, off_t size, char *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd, e;
+
+	snprintf(tmp, sizeof(tmp), "%s.whyXXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		snprintf(buf, len, "%s", strerror(errno));
+		return;
+	}
+	e = posix_fallocate(fd, 0, size);
+	close(fd);
+	unlink(tmp);
+	snprintf(buf, len, "%s", e != 0 ? strerror(e) :
+	    "librrd gave no reason");
+}
+
 static int
 direct_create(void *be, const char *path, unsigned long step, time_t start,
     const char *src, int argc, const char **argv, char err[LW_ERRLEN])
 {
 	const char *sources[2] = { src, NULL };
+	char why[128];
 
 	(void)be;
 	rrd_clear_error();
 	if (rrd_create_r2(path, step, start, 0, src != NULL ? sources : NULL,
-	    NULL, argc, argv) != 0)
+	    NULL, argc, argv) == 0)
+		return STORE_OK;
+	if (*rrd_get_error() != '\0')
 		return rrd_fail(err, "create", path);
-	return STORE_OK;
+	create_why(path, create_size(argc, argv), why, sizeof(why));
+	snprintf(err, LW_ERRLEN, "create %s: %s", path, why);
+	return STORE_EFILE;
 }
 
 static int

@@ -88,7 +88,7 @@ tool_status(int argc, char **argv)
 	char err[LW_ERRLEN], path[PATH_MAX];
 	json_error_t jerr;
 	struct conf *c;
-	json_t *j, *o, *q;
+	json_t *j, *o, *q, *k;
 	double age;
 	int stale;
 	int ch, raw = 0;
@@ -135,6 +135,12 @@ tool_status(int argc, char **argv)
 	    "letters; queue %.0f, dropped %.0f\n", num(o, "depth"),
 	    num(o, "sent"), num(o, "retries"), num(o, "deadletter"),
 	    num(q, "depth"), num(q, "dropped"));
+	k = json_object_get(j, "core");
+	printf("sample log: %.0f rows waiting to be written, %.0f lost\n",
+	    num(k, "log_waiting"), num(k, "log_dropped"));
+	if (num(k, "log_dropped") > 0)
+		printf("WARNING: %.0f sample-log rows were lost (see "
+		    "samples/<sensor>/<month>.lost)\n", num(k, "log_dropped"));
 	json_decref(j);
 	if (age > stale) {
 		printf("WARNING: the status is %.0f s old: is lakewatchd "

@@ -89,7 +89,7 @@ static void
 test_valid_day(void **state)
 {
 	struct rp_rules r = { 6, 0.667, 0.667 };
-	struct rp_day d4 = { 4 * 0.05, 4, 6 }, d3 = { 3 * 0.3, 3, 6 };
+	struct rp_day d4 = { 4 * 0.05, 4, 6, 0 }, d3 = { 3 * 0.3, 3, 6, 0 };
 
 	(void)state;
 	assert_true(fabs(report_day_mean(&d4, &r) - 0.05) < EPS);
@@ -105,7 +105,7 @@ fill(struct rp_year *y, int from, int to, int n, double v)
 	int d;
 
 	for (d = from; d <= to; d++)
-		y->day[d - 1] = (struct rp_day){ n * v, n, 6 };
+		y->day[d - 1] = (struct rp_day){ n * v, n, 6, 0 };
 }
 
 static void
@@ -132,6 +132,13 @@ test_month_mean(void **state)
 	report_month(&y, 1, &r, &m);
 	assert_true(m.valid);
 	assert_int_equal(m.samples, 10 * 4 + 10 * 6 + 4);
+	assert_int_equal(m.lost, 0);
+	/* rows the daemon lost are the month's, whatever the day */
+	y.day[2].nlost = 25;
+	y.day[30].nlost = 2;
+	y.day[31].nlost = 7;		/* 1 February */
+	report_month(&y, 1, &r, &m);
+	assert_int_equal(m.lost, 27);
 	/* February of a leap year starts on day 31 and has 29 days */
 	assert_int_equal(report_mdays(2028, 2), 29);
 	assert_int_equal(report_yday(2026, 3), 59);
