@@ -72,6 +72,7 @@ struct bus {
 	struct queue		*q;
 	struct pool		*pool;
 	double			 phase;		/* s after the slot it polls */
+	struct wallclock	 clk;		/* the schedule's wall clock */
 	atomic_int		 stop;
 	pthread_mutex_t		 mu;	/* stats, the stop wait, rebinding */
 	pthread_cond_t		 cv;
@@ -813,6 +814,40 @@ next_slot(double now, int interval)
 	return ((time_t)now / interval + 1) * interval;
 }
 
+/*
+ * The wall clock as the schedule sees it: the monotonic clock plus the
+ * offset last seen (clock_follow), so that a step of the wall clock
+ * moves no deadline until the bus has seen it.
+ */
+static double
+sched_now(const struct bus *bus)
+{
+	return mono_s() + bus->clk.off;
+}
+
+/*
+ * Follow the wall clock. After a step (NTP, date -s) each sensor's next
+ * slot moves to the slot of the new clock nearest to where it was, so
+ * polls go on every interval, stamped by the new clock (main.c logs the
+ * step): taken from the wall clock, a step back of an hour would stop
+ * them for an hour.
+ */
+static void
+clock_follow(struct bus *bus)
+{
+	double d = wallclock_step(&bus->clk);
+	size_t i;
+	int iv;
+
+	if (d == 0)
+		return;
+	for (i = 0; i < bus->ns; i++) {
+		iv = bus->c->sensors[bus->sensors[i]].interval;
+		bus->next_t[i] = (time_t)floor(((double)bus->next_t[i] + d) /
+		    iv + 0.5) * iv;
+	}
+}
+
 /* The next slot any sensor of the bus is due at. */
 static time_t
 next_due(const struct bus *bus)
@@ -829,7 +864,7 @@ next_due(const struct bus *bus)
 static void
 count_poll(struct bus *bus, size_t ndue, time_t t)
 {
-	double lag = wall_now() - (double)t - bus->phase;
+	double lag = sched_now(bus) - (double)t - bus->phase;
 
 	pthread_mutex_lock(&bus->mu);
 	bus->st.polls += ndue;
@@ -871,7 +906,7 @@ poll_end(struct bus *bus, time_t t)
 	int iv;
 
 	atomic_store(&bus->busy_since_ns, 0);
-	now = (time_t)wall_now();
+	now = (time_t)sched_now(bus);
 	for (i = 0; i < bus->ns; i++) {
 		if (bus->next_t[i] != t)
 			continue;
@@ -961,17 +996,19 @@ reschedule(struct bus *bus)
 	time_t t = next_due(bus);
 
 	bus->job.due = ts_add(mono_now(), t == 0 ? 3600 :
-	    (double)t + bus->phase - wall_now());
+	    (double)t + bus->phase - sched_now(bus));
 }
 
 /* The slot due now (or in POOL_EARLY s), or 0. */
 static time_t
-due_now(const struct bus *bus)
+due_now(struct bus *bus)
 {
-	time_t t = next_due(bus);
+	time_t t;
 
-	return t != 0 && t + bus->phase <= wall_now() + POOL_EARLY + 0.001 ?
-	    t : 0;
+	clock_follow(bus);
+	t = next_due(bus);
+	return t != 0 && t + bus->phase <= sched_now(bus) + POOL_EARLY +
+	    0.001 ? t : 0;
 }
 
 /*
@@ -1131,7 +1168,7 @@ static void
 alloc_tables(struct bus *bus, int idx)
 {
 	const struct conf *c = bus->c;
-	double now = wall_now();
+	double now = sched_now(bus);
 	size_t i, n;
 
 	for (i = n = 0; i < c->nsensor; i++)
@@ -1159,7 +1196,6 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 {
 	pthread_condattr_t ca;
 	struct bus *bus;
-	time_t t;
 
 	if ((bus = calloc(1, sizeof(*bus))) == NULL)
 		fatal("bus");
@@ -1167,6 +1203,7 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 	bus->b = &c->buses[idx];
 	bus->q = q;
 	bus->pool = pool;
+	wallclock_step(&bus->clk);
 	alloc_tables(bus, idx);
 	if ((bus->ctx = bus_modbus_new(bus->b)) == NULL)
 		fatal("bus '%s'", bus->b->name);
@@ -1181,9 +1218,7 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 	bus->job.run = run;
 	bus->job.step = step;
 	bus->phase = phase_of(bus);
-	t = next_due(bus);
-	bus->job.due = ts_add(mono_now(), t ? (double)t + bus->phase -
-	    wall_now() : 3600);
+	reschedule(bus);
 	pool_add(pool, &bus->job);
 	return bus;
 }

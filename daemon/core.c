@@ -107,16 +107,38 @@ adopt(struct store *st, void *old)
 	store_adopt(st, old);
 }
 
+/*
+ * A sensor whose interval or stale_after the reload changed is judged
+ * stale from its first poll on the new schedule (the bus polls it at the
+ * next slot of its interval): its last reading came on the old interval,
+ * and a shorter stale_after would call it stale at once.
+ */
+static void
+adopt_alarm(struct core *core, size_t i, const struct core *old, int j,
+    time_t now)
+{
+	const struct conf_sensor *ns = &core->c->sensors[i];
+	const struct conf_sensor *os = &old->c->sensors[j];
+
+	core->alarms[i] = old->alarms[j];
+	if (ns->interval != os->interval ||
+	    ns->alert.stale_after != os->alert.stale_after)
+		eval_rescheduled(&core->alarms[i],
+		    (now / ns->interval + 1) * ns->interval);
+}
+
 void
 core_adopt(struct core *core, const struct core *old)
 {
+	time_t now = time(NULL);
 	size_t i;
 	int j;
 
 	for (i = 0; i < core->c->nsensor; i++)
 		if ((j = conf_sensor_find(old->c,
 		    core->c->sensors[i].name)) != -1)
-			core->alarms[i] = old->alarms[j];
+			adopt_alarm(core, i, old, j, now);
+	core->latest = old->latest;	/* the core's clock (core_tick) */
 	writer_drain(old->w);
 	writer_with(core->w, adopt, old->st);	/* RRD values still buffered */
 	samplelog_adopt(core->log, old->log);	/* and sample-log rows */
@@ -457,6 +479,18 @@ core_tick(struct core *core, time_t now)
 		file_events(core, ev, eval_tick(&core->c->sensors[i],
 		    &core->alarms[i], now, ev));
 	core_save(core, 0);
+}
+
+void
+core_clock_step(struct core *core, time_t d)
+{
+	size_t i;
+
+	if (core->latest != 0)
+		core->latest += d;
+	core->saved += d;
+	for (i = 0; i < core->c->nsensor; i++)
+		eval_clock_step(&core->alarms[i], d);
 }
 
 void

@@ -57,6 +57,12 @@ void		 core_tick(struct core *, time_t now);
 void		 core_flush(struct core *, int all);
 /* Save the alert state: now if FORCE, else when due or changed. */
 void		 core_save(struct core *, int force);
+/*
+ * The wall clock stepped by D s: the alert state's times and the core's
+ * clock move with it, so that a step neither fires nor holds off a rule
+ * by its size.
+ */
+void		 core_clock_step(struct core *, time_t d);
 /* The last sample of sensor IDX (flag 0 if none yet) and its alert state. */
 void		 core_last(const struct core *, int idx, struct sample *,
 		    int *firing);

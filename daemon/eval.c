@@ -33,6 +33,38 @@ eval_start(struct alarm_state *st, time_t now)
 		st->last_valid = now;
 }
 
+void
+eval_rescheduled(struct alarm_state *st, time_t first)
+{
+	st->stale_from = first;
+}
+
+/* T moved by D, unless it is 0 (unset). */
+static void
+shift(time_t *t, time_t d)
+{
+	if (*t != 0)
+		*t += d;
+}
+
+void
+eval_clock_step(struct alarm_state *st, time_t d)
+{
+	struct rule_state *r;
+	int i, j;
+
+	shift(&st->started, d);
+	shift(&st->last_valid, d);
+	shift(&st->stale_from, d);
+	for (i = 0; i < RULE_COUNT; i++) {
+		r = &st->r[i];
+		shift(&r->since, d);
+		shift(&r->pend_since, d);
+		for (j = 0; j < r->nchanges && j < FLAP_MAX; j++)
+			shift(&r->changes[j], d);
+	}
+}
+
 int
 eval_firing(const struct alarm_state *st)
 {
@@ -318,17 +350,21 @@ eval_tick(const struct conf_sensor *sc, struct alarm_state *st, time_t now,
     struct event *ev)
 {
 	struct rule_state *stale = &st->r[RULE_STALE], *r;
+	time_t valid = st->last_valid > st->stale_from ? st->last_valid :
+	    st->stale_from;
 	int n = 0, i;
 
 	/*
 	 * a failing link or an analyzer reporting a fault says why nothing
 	 * valid comes: that is comm or fault, not stale. After a start, wait
 	 * for the first poll's answer (a slow start is not a stale sensor)
-	 * unless even that takes longer than stale_after.
+	 * unless even that takes longer than stale_after. After a reload
+	 * that changed the schedule, the first poll due on the new one
+	 * counts as a valid reading would (eval_rescheduled).
 	 */
 	if (!stale->firing && !st->quiet && st->fails == 0 &&
 	    st->faults == 0 &&
-	    now - st->last_valid >= sc->alert.stale_after &&
+	    now - valid >= sc->alert.stale_after &&
 	    now - st->started >= sc->alert.grace &&
 	    (st->seen || now - st->started >= sc->alert.grace +
 	    sc->alert.stale_after)) {

@@ -40,6 +40,8 @@ struct alarm_state {
 	time_t		started;	/* daemon start: the grace period */
 	int		seen;		/* a poll result came since start */
 	time_t		last_valid;	/* last valid fresh reading */
+	time_t		stale_from;	/* no stale before stale_after past
+					   this (eval_rescheduled); 0 none */
 	int		fails;		/* failed polls in a row */
 	int		faults;		/* fault readings in a row */
 	char		last_flag;
@@ -59,6 +61,14 @@ int	eval_sample(const struct conf_sensor *sc, struct alarm_state *st,
 /* The time-based rules (stale, the end of flapping) at NOW; as above. */
 int	eval_tick(const struct conf_sensor *sc, struct alarm_state *st,
 	    time_t now, struct event *ev);
+/*
+ * The sensor's schedule changed (a reload): judge stale from FIRST, the
+ * first poll due on the new schedule, as well as from the last valid
+ * reading, which came on the old one's interval.
+ */
+void	eval_rescheduled(struct alarm_state *st, time_t first);
+/* The wall clock stepped by D s: move the times in ST with it. */
+void	eval_clock_step(struct alarm_state *st, time_t d);
 /* "threshold", "warn", ... */
 const char *eval_rule_name(enum rule);
 /* 1 if any rule of ST is firing (as notified). */

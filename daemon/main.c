@@ -336,15 +336,33 @@ until(struct timespec last, double period)
 	return left <= 0 ? 0 : (int)ceil(left * 1000);
 }
 
+/*
+ * Say once that the wall clock stepped. The buses follow it on their own
+ * (they schedule on the monotonic clock), each when it next polls.
+ */
+static void
+clock_watch(struct run *r, struct wallclock *wc)
+{
+	double d = wallclock_step(wc);
+
+	if (d == 0)
+		return;
+	log_warnx("wall clock stepped %+.1f s; polls go on every interval, "
+	    "readings stamped by the new clock", d);
+	core_clock_step(r->core, (time_t)lround(d));
+}
+
 static void
 loop(struct run *r, struct queue *q)
 {
 	static struct sample batch[BATCH];
 	struct timespec last = mono_now();
+	struct wallclock wc = { 0, 0 };
 	double wd = sdnotify_init();
 	double period = wd > 0 && wd < 1 ? wd : 1;
 	size_t n, stuck;
 
+	wallclock_step(&wc);
 	while (!quit) {
 		n = queue_pop(q, batch, BATCH, until(last, period));
 		pool_tick(pool, 0.02);
@@ -356,6 +374,7 @@ loop(struct run *r, struct queue *q)
 			do_reload(r, q);
 		if (ts_diff(mono_now(), last) >= period) {
 			last = mono_now();
+			clock_watch(r, &wc);
 			report_status(r, q);
 			if (wd > 0 && buses_healthy(r, &stuck))
 				sdnotify_watchdog();

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,38 @@ wall_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double
+mono_s(void)
+{
+	return ts_diff(mono_now(), (struct timespec){ 0, 0 });
+}
+
+/*
+ * More than 1 s, and more than 1 ms per s since the last look: adjtime(3)
+ * and NTP's slew change the rate by 0.5 ms/s at most.
+ */
+#define STEP_MIN	1.0
+#define SLEW_MAX	0.001
+
+double
+wallclock_follow(struct wallclock *w, double mono, double wall)
+{
+	double d = wall - mono - w->off, since = mono - w->at;
+	int first = w->at == 0;
+
+	w->off = wall - mono;
+	w->at = mono;
+	return !first && fabs(d) > STEP_MIN + SLEW_MAX * since ? d : 0;
+}
+
+double
+wallclock_step(struct wallclock *w)
+{
+	double mono = mono_s();
+
+	return wallclock_follow(w, mono, wall_now());
 }
 
 void

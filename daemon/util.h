@@ -15,6 +15,24 @@ struct timespec	 ts_add(struct timespec a, double secs);
 double		 ts_diff(struct timespec a, struct timespec b);
 /* Wall-clock time as a double (seconds since the epoch). */
 double		 wall_now(void);
+/*
+ * The wall clock followed against the monotonic one: off is wall - mono
+ * (s) as last seen, at the monotonic time at. Zeroed: not yet seen.
+ */
+struct wallclock {
+	double	off;
+	double	at;
+};
+/*
+ * Look at the wall clock (MONO and WALL: the two clocks now, s) and
+ * follow it: the step in s if it moved more than slewing can since the
+ * last look (then a step happened), else 0. wallclock_step() reads the
+ * clocks itself.
+ */
+double		 wallclock_follow(struct wallclock *w, double mono, double wall);
+double		 wallclock_step(struct wallclock *w);
+/* CLOCK_MONOTONIC now in s. */
+double		 mono_s(void);
 /* "2026-11-26T08:00:00Z" into BUF (at least 21 bytes). */
 void		 fmt_rfc3339(time_t t, char *buf, size_t len);
 /*

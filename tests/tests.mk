@@ -7,7 +7,12 @@ bin/tests/%: tests/unit/%.c $(CORE) $(HDRS)
 	$(CC) $(LW_CPPFLAGS) $(CPPFLAGS) $(LW_CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(CORE) $(LW_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-tests: all $(UNIT_BIN)
+# LD_PRELOAD shim that steps a test daemon's wall clock (clock_step.sh)
+bin/tests/clockshift.so: tests/sim/clockshift.c
+	@mkdir -p bin/tests
+	$(CC) $(LW_CPPFLAGS) $(LW_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+tests: all $(UNIT_BIN) bin/tests/clockshift.so
 
 check: deps
 	@$(MAKE) --no-print-directory tests

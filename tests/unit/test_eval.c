@@ -404,6 +404,66 @@ test_stale_and_grace(void **state)
 	assert_string_equal(ev[0].id, "centre-tp:stale:3");
 }
 
+/*
+ * A reload shortens the interval from 60 s to 10 s (stale_after 180 s ->
+ * 30 s) 50 s after a reading: not stale at once; stale only when the new
+ * schedule's first poll (at 60 s) is stale_after past without a reading.
+ */
+static void
+test_rescheduled_stale(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	s = sample(5, 0.03, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	sc.interval = 10;
+	sc.alert.stale_after = 30;
+	sc.alert.grace = 20;
+	eval_rescheduled(&st, s.t + 60);
+	assert_int_equal(eval_tick(&sc, &st, s.t + 50, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, s.t + 89, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, s.t + 90, ev), 1);
+	assert_string_equal(ev[0].kind, "stale");
+	assert_true(ev[0].firing);
+	/* the valid reading of the first poll: judged from it after */
+	s.t += 100;
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
+	assert_false(ev[0].firing);
+	assert_int_equal(eval_tick(&sc, &st, s.t + 29, ev), 0);
+	assert_int_equal(eval_tick(&sc, &st, s.t + 30, ev), 1);
+}
+
+/* a step of the wall clock either way fires no stale alert */
+static void
+test_clock_step(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	s = sample(5, 0.03, FLAG_NORMAL);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	eval_clock_step(&st, 3600);
+	assert_int_equal(st.last_valid, s.t + 3600);
+	assert_int_equal(st.started, T0 + 3600);
+	assert_int_equal(eval_tick(&sc, &st, s.t + 3600 + STEP, ev), 0);
+	eval_clock_step(&st, -7200);
+	assert_int_equal(eval_tick(&sc, &st, s.t - 3600 + STEP, ev), 0);
+	/* and it is judged by the new clock */
+	assert_int_equal(eval_tick(&sc, &st, s.t - 3600 + 3 * STEP, ev), 1);
+	assert_string_equal(ev[0].kind, "stale");
+}
+
 /* comm after comm_after failed polls; it, not stale, explains silence */
 static void
 test_comm_not_stale(void **state)
@@ -502,6 +562,8 @@ main(void)
 		cmocka_unit_test(test_warn_level),
 		cmocka_unit_test(test_held_not_judged),
 		cmocka_unit_test(test_stale_and_grace),
+		cmocka_unit_test(test_rescheduled_stale),
+		cmocka_unit_test(test_clock_step),
 		cmocka_unit_test(test_comm_not_stale),
 		cmocka_unit_test(test_quiet_holds_stale),
 		cmocka_unit_test(test_flapping),
