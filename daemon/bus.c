@@ -52,6 +52,7 @@
 #define NOT_READY_OFF	30
 #define REPROBE		10
 #define NUNITS		256
+#define MISSED_MAX	100	/* B rows for the slots one overrun missed */
 
 /* What the bus remembers of one of its sensors between polls. */
 struct last {
@@ -749,6 +750,12 @@ freshness(struct bus *bus, int loc, struct sample *s)
 	l->seen = 1;
 }
 
+/*
+ * Sample S of sensor LOC at slot T to the core: decoded from the NREQ
+ * requests of the poll, or (NREQ 0) a B row for a slot that passed
+ * while the bus was still busy with an earlier poll, so that the audit
+ * trail shows every slot.
+ */
 static void
 push(struct bus *bus, int loc, time_t t, size_t nreq)
 {
@@ -759,10 +766,12 @@ push(struct bus *bus, int loc, time_t t, size_t nreq)
 	snprintf(s.sensor, sizeof(s.sensor), "%s", bus->c->sensors[idx].name);
 	s.idx = idx;
 	s.t = t;
-	if (bus->last[loc].disabled && bus->last[loc].wait > 0) {
-		s.value = s.raw = NAN;	/* not asked this time */
-		s.flag = FLAG_FAULT;
-	} else
+	s.value = s.raw = NAN;
+	if (nreq == 0)
+		s.flag = FLAG_COMM;
+	else if (bus->last[loc].disabled && bus->last[loc].wait > 0)
+		s.flag = FLAG_FAULT;	/* not asked this time */
+	else
 		decode_one(bus, &bus->c->sensors[idx], nreq, &s);
 	freshness(bus, loc, &s);
 	if (queue_push(bus->q, &s, 1000) == -1)
@@ -897,6 +906,26 @@ poll_begin(struct bus *bus, time_t t)
 	return ndue;
 }
 
+/*
+ * Slots FROM, FROM + IV, ... before TO of sensor LOC passed while its
+ * bus was busy: each gets a B row (at most MISSED_MAX; the rest are
+ * counted in the log).
+ */
+static void
+missed(struct bus *bus, int loc, time_t from, time_t to, int iv)
+{
+	time_t t;
+	int n = 0;
+
+	for (t = from; t < to && n < MISSED_MAX; t += iv, n++)
+		push(bus, loc, t, 0);
+	if (t < to)
+		log_warnx("sensor '%s': %lld more slots missed while the bus "
+		    "was busy, not written as B rows",
+		    bus->c->sensors[bus->sensors[loc]].name,
+		    (long long)((to - t + iv - 1) / iv));
+}
+
 /* The poll of slot T is over: move each of its sensors to its next slot. */
 static void
 poll_end(struct bus *bus, time_t t)
@@ -912,8 +941,11 @@ poll_end(struct bus *bus, time_t t)
 			continue;
 		iv = bus->c->sensors[bus->sensors[i]].interval;
 		bus->next_t[i] += iv;
-		if (bus->next_t[i] <= now)	/* overran: skip, stay on grid */
-			bus->next_t[i] = next_slot(now, iv);
+		if (bus->next_t[i] > now)
+			continue;
+		/* overran: a B row for each slot missed, then on the grid */
+		missed(bus, (int)i, bus->next_t[i], next_slot(now, iv), iv);
+		bus->next_t[i] = next_slot(now, iv);
 	}
 }
 
