@@ -754,6 +754,28 @@ inherit_alert(const struct conf *c, struct conf_sensor *s,
 		s->alert.grace = 2.0 * s->interval;
 }
 
+/*
+ * Every register the sensor reads (value, status word, measurement time,
+ * also where a driver placed them) must lie in 0..65535: a span past the
+ * end would wrap round in the request the plan builds.
+ */
+static void
+check_spans(struct parse *p, const struct conf_sensor *s)
+{
+	static const char *const key[] = { "register", "status_register",
+	    "time_register" };
+	int lo[3] = { s->reg, s->status_reg, s->time_reg };
+	int n[3] = { conf_type_width(s->type), 1,
+	    decode_time_width(s->time_type) };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (lo[i] >= 0 && lo[i] + n[i] - 1 > 65535)
+			perr(p, s->line, "sensor '%s': %s %d (%d register%s) "
+			    "runs past 65535", s->name, key[i], lo[i], n[i],
+			    n[i] > 1 ? "s" : "");
+}
+
 static void
 check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 {
@@ -772,8 +794,7 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 	if (s->reg < 0)
 		perr(p, s->line, "sensor '%s': missing key 'register'",
 		    s->name);
-	if (s->reg + conf_type_width(s->type) > 65536)
-		perr(p, s->line, "sensor '%s': register past 65535", s->name);
+	check_spans(p, s);
 	if ((int)s->status_map == -1)
 		s->status_map = s->status_reg >= 0 ? STATUS_I12101 :
 		    STATUS_NONE;
