@@ -127,6 +127,10 @@ static const struct key sensor_keys[] = {
 	    smap_names },
 	{ "range_min", K_DBL, F(conf_sensor, range_min), -1e9, 1e9, NULL },
 	{ "range_max", K_DBL, F(conf_sensor, range_max), -1e9, 1e9, NULL },
+	{ "plausible_min", K_DBL, F(conf_sensor, plausible_min), -1e9, 1e9,
+	    NULL },
+	{ "plausible_max", K_DBL, F(conf_sensor, plausible_max), -1e9, 1e9,
+	    NULL },
 	{ "unit_label", K_STR, F(conf_sensor, unit_label), 0, 0, NULL },
 	{ "site", K_STR, F(conf_sensor, site), 0, 0, NULL },
 	{ "water_body", K_WATER, F(conf_sensor, water_body), 0, 0, NULL },
@@ -330,6 +334,7 @@ section_open(struct parse *p, char *hdr)
 		s->status_reg = -1;
 		s->status_map = -1;
 		s->range_min = s->range_max = NAN;
+		s->plausible_min = s->plausible_max = NAN;
 		s->water_body = WATER_LAKE;
 		s->target_class = 3;
 		s->decimals = -1;
@@ -776,6 +781,24 @@ check_spans(struct parse *p, const struct conf_sensor *s)
 			    n[i] > 1 ? "s" : "");
 }
 
+/* The parameter's plausible range where the sensor does not set one. */
+static void
+plausible_default(struct parse *p, struct conf_sensor *s)
+{
+	double lo, hi;
+
+	if (gb3838_plausible(s->parameter, &lo, &hi) == -1)
+		return;
+	if (isnan(s->plausible_min))
+		s->plausible_min = lo;
+	if (isnan(s->plausible_max))
+		s->plausible_max = hi;
+	if (s->plausible_min >= s->plausible_max)
+		perr(p, s->line, "sensor '%s': plausible_min %g >= "
+		    "plausible_max %g", s->name, s->plausible_min,
+		    s->plausible_max);
+}
+
 static void
 check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 {
@@ -816,6 +839,7 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 	    s->range_min >= s->range_max)
 		perr(p, s->line, "sensor '%s': range_min >= range_max",
 		    s->name);
+	plausible_default(p, s);
 }
 
 /*
@@ -1103,6 +1127,13 @@ conf_duration(const char *s, double *secs)
 }
 
 int
+conf_plausible(const struct conf_sensor *s, double v)
+{
+	return isfinite(v) && !(v < s->plausible_min) &&
+	    !(v > s->plausible_max);
+}
+
+int
 conf_type_width(enum reg_type t)
 {
 	return t == TYPE_INT16 || t == TYPE_UINT16 ? 1 : 2;
@@ -1172,6 +1203,8 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 		fprintf(fp, "range_min = %g\n", s->range_min);
 	if (!isnan(s->range_max))
 		fprintf(fp, "range_max = %g\n", s->range_max);
+	fprintf(fp, "plausible_min = %g\nplausible_max = %g\n",
+	    s->plausible_min, s->plausible_max);
 	if (s->time_reg >= 0)
 		fprintf(fp, "time_register = %d\ntime_type = %s\n",
 		    s->time_reg, ttype_names[s->time_type]);

@@ -100,7 +100,6 @@ static int
 parse_value(struct imp *im, const char *s, char flag, int line, double *v)
 {
 	char *end;
-	int neg = im->s->parameter == PARAM_TEMP || im->s->range_min < 0;
 
 	if (*s == '\0') {
 		*v = NAN;
@@ -116,8 +115,12 @@ parse_value(struct imp *im, const char *s, char flag, int line, double *v)
 		bad_row(im, line, "bad value '%s'", s);
 		return -1;
 	}
-	if (*v < 0 && !neg) {
-		bad_row(im, line, "negative value %s for %s", s,
+	/* the daemon's rule (conf_plausible): it would flag this D */
+	if (report_flag_valid(flag) && !conf_plausible(im->s, *v)) {
+		bad_row(im, line, "value %s with flag %c is outside the "
+		    "plausible range %g..%g of %s (plausible_min, "
+		    "plausible_max); flag it D to keep it", s, flag,
+		    im->s->plausible_min, im->s->plausible_max,
 		    gb3838_param_label(im->s->parameter));
 		return -1;
 	}

@@ -353,7 +353,8 @@ report_add(struct rp_year *y, const struct rp_row *r)
 		return 0;
 	d = &y->day[tm.tm_yday];
 	d->nall++;
-	if (report_flag_valid(r->flag) && isfinite(r->value)) {
+	if (report_flag_valid(r->flag) && isfinite(r->value) &&
+	    (y->sensor == NULL || conf_plausible(y->sensor, r->value))) {
 		d->sum += r->value;
 		d->nvalid++;
 	}
@@ -454,8 +455,11 @@ int
 report_load(const struct conf *c, const char *name, int year,
     struct rp_year *y, char err[LW_ERRLEN])
 {
+	int i = conf_sensor_find(c, name);
+
 	memset(y, 0, sizeof(*y));
 	y->year = year;
+	y->sensor = i >= 0 ? &c->sensors[i] : NULL;
 	return report_scan(c, name, report_month_start(year, 1),
 	    report_month_start(year, 13), add_row, y, err);
 }
