@@ -129,6 +129,10 @@ static const struct key sensor_keys[] = {
 	    smap_names },
 	{ "range_min", K_DBL, F(conf_sensor, range_min), -1e9, 1e9, NULL },
 	{ "range_max", K_DBL, F(conf_sensor, range_max), -1e9, 1e9, NULL },
+	{ "plausible_min", K_DBL, F(conf_sensor, plausible_min), -1e9, 1e9,
+	    NULL },
+	{ "plausible_max", K_DBL, F(conf_sensor, plausible_max), -1e9, 1e9,
+	    NULL },
 	{ "unit_label", K_STR, F(conf_sensor, unit_label), 0, 0, NULL },
 	{ "site", K_STR, F(conf_sensor, site), 0, 0, NULL },
 	{ "water_body", K_WATER, F(conf_sensor, water_body), 0, 0, NULL },
@@ -332,6 +336,7 @@ section_open(struct parse *p, char *hdr)
 		s->status_reg = -1;
 		s->status_map = -1;
 		s->range_min = s->range_max = NAN;
+		s->plausible_min = s->plausible_max = NAN;
 		s->water_body = WATER_LAKE;
 		s->target_class = 3;
 		s->decimals = -1;
@@ -756,6 +761,46 @@ inherit_alert(const struct conf *c, struct conf_sensor *s,
 		s->alert.grace = 2.0 * s->interval;
 }
 
+/*
+ * Every register the sensor reads (value, status word, measurement time,
+ * also where a driver placed them) must lie in 0..65535: a span past the
+ * end would wrap round in the request the plan builds.
+ */
+static void
+check_spans(struct parse *p, const struct conf_sensor *s)
+{
+	static const char *const key[] = { "register", "status_register",
+	    "time_register" };
+	int lo[3] = { s->reg, s->status_reg, s->time_reg };
+	int n[3] = { conf_type_width(s->type), 1,
+	    decode_time_width(s->time_type) };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (lo[i] >= 0 && lo[i] + n[i] - 1 > 65535)
+			perr(p, s->line, "sensor '%s': %s %d (%d register%s) "
+			    "runs past 65535", s->name, key[i], lo[i], n[i],
+			    n[i] > 1 ? "s" : "");
+}
+
+/* The parameter's plausible range where the sensor does not set one. */
+static void
+plausible_default(struct parse *p, struct conf_sensor *s)
+{
+	double lo, hi;
+
+	if (gb3838_plausible(s->parameter, &lo, &hi) == -1)
+		return;
+	if (isnan(s->plausible_min))
+		s->plausible_min = lo;
+	if (isnan(s->plausible_max))
+		s->plausible_max = hi;
+	if (s->plausible_min >= s->plausible_max)
+		perr(p, s->line, "sensor '%s': plausible_min %g >= "
+		    "plausible_max %g", s->name, s->plausible_min,
+		    s->plausible_max);
+}
+
 static void
 check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 {
@@ -774,8 +819,7 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 	if (s->reg < 0)
 		perr(p, s->line, "sensor '%s': missing key 'register'",
 		    s->name);
-	if (s->reg + conf_type_width(s->type) > 65536)
-		perr(p, s->line, "sensor '%s': register past 65535", s->name);
+	check_spans(p, s);
 	if ((int)s->status_map == -1)
 		s->status_map = s->status_reg >= 0 ? STATUS_I12101 :
 		    STATUS_NONE;
@@ -797,6 +841,7 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 	    s->range_min >= s->range_max)
 		perr(p, s->line, "sensor '%s': range_min >= range_max",
 		    s->name);
+	plausible_default(p, s);
 }
 
 /*
@@ -1085,6 +1130,13 @@ conf_duration(const char *s, double *secs)
 }
 
 int
+conf_plausible(const struct conf_sensor *s, double v)
+{
+	return isfinite(v) && !(v < s->plausible_min) &&
+	    !(v > s->plausible_max);
+}
+
+int
 conf_type_width(enum reg_type t)
 {
 	return t == TYPE_INT16 || t == TYPE_UINT16 ? 1 : 2;
@@ -1154,6 +1206,8 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 		fprintf(fp, "range_min = %g\n", s->range_min);
 	if (!isnan(s->range_max))
 		fprintf(fp, "range_max = %g\n", s->range_max);
+	fprintf(fp, "plausible_min = %g\nplausible_max = %g\n",
+	    s->plausible_min, s->plausible_max);
 	if (s->time_reg >= 0)
 		fprintf(fp, "time_register = %d\ntime_type = %s\n",
 		    s->time_reg, ttype_names[s->time_type]);

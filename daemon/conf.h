@@ -79,6 +79,8 @@ struct conf_sensor {
 	enum status_map	 status_map;
 	double		 range_min;	/* below: fault; NAN = no check */
 	double		 range_max;	/* above: flag T; NAN = no check */
+	double		 plausible_min;	/* outside plausible_min..max: flag D */
+	double		 plausible_max;	/* (gb3838_plausible); NAN = no check */
 	char		*unit_label;
 	char		*site;
 	enum water_body	 water_body;
@@ -167,6 +169,12 @@ int		 conf_bus_find(const struct conf *, const char *name);
 
 /* "1.5", "50ms", "2s", "3m", "1h" -> seconds; 0 ok, -1 bad. */
 int		 conf_duration(const char *s, double *secs);
+/*
+ * 1 if VALUE is finite and within the sensor's plausible range, else 0.
+ * The one rule the daemon (decode_generic flags such a reading D) and
+ * `lakewatch import` and `report` (refuse or skip it) share.
+ */
+int		 conf_plausible(const struct conf_sensor *, double value);
 /* Number of registers a value of this type occupies. */
 int		 conf_type_width(enum reg_type);
 

@@ -20,21 +20,33 @@ static const struct limits codmn = { { 2, 4, 6, 10, 15 } };
 /* lower bounds */
 static const struct limits dox = { { 7.5, 6, 5, 3, 2 } };
 
+/*
+ * Plausible range (lo, hi) in the default unit of each parameter: a value
+ * outside it cannot be a reading of lake or river water (a wrong word
+ * order, scale or offset, a broken instrument), so it is flagged D and
+ * never judged, stored as valid or averaged. The bounds are physical,
+ * not statistical: concentrations are never negative, pH lies in 0..14,
+ * liquid water in -5..50 C; the upper bounds are far above anything
+ * surface water reaches (DOMAIN.md 2.3: a high value is not invalid for
+ * being high). DO is in mg/L: a sensor in % saturation sets
+ * plausible_max (e.g. 500).
+ */
 static const struct {
 	const char	*name;
 	const char	*label;
 	int		 decimals;
+	double		 lo, hi;
 } params[PARAM_COUNT] = {
-	[PARAM_TP] = { "tp", "TP", 3 },
-	[PARAM_TN] = { "tn", "TN", 2 },
-	[PARAM_NH3N] = { "nh3n", "NH3-N", 3 },
-	[PARAM_CODMN] = { "codmn", "CODMn", 1 },
-	[PARAM_DO] = { "do", "DO", 2 },
-	[PARAM_PH] = { "ph", "pH", 2 },
-	[PARAM_TEMP] = { "temp", "temperature", 1 },
-	[PARAM_TURBIDITY] = { "turbidity", "turbidity", 1 },
-	[PARAM_COND] = { "cond", "conductivity", 1 },
-	[PARAM_CHLA] = { "chla", "chl-a", 3 },
+	[PARAM_TP] = { "tp", "TP", 3, 0, 100 },
+	[PARAM_TN] = { "tn", "TN", 2, 0, 500 },
+	[PARAM_NH3N] = { "nh3n", "NH3-N", 3, 0, 500 },
+	[PARAM_CODMN] = { "codmn", "CODMn", 1, 0, 500 },
+	[PARAM_DO] = { "do", "DO", 2, 0, 50 },
+	[PARAM_PH] = { "ph", "pH", 2, 0, 14 },
+	[PARAM_TEMP] = { "temp", "temperature", 1, -5, 50 },
+	[PARAM_TURBIDITY] = { "turbidity", "turbidity", 1, 0, 10000 },
+	[PARAM_COND] = { "cond", "conductivity", 1, 0, 200000 },
+	[PARAM_CHLA] = { "chla", "chl-a", 3, 0, 10000 },
 };
 
 static const struct limits *
@@ -91,6 +103,16 @@ int
 gb3838_decimals(enum parameter p)
 {
 	return p < PARAM_COUNT ? params[p].decimals : 3;
+}
+
+int
+gb3838_plausible(enum parameter p, double *lo, double *hi)
+{
+	if (p >= PARAM_COUNT)
+		return -1;
+	*lo = params[p].lo;
+	*hi = params[p].hi;
+	return 0;
 }
 
 int

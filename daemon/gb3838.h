@@ -29,6 +29,11 @@ int	 gb3838_direction(enum parameter);
  * then to DECIMALS with round-half-to-even (GB/T 8170).
  */
 double	 gb3838_round(double value, int decimals);
+/*
+ * Default plausible range of a parameter, in its default unit (gb3838.c
+ * says why each): *lo..*hi. 0, or -1 for an unknown parameter.
+ */
+int	 gb3838_plausible(enum parameter, double *lo, double *hi);
 /* Default number of decimals a parameter is reported with. */
 int	 gb3838_decimals(enum parameter);
 

@@ -179,15 +179,20 @@ args_free(struct args *a)
 		free(a->v[--a->n]);
 }
 
-/* TEXT with rrd's ':' escaped into BUF (legends and COMMENTs). */
+/*
+ * TEXT with rrd's ':' escaped into BUF (paths, legends and COMMENTs);
+ * PCT: '%' doubled too, for text inside a GPRINT format ("% sat").
+ */
 static const char *
-esc(const char *text, char *buf, size_t len)
+esc(const char *text, int pct, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	for (; *text && n + 3 < len; text++) {
 		if (*text == ':' || *text == '\\')
 			buf[n++] = '\\';
+		else if (pct && *text == '%')
+			buf[n++] = '%';
 		buf[n++] = *text;
 	}
 	buf[n] = '\0';
@@ -269,6 +274,7 @@ static void
 opt_series(struct args *a, const char *rrd, const struct conf_sensor *s,
     const struct graph_opts *o)
 {
+	char u[256];
 	int d = s->decimals;
 
 	arg(a, "DEF:v=%s:value:AVERAGE", rrd);
@@ -288,12 +294,14 @@ opt_series(struct args *a, const char *rrd, const struct conf_sensor *s,
 	arg(a, "VDEF:vmax=v,MAXIMUM");
 	arg(a, "GPRINT:vlast:last %%.%dlf", d);
 	arg(a, "GPRINT:vavg:mean %%.%dlf", d);
-	arg(a, "GPRINT:vmax:max %%.%dlf %s\\l", d, s->unit_label);
+	arg(a, "GPRINT:vmax:max %%.%dlf %s\\l", d,
+	    esc(s->unit_label, 1, u, sizeof(u)));
 }
 
 static void
 opt_target(struct args *a, const struct conf_sensor *s)
 {
+	char u[256];
 	double lim;
 
 	if (gb3838_direction(s->parameter) == 0 ||
@@ -302,7 +310,7 @@ opt_target(struct args *a, const struct conf_sensor *s)
 		return;
 	arg(a, "HRULE:%.6g#c62828:target Class %s %.*f %s\\l:dashes=6,3", lim,
 	    gb3838_class_name(s->target_class), s->decimals, lim,
-	    s->unit_label);
+	    esc(s->unit_label, 0, u, sizeof(u)));
 	/* keep the limit in view without clipping higher values */
 	arg(a, "--upper-limit=%.6g", gb3838_direction(s->parameter) > 0 ?
 	    lim * 1.3 : lim * 1.6);
@@ -467,7 +475,7 @@ graph_render(const struct conf *c, const struct conf_sensor *s,
 	arg(&a, "graph");
 	arg(&a, "%s", tmp);
 	opt_common(&a, s, o);
-	opt_series(&a, esc(rrd, e, sizeof(e)), s, o);
+	opt_series(&a, esc(rrd, 0, e, sizeof(e)), s, o);
 	opt_periods(&a, gp, o);
 	opt_target(&a, s);
 	rc = render(&a, tmp, err);

@@ -102,7 +102,6 @@ static int
 parse_value(struct imp *im, const char *s, char flag, int line, double *v)
 {
 	char *end;
-	int neg = im->s->parameter == PARAM_TEMP || im->s->range_min < 0;
 
 	if (*s == '\0') {
 		*v = NAN;
@@ -118,14 +117,18 @@ parse_value(struct imp *im, const char *s, char flag, int line, double *v)
 		bad_row(im, line, "bad value '%s'", s);
 		return -1;
 	}
-	/* 1e308 is finite, but a mean of two of them is not */
-	if (fabs(*v) > VALUE_MAX) {
-		bad_row(im, line, "value %s is beyond +-%g", s, VALUE_MAX);
+	/* the daemon's rule (conf_plausible): it would flag this D */
+	if (report_flag_valid(flag) && !conf_plausible(im->s, *v)) {
+		bad_row(im, line, "value %s with flag %c is outside the "
+		    "plausible range %g..%g of %s (plausible_min, "
+		    "plausible_max); flag it D to keep it", s, flag,
+		    im->s->plausible_min, im->s->plausible_max,
+		    gb3838_param_label(im->s->parameter));
 		return -1;
 	}
-	if (*v < 0 && !neg) {
-		bad_row(im, line, "negative value %s for %s", s,
-		    gb3838_param_label(im->s->parameter));
+	/* any flag: 1e308 is finite, but a mean of two of them is not */
+	if (fabs(*v) > VALUE_MAX) {
+		bad_row(im, line, "value %s is beyond +-%g", s, VALUE_MAX);
 		return -1;
 	}
 	return 0;

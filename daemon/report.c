@@ -356,7 +356,8 @@ report_add(struct rp_year *y, const struct rp_row *r)
 		return 0;
 	d = &y->day[tm.tm_yday];
 	d->nall++;
-	if (report_flag_valid(r->flag) && isfinite(r->value)) {
+	if (report_flag_valid(r->flag) && isfinite(r->value) &&
+	    (y->sensor == NULL || conf_plausible(y->sensor, r->value))) {
 		d->sum += r->value;
 		d->nvalid++;
 	}
@@ -549,10 +550,11 @@ report_load(const struct conf *c, const char *name, int year,
 	time_t from = report_month_start(year, 1), t;
 	char path[PATH_MAX];
 	struct tm tm;
-	int yy, m;
+	int yy, m, i = conf_sensor_find(c, name);
 
 	memset(y, 0, sizeof(*y));
 	y->year = year;
+	y->sensor = i >= 0 ? &c->sensors[i] : NULL;
 	gmtime_r(&from, &tm);
 	yy = tm.tm_year + 1900;
 	m = tm.tm_mon + 1;

@@ -42,6 +42,7 @@ struct rp_day {
 /* One local calendar year of daily sums, by day of the year (0 = 1 Jan). */
 struct rp_year {
 	int		year;
+	const struct conf_sensor *sensor; /* its plausible range; NULL none */
 	struct rp_day	day[REPORT_DAYS];
 };
 
@@ -127,7 +128,11 @@ int	 report_tz(const char *tz, char err[LW_ERRLEN]);
  * 0, or -1 with a reason in WHY (static text).
  */
 int	 report_parse_time(const char *s, time_t *t, const char **why);
-/* Add a row to Y if it falls in Y's local year; 1 if it did, else 0. */
+/*
+ * Add a row to Y if it falls in Y's local year; 1 if it did, else 0. A
+ * row counts as valid only with flag N or S and a value within the
+ * plausible range of Y's sensor (a log may predate that check).
+ */
 int	 report_add(struct rp_year *y, const struct rp_row *r);
 /*
  * Call FN for every row of sensor NAME's sample log with FROM <= t < TO

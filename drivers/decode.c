@@ -185,6 +185,8 @@ decode_generic(const struct conf_sensor *sc, const struct regblock *b,
 	out->flag = decode_status(sc->status_map, out->status);
 	if (!isfinite(out->value))
 		out->flag = FLAG_FAULT;
+	else if (out->flag == FLAG_NORMAL && !conf_plausible(sc, out->value))
+		out->flag = FLAG_FAULT;	/* water cannot have it: not a reading */
 	else if (out->flag == FLAG_NORMAL && !isnan(sc->range_max) &&
 	    out->value > sc->range_max)
 		out->flag = FLAG_RANGE;

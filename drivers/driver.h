@@ -74,7 +74,8 @@ char	 decode_status(enum status_map, uint16_t status);
 /*
  * The decode every driver shares: value at sc->reg as sc->type in
  * sc->order, times scale plus offset; status word via sc->status_map;
- * NaN or Inf -> fault, beyond range_max -> T, below range_min -> fault.
+ * NaN or Inf -> fault, outside the plausible range (conf_plausible) ->
+ * fault, beyond range_max -> T, below range_min -> fault.
  */
 int	 decode_generic(const struct conf_sensor *, const struct regblock *,
 	    struct reading *);

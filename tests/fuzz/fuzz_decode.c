@@ -68,6 +68,7 @@ sensor(struct in *in, struct conf_sensor *s)
 	s->offset = take_double(in);
 	s->range_min = (sel & 0x80) ? take_double(in) : NAN;
 	s->range_max = (sel & 0x40) ? take_double(in) : NAN;
+	s->plausible_min = s->plausible_max = NAN;
 	s->decimals = 3;
 }
 

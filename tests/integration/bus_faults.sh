@@ -50,6 +50,7 @@ register = 0
 [sensor healthy-tp]
 bus = c
 register = 0
+word_order = cdab
 CONF
 start_daemon "$W/lw.conf"
 sleep 14

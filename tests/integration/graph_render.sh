@@ -82,6 +82,28 @@ if command -v rrdcached >/dev/null; then
 	    "$NEXT"
 fi
 
+# unit labels rrd would read as syntax: '%' in the GPRINT format ("%
+# sat" is how DO is often given), ':' anywhere in a legend (issue #10)
+for u in "% sat" "mg:L"; do
+	sed "s#^unit_label = mg/L#unit_label = $u#" "$W/lw.conf" \
+	    >"$W/unit.conf"
+	"$BIN/lakewatch" check -c "$W/unit.conf" >/dev/null
+	check "unit_label '$u' passes check" test $? -eq 0
+	"$BIN/lakewatch" graph -c "$W/unit.conf" --sensor centre-tp \
+	    --range 7d -o "$W/unit.png" 2>"$W/unit.err"
+	check "unit_label '$u': graph exits 0" test $? -eq 0
+	cat "$W/unit.err"
+	check "unit_label '$u': an 800x320 PNG" test \
+	    "$(png_size "$W/unit.png")" = 800x320
+	"$BIN/lakewatch" dashboard -c "$W/unit.conf" -o "$W/www" \
+	    >"$W/dash.out" 2>&1
+	check "unit_label '$u': dashboard draws centre-tp" \
+	    test -s "$W/www/centre-tp-week.png"
+	check "... with no rrd format error" \
+	    test "$(grep -c "format\|Unused Arguments" "$W/dash.out")" -eq 0
+	rm -rf "$W/www" "$W/unit.png"
+done
+
 if can_valgrind; then
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --suppressions="$TOP/tests/fixtures/librrd.supp" \

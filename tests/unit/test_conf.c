@@ -269,6 +269,11 @@ test_defaults(void **state)
 	assert_int_equal(a->water_body, WATER_LAKE);
 	assert_int_equal(a->target_class, 3);
 	assert_true(isnan(a->range_min) && isnan(a->range_max));
+	/* TP's plausible range by default (gb3838_plausible): TP >= 0 */
+	assert_true(a->plausible_min == 0 && a->plausible_max == 100);
+	assert_false(conf_plausible(a, -9487.25));
+	assert_false(conf_plausible(a, NAN));
+	assert_true(conf_plausible(a, 0) && conf_plausible(a, 0.05));
 	assert_int_equal(tcp->type, BUS_TCP);
 	assert_int_equal(tcp->port, 502);
 	assert_true(tcp->gap == 0);
@@ -308,8 +313,10 @@ test_overrides(void **state)
 	    "decimals = 4\n"
 	    "water_body = river\n"
 	    "target_class = II\n"
-	    "unit_label = µg/L\n");
+	    "unit_label = µg/L\n"
+	    "plausible_min = -0.01\n");
 	s = &c->sensors[0];
+	assert_true(s->plausible_min == -0.01 && s->plausible_max == 100);
 	assert_string_equal(c->state_dir, "/srv/lw");
 	assert_int_equal(c->buses[0].parity, 'E');
 	assert_true(fabs(c->buses[0].gap - 0.2) < 1e-12);

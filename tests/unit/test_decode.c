@@ -72,6 +72,7 @@ sensor(enum reg_type t, enum word_order o)
 	sc.status_reg = -1;
 	sc.status_map = STATUS_NONE;
 	sc.range_min = sc.range_max = NAN;
+	sc.plausible_min = sc.plausible_max = NAN;
 	sc.time_reg = -1;
 	return sc;
 }
@@ -244,6 +245,48 @@ test_range(void **state)
 	assert_int_equal(rd.flag, FLAG_FAULT);
 }
 
+/*
+ * Issue #10: a TP read in the wrong word order came out as -9487.25 mg/L
+ * with flag N. Outside the plausible range it is a fault (D), whatever
+ * the instrument range says; a bad status word keeps its own flag.
+ */
+static void
+test_plausible(void **state)
+{
+	struct conf_sensor sc = sensor(TYPE_FLOAT32, ORDER_ABCD);
+	uint16_t regs[3];
+	struct regblock b = { regs, 0, 3, NULL };
+	struct reading rd;
+
+	(void)state;
+	sc.parameter = PARAM_TP;
+	assert_int_equal(gb3838_plausible(PARAM_TP, &sc.plausible_min,
+	    &sc.plausible_max), 0);
+	encode(float_bits(-9487.25f), ORDER_ABCD, regs);
+	assert_int_equal(decode_generic(&sc, &b, &rd), 0);
+	assert_int_equal(rd.flag, FLAG_FAULT);
+	assert_true(rd.value == -9487.25);	/* kept for the log */
+	encode(float_bits(3.4e12f), ORDER_ABCD, regs);
+	sc.range_max = 5;			/* not T: not a reading */
+	assert_int_equal(decode_generic(&sc, &b, &rd), 0);
+	assert_int_equal(rd.flag, FLAG_FAULT);
+	encode(float_bits(0.0f), ORDER_ABCD, regs);	/* bounds inclusive */
+	assert_int_equal(decode_generic(&sc, &b, &rd), 0);
+	assert_int_equal(rd.flag, FLAG_NORMAL);
+	encode(float_bits(-0.001f), ORDER_ABCD, regs);
+	sc.status_reg = 2;
+	sc.status_map = STATUS_I12101;
+	regs[2] = 3;				/* maintenance stays M */
+	assert_int_equal(decode_generic(&sc, &b, &rd), 0);
+	assert_int_equal(rd.flag, FLAG_MAINT);
+	regs[2] = 1;
+	assert_int_equal(decode_generic(&sc, &b, &rd), 0);
+	assert_int_equal(rd.flag, FLAG_FAULT);
+	sc.plausible_min = -0.01;		/* configurable */
+	assert_int_equal(decode_generic(&sc, &b, &rd), 0);
+	assert_int_equal(rd.flag, FLAG_NORMAL);
+}
+
 static void
 test_status_i12101(void **state)
 {
@@ -364,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_nan_inf_fault),
 		cmocka_unit_test(test_scale_offset),
 		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_plausible),
 		cmocka_unit_test(test_status_i12101),
 		cmocka_unit_test(test_status_ascii),
 		cmocka_unit_test(test_status_in_generic),

@@ -36,6 +36,7 @@ sensor(enum parameter p, enum water_body w)
 	sc.status_reg = -1;
 	sc.time_reg = -1;
 	sc.range_min = sc.range_max = NAN;
+	sc.plausible_min = sc.plausible_max = NAN;
 	sc.interval = STEP;
 	/* the defaults conf_load gives a sensor without alert keys */
 	sc.alert.warn = sc.alert.crit = NAN;

@@ -159,6 +159,29 @@ test_ph(void **state)
 	assert_int_equal(gb3838_exceeds(PARAM_PH, WATER_LAKE, 3, 8, 2), 0);
 }
 
+/* Physical bounds: concentrations >= 0, pH 0..14, liquid water. */
+static void
+test_plausible(void **state)
+{
+	double lo, hi;
+	int p;
+
+	(void)state;
+	for (p = 0; p < PARAM_COUNT; p++) {
+		assert_int_equal(gb3838_plausible(p, &lo, &hi), 0);
+		assert_true(lo < hi);
+		assert_true(p == PARAM_TEMP || lo == 0);
+	}
+	assert_int_equal(gb3838_plausible(PARAM_PH, &lo, &hi), 0);
+	assert_true(lo == 0 && hi == 14);
+	assert_int_equal(gb3838_plausible(PARAM_TEMP, &lo, &hi), 0);
+	assert_true(lo == -5 && hi == 50);
+	/* far above Class V: a high value is not invalid for being high */
+	assert_int_equal(gb3838_plausible(PARAM_TP, &lo, &hi), 0);
+	assert_true(hi >= 100 * 0.4);
+	assert_int_equal(gb3838_plausible(PARAM_COUNT, &lo, &hi), -1);
+}
+
 static void
 test_no_class(void **state)
 {
@@ -246,6 +269,7 @@ main(void)
 		cmocka_unit_test(test_do),
 		cmocka_unit_test(test_ph),
 		cmocka_unit_test(test_no_class),
+		cmocka_unit_test(test_plausible),
 		cmocka_unit_test(test_exceeds),
 		cmocka_unit_test(test_names),
 	};

@@ -40,6 +40,7 @@ add(int unit, int function, int reg, enum reg_type type)
 	s->status_reg = -1;
 	s->time_reg = -1;
 	s->range_min = s->range_max = NAN;
+	s->plausible_min = s->plausible_max = NAN;
 	idx[cf.nsensor] = (int)cf.nsensor;
 	cf.nsensor++;
 	return s;

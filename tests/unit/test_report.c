@@ -240,6 +240,39 @@ test_beijing_days(void **state)
 	assert_int_equal(report_tz("No/Such_Zone", err), -1);
 }
 
+/*
+ * Issue #10: -9487.25 mg/L logged with flag N (a wrong word order, before
+ * the plausible range) was averaged in. It is counted, never valid.
+ */
+static void
+test_implausible_row(void **state)
+{
+	char err[LW_ERRLEN];
+	static struct rp_year y;
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct rp_row r = { 0, 0.05, 'N' };
+
+	(void)state;
+	s.plausible_min = 0;
+	s.plausible_max = 100;
+	assert_int_equal(report_tz("Asia/Shanghai", err), 0);
+	memset(&y, 0, sizeof(y));
+	y.year = 2026;
+	y.sensor = &s;
+	r.t = utc("2026-03-01T00:00:00Z");
+	assert_int_equal(report_add(&y, &r), 1);
+	r.t += 4 * 3600;
+	r.value = -9487.25;
+	assert_int_equal(report_add(&y, &r), 1);
+	r.t += 4 * 3600;
+	r.value = 3.4e12;
+	r.flag = 'S';
+	assert_int_equal(report_add(&y, &r), 1);
+	assert_int_equal(y.day[59].nall, 3);
+	assert_int_equal(y.day[59].nvalid, 1);
+	assert_true(fabs(y.day[59].sum - 0.05) < EPS);
+}
+
 static void
 test_parse_time(void **state)
 {
@@ -333,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_yoy),
 		cmocka_unit_test(test_class_and_multiple),
 		cmocka_unit_test(test_beijing_days),
+		cmocka_unit_test(test_implausible_row),
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_summary),
