@@ -57,4 +57,33 @@ assert "good-temp" in d["sensors"] and "dead-tp" in d["sensors"], d' \
     "$W/state/state.json"
 check "the stop is logged" grep -q "stopped" "$W/daemon.log"
 cat "$W/daemon.log"
+
+# RTU: nothing wakes a worker waiting on a tty, so after 2 s its poll is
+# abandoned; the process still exits 0 within the bound, the rest saved.
+bg socat socat pty,raw,echo=0,link="$W/ttyA" pty,raw,echo=0,link="$W/ttyB"
+wait_for 10 test -e "$W/ttyB" || die "socat did not make the pty pair"
+sed -i "s|^\[bus dead\]|[bus dead]\ntype = rtu\ndevice = $W/ttyB|;
+    /^\[bus dead\]/,/^\[/{/^host\|^port/d}" "$W/lw.conf"
+check "RTU config is valid" "$BIN/lakewatchd" -t -c "$W/lw.conf"
+mv "$W/daemon.log" "$W/daemon-tcp.log"
+start_daemon "$W/lw.conf"
+wait_for 10 grep -q "started:" "$W/daemon.log" || die "no start on RTU"
+before=$(csv | wc -l)
+wait_for 10 lines_ge $((before + 2)) || die "no samples beside the RTU bus"
+sleep 1		# the RTU worker is inside its 60 s wait
+before=$(csv | wc -l)
+rm -f "$W/state/state.json"
+t0=$(date +%s.%N)
+stop_daemon
+secs=$(echo "$(date +%s.%N) - $t0" | bc)
+echo "RTU stop took $secs s"
+check "RTU: exit status 0 (was $DAEMON_RC)" test "$DAEMON_RC" -eq 0
+check "RTU: stopped within $BOUND s (took $secs s)" \
+    test "$(echo "$secs < $BOUND" | bc)" -eq 1
+check "RTU: the request under way was abandoned" \
+    grep -q "bus 'dead': stopping: a request still under way is abandoned" \
+    "$W/daemon.log"
+check "RTU: sample log kept every line" test "$(csv | wc -l)" -ge "$before"
+check "RTU: state.json saved at stop" test -s "$W/state/state.json"
+cat "$W/daemon.log"
 finish
