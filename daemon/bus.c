@@ -81,6 +81,7 @@ struct bus {
 	const struct conf	*pend_c;	/* a new config to adopt */
 	int			 pend_idx;
 	modbus_t		*ctx;
+	int			 sock;	/* TCP, connected: for bus_halt; mu */
 	atomic_int		 connected;
 	int			 down_logged;
 	int			 timeouts_row;
@@ -180,11 +181,29 @@ mono_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/*
+ * The link is up: a stop may now shut its socket down, which ends a
+ * request waiting for a silent device at once (bus_halt).
+ */
+static void
+link_open(struct bus *bus)
+{
+	pthread_mutex_lock(&bus->mu);
+	if (bus->b->type == BUS_TCP)
+		bus->sock = modbus_get_socket(bus->ctx);
+	if (bus->sock != -1 && atomic_load(&bus->stop))
+		shutdown(bus->sock, SHUT_RDWR);
+	pthread_mutex_unlock(&bus->mu);
+}
+
 static void
 disconnect(struct bus *bus)
 {
 	if (!bus->connected)
 		return;
+	pthread_mutex_lock(&bus->mu);
+	bus->sock = -1;		/* not to be shut down once it is reused */
+	pthread_mutex_unlock(&bus->mu);
 	modbus_close(bus->ctx);
 	bus->connected = 0;
 	bus->clean = 0;
@@ -225,6 +244,7 @@ ensure_connected(struct bus *bus)
 		return -1;
 	}
 	bus->connected = 1;
+	link_open(bus);
 	bus->backoff = 0;
 	bus->timeouts_row = 0;
 	pthread_mutex_lock(&bus->mu);
@@ -1240,6 +1260,7 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 	if ((bus->ctx = bus_modbus_new(bus->b)) == NULL)
 		fatal("bus '%s'", bus->b->name);
 	bus->retry_at = bus->last_end = mono_now();
+	bus->sock = -1;
 	bus->st.up_since = ts_diff(mono_now(), (struct timespec){ 0, 0 });
 	pthread_mutex_init(&bus->mu, NULL);
 	pthread_condattr_init(&ca);
@@ -1256,15 +1277,22 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 }
 
 void
-bus_stop(struct bus *bus)
+bus_halt(struct bus *bus)
 {
 	if (bus == NULL)
 		return;
 	pthread_mutex_lock(&bus->mu);
 	atomic_store(&bus->stop, 1);
 	pthread_cond_broadcast(&bus->cv);
+	/* a blocked recv or select on it returns: the request fails */
+	if (bus->sock != -1)
+		shutdown(bus->sock, SHUT_RDWR);
 	pthread_mutex_unlock(&bus->mu);
-	pool_remove(bus->pool, &bus->job);
+}
+
+static void
+bus_free(struct bus *bus)
+{
 	disconnect(bus);
 	modbus_free(bus->ctx);
 	pthread_mutex_destroy(&bus->mu);
@@ -1273,6 +1301,31 @@ bus_stop(struct bus *bus)
 	free_tables(bus->sensors, bus->next_t, bus->due, bus->last,
 	    bus->reqs, bus->regs, bus->req_err);
 	free(bus);
+}
+
+void
+bus_stop(struct bus *bus)
+{
+	if (bus == NULL)
+		return;
+	bus_halt(bus);
+	pool_remove(bus->pool, &bus->job);
+	bus_free(bus);
+}
+
+int
+bus_stop_by(struct bus *bus, struct timespec dl)
+{
+	if (bus == NULL)
+		return 0;
+	bus_halt(bus);
+	if (pool_remove_by(bus->pool, &bus->job, dl) == -1) {
+		log_warnx("bus '%s': stopping: a request still under way is "
+		    "abandoned", bus->b->name);
+		return -1;
+	}
+	bus_free(bus);
+	return 0;
 }
 
 void

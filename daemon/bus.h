@@ -39,6 +39,17 @@ struct bus	*bus_start(const struct conf *c, int bus, struct queue *q,
 		    struct pool *pool);
 /* Stop polling (waits for a poll under way), close the link and free. */
 void		 bus_stop(struct bus *);
+/*
+ * Have the bus stop: no new request, and a TCP request under way ends at
+ * once (its socket is shut down). An RTU request runs to its time-out.
+ */
+void		 bus_halt(struct bus *);
+/*
+ * bus_stop, waiting for the poll under way until DL at most (monotonic).
+ * -1 if it still runs then: the bus is left to it, not freed, and so are
+ * its config, queue and pool (for a process about to exit).
+ */
+int		 bus_stop_by(struct bus *, struct timespec dl);
 /* A snapshot of the counters. */
 void		 bus_stats(struct bus *, struct bus_stats *);
 /* Seconds the poll under way has taken so far; 0 while waiting. */

@@ -23,6 +23,7 @@
 #include "queue.h"
 #include "sdnotify.h"
 #include "status.h"
+#include "store.h"
 #include "util.h"
 
 #define EX_CONFIG	78
@@ -33,7 +34,19 @@
 
 #define POOL_MAX	4096	/* workers at most; one per busy bus */
 
+/*
+ * The stop is bounded (lakewatchd(8), well below the unit's
+ * TimeoutStopSec=30s), counted from SIGTERM: a poll still under way
+ * after STOP_BUSES s is abandoned; RRD files are made for STOP_CREATE s
+ * and updates written for STOP_WRITE s, what is left is in the sample
+ * log and missing files are made at the next start.
+ */
+#define STOP_BUSES	2.0
+#define STOP_CREATE	1.0
+#define STOP_WRITE	5.0
+
 static atomic_int		 quit, reload;	/* set by sig_thread */
+static struct timespec		 quit_at;	/* set before quit */
 static struct pool		*pool;	/* workers of all buses, for good */
 static double			 started;	/* wall clock */
 static int			 status_failed;
@@ -74,8 +87,12 @@ sig_thread(void *arg)
 			continue;
 		if (sig == SIGHUP)
 			reload = 1;
-		else
+		else {
+			/* the writer stops making files now: the disk is free */
+			store_hurry(STOP_CREATE, STOP_WRITE);
+			quit_at = mono_now();
 			quit = 1;
+		}
 		queue_wake(q);
 	}
 	return NULL;
@@ -103,19 +120,31 @@ buses_start(struct run *r, struct queue *q)
 		r->buses[i] = bus_start(r->c, (int)i, q, pool);
 }
 
-/* Stop the buses, then store and judge what they had queued. */
-static void
+/*
+ * Stop the buses, then store and judge what they had queued. A request
+ * to a silent device may wait for its whole time-out (up to a minute):
+ * all buses are told at once, which ends TCP requests, and a poll still
+ * under way at the deadline is abandoned. Returns how many were: their
+ * workers still use the bus, its config, the queue and the pool.
+ */
+static size_t
 buses_stop(struct run *r, struct queue *q)
 {
 	static struct sample batch[BATCH];
-	size_t i, n;
+	struct timespec dl = ts_add(quit_at, STOP_BUSES);
+	size_t i, n, left = 0;
 
+	if (ts_diff(dl, mono_now()) < 0.1)	/* the core was long busy */
+		dl = ts_add(mono_now(), 0.1);
 	for (i = 0; i < r->c->nbus; i++)
-		bus_stop(r->buses[i]);
+		bus_halt(r->buses[i]);
+	for (i = 0; i < r->c->nbus; i++)
+		left += bus_stop_by(r->buses[i], dl) == -1;
 	free(r->buses);
 	r->buses = NULL;
 	while ((n = queue_pop(q, batch, BATCH, 0)) > 0)
 		core_process(r->core, batch, n);
+	return left;
 }
 
 /*
@@ -144,14 +173,16 @@ run_start(struct run *r, struct conf *c, struct run *old,
 	return 0;
 }
 
+/* KEEP_CONF: an abandoned bus worker still reads it (buses_stop). */
 static void
-run_free(struct run *r)
+run_free(struct run *r, int keep_conf)
 {
 	core_save(r->core, 1);
 	core_free(r->core);
 	notify_stop(r->n);
 	free(r->buses);
-	conf_free(r->c);
+	if (!keep_conf)
+		conf_free(r->c);
 }
 
 /*
@@ -220,7 +251,7 @@ do_reload(struct run *r, struct queue *q)
 	}
 	nr.buses = buses_rebind(r, c, q);
 	r->buses = NULL;
-	run_free(r);
+	run_free(r, 0);
 	*r = nr;
 	log_setlevel((enum log_level)c->log_level);
 	log_info("reloaded %s: %zu buses, %zu sensors, %zu webhooks",
@@ -418,6 +449,7 @@ main(int argc, char *argv[])
 	struct conf *c;
 	struct run r;
 	pthread_t sigs;
+	size_t left;
 	int ch, check = 0, verbose = 0;
 
 	while ((ch = getopt(argc, argv, "c:tvV")) != -1) {
@@ -473,10 +505,12 @@ main(int argc, char *argv[])
 	sdnotify_stopping();
 	log_info("stopping");
 	pthread_join(sigs, NULL);	/* it ended with quit */
-	buses_stop(&r, q);
-	run_free(&r);
-	pool_free(pool);
-	queue_free(q);
+	left = buses_stop(&r, q);
+	run_free(&r, left > 0);
+	if (left == 0) {	/* else exit ends the workers left in a poll */
+		pool_free(pool);
+		queue_free(q);
+	}
 	curl_global_cleanup();
 	log_info("stopped");
 	return 0;

@@ -558,6 +558,16 @@ pool_add(struct pool *p, struct pool_job *j)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* J is not running: out of the heap and its slot. With the lock held. */
+static void
+forget(struct pool *p, struct pool_job *j)
+{
+	if (j->heap_idx != SIZE_MAX)
+		unqueue(p, j);
+	set_waiting(p, j, 0);
+	slot_give(p, j);
+}
+
 void
 pool_remove(struct pool *p, struct pool_job *j)
 {
@@ -565,11 +575,26 @@ pool_remove(struct pool *p, struct pool_job *j)
 	j->gone = 1;
 	while (j->running)
 		pthread_cond_wait(&p->done, &p->mu);
-	if (j->heap_idx != SIZE_MAX)
-		unqueue(p, j);
-	set_waiting(p, j, 0);
-	slot_give(p, j);
+	forget(p, j);
 	pthread_mutex_unlock(&p->mu);
+}
+
+int
+pool_remove_by(struct pool *p, struct pool_job *j, struct timespec dl)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&p->mu);
+	j->gone = 1;
+	while (j->running && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&p->done, &p->mu, &dl);
+	if (j->running) {
+		pthread_mutex_unlock(&p->mu);
+		return -1;	/* gone: give_back will not queue it */
+	}
+	forget(p, j);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
 }
 
 void

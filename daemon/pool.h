@@ -66,6 +66,14 @@ void		 pool_free(struct pool *);
 void		 pool_add(struct pool *, struct pool_job *);
 /* Take JOB out; waits while a worker is running it. */
 void		 pool_remove(struct pool *, struct pool_job *);
+/*
+ * The same, waiting at most until DL (CLOCK_MONOTONIC): -1 if a worker
+ * is still in JOB then. JOB is never queued again, but that worker goes
+ * on with it, so JOB must stay valid, and pool_free would wait for it:
+ * for a process that is about to exit.
+ */
+int		 pool_remove_by(struct pool *, struct pool_job *,
+		    struct timespec dl);
 /* Run JOB as soon as possible (after the run under way, if any). */
 void		 pool_wake(struct pool *, struct pool_job *);
 /*

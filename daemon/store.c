@@ -25,6 +25,7 @@
 #include <math.h>
 #include <netdb.h>
 #include <rrd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@
 #define FILE_BACKOFF	1.0	/* s: a file that failed, doubling ... */
 #define FILE_BACKOFF_MAX 60.0	/* ... up to this */
 #define MAX_RRA		32
+#define STORE_ELATER	(-3)	/* stopping: the file is left to next start */
 
 struct ent {
 	time_t		 t;
@@ -63,6 +65,7 @@ struct sfile {
 	int		 ready;		/* checked, made, migrated */
 	int		 synced;	/* sent is what the backend has */
 	int		 touched;	/* written through this store */
+	int		 later;		/* stopping: not made, left to next start */
 	char		*why;		/* failing: why; else NULL */
 	double		 retry;		/* failing: not before */
 	double		 backoff;
@@ -94,6 +97,13 @@ struct store {
 	char			 why[LW_ERRLEN];	/* why down */
 	char			 vals[CHUNK + 1][48];
 };
+
+/*
+ * Process-wide: the daemon is stopping (store_hurry, from the signal
+ * thread); the deadlines are set before the flag, on the system's clock.
+ */
+static atomic_int	 hurry;
+static double		 create_by, write_by;
 
 /* The monotonic clock in s: the backend's, for tests, or the system's. */
 static double
@@ -1016,12 +1026,35 @@ file_migrate(struct store *st, struct sfile *f, const char *why,
 	return STORE_OK;
 }
 
+/* Stopping, and past the time to make files (CREATE) or write at all. */
+static int
+too_late(int create)
+{
+	double t;
+
+	if (!atomic_load(&hurry))
+		return 0;
+	t = ts_diff(mono_now(), (struct timespec){ 0, 0 });
+	return t >= (create ? create_by : write_by);
+}
+
 static int
 file_check(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 {
 	char why[LW_ERRLEN];
+	int probe;
 
-	switch (st->ops->probe(st->be, f->s, f->path, why)) {
+	/*
+	 * Making a file writes a megabyte or more (a migration much more):
+	 * a stopping daemon leaves it to the next start, which finds the
+	 * file as it is now. Its values are in the sample log.
+	 */
+	probe = st->ops->probe(st->be, f->s, f->path, why);
+	if (probe != PROBE_OK && probe != PROBE_ERROR && too_late(1)) {
+		f->later = 1;
+		return STORE_ELATER;
+	}
+	switch (probe) {
 	case PROBE_OK:
 		return STORE_OK;
 	case PROBE_MISSING:
@@ -1257,8 +1290,8 @@ file_pump(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 {
 	int rc, tries;
 
-	if (!backend_up(st))
-		return 0;
+	if (too_late(0) || !backend_up(st))
+		return 0;	/* stopping: the sample log has them */
 	for (tries = 0; tries < 2; tries++) {
 		if (f->head == -1 || (f->synced && f->pend == -1))
 			break;
@@ -1268,6 +1301,8 @@ file_pump(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 		}
 		if ((rc = file_ready(st, f, err)) == STORE_OK)
 			rc = file_send(st, f, err);
+		if (rc == STORE_ELATER)
+			return 0;
 		if (rc == STORE_OK)
 			break;
 		if (rc == STORE_EDOWN) {
@@ -1452,26 +1487,48 @@ store_stats(const struct store *st, struct store_stats *ss)
 	ss->down = st->down;
 }
 
-/* The last chance: send everything, then have rrdcached write it out. */
+void
+store_hurry(double create, double write)
+{
+	double t = ts_diff(mono_now(), (struct timespec){ 0, 0 });
+
+	if (atomic_load(&hurry))
+		return;
+	create_by = t + create;
+	write_by = t + write;
+	atomic_store(&hurry, 1);
+}
+
+/*
+ * The last chance: send everything, then have rrdcached write it out;
+ * when stopping, as far as the time allows (store_hurry).
+ */
 static void
 store_finish(struct store *st)
 {
 	char err[LW_ERRLEN];
-	size_t i;
+	size_t i, later = 0;
 
 	st->retry = 0;
 	for (i = 0; i < st->nfile; i++)
 		st->files[i].retry = 0;
 	if (backend_up(st))
 		drain(st, 0);
-	for (i = 0; i < st->nfile && !st->down; i++)
+	for (i = 0; i < st->nfile && !st->down && !too_late(0); i++)
 		if (st->files[i].touched && st->ops->flush(st->be,
 		    st->files[i].path, err) == STORE_EDOWN)
 			backend_lost(st, err);
+	for (i = 0; i < st->nfile; i++)
+		later += st->files[i].later && !st->files[i].ready;
+	if (later > 0)
+		log_info("store: stopping: %zu RRD files not made yet; the "
+		    "next start makes them", later);
 	if (st->pending > 0)
 		log_warnx("store: %zu values not written to the RRD files "
 		    "(%s); the sample log has them", st->pending,
-		    st->down ? st->why : "files failing");
+		    st->down ? st->why : too_late(0) ? "no time left at "
+		    "stop" : later > 0 ? "files not made yet" :
+		    "files failing");
 }
 
 void

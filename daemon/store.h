@@ -130,6 +130,15 @@ int		 store_update(struct store *, int sensor,
 int		 store_flush(struct store *, const char *name,
 		    char err[LW_ERRLEN]);
 void		 store_stats(const struct store *, struct store_stats *);
+/*
+ * The process is stopping: every store still makes files (creates,
+ * replaces, migrates) for CREATE s from now and writes values for WRITE
+ * s; after that a missing file is left to the next start and what is
+ * held stays unwritten (the sample log has it), so a stop takes bounded
+ * time. Called once, from any thread (the signal thread: the disk is
+ * freed at once, not when the core gets round to stopping).
+ */
+void		 store_hurry(double create, double write);
 /* The RRD file of sensor NAME into BUF. */
 void		 store_path(const struct conf *, const char *name,
 		    char *buf, size_t len);
