@@ -21,28 +21,24 @@ LW_CPPFLAGS = -D_GNU_SOURCE -DLW_VERSION=\"$(VERSION)\"
 LW_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 
-CORE	= daemon/log.o daemon/conf.o daemon/gb3838.o daemon/util.o \
-	  daemon/queue.o daemon/plan.o daemon/pool.o daemon/mbtcp.o daemon/bus.o \
-	  daemon/store.o \
-	  daemon/writer.o \
-	  daemon/eval.o daemon/format.o daemon/outbox.o daemon/notify.o \
-	  daemon/core.o daemon/sdnotify.o daemon/status.o daemon/jsonout.o daemon/state.o daemon/samplelog.o \
-	  daemon/check.o \
-	  drivers/drivers.o drivers/decode.o drivers/generic.o \
-	  drivers/hj_surface.o drivers/hach.o drivers/thermo.o \
-	  drivers/yuxing.o drivers/sondes.o
-DAEMON	= daemon/main.o
-TOOL	= daemon/lakewatch.o daemon/toolstatus.o daemon/probe.o \
-	  daemon/report.o daemon/import.o daemon/graph.o daemon/dashboard.o
-HDRS	= $(wildcard daemon/*.h drivers/*.h)
+# Three homes for the C code (README, "Layout"): lib/ and drivers/ are
+# what both programs use, daemon/ is lakewatchd only, tool/ lakewatch
+# only. A new file needs no line here.
+objs	= $(patsubst %.c,%.o,$(wildcard $(1)))
+LIB	= $(call objs,lib/*.c drivers/*.c)
+DAEMON	= $(call objs,daemon/*.c)
+TOOL	= $(call objs,tool/*.c)
+# until the store is split (issue 11): the tool writes RRDs through it
+TOOL_DAEMON = daemon/store.o
+HDRS	= $(wildcard lib/*.h daemon/*.h tool/*.h drivers/*.h)
 
 all: bin/lakewatchd bin/lakewatch bin/lwsim
 
-bin/lakewatchd: $(CORE) $(DAEMON)
+bin/lakewatchd: $(LIB) $(DAEMON)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS)
 
-bin/lakewatch: $(CORE) $(TOOL)
+bin/lakewatch: $(LIB) $(TOOL) $(TOOL_DAEMON)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS)
 
@@ -107,7 +103,8 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/lakewatch.conf
 
 clean:
-	rm -rf bin daemon/*.o drivers/*.o tests/unit/*.o tests/out
+	rm -rf bin lib/*.o daemon/*.o tool/*.o drivers/*.o tests/unit/*.o \
+	    tests/out
 
 help:
 	@echo "make            build bin/lakewatchd, bin/lakewatch, bin/lwsim"

@@ -24,9 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../daemon/conf.h"
-#include "../daemon/log.h"
 #include "../daemon/store.h"
+#include "../lib/conf.h"
+#include "../lib/log.h"
 
 #define STEP	60
 #define T0	1795680000L	/* 2026-11-26T08:00:00Z */

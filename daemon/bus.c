@@ -30,13 +30,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus.h"
-#include "log.h"
-#include "mbtcp.h"
-#include "plan.h"
-#include "pool.h"
-#include "util.h"
 #include "../drivers/driver.h"
+#include "../lib/log.h"
+#include "../lib/modbusctx.h"
+#include "../lib/plan.h"
+#include "../lib/util.h"
+#include "bus.h"
+#include "mbtcp.h"
+#include "pool.h"
 
 #define TIMEOUTS_DOWN	3	/* consecutive time-outs that mean "down" */
 #define UNIT_DOWN	3	/* failed cycles before a unit gets no retries */
@@ -114,27 +115,6 @@ struct bus {
 	unsigned char		 unit_fails[NUNITS];
 	struct bus_stats	 st;
 };
-
-modbus_t *
-bus_modbus_new(const struct conf_bus *b)
-{
-	char port[16];
-	modbus_t *ctx;
-
-	if (b->type == BUS_RTU)
-		ctx = modbus_new_rtu(b->device, b->baud, b->parity,
-		    b->data_bits, b->stop_bits);
-	else {
-		snprintf(port, sizeof(port), "%d", b->port);
-		ctx = modbus_new_tcp_pi(b->host, port);
-	}
-	if (ctx == NULL)
-		return NULL;
-	modbus_set_response_timeout(ctx, (uint32_t)b->timeout,
-	    (uint32_t)((b->timeout - floor(b->timeout)) * 1e6));
-	modbus_set_error_recovery(ctx, MODBUS_ERROR_RECOVERY_NONE);
-	return ctx;
-}
 
 const char *
 bus_name(const struct bus *bus)

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "conf.h"
+#include "../lib/conf.h"
 #include "pool.h"
 #include "queue.h"
 
@@ -66,11 +66,5 @@ int		 bus_same_link(const struct conf_bus *a, const struct conf_bus *b);
  */
 void		 bus_rebind(struct bus *, const struct conf *c, int idx);
 const char	*bus_name(const struct bus *);
-
-/*
- * Open a libmodbus context for bus B (not yet connected), with its
- * timeouts set. NULL with errno set on failure. Used by the tool too.
- */
-struct _modbus	*bus_modbus_new(const struct conf_bus *b);
 
 #endif

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/log.h"
+#include "../lib/samplelog.h"
+#include "../lib/util.h"
 #include "core.h"
 #include "eval.h"
-#include "samplelog.h"
-#include "log.h"
 #include "state.h"
 #include "store.h"
-#include "util.h"
 #include "writer.h"
 
 /*

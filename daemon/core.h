@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
+#include "../lib/conf.h"
+#include "../lib/sample.h"
 #include "notify.h"
-#include "sample.h"
 
 struct core;
 

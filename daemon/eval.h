@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "conf.h"
-#include "event.h"
-#include "sample.h"
+#include "../lib/conf.h"
+#include "../lib/event.h"
+#include "../lib/sample.h"
 
 /*
  * The rules of one sensor. threshold: a valid reading worse than the
@@ -18,7 +18,6 @@
 enum rule { RULE_THRESHOLD, RULE_WARN, RULE_STALE, RULE_COMM, RULE_FAULT,
 	RULE_COUNT };
 
-#define FLAP_MAX	16	/* transition times a rule remembers */
 #define EVAL_MAX_EVENTS	RULE_COUNT
 
 struct rule_state {

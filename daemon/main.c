@@ -14,17 +14,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/check.h"
+#include "../lib/conf.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 #include "bus.h"
-#include "check.h"
-#include "conf.h"
 #include "core.h"
-#include "log.h"
 #include "notify.h"
 #include "queue.h"
 #include "sdnotify.h"
 #include "status.h"
 #include "store.h"
-#include "util.h"
 
 #define EX_CONFIG	78
 #define QUEUE_MIN	1024	/* samples; more with more sensors: */

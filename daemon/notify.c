@@ -33,11 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h"
-#include "log.h"
+#include "../lib/format.h"
+#include "../lib/log.h"
+#include "../lib/outbox.h"
+#include "../lib/util.h"
 #include "notify.h"
-#include "outbox.h"
-#include "util.h"
 
 #define BACKOFF_MIN	1.0
 #define BACKOFF_MAX	300.0

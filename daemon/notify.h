@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
-#include "event.h"
+#include "../lib/conf.h"
+#include "../lib/event.h"
 
 struct notify;
 

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 #include "pool.h"
-#include "util.h"
 
 #define POOL_STACK	(64 * 1024)
 #define POOL_MIN	2	/* workers that never retire */

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 #include "queue.h"
-#include "util.h"
 
 struct queue {
 	pthread_mutex_t	 mu;

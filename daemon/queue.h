@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sample.h"
+#include "../lib/sample.h"
 
 struct queue;
 

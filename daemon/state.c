@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonout.h"
+#include "../lib/jsonout.h"
+#include "../lib/util.h"
 #include "state.h"
-#include "util.h"
 
 void
 state_path(const struct conf *c, char *buf, size_t len)

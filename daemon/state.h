@@ -5,7 +5,7 @@
 #ifndef LW_STATE_H
 #define LW_STATE_H
 
-#include "conf.h"
+#include "../lib/conf.h"
 #include "eval.h"
 
 /* Where the state file of C is. */

@@ -8,28 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h"
-#include "jsonout.h"
+#include "../lib/format.h"
+#include "../lib/jsonout.h"
+#include "../lib/util.h"
 #include "status.h"
-#include "util.h"
-
-int
-status_every(const struct conf *c)
-{
-	return 1 + (int)(c->nsensor / 1000);
-}
-
-int
-status_stale_after(const struct conf *c)
-{
-	return 9 + status_every(c);
-}
-
-void
-status_path(const struct conf *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/status.json", c->state_dir);
-}
 
 static json_t *
 bus_json(const struct conf_bus *b, struct bus *bus)

@@ -31,9 +31,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 #include "store.h"
-#include "util.h"
 
 #define CHUNK		64	/* values per update call */
 #define RRDC_LINE	4096	/* longest request (RRD_CMD_MAX) */

@@ -33,8 +33,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "conf.h"
-#include "sample.h"
+#include "../lib/conf.h"
+#include "../lib/sample.h"
 
 struct store;
 

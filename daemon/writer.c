@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "sample.h"
+#include "../lib/log.h"
+#include "../lib/sample.h"
 #include "writer.h"
 
 struct batch {

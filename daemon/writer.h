@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "conf.h"
+#include "../lib/conf.h"
 #include "store.h"
 
 struct writer;

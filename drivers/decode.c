@@ -3,8 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../lib/sample.h"
 #include "driver.h"
-#include "../daemon/sample.h"
 
 static uint16_t
 swap16(uint16_t r)

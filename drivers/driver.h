@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon/conf.h"
+#include "../lib/conf.h"
 
 /* What a driver makes of one sensor's registers. */
 struct reading {

@@ -17,8 +17,8 @@
  * slots assigned on the SOA, decoded as DCBA (public code uses
  * libmodbus' dcba; unverified against the YSI guide).
  */
+#include "../lib/sample.h"
 #include "driver.h"
-#include "../daemon/sample.h"
 
 static void
 insitu(struct conf_sensor *s)

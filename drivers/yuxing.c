@@ -6,8 +6,8 @@
  * public driver code; the meaning of the other codes is unknown and
  * they are treated as faults.
  */
+#include "../lib/sample.h"
 #include "driver.h"
-#include "../daemon/sample.h"
 
 static void
 defaults(struct conf_sensor *s)

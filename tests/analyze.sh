@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/analyze.sh (make analyze): cppcheck and clang-tidy over daemon/
+# tests/analyze.sh (make analyze): cppcheck and clang-tidy over lib/, daemon/, tool/
 # and drivers/, and the man pages against the code (every config key and
 # command described, no groff warnings). Flags and checks come from tests/tests.mk (CPPCHECK_FLAGS,
 # TIDY_CHECKS, ANALYZE_CFLAGS); findings listed in
@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=tests/out/analyze
 mkdir -p "$out"
-files=$(ls daemon/*.c drivers/*.c)
+files=$(ls lib/*.c daemon/*.c tool/*.c drivers/*.c)
 
 t=$SECONDS
 # shellcheck disable=SC2086
@@ -28,19 +28,19 @@ echo "clang-tidy: $((SECONDS - t)) s"
 # and groff has nothing to say about the markup
 man_check() {
 	local k c m w
-	for k in $(sed -n 's/^[[:space:]]*{ "\([a-z_0-9]*\)", K_.*/\1/p' daemon/conf.c |
+	for k in $(sed -n 's/^[[:space:]]*{ "\([a-z_0-9]*\)", K_.*/\1/p' lib/conf.c |
 	    sort -u); do
 		grep -q "^\.It.* Ic $k\b" man/man5/lakewatch.conf.5 ||
-		    echo "man/man5/lakewatch.conf.5:1: warning: key '$k' of daemon/conf.c is not described [man-key]"
+		    echo "man/man5/lakewatch.conf.5:1: warning: key '$k' of lib/conf.c is not described [man-key]"
 	done
 	for k in $(sed -n 's/^[;[:space:]]*\([a-z_]*\)[[:space:]]*=.*/\1/p' etc/lakewatch.conf |
 	    sort -u); do
 		grep -q "^\.It.* Ic $k\b" man/man5/lakewatch.conf.5 ||
 		    echo "man/man5/lakewatch.conf.5:1: warning: key '$k' of etc/lakewatch.conf is not described [man-key]"
 	done
-	for c in $(sed -n '/commands\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z]*\)", tool_.*/\1/p' daemon/lakewatch.c); do
+	for c in $(sed -n '/commands\[\] = {/,/^};/s/^[[:space:]]*{ "\([a-z]*\)", tool_.*/\1/p' tool/lakewatch.c); do
 		grep -q "^\.Cm $c\b" man/man1/lakewatch.1 ||
-		    echo "man/man1/lakewatch.1:1: warning: command '$c' of daemon/lakewatch.c is not described [man-command]"
+		    echo "man/man1/lakewatch.1:1: warning: command '$c' of tool/lakewatch.c is not described [man-command]"
 	done
 	for m in man/man1/lakewatch.1 man/man5/lakewatch.conf.5 man/man8/lakewatchd.8; do
 		w=$(MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null)

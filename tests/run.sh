@@ -39,6 +39,20 @@ if [ "${UNIT:-1}" = 1 ]; then
 	done
 fi
 
+# the layout rule: what includes what, what the tool links
+if [ "${UNIT:-1}" = 1 ]; then
+	tests/layout.sh >"$out/layout.log" 2>&1
+	read -r p _ f _ <<<"$(tail -n 1 "$out/layout.log")"
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+	if [ "${f:-1}" -eq 0 ]; then
+		echo "PASS layout ($p rules)"
+	else
+		echo "FAIL layout; see $out/layout.log:"
+		grep '^FAIL' "$out/layout.log" | sed 's/^/    /'
+		failed="$failed layout"
+	fi
+fi
+
 run_one() {	# run_one NAME: its log, and "rc seconds" in NAME.result
 	local start=$SECONDS rc=0
 	bash "tests/integration/$1.sh" >"$out/$1.log" 2>&1 || rc=$?

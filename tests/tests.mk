@@ -2,6 +2,10 @@
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=bin/tests/%)
 
+# unit tests link the library and the daemon's modules (not its main);
+# those of tool/ include the source they test
+CORE	= $(LIB) $(filter-out daemon/main.o,$(DAEMON))
+
 bin/tests/%: tests/unit/%.c $(CORE) $(HDRS)
 	@mkdir -p bin/tests
 	$(CC) $(LW_CPPFLAGS) $(CPPFLAGS) $(LW_CFLAGS) $(LDFLAGS) -o $@ $< \
@@ -56,7 +60,7 @@ FUZZ_JOBS ?= 2
 FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_OBJ = $(patsubst %.o,bin/fuzz/%.o,$(CORE) \
-	$(filter-out daemon/lakewatch.o,$(TOOL)))
+	$(filter-out tool/lakewatch.o,$(TOOL)))
 FUZZ_BIN = $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 bin/fuzz/%.o: %.c $(HDRS)

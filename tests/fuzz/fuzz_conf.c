@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/check.h"
-#include "../../daemon/conf.h"
-#include "../../daemon/log.h"
+#include "../../lib/check.h"
+#include "../../lib/conf.h"
+#include "../../lib/log.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

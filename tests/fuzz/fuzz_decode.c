@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/sample.h"
 #include "../../drivers/driver.h"
+#include "../../lib/sample.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

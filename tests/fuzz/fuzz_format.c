@@ -18,8 +18,8 @@
 
 #include <jansson.h>
 
-#include "../../daemon/format.h"
-#include "../../daemon/log.h"
+#include "../../lib/format.h"
+#include "../../lib/log.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

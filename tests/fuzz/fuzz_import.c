@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/log.h"
-#include "../../daemon/tool.h"
+#include "../../lib/log.h"
+#include "../../tool/tool.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

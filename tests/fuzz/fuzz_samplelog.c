@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/conf.h"
-#include "../../daemon/log.h"
-#include "../../daemon/report.h"
-#include "../../daemon/samplelog.h"
+#include "../../lib/conf.h"
+#include "../../lib/log.h"
+#include "../../lib/samplelog.h"
+#include "../../tool/report.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

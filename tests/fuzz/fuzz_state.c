@@ -17,11 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../daemon/conf.h"
 #include "../../daemon/eval.h"
-#include "../../daemon/format.h"
-#include "../../daemon/log.h"
 #include "../../daemon/state.h"
+#include "../../lib/conf.h"
+#include "../../lib/format.h"
+#include "../../lib/log.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../daemon/check.h"
-#include "../../daemon/conf.h"
+#include "../../lib/check.h"
+#include "../../lib/conf.h"
 
 #define BAD_DIR	"conf/bad"
 #define ETC	"../etc"

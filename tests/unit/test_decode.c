@@ -8,9 +8,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../daemon/conf.h"
-#include "../../daemon/sample.h"
 #include "../../drivers/driver.h"
+#include "../../lib/conf.h"
+#include "../../lib/sample.h"
 
 static const enum word_order orders[] = { ORDER_ABCD, ORDER_CDAB,
     ORDER_BADC, ORDER_DCBA };

@@ -13,8 +13,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "../../daemon/format.h"
 #include "../../daemon/notify.h"
+#include "../../lib/format.h"
 
 #define T0	1795680000	/* 2026-11-26T08:00:00Z */
 #define SITE	"长荡湖湖心"

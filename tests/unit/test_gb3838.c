@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../daemon/gb3838.h"
+#include "../../lib/gb3838.h"
 
 /* Class of a TP value in mg/L judged at 3 decimals. */
 static int

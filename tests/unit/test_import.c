@@ -13,8 +13,8 @@
 
 #include "tmpdir.h"
 
-#include "../../daemon/report.c"
-#include "../../daemon/import.c"
+#include "../../tool/report.c"
+#include "../../tool/import.c"
 
 static char dir[64], conf[128], csv[128], errfile[128];
 static char errbuf[8192];

@@ -12,8 +12,8 @@
 
 #include "tmpdir.h"
 
-#include "../../daemon/log.h"
-#include "../../daemon/toolstatus.c"
+#include "../../lib/log.h"
+#include "../../tool/toolstatus.c"
 
 static char dir[64], conf[128], mfile[128];
 

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../daemon/outbox.h"
-#include "../../daemon/util.h"
+#include "../../lib/outbox.h"
+#include "../../lib/util.h"
 
 static char dir[64];
 

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../daemon/format.h"
 #include "../../daemon/notify.h"
+#include "../../lib/format.h"
 
 #define T0	1795680000	/* 2026-11-26T08:00:00Z = 16:00 Beijing */
 #define SITE	"长荡湖湖心"

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../daemon/outbox.h"
+#include "../../lib/outbox.h"
 
 static char dir[64];
 

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../daemon/plan.h"
+#include "../../lib/plan.h"
 
 #define MAXS	130
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "../../daemon/pool.h"
-#include "../../daemon/util.h"
+#include "../../lib/util.h"
 
 struct tjob {
 	struct pool_job	 job;		/* first: the pool's handle */

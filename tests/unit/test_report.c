@@ -13,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../daemon/report.c"
+#include "../../tool/report.c"
 
 #define EPS	1e-9
 

@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "../../daemon/util.h"
+#include "../../lib/util.h"
 
 /* A == B within a microsecond */
 #define near(a, b)	(fabs((a) - (b)) < 1e-6)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf.h"
+#include "../lib/conf.h"
 
 /* kinds of flagged period, each drawn in its own colour */
 #define GRAPH_MAINT	'M'	/* M, C: maintenance or calibration */

@@ -14,10 +14,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "eval.h"
-#include "log.h"
 #include "../drivers/driver.h"
+#include "conf.h"
+#include "log.h"
 
 enum section { SEC_NONE, SEC_DAEMON, SEC_ALERT, SEC_BUS, SEC_SENSOR,
 	SEC_WEBHOOK };

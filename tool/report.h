@@ -27,7 +27,7 @@
 
 #include <time.h>
 
-#include "conf.h"
+#include "../lib/conf.h"
 
 #define REPORT_DAYS	366
 

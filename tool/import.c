@@ -22,13 +22,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "log.h"
+#include "../daemon/store.h"
+#include "../lib/conf.h"
+#include "../lib/log.h"
+#include "../lib/samplelog.h"
+#include "../lib/util.h"
 #include "report.h"
-#include "samplelog.h"
-#include "store.h"
 #include "tool.h"
-#include "util.h"
 
 #define EX_CONFIG	78
 #define MAX_SHOWN	20	/* bad rows printed before "... and N more" */

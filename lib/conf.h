@@ -9,6 +9,7 @@
 #include "gb3838.h"
 
 #define LW_ERRLEN	512
+#define FLAP_MAX	16	/* transition times a rule remembers (flap_limit < it) */
 
 enum bus_type { BUS_TCP, BUS_RTU };
 

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "log.h"
-#include "check.h"
+#include "../lib/check.h"
+#include "../lib/conf.h"
+#include "../lib/log.h"
 #include "tool.h"
 
 #define EX_CONFIG	78

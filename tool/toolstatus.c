@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "status.h"
-#include "tool.h"
-#include "util.h"
+#include "../lib/statusfile.h"
 #include "../drivers/driver.h"
+#include "../lib/conf.h"
+#include "../lib/util.h"
+#include "tool.h"
 
 #define EX_CONFIG	78
 #define MAINT_MAX	(366 * 86400.0)	/* longest -f; "on" alone has none */

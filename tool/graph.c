@@ -18,14 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "gb3838.h"
+#include "../daemon/store.h"
+#include "../lib/conf.h"
+#include "../lib/gb3838.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 #include "graph.h"
-#include "log.h"
 #include "report.h"
-#include "store.h"
 #include "tool.h"
-#include "util.h"
 
 #define EX_CONFIG	78
 #define MAX_ARGS	96

@@ -16,13 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "gb3838.h"
-#include "log.h"
+#include "../lib/conf.h"
+#include "../lib/gb3838.h"
+#include "../lib/log.h"
+#include "../lib/samplelog.h"
+#include "../lib/util.h"
 #include "report.h"
-#include "samplelog.h"
 #include "tool.h"
-#include "util.h"
 
 #define EX_CONFIG	78
 #define SKIP_SHOWN	5	/* skipped lines named per file */

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus.h"
-#include "conf.h"
-#include "gb3838.h"
-#include "log.h"
-#include "tool.h"
-#include "util.h"
+#include "../lib/modbusctx.h"
 #include "../drivers/driver.h"
+#include "../lib/conf.h"
+#include "../lib/gb3838.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
+#include "tool.h"
 
 #define EX_MODBUS	1
 #define EX_USAGE	2

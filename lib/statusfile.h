@@ -1,0 +1,23 @@
+/*
+ * statusfile.h: where the daemon's status.json is and how often it is
+ * rewritten: the daemon writes it (daemon/status.c), the tool reads it
+ * (lakewatch status, dashboard).
+ */
+#ifndef LW_STATUSFILE_H
+#define LW_STATUSFILE_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+/*
+ * Seconds between two writes: one, and one more per 1000 sensors (the
+ * whole file is rewritten each time). A file older than
+ * status_stale_after(C) means the daemon is not running.
+ */
+int	status_every(const struct conf *c);
+int	status_stale_after(const struct conf *c);
+/* Where the status file of C is. */
+void	status_path(const struct conf *c, char *buf, size_t len);
+
+#endif
