@@ -67,19 +67,21 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 for b in j["buses"]:
     print(b["name"], b["requests"], b["ok"], b["timeouts"], b["crc_errors"],
-          int(b["latency_max_ms"]), int(b["lag_max_ms"]))
+          int(b["latency_max_ms"]), int(b["lag_max_ms"]), b["stray_replies"])
 PYEOF
 cat "$W/buses"
 read -r _ a_req a_ok a_to a_crc a_lat _ <<<"$(grep '^a ' "$W/buses")"
-read -r _ b_req b_ok _ b_crc _ _ <<<"$(grep '^b ' "$W/buses")"
+read -r _ b_req b_ok _ _ _ _ b_stray <<<"$(grep '^b ' "$W/buses")"
 read -r _ _ _ _ _ _ c_lag <<<"$(grep '^c ' "$W/buses")"
 check "bus a: every request answered ($a_ok of $a_req), no time-out" \
     test "$a_req" -ge 9 -a "$a_ok" -eq "$a_req" -a "$a_to" -eq 0 -a \
     "$a_crc" -eq 0
 check "bus a: latency counts the wait for the second part ($a_lat ms)" \
     test "$a_lat" -ge 290
-check "bus b: broken replies counted ($b_crc of $b_req), none ok" \
-    test "$b_crc" -ge 5 -a "$b_ok" -eq 0
+# a reply under another transaction id answers no request of ours: it
+# is dropped and counted (issue 10.1), and the request times out
+check "bus b: other transactions' replies dropped ($b_stray), none ok" \
+    test "$b_stray" -ge 5 -a "$b_ok" -eq 0
 check "bus c on time beside them: lag max $c_lag ms < 250" \
     test "$c_lag" -lt 250
 [ -n "${WRAP:-}" ] || check "a handful of threads ($threads)" \

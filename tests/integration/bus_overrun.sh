@@ -28,6 +28,7 @@ word_order = cdab
 [sensor ok-tp]
 bus = ok
 register = 0
+word_order = cdab
 CONF
 start_daemon "$W/lw.conf"
 samples() { tail -q -n +2 "$W"/state/samples/"$1"/*.csv 2>/dev/null; }
