@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "../lib/check.h"
@@ -26,7 +27,6 @@
 #include "status.h"
 #include "store.h"
 
-#define EX_CONFIG	78
 #define QUEUE_MIN	1024	/* samples; more with more sensors: */
 #define QUEUE_PER_SENSOR 32	/* room while RRD files are being made */
 #define BATCH		1024

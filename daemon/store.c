@@ -117,16 +117,6 @@ now(const struct store *st)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static char *
-xstrdup(const char *s)
-{
-	char *d;
-
-	if ((d = strdup(s)) == NULL)
-		fatal("store");
-	return d;
-}
-
 /* librrd's message for the last failed call, which is then cleared. */
 static int
 rrd_fail(char err[LW_ERRLEN], const char *what, const char *path)

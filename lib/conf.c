@@ -17,6 +17,7 @@
 #include "../drivers/driver.h"
 #include "conf.h"
 #include "log.h"
+#include "util.h"
 
 enum section { SEC_NONE, SEC_DAEMON, SEC_ALERT, SEC_BUS, SEC_SENSOR,
 	SEC_WEBHOOK };
@@ -219,16 +220,6 @@ grow(void *arr, size_t *n, size_t size)
 	memset(a + *n * size, 0, size);
 	(*n)++;
 	return a;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		fatal("conf");
-	return d;
 }
 
 static int

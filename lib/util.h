@@ -70,6 +70,8 @@ int		 priv_drop_to_owner(const char *dir);
 int		 read_ll(const char *path, long long *out);
 /* mkdir -p with MODE; 0 or -1 with errno set. */
 int		 mkdirs(const char *path, int mode);
+/* strdup(3) that exits on failure (fatal). */
+char		*xstrdup(const char *s);
 /* A random double in [0, 1), thread-safe (per-thread state). */
 double		 jitter01(void);
 

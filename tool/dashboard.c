@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,7 +28,6 @@
 #include "report.h"
 #include "tool.h"
 
-#define EX_CONFIG	78
 #define REFRESH_S	300
 #define GRAPH_W		600
 #define GRAPH_H		240

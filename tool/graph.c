@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "../daemon/store.h"
@@ -27,7 +28,6 @@
 #include "report.h"
 #include "tool.h"
 
-#define EX_CONFIG	78
 #define MAX_ARGS	96
 #define MAX_PERIODS	200	/* per kind, after merging */
 #define LONG_RANGE	(30 * 86400)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "../daemon/store.h"
@@ -30,7 +31,6 @@
 #include "report.h"
 #include "tool.h"
 
-#define EX_CONFIG	78
 #define MAX_SHOWN	20	/* bad rows printed before "... and N more" */
 #define BATCH		1024	/* RRD updates per call */
 #define FUTURE_SLACK	300	/* s a row may be ahead of the clock */

@@ -2,14 +2,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "../lib/check.h"
 #include "../lib/conf.h"
 #include "../lib/log.h"
 #include "tool.h"
-
-#define EX_CONFIG	78
 
 static const struct command {
 	const char	*name;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "../lib/modbusctx.h"
 #include "../drivers/driver.h"
@@ -19,9 +20,8 @@
 #include "../lib/util.h"
 #include "tool.h"
 
-#define EX_MODBUS	1
-#define EX_USAGE	2
-#define EX_CONFIG	78
+#define EXIT_MODBUS	1
+#define EXIT_USAGE	2
 #define PROBE_MAX	MODBUS_MAX_READ_REGISTERS	/* 125 */
 #define PROBE_COUNT	10
 #define OPT_SENSOR	256
@@ -91,7 +91,7 @@ probe_usage(void)
 	    "       lakewatch probe [-1j] -c file --bus name [-u unit] "
 	    "[-f holding|input]\n"
 	    "\t[-a addr] [-n count] [-T timeout]\n");
-	return EX_USAGE;
+	return EXIT_USAGE;
 }
 
 static int
@@ -326,18 +326,18 @@ set_target(struct probe *p, const struct args *a)
 	if (a->one_based && a->addr >= 0 && addr_ref(a->addr, &fn, &addr)) {
 		fprintf(stderr, "lakewatch probe: -1: 1-based addresses "
 		    "start at 1\n");
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	if (fn >= 0 && a->function >= 0 && fn != a->function) {
 		fprintf(stderr, "lakewatch probe: %ld is %s register, not "
 		    "-f %s\n", a->addr, fn ? "an input" : "a holding",
 		    a->function ? "input" : "holding");
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	if (addr + count > 65536) {
 		fprintf(stderr, "lakewatch probe: registers %ld-%ld: past "
 		    "65535\n", addr, addr + count - 1);
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	p->unit = a->unit >= 0 ? a->unit : 1;
 	p->function = fn >= 0 ? fn : a->function >= 0 ? a->function : 0;
@@ -356,11 +356,11 @@ from_args(struct probe *p, const struct args *a)
 		p->bus.type = BUS_RTU;
 	if (p->bus.type == BUS_TCP && p->bus.host == NULL) {
 		fprintf(stderr, "lakewatch probe: tcp needs -h host\n");
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	if (p->bus.type == BUS_RTU && p->bus.device == NULL) {
 		fprintf(stderr, "lakewatch probe: rtu needs -d device\n");
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	return set_target(p, a);
 }
@@ -412,14 +412,14 @@ from_conf(struct probe *p, const struct args *a, struct conf **cp)
 		if ((i = conf_sensor_find(c, a->sensor)) == -1) {
 			fprintf(stderr, "lakewatch probe: %s: no sensor '%s'\n",
 			    a->file, a->sensor);
-			return EX_USAGE;
+			return EXIT_USAGE;
 		}
 		p->sensor = &c->sensors[i];
 		i = p->sensor->bus;
 	} else if ((i = conf_bus_find(c, a->bus)) == -1) {
 		fprintf(stderr, "lakewatch probe: %s: no bus '%s'\n", a->file,
 		    a->bus);
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	p->bus = c->buses[i];
 	p->bus_name = p->bus.name;
@@ -477,7 +477,7 @@ read_one(modbus_t *ctx, int function, struct probe_read *r)
 	return rc == -1 ? -1 : 0;
 }
 
-/* Connect, send the reads, close. 0, or EX_MODBUS with a message. */
+/* Connect, send the reads, close. 0, or EXIT_MODBUS with a message. */
 static int
 probe_run(struct probe *p)
 {
@@ -489,19 +489,19 @@ probe_run(struct probe *p)
 	if ((ctx = bus_modbus_new(&p->bus)) == NULL) {
 		fprintf(stderr, "lakewatch probe: %s: %s\n", link,
 		    strerror(errno));
-		return EX_MODBUS;
+		return EXIT_MODBUS;
 	}
 	if (modbus_connect(ctx) == -1) {
 		fprintf(stderr, "lakewatch probe: cannot connect to %s: %s\n",
 		    link, modbus_strerror(errno));
-		rc = EX_MODBUS;
+		rc = EXIT_MODBUS;
 		goto out_free;
 	}
 	modbus_set_slave(ctx, p->unit);
 	for (i = 0; i < p->nrd && rc == 0; i++)
 		if (read_one(ctx, p->function, &p->rd[i]) == -1) {
 			read_error(p, &p->rd[i], errno);
-			rc = EX_MODBUS;
+			rc = EXIT_MODBUS;
 		}
 	modbus_close(ctx);
 out_free:
@@ -855,7 +855,7 @@ tool_probe(int argc, char **argv)
 	if (rc == 0 && p.bus.type == BUS_RTU && (p.unit < 1 || p.unit > 247)) {
 		fprintf(stderr, "lakewatch probe: unit %d: rtu units are "
 		    "1-247\n", p.unit);
-		rc = EX_USAGE;
+		rc = EXIT_USAGE;
 	}
 	if (rc == 0) {
 		if (a.timeout > 0)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +25,6 @@
 #include "report.h"
 #include "tool.h"
 
-#define EX_CONFIG	78
 #define SKIP_SHOWN	5	/* skipped lines named per file */
 
 static const char *const mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "../lib/statusfile.h"
@@ -13,7 +14,6 @@
 #include "../lib/util.h"
 #include "tool.h"
 
-#define EX_CONFIG	78
 #define MAINT_MAX	(366 * 86400.0)	/* longest -f; "on" alone has none */
 
 static double
