@@ -21,7 +21,6 @@
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -34,6 +33,7 @@
 #include <unistd.h>
 
 #include "../lib/format.h"
+#include "../lib/hmac.h"
 #include "../lib/log.h"
 #include "../lib/outbox.h"
 #include "../lib/util.h"
@@ -194,8 +194,7 @@ notify_sign(const char *secret, long long ts, const char *body, char *out,
 	if ((msg = malloc(n)) == NULL)
 		fatal("notify");
 	snprintf(msg, n, "%lld.%s", ts, body);
-	HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)msg, strlen(msg), md, &mdlen);
+	hmac_sha256(secret, msg, md, &mdlen);
 	free(msg);
 	n = (size_t)snprintf(out, len, "sha256=");
 	for (i = 0; i < mdlen && n + 2 < len; i++, n += 2)

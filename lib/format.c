@@ -1,6 +1,5 @@
 /* format.c: payloads per receiver; pure (no I/O, no clock) */
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -9,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "hmac.h"
 #include "log.h"
 #include "util.h"
 
@@ -458,11 +458,10 @@ format_parse_time(const char *s)
 static void
 hmac_b64(const char *key, const char *msg, char *out, size_t len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE], b64[4 * EVP_MAX_MD_SIZE / 3 + 4];
-	unsigned int mdlen = 0;
+	unsigned char md[HMAC_SHA256_LEN], b64[4 * HMAC_SHA256_LEN / 3 + 4];
+	unsigned int mdlen;
 
-	HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)msg,
-	    strlen(msg), md, &mdlen);
+	hmac_sha256(key, msg, md, &mdlen);
 	EVP_EncodeBlock(b64, md, (int)mdlen);
 	snprintf(out, len, "%s", (const char *)b64);
 }
