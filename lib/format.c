@@ -158,19 +158,6 @@ num_or_null(double v, int decimals)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* RFC 3339 UTC of T; a time gmtime cannot take shows as the epoch. */
-static void
-stamp(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 ||
-	    tm.tm_year > 9999 - 1900)
-		snprintf(buf, len, "1970-01-01T00:00:00Z");
-	else
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 json_t *
 format_event_json(const struct event *ev)
 {
@@ -179,8 +166,8 @@ format_event_json(const struct event *ev)
 	char id[sizeof(ev->id)], kind[sizeof(ev->kind)];
 	char sensor[sizeof(ev->sensor)];
 
-	stamp(ev->observed_at, obs, sizeof(obs));
-	stamp(ev->started_at, start, sizeof(start));
+	fmt_rfc3339(ev->observed_at, obs, sizeof(obs));
+	fmt_rfc3339(ev->started_at, start, sizeof(start));
 	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o,"
 	    " s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "version", 1,
@@ -312,9 +299,10 @@ kind_zh(const struct view *v)
 static void
 time_text(const char *s, char *buf, size_t len)
 {
-	time_t t = format_parse_time(s);
+	const char *why;
+	time_t t;
 
-	if (t == (time_t)-1)
+	if (parse_rfc3339(s, &t, &why) == -1)
 		snprintf(buf, len, "%s", s);
 	else
 		format_time_bj(t, buf, len);
@@ -440,19 +428,6 @@ format_time_bj(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "?");
 	else
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-time_t
-format_parse_time(const char *s)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL || strcmp(end, "Z") != 0)
-		return (time_t)-1;
-	return timegm(&tm);
 }
 
 static void

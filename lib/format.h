@@ -69,8 +69,6 @@ size_t	 format_text_limit(enum wh_format fmt, int markdown);
 size_t	 format_utf8_cut(const char *s, size_t max);
 /* "2026-11-26 16:00:00" in Beijing time (UTC+8, no DST) into BUF. */
 void	 format_time_bj(time_t t, char *buf, size_t len);
-/* RFC 3339 "2026-11-26T08:00:00Z" back to time_t; -1 if malformed. */
-time_t	 format_parse_time(const char *s);
 /*
  * DingTalk: base64(HMAC-SHA256(secret, TS_MS "\n" secret)) into OUT
  * (not yet URL-encoded; 45 bytes are enough).

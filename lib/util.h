@@ -33,8 +33,21 @@ double		 wallclock_follow(struct wallclock *w, double mono, double wall);
 double		 wallclock_step(struct wallclock *w);
 /* CLOCK_MONOTONIC now in s. */
 double		 mono_s(void);
-/* "2026-11-26T08:00:00Z" into BUF (at least 21 bytes). */
+/*
+ * "2026-11-26T08:00:00Z" into BUF (at least 21 bytes); a time outside
+ * the years 0..9999 shows as the epoch.
+ */
 void		 fmt_rfc3339(time_t t, char *buf, size_t len);
+/*
+ * "2026-11-26T08:00:00Z", "...T16:00:00+08:00" (RFC 3339, whole
+ * seconds), or "2026-11-26 16:00[:SS]" in the local zone (TZ) into *T.
+ * 0, or -1 with a reason in WHY (static text).
+ */
+int		 parse_rfc3339(const char *s, time_t *t, const char **why);
+/* Days in MONTH (1..12) of YEAR. */
+int		 days_in_month(int year, int month);
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+long		 days_civil(int y, int m, int d);
 /*
  * Write LEN bytes to PATH durably: a temp file beside it, fsync, rename,
  * fsync of the directory. 0, or -1 with errno set.

@@ -245,7 +245,7 @@ local_when(FILE *fp, const char *rfc)
 	struct tm tm;
 	time_t t;
 
-	if (report_parse_time(rfc, &t, &why) == -1)
+	if (parse_rfc3339(rfc, &t, &why) == -1)
 		return;
 	localtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%m-%d %H:%M", &tm);

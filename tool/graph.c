@@ -510,7 +510,7 @@ parse_range(const char *s)
 	}
 }
 
-/* A time as report_parse_time takes it, or a local date "2026-05-01". */
+/* A time as parse_rfc3339 (lib/util.c) takes it, or a local date "2026-05-01". */
 static int
 parse_when(const char *s, time_t *t)
 {
@@ -521,7 +521,7 @@ parse_when(const char *s, time_t *t)
 		snprintf(buf, sizeof(buf), "%s 00:00", s);
 		s = buf;
 	}
-	if (report_parse_time(s, t, &why) == 0)
+	if (parse_rfc3339(s, t, &why) == 0)
 		return 0;
 	fprintf(stderr, "lakewatch: '%s': %s\n", s, why);
 	return -1;

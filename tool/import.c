@@ -173,7 +173,7 @@ parse_line(struct imp *im, char *line, int lineno, time_t now)
 		bad_row(im, lineno, "want time,value[,flag] (%d fields)", n);
 		return;
 	}
-	if (report_parse_time(f[0], &r.t, &why) == -1) {
+	if (parse_rfc3339(f[0], &r.t, &why) == -1) {
 		bad_row(im, lineno, "'%s': %s", f[0], why);
 		return;
 	}

@@ -73,28 +73,13 @@ report_day_mean(const struct rp_day *d, const struct rp_rules *r)
 	return d->sum / d->nvalid;
 }
 
-static int
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int
-report_mdays(int year, int month)
-{
-	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
-
-	return month == 2 && leap(year) ? 29 : n[month - 1];
-}
-
 int
 report_yday(int year, int month)
 {
 	int m, d = 0;
 
 	for (m = 1; m < month; m++)
-		d += report_mdays(year, m);
+		d += days_in_month(year, m);
 	return d;
 }
 
@@ -107,7 +92,7 @@ report_month(const struct rp_year *y, int month, const struct rp_rules *r,
 
 	memset(m, 0, sizeof(*m));
 	m->month = month;
-	m->days = report_mdays(y->year, month);
+	m->days = days_in_month(y->year, month);
 	m->need_days = report_need(m->days, r->month_min_fraction);
 	for (i = first; i < first + m->days; i++) {
 		m->lost += y->day[i].nlost;
@@ -229,114 +214,6 @@ report_tz(const char *tz, char err[LW_ERRLEN])
 	return 0;
 }
 
-/* Exactly N digits at *P into *V; advances *P. 0, or -1. */
-static int
-digits(const char **p, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if ((*p)[i] < '0' || (*p)[i] > '9')
-			return -1;
-		*v = *v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return 0;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long
-days_civil(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* "[+-]HH:MM" or "Z" at S into *OFF seconds; 0, or -1. */
-static int
-zone(const char *s, long *off)
-{
-	int h, m, sign;
-
-	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0') {
-		*off = 0;
-		return 0;
-	}
-	if (s[0] != '+' && s[0] != '-')
-		return -1;
-	sign = s[0] == '-' ? -1 : 1;
-	s++;
-	if (digits(&s, 2, &h) == -1 || *s++ != ':' ||
-	    digits(&s, 2, &m) == -1 || *s != '\0' || h > 23 || m > 59)
-		return -1;
-	*off = sign * (h * 3600L + m * 60L);
-	return 0;
-}
-
-/* Local date and time to *T; -1 if the zone skips it (DST). */
-static int
-local_time(int y, int mo, int d, int h, int mi, int sec, time_t *t)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1,
-	    .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec,
-	    .tm_isdst = -1 }, back;
-
-	*t = mktime(&tm);
-	if (*t == (time_t)-1 || localtime_r(t, &back) == NULL)
-		return -1;
-	return back.tm_hour == h && back.tm_min == mi ? 0 : -1;
-}
-
-int
-report_parse_time(const char *s, time_t *t, const char **why)
-{
-	int y, mo, d, h, mi, sec = 0;
-	long off;
-	char sep;
-
-	*why = "bad time (want 2026-05-01T08:00:00Z, an offset such as "
-	    "+08:00, or local '2026-05-01 16:00')";
-	if (digits(&s, 4, &y) == -1 || *s++ != '-' || digits(&s, 2, &mo) ||
-	    *s++ != '-' || digits(&s, 2, &d) == -1)
-		return -1;
-	sep = *s++;
-	if ((sep != 'T' && sep != 't' && sep != ' ') ||
-	    digits(&s, 2, &h) == -1 || *s++ != ':' || digits(&s, 2, &mi))
-		return -1;
-	if (*s == ':' && (s++, digits(&s, 2, &sec) == -1))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > report_mdays(y, mo) ||
-	    h > 23 || mi > 59 || sec > 59) {
-		*why = "no such date or time";
-		return -1;
-	}
-	if (*s == '.') {
-		*why = "fractions of a second are not supported";
-		return -1;
-	}
-	if (*s == '\0' && sep == ' ') {
-		*why = "local time that does not exist in the timezone";
-		return local_time(y, mo, d, h, mi, sec, t);
-	}
-	if (*s == '\0') {
-		*why = "time without a zone: add Z or +08:00, or write local "
-		    "time as '2026-05-01 16:00'";
-		return -1;
-	}
-	if (zone(s, &off) == -1)
-		return -1;
-	*t = (time_t)(days_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L +
-	    sec - off);
-	return 0;
-}
-
 time_t
 report_month_start(int year, int month)
 {
@@ -379,7 +256,7 @@ parse_logline(char *line, struct rp_row *r)
 	if ((f = strchr(v, ',')) == NULL)
 		return -1;
 	*f++ = '\0';
-	if (report_parse_time(line, &r->t, &why) == -1)
+	if (parse_rfc3339(line, &r->t, &why) == -1)
 		return -1;
 	if (*v == '\0')
 		r->value = NAN;
@@ -530,7 +407,7 @@ scan_lost(const char *path, struct rp_year *y, char err[LW_ERRLEN])
 	}
 	while (getline(&line, &cap, fp) != -1) {
 		if ((comma = strchr(line, ',')) == NULL ||
-		    (*comma = '\0', report_parse_time(line, &t, &why)) == -1 ||
+		    (*comma = '\0', parse_rfc3339(line, &t, &why)) == -1 ||
 		    (comma = strchr(comma + 1, ',')) == NULL ||
 		    (n = strtol(comma + 1, NULL, 10)) <= 0)
 			continue;	/* the header, or torn */

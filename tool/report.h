@@ -88,8 +88,7 @@ int	 report_expected(const struct conf_sensor *s);
 int	 report_need(int n, double f);
 /* Mean of day D if it is valid under R, else NAN. */
 double	 report_day_mean(const struct rp_day *d, const struct rp_rules *r);
-/* Days in MONTH (1..12) of YEAR; day of the year of its 1st (0-based). */
-int	 report_mdays(int year, int month);
+/* Day of the year of the 1st of MONTH (1..12) of YEAR (0-based). */
 int	 report_yday(int year, int month);
 /* Month MONTH of Y under R into *M. */
 void	 report_month(const struct rp_year *y, int month,
@@ -122,12 +121,6 @@ const char *report_param_zh(enum parameter p);
  * is UTC. 0, or -1 with err filled if the zone does not exist.
  */
 int	 report_tz(const char *tz, char err[LW_ERRLEN]);
-/*
- * "2026-11-26T08:00:00Z", "...T16:00:00+08:00" (RFC 3339, whole
- * seconds), or "2026-11-26 16:00[:SS]" in the local zone into *T.
- * 0, or -1 with a reason in WHY (static text).
- */
-int	 report_parse_time(const char *s, time_t *t, const char **why);
 /*
  * Add a row to Y if it falls in Y's local year; 1 if it did, else 0. A
  * row counts as valid only with flag N or S and a value within the

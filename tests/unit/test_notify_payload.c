@@ -17,6 +17,7 @@
 
 #include "../../daemon/notify.h"
 #include "../../lib/format.h"
+#include "../../lib/util.h"
 
 #define T0	1795680000	/* 2026-11-26T08:00:00Z = 16:00 Beijing */
 #define SITE	"长荡湖湖心"
@@ -446,16 +447,19 @@ test_times_and_bad_input(void **state)
 {
 	json_t *bad = json_pack("{s:s}", "message", "x"), *ev;
 	struct fmt_opts o = { FMT_WECOM, 0, NULL, T0, NULL, NULL };
+	const char *why;
 	char buf[32];
 	size_t k = 7;
+	time_t t;
 
 	(void)state;
 	format_time_bj(T0, buf, sizeof(buf));
 	assert_string_equal(buf, "2026-11-26 16:00:00");
 	format_time_bj(T0 + 9 * 3600, buf, sizeof(buf));
 	assert_string_equal(buf, "2026-11-27 01:00:00");
-	assert_int_equal(format_parse_time("2026-11-26T08:00:00Z"), T0);
-	assert_int_equal(format_parse_time("2026-11-26 08:00"), -1);
+	assert_int_equal(parse_rfc3339("2026-11-26T08:00:00Z", &t, &why), 0);
+	assert_int_equal(t, T0);
+	assert_int_equal(parse_rfc3339("2026-11-26T08:00", &t, &why), -1);
 	assert_null(format_message(&bad, 1, &o, &k));
 	assert_int_equal(k, 0);
 	assert_null(format_am_alert(bad, NULL));

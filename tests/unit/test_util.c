@@ -1,4 +1,7 @@
-/* test_util.c: following the wall clock tells a step from a slew */
+/*
+ * test_util.c: following the wall clock tells a step from a slew; the
+ * one RFC 3339 formatter and parser agree.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -6,6 +9,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../../lib/util.h"
 
@@ -33,11 +38,35 @@ test_wallclock(void **state)
 	assert_true(wallclock_follow(&w, 3703, WALL + 3603 + 2.3) == 0);
 }
 
+/* Round trip; a year beyond 9999 (gmtime takes it) shows as the epoch. */
+static void
+test_rfc3339(void **state)
+{
+	const char *why;
+	char buf[32];
+	time_t t;
+
+	(void)state;
+	setenv("TZ", "UTC0", 1);
+	fmt_rfc3339((time_t)WALL, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11-26T08:00:00Z");
+	assert_int_equal(parse_rfc3339(buf, &t, &why), 0);
+	assert_true(t == (time_t)WALL);
+	assert_int_equal(parse_rfc3339("2026-11-26T16:00:00+08:00", &t, &why),
+	    0);
+	assert_true(t == (time_t)WALL);
+	fmt_rfc3339((time_t)253402300800LL, buf, sizeof(buf)); /* 10000 */
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	assert_int_equal(days_in_month(2028, 2), 29);
+	assert_int_equal(days_civil(1970, 1, 1), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wallclock),
+		cmocka_unit_test(test_rfc3339),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
