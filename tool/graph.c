@@ -510,7 +510,7 @@ parse_range(const char *s)
 	}
 }
 
-/* A time as parse_rfc3339 (lib/util.c) takes it, or a local date "2026-05-01". */
+/* A time as parse_rfc3339 takes it, or a local date "2026-05-01". */
 static int
 parse_when(const char *s, time_t *t)
 {
