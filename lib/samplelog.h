@@ -6,7 +6,8 @@
  * time RFC 3339 UTC (the poll time, or the instrument's measurement time
  * when it has one); value as decoded (empty when none); flag the HJ 212
  * letter; raw before scale/offset; status the status word. The first
- * line of a file is that header. Reports are computed from these files.
+ * line of a file is that header. Reports are computed from these files,
+ * read back by samplelog_scan (samplelog_read.c).
  * A reading the instrument merely repeats (new_result) is not a sample.
  *
  * A row that cannot be written (a full disk) is held in memory, up to
@@ -21,6 +22,7 @@
 #define LW_SAMPLELOG_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "conf.h"
 #include "sample.h"
@@ -56,5 +58,38 @@ void		  samplelog_path(const struct conf *c, const char *name,
 /* The record of rows of sensor NAME lost in month T into BUF. */
 void		  samplelog_lost_path(const struct conf *c, const char *name,
 		    time_t t, char *buf, size_t len);
+
+
+/* --- reading (samplelog_read.c) -------------------------------------- */
+
+/* A row of a sample log (or of an import file). */
+struct samplelog_row {
+	time_t	t;
+	double	value;		/* NAN if empty */
+	char	flag;		/* HJ 212 letter */
+};
+
+/* 1 if FLAG is one of the HJ 212-2017 letters N F M S D C T B. */
+int		  samplelog_flag_known(char flag);
+/*
+ * Call FN for every row of sensor NAME's sample log with FROM <= t < TO
+ * (the UTC month files that cover it, in file order). Missing files are
+ * no error. A line that is not a sample (torn, edited, a NUL in it; the
+ * header excepted) is skipped and named with log_warnx: the file, how
+ * many, the first line numbers. 0, or -1 with err filled.
+ */
+int		  samplelog_scan(const struct conf *c, const char *name,
+		    time_t from, time_t to,
+		    void (*fn)(void *, const struct samplelog_row *),
+		    void *arg, char err[LW_ERRLEN]);
+/*
+ * Call FN for every record of rows lost (the .lost files of the UTC
+ * months that cover FROM..TO) whose first row has FROM <= first < TO;
+ * ROWS is how many. Missing files are no error. 0, or -1 with err filled.
+ */
+int		  samplelog_scan_lost(const struct conf *c, const char *name,
+		    time_t from, time_t to,
+		    void (*fn)(void *, time_t first, long rows), void *arg,
+		    char err[LW_ERRLEN]);
 
 #endif

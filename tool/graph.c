@@ -59,7 +59,7 @@ struct flagrows {
 };
 
 static void
-collect(void *arg, const struct rp_row *row)
+collect(void *arg, const struct samplelog_row *row)
 {
 	struct flagrows *fr = arg;
 
@@ -119,7 +119,7 @@ graph_periods_load(const struct conf *c, const struct conf_sensor *s,
 	size_t i;
 
 	memset(gp, 0, sizeof(*gp));
-	if (report_scan(c, s->name, from - hold, to, collect, &fr, err) ==
+	if (samplelog_scan(c, s->name, from - hold, to, collect, &fr, err) ==
 	    -1) {
 		free(fr.r);
 		return -1;

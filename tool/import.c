@@ -141,7 +141,7 @@ parse_flag(struct imp *im, const char *s, int line, char *flag)
 	if (s == NULL || *s == '\0')
 		return 0;
 	*flag = (char)(s[0] & ~0x20);
-	if (s[1] == '\0' && report_flag_known(*flag))
+	if (s[1] == '\0' && samplelog_flag_known(*flag))
 		return 0;
 	bad_row(im, line, "bad flag '%s' (HJ 212: N, S, M, C, D, F, T or B)",
 	    s);
@@ -270,7 +270,7 @@ struct times {
 };
 
 static void
-collect_time(void *arg, const struct rp_row *r)
+collect_time(void *arg, const struct samplelog_row *r)
 {
 	struct times *ts = arg;
 
@@ -301,7 +301,7 @@ mark_dups(struct imp *im, int *ndup, char err[LW_ERRLEN])
 	*ndup = 0;
 	if (im->n == 0)
 		return 0;
-	if (report_scan(im->c, im->s->name, im->row[0].t,
+	if (samplelog_scan(im->c, im->s->name, im->row[0].t,
 	    im->row[im->n - 1].t + 1, collect_time, &ts, err) == -1) {
 		free(ts.t);
 		return -1;

@@ -25,7 +25,6 @@
 #include "report.h"
 #include "tool.h"
 
-#define SKIP_SHOWN	5	/* skipped lines named per file */
 
 static const char *const mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -36,12 +35,6 @@ int
 report_flag_valid(char flag)
 {
 	return flag == 'N' || flag == 'S';
-}
-
-int
-report_flag_known(char flag)
-{
-	return flag != '\0' && strchr("NFMSDCTB", flag) != NULL;
 }
 
 int
@@ -224,7 +217,7 @@ report_month_start(int year, int month)
 }
 
 int
-report_add(struct rp_year *y, const struct rp_row *r)
+report_add(struct rp_year *y, const struct samplelog_row *r)
 {
 	struct tm tm;
 	struct rp_day *d;
@@ -241,213 +234,36 @@ report_add(struct rp_year *y, const struct rp_row *r)
 	return 1;
 }
 
-/* ---- the sample log -------------------------------------------------- */
-
-/* "time,value,flag[,...]" into *R; 0, or -1 (header, torn or bad). */
-static int
-parse_logline(char *line, struct rp_row *r)
-{
-	char *v, *f, *end;
-	const char *why;
-
-	if ((v = strchr(line, ',')) == NULL)
-		return -1;
-	*v++ = '\0';
-	if ((f = strchr(v, ',')) == NULL)
-		return -1;
-	*f++ = '\0';
-	if (parse_rfc3339(line, &r->t, &why) == -1)
-		return -1;
-	if (*v == '\0')
-		r->value = NAN;
-	else {
-		r->value = strtod(v, &end);
-		if (end == v || *end != '\0' || !isfinite(r->value))
-			return -1;	/* the log writes none as empty */
-	}
-	r->flag = f[0];
-	return report_flag_known(r->flag) ? 0 : -1;
-}
-
-/* Name the lines of PATH that were skipped: the first few, and how many. */
 static void
-say_skipped(const char *path, int n, const int *line, int shown)
-{
-	char list[SKIP_SHOWN * 12] = "";
-	size_t len = 0;
-	int i;
-
-	for (i = 0; i < shown && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len,
-		    "%s%d", i ? ", " : "", line[i]);
-	log_warnx("%s: %d %s skipped, not time,value,flag,raw,status: "
-	    "line %s%s", path, n, n == 1 ? "line" : "lines", list,
-	    n > shown ? ", ..." : "");
-}
-
-/* PATH's file in DFD, not through a link; NULL with errno set. */
-static FILE *
-open_month(int dfd, const char *path)
-{
-	FILE *fp;
-	int fd;
-
-	if ((fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_NOFOLLOW |
-	    O_NONBLOCK | O_CLOEXEC)) == -1)
-		return NULL;
-	if ((fp = fdopen(fd, "r")) == NULL)
-		close(fd);
-	return fp;
-}
-
-static int
-scan_file(int dfd, const char *path, time_t from, time_t to,
-    void (*fn)(void *, const struct rp_row *), void *arg,
-    char err[LW_ERRLEN])
-{
-	struct rp_row r;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int no = 0, nskip = 0, skip[SKIP_SHOWN];
-	FILE *fp;
-
-	if ((fp = open_month(dfd, path)) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		no++;
-		if (no == 1 && strcmp(line, SAMPLELOG_HEADER) == 0)
-			continue;
-		if (memchr(line, '\0', (size_t)len) != NULL)
-			line[0] = '\0';	/* a NUL cut it: not a sample */
-		line[strcspn(line, "\r\n")] = '\0';
-		if (parse_logline(line, &r) == -1) {
-			if (nskip < SKIP_SHOWN)
-				skip[nskip] = no;
-			nskip++;
-		} else if (r.t >= from && r.t < to)
-			fn(arg, &r);
-	}
-	free(line);
-	fclose(fp);
-	if (nskip > 0)
-		say_skipped(path, nskip, skip,
-		    nskip < SKIP_SHOWN ? nskip : SKIP_SHOWN);
-	return 0;
-}
-
-int
-report_scan(const struct conf *c, const char *name, time_t from, time_t to,
-    void (*fn)(void *, const struct rp_row *), void *arg,
-    char err[LW_ERRLEN])
-{
-	char path[PATH_MAX];
-	struct tm tm;
-	time_t t;
-	int y, m, dfd;
-
-	if (to <= from)
-		return 0;
-	snprintf(path, sizeof(path), "samples/%s", name);
-	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
-		    strerror(errno));
-		return -1;
-	}
-	gmtime_r(&from, &tm);
-	y = tm.tm_year + 1900;
-	m = tm.tm_mon + 1;
-	for (;;) {
-		t = (time_t)days_civil(y, m, 1) * 86400;
-		if (t >= to)
-			break;
-		samplelog_path(c, name, t, path, sizeof(path));
-		if (scan_file(dfd, path, from, to, fn, arg, err) == -1) {
-			close(dfd);
-			return -1;
-		}
-		if (++m > 12) {
-			m = 1;
-			y++;
-		}
-	}
-	close(dfd);
-	return 0;
-}
-
-static void
-add_row(void *arg, const struct rp_row *r)
+add_row(void *arg, const struct samplelog_row *r)
 {
 	report_add(arg, r);
 }
 
-/* Add the "first,last,rows" records of PATH to the days of Y. */
-static int
-scan_lost(const char *path, struct rp_year *y, char err[LW_ERRLEN])
+static void
+add_lost(void *arg, time_t first, long rows)
 {
-	char *line = NULL, *comma;
-	const char *why;
-	size_t cap = 0;
+	struct rp_year *y = arg;
 	struct tm tm;
-	long n;
-	time_t t;
-	FILE *fp;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (getline(&line, &cap, fp) != -1) {
-		if ((comma = strchr(line, ',')) == NULL ||
-		    (*comma = '\0', parse_rfc3339(line, &t, &why)) == -1 ||
-		    (comma = strchr(comma + 1, ',')) == NULL ||
-		    (n = strtol(comma + 1, NULL, 10)) <= 0)
-			continue;	/* the header, or torn */
-		if (localtime_r(&t, &tm) != NULL &&
-		    tm.tm_year + 1900 == y->year)
-			y->day[tm.tm_yday].nlost += (int)n;
-	}
-	free(line);
-	fclose(fp);
-	return 0;
+	if (localtime_r(&first, &tm) != NULL && tm.tm_year + 1900 == y->year)
+		y->day[tm.tm_yday].nlost += (int)rows;
 }
 
 int
 report_load(const struct conf *c, const char *name, int year,
     struct rp_year *y, char err[LW_ERRLEN])
 {
-	time_t from = report_month_start(year, 1), t;
-	char path[PATH_MAX];
-	struct tm tm;
-	int yy, m, i = conf_sensor_find(c, name);
+	time_t from = report_month_start(year, 1);
+	time_t to = report_month_start(year, 13);
+	int i = conf_sensor_find(c, name);
 
 	memset(y, 0, sizeof(*y));
 	y->year = year;
 	y->sensor = i >= 0 ? &c->sensors[i] : NULL;
-	gmtime_r(&from, &tm);
-	yy = tm.tm_year + 1900;
-	m = tm.tm_mon + 1;
-	/* the UTC months of the local year */
-	while ((t = (time_t)days_civil(yy, m, 1) * 86400) <
-	    report_month_start(year, 13)) {
-		samplelog_lost_path(c, name, t, path, sizeof(path));
-		if (scan_lost(path, y, err) == -1)
-			return -1;
-		if (++m > 12) {
-			m = 1;
-			yy++;
-		}
-	}
-	return report_scan(c, name, from, report_month_start(year, 13),
-	    add_row, y, err);
+	if (samplelog_scan_lost(c, name, from, to, add_lost, y, err) == -1)
+		return -1;
+	return samplelog_scan(c, name, from, to, add_row, y, err);
 }
 
 /* ---- one sensor's report -------------------------------------------- */

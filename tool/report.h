@@ -1,7 +1,7 @@
 /*
- * report.h: bulletin statistics from the sample log (DOMAIN.md 1.2, 2.3)
- * and the sample-log reading that `report`, `import`, `graph` and
- * `dashboard` share.
+ * report.h: bulletin statistics from the sample log (DOMAIN.md 1.2, 2.3),
+ * which `report` and `dashboard` share; the log is read by
+ * samplelog_scan (lib/samplelog.h).
  *
  * Validity rules (project defaults, not quotations of HJ 915 or the 2020
  * statistics rule, which we could not read; all configurable):
@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "../lib/conf.h"
+#include "../lib/samplelog.h"
 
 #define REPORT_DAYS	366
 
@@ -69,19 +70,10 @@ struct rp_cum {
 	double	mean;		/* NAN if none */
 };
 
-/* A row of a sample log (or of an import file). */
-struct rp_row {
-	time_t	t;
-	double	value;		/* NAN if empty */
-	char	flag;		/* HJ 212 letter */
-};
-
 /* --- pure ------------------------------------------------------------ */
 
 /* 1 if a sample with FLAG counts for statistics (N, S). */
 int	 report_flag_valid(char flag);
-/* 1 if FLAG is one of the HJ 212-2017 letters N F M S D C T B. */
-int	 report_flag_known(char flag);
 /* Samples a day of sensor S is expected to have (at least 1). */
 int	 report_expected(const struct conf_sensor *s);
 /* How many of N a fraction F needs: ceil(N * (F - 0.0005)), at least 1. */
@@ -126,17 +118,7 @@ int	 report_tz(const char *tz, char err[LW_ERRLEN]);
  * row counts as valid only with flag N or S and a value within the
  * plausible range of Y's sensor (a log may predate that check).
  */
-int	 report_add(struct rp_year *y, const struct rp_row *r);
-/*
- * Call FN for every row of sensor NAME's sample log with FROM <= t < TO
- * (the UTC month files that cover it, in file order). Missing files are
- * no error. A line that is not a sample (torn, edited, a NUL in it; the
- * header excepted) is skipped and named with log_warnx: the file, how
- * many, the first line numbers. 0, or -1 with err filled.
- */
-int	 report_scan(const struct conf *c, const char *name, time_t from,
-	    time_t to, void (*fn)(void *, const struct rp_row *), void *arg,
-	    char err[LW_ERRLEN]);
+int	 report_add(struct rp_year *y, const struct samplelog_row *r);
 /* Local-time start of day 1 of MONTH of YEAR (MONTH 13: next January). */
 time_t	 report_month_start(int year, int month);
 /*

@@ -1,8 +1,8 @@
 /*
  * fuzz_samplelog.c: the sample-log reader that report, graph and import
- * share (report_scan, report.h). The input is one month file
+ * share (samplelog_scan, lib/samplelog.h). The input is one month file
  * <state_dir>/samples/centre-tp/2026-11.csv, as a crash, a full disk or
- * an operator's editor may leave it; report_scan must hand over only
+ * an operator's editor may leave it; samplelog_scan must hand over only
  * rows inside the month with a known HJ 212 flag, and report_load must
  * sum them into days of the year without going out of bounds.
  * (The CSV of `lakewatch import` has its own parser: fuzz_import.c.)
@@ -62,15 +62,15 @@ setup(void)
 }
 
 static void
-row(void *arg, const struct rp_row *r)
+row(void *arg, const struct samplelog_row *r)
 {
 	(void)arg;
-	if (r->t < from || r->t >= to || !report_flag_known(r->flag))
+	if (r->t < from || r->t >= to || !samplelog_flag_known(r->flag))
 		abort();
 }
 
 static void
-count(void *arg, const struct rp_row *r)
+count(void *arg, const struct samplelog_row *r)
 {
 	(void)r;
 	(*(size_t *)arg)++;
@@ -91,8 +91,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
 	    write(fd, data, size) != (ssize_t)size || close(fd) == -1)
 		abort();
-	if (report_scan(conf, "centre-tp", from, to, row, NULL, err) == -1 ||
-	    report_scan(conf, "centre-tp", year0, year1, count, &n, err) == -1)
+	if (samplelog_scan(conf, "centre-tp", from, to, row, NULL, err) == -1 ||
+	    samplelog_scan(conf, "centre-tp", year0, year1, count, &n, err) == -1)
 		abort();
 	if (report_load(conf, "centre-tp", 2026, &y, err) == -1)
 		abort();

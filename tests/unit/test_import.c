@@ -2,8 +2,9 @@
  * test_import.c: what `lakewatch import` refuses (import.c), named by
  * line: values beyond +-1e9 (1e308 made a report print "mean inf"),
  * times before 1980 (0000 made a file 0000-01.csv), a NUL in a line (it
- * cut the value silently); and what report_scan (report.c) says of the
- * sample log lines it skips (it skipped them without a word).
+ * cut the value silently); and what samplelog_scan (lib/samplelog_read.c)
+ * says of the sample log lines it skips (it skipped them without a
+ * word).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,7 +154,7 @@ test_accepts(void **state)
 }
 
 static void
-count_row(void *arg, const struct rp_row *r)
+count_row(void *arg, const struct samplelog_row *r)
 {
 	(void)r;
 	(*(int *)arg)++;
@@ -179,7 +180,7 @@ test_report_skips(void **state)
 	assert_int_equal(mkdirs(err, 0750), 0);
 	write_file(path, log, sizeof(log) - 1);
 	capture_start();
-	assert_int_equal(report_scan(c, "tp", 1777593600, 1777593600 + 86400,
+	assert_int_equal(samplelog_scan(c, "tp", 1777593600, 1777593600 + 86400,
 	    count_row, &n, err), 0);
 	capture_end();
 	conf_free(c);

@@ -56,10 +56,10 @@ test_flags(void **state)
 	assert_true(report_flag_valid('S'));
 	for (p = "MCDFTB"; *p; p++) {
 		assert_false(report_flag_valid(*p));
-		assert_true(report_flag_known(*p));
+		assert_true(samplelog_flag_known(*p));
 	}
-	assert_false(report_flag_known('X'));
-	assert_false(report_flag_known('\0'));
+	assert_false(samplelog_flag_known('X'));
+	assert_false(samplelog_flag_known('\0'));
 }
 
 static void
@@ -210,7 +210,7 @@ test_beijing_days(void **state)
 {
 	char err[LW_ERRLEN];
 	static struct rp_year y;
-	struct rp_row r = { 0, 0.05, 'N' };
+	struct samplelog_row r = { 0, 0.05, 'N' };
 
 	(void)state;
 	assert_int_equal(report_tz("Asia/Shanghai", err), 0);
@@ -250,7 +250,7 @@ test_implausible_row(void **state)
 	char err[LW_ERRLEN];
 	static struct rp_year y;
 	struct conf_sensor s = tp_sensor(WATER_LAKE);
-	struct rp_row r = { 0, 0.05, 'N' };
+	struct samplelog_row r = { 0, 0.05, 'N' };
 
 	(void)state;
 	s.plausible_min = 0;

@@ -1,0 +1,218 @@
+/*
+ * samplelog_read.c: reading the sample log back (samplelog.h): the rows
+ * of the month files and the records of rows lost, for report, import,
+ * graph and dashboard. The writer is samplelog.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "samplelog.h"
+#include "util.h"
+
+#define SKIP_SHOWN	5	/* skipped lines named per file */
+
+int
+samplelog_flag_known(char flag)
+{
+	return flag != '\0' && strchr("NFMSDCTB", flag) != NULL;
+}
+
+/* "time,value,flag[,...]" into *R; 0, or -1 (header, torn or bad). */
+static int
+parse_logline(char *line, struct samplelog_row *r)
+{
+	char *v, *f, *end;
+	const char *why;
+
+	if ((v = strchr(line, ',')) == NULL)
+		return -1;
+	*v++ = '\0';
+	if ((f = strchr(v, ',')) == NULL)
+		return -1;
+	*f++ = '\0';
+	if (parse_rfc3339(line, &r->t, &why) == -1)
+		return -1;
+	if (*v == '\0')
+		r->value = NAN;
+	else {
+		r->value = strtod(v, &end);
+		if (end == v || *end != '\0' || !isfinite(r->value))
+			return -1;	/* the log writes none as empty */
+	}
+	r->flag = f[0];
+	return samplelog_flag_known(r->flag) ? 0 : -1;
+}
+
+/* Name the lines of PATH that were skipped: the first few, and how many. */
+static void
+say_skipped(const char *path, int n, const int *line, int shown)
+{
+	char list[SKIP_SHOWN * 12] = "";
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < shown && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s%d", i ? ", " : "", line[i]);
+	log_warnx("%s: %d %s skipped, not time,value,flag,raw,status: "
+	    "line %s%s", path, n, n == 1 ? "line" : "lines", list,
+	    n > shown ? ", ..." : "");
+}
+
+/* PATH's file in DFD, not through a link; NULL with errno set. */
+static FILE *
+open_month(int dfd, const char *path)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "r")) == NULL)
+		close(fd);
+	return fp;
+}
+
+static int
+scan_file(int dfd, const char *path, time_t from, time_t to,
+    void (*fn)(void *, const struct samplelog_row *), void *arg,
+    char err[LW_ERRLEN])
+{
+	struct samplelog_row r;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int no = 0, nskip = 0, skip[SKIP_SHOWN];
+	FILE *fp;
+
+	if ((fp = open_month(dfd, path)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		no++;
+		if (no == 1 && strcmp(line, SAMPLELOG_HEADER) == 0)
+			continue;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			line[0] = '\0';	/* a NUL cut it: not a sample */
+		line[strcspn(line, "\r\n")] = '\0';
+		if (parse_logline(line, &r) == -1) {
+			if (nskip < SKIP_SHOWN)
+				skip[nskip] = no;
+			nskip++;
+		} else if (r.t >= from && r.t < to)
+			fn(arg, &r);
+	}
+	free(line);
+	fclose(fp);
+	if (nskip > 0)
+		say_skipped(path, nskip, skip,
+		    nskip < SKIP_SHOWN ? nskip : SKIP_SHOWN);
+	return 0;
+}
+
+/* The start of the UTC month after the one of T. */
+static time_t
+next_month(time_t t)
+{
+	struct tm tm;
+	int y, m;
+
+	gmtime_r(&t, &tm);
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon + 1;
+	if (++m > 12) {
+		m = 1;
+		y++;
+	}
+	return (time_t)days_civil(y, m, 1) * 86400;
+}
+
+int
+samplelog_scan(const struct conf *c, const char *name, time_t from,
+    time_t to, void (*fn)(void *, const struct samplelog_row *), void *arg,
+    char err[LW_ERRLEN])
+{
+	char path[PATH_MAX];
+	time_t t;
+	int dfd;
+
+	if (to <= from)
+		return 0;
+	snprintf(path, sizeof(path), "samples/%s", name);
+	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
+		    strerror(errno));
+		return -1;
+	}
+	for (t = from; t < to; t = next_month(t)) {
+		samplelog_path(c, name, t, path, sizeof(path));
+		if (scan_file(dfd, path, from, to, fn, arg, err) == -1) {
+			close(dfd);
+			return -1;
+		}
+	}
+	close(dfd);
+	return 0;
+}
+
+/* Call FN for the "first,last,rows" records of PATH with FROM <= first < TO. */
+static int
+scan_lost(const char *path, time_t from, time_t to,
+    void (*fn)(void *, time_t, long), void *arg, char err[LW_ERRLEN])
+{
+	char *line = NULL, *comma;
+	const char *why;
+	size_t cap = 0;
+	long n;
+	time_t t;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, fp) != -1) {
+		if ((comma = strchr(line, ',')) == NULL ||
+		    (*comma = '\0', parse_rfc3339(line, &t, &why)) == -1 ||
+		    (comma = strchr(comma + 1, ',')) == NULL ||
+		    (n = strtol(comma + 1, NULL, 10)) <= 0)
+			continue;	/* the header, or torn */
+		if (t >= from && t < to)
+			fn(arg, t, n);
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+int
+samplelog_scan_lost(const struct conf *c, const char *name, time_t from,
+    time_t to, void (*fn)(void *, time_t first, long rows), void *arg,
+    char err[LW_ERRLEN])
+{
+	char path[PATH_MAX];
+	time_t t;
+
+	for (t = from; t < to; t = next_month(t)) {
+		samplelog_lost_path(c, name, t, path, sizeof(path));
+		if (scan_lost(path, from, to, fn, arg, err) == -1)
+			return -1;
+	}
+	return 0;
+}
