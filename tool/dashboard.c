@@ -26,6 +26,7 @@
 #include "../lib/util.h"
 #include "graph.h"
 #include "report.h"
+#include "report_out.h"
 #include "tool.h"
 
 #define REFRESH_S	300

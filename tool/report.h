@@ -99,11 +99,6 @@ double	 report_yoy(double cur, double prev, int decimals);
  * not; NAN if the parameter has no upper limit (DO, pH, temperature...).
  */
 double	 report_multiple(const struct conf_sensor *s, double value);
-/* "1–5月" / "Jan–May" (one month alone: "5月" / "May") into BUF. */
-void	 report_span_zh(int from, int through, char *buf, size_t len);
-void	 report_span_en(int from, int through, char *buf, size_t len);
-/* The parameter as a bulletin names it: "总磷". */
-const char *report_param_zh(enum parameter p);
 
 /* --- time and files (TZ dependent) ------------------------------------ */
 
@@ -128,5 +123,51 @@ time_t	 report_month_start(int year, int month);
  */
 int	 report_load(const struct conf *c, const char *name, int year,
 	    struct rp_year *y, char err[LW_ERRLEN]);
+
+/* --- a sensor's report, a site's assessment ------------------------- */
+
+/* Everything a sensor's report says. */
+struct rp_sensor {
+	const struct conf_sensor *s;
+	int		 year;
+	struct rp_rules	 rules;
+	struct rp_month	 m[12], pm[12];	/* this year, the year before */
+	struct rp_cum	 cum, pcum;
+	double		 mean, pmean;	/* rounded; NAN if none */
+	double		 yoy;		/* % */
+	double		 multiple;	/* of the cumulative mean */
+	double		 limit;		/* of the target class; NAN none */
+	int		 cls;		/* of the cumulative mean */
+	int		 last;		/* last month with a mean, 0 none */
+};
+
+/* A site's sensors, assessed together. */
+struct rp_site {
+	const char	*site;
+	int		 year;
+	struct rp_sensor *r;
+	size_t		 n;
+	int		 through;
+	int		 cls;		/* worst assessed class, 0 none */
+	int		 tn;		/* TN of lakes, assessed apart */
+};
+
+/*
+ * Load sensor S's months of YEAR and of the year before into *R, and
+ * R->last, the last month of YEAR with a mean. 0, or -1 with err filled.
+ */
+int	 report_sensor_load(const struct conf *c, const struct conf_sensor *s,
+	    int year, struct rp_sensor *r, char err[LW_ERRLEN]);
+/* The cumulative figures of *R from January through THROUGH. */
+void	 report_sensor_sum(struct rp_sensor *r, int through);
+/* The class of month M's mean (0: none). */
+int	 report_month_class(const struct rp_sensor *r,
+	    const struct rp_month *m);
+/* 1 if valid month M met the target class. */
+int	 report_month_met(const struct rp_sensor *r, const struct rp_month *m);
+/* 1 if R counts for the site's class (TN of lakes is assessed apart). */
+int	 report_site_assessed(const struct rp_sensor *r);
+/* Sum each sensor of ST through ST->through; the site's classes. */
+void	 report_site_judge(struct rp_site *st);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../tool/report.c"
+#include "../../tool/report_out.c"
 
 #define EPS	1e-9
 
@@ -338,7 +339,7 @@ test_summary(void **state)
 		r.pm[i].mean = prev[i];
 		r.m[i].valid = r.pm[i].valid = 1;
 	}
-	sensor_sum(&r, 5);
+	report_sensor_sum(&r, 5);
 	assert_int_equal(r.cls, 4);
 	assert_true(fabs(r.pmean - 0.075) < EPS);
 	assert_true(fabs(r.yoy + 28) < EPS);
@@ -348,7 +349,7 @@ test_summary(void **state)
 	assert_string_equal(en, "长荡湖湖心 TP Jan–May mean 0.054 mg/L, "
 	    "−28 % year on year, Class IV; Jan–Apr met Class III");
 	s.water_body = WATER_RIVER;
-	sensor_sum(&r, 5);
+	report_sensor_sum(&r, 5);
 	assert_int_equal(r.cls, 2);
 	summary(&r, zh, en, sizeof(zh));
 	assert_non_null(strstr(zh, "Ⅱ类；1–5月均达到Ⅲ类"));

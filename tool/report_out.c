@@ -1,0 +1,480 @@
+/*
+ * report_out.c: a report as text, JSON and CSV, and the bulletin
+ * sentence in Chinese and English (the figures come from report.c).
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/conf.h"
+#include "../lib/gb3838.h"
+#include "report.h"
+#include "report_out.h"
+
+static const char *const mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+void
+report_span_zh(int from, int through, char *buf, size_t len)
+{
+	if (from == through)
+		snprintf(buf, len, "%d月", from);
+	else
+		snprintf(buf, len, "%d–%d月", from, through);
+}
+
+void
+report_span_en(int from, int through, char *buf, size_t len)
+{
+	if (from == through)
+		snprintf(buf, len, "%s", mon_en[from - 1]);
+	else
+		snprintf(buf, len, "%s–%s", mon_en[from - 1],
+		    mon_en[through - 1]);
+}
+
+const char *
+report_param_zh(enum parameter p)
+{
+	static const char *const n[PARAM_COUNT] = {
+		[PARAM_TP] = "总磷", [PARAM_TN] = "总氮",
+		[PARAM_NH3N] = "氨氮", [PARAM_CODMN] = "高锰酸盐指数",
+		[PARAM_DO] = "溶解氧", [PARAM_PH] = "pH",
+		[PARAM_TEMP] = "水温", [PARAM_TURBIDITY] = "浊度",
+		[PARAM_COND] = "电导率", [PARAM_CHLA] = "叶绿素a",
+	};
+
+	return p < PARAM_COUNT && n[p] ? n[p] : "?";
+}
+
+/*
+ * The clause on the months that met the target: "1–4月均达到Ⅲ类" /
+ * "Jan–Apr met Class III" when they run from January, else a list.
+ */
+static void
+met_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
+{
+	const char *tz = gb3838_class_name_zh(r->s->target_class);
+	const char *te = gb3838_class_name(r->s->target_class);
+	char sz[32], se[32];
+	int i, k = 0, any = 0, through = r->cum.through;
+	size_t nz, ne;
+
+	while (k < through && report_month_met(r, &r->m[k]))
+		k++;
+	for (i = 0; i < through; i++)
+		any += report_month_met(r, &r->m[i]);
+	if (k > 0 && k == any) {
+		report_span_zh(1, k, sz, sizeof(sz));
+		report_span_en(1, k, se, sizeof(se));
+		snprintf(zh, len, "%s%s达到%s", sz, k > 1 ? "均" : "", tz);
+		snprintf(en, len, "%s %s Class %s", se, k == through &&
+		    k > 1 ? "each met" : "met", te);
+		return;
+	}
+	if (any == 0) {
+		snprintf(zh, len, "各月均未达到%s", tz);
+		snprintf(en, len, "no month met Class %s", te);
+		return;
+	}
+	zh[0] = en[0] = '\0';
+	for (i = 0, nz = ne = 0; i < through; i++) {
+		if (!report_month_met(r, &r->m[i]))
+			continue;
+		nz += snprintf(zh + nz, len - nz, "%s%d", nz ? "、" : "",
+		    i + 1);
+		ne += snprintf(en + ne, len - ne, "%s%s", ne ? ", " : "",
+		    mon_en[i]);
+	}
+	snprintf(zh + nz, len - nz, "月达到%s", tz);
+	snprintf(en + ne, len - ne, " met Class %s", te);
+}
+
+/* "同比下降28%" / "−28 % year on year"; empty when there is none. */
+static void
+yoy_clause(double yoy, char *zh, char *en, size_t len)
+{
+	long p = lround(yoy);
+
+	if (isnan(yoy)) {
+		zh[0] = en[0] = '\0';
+		return;
+	}
+	if (p == 0) {
+		snprintf(zh, len, "，同比持平");
+		snprintf(en, len, ", unchanged year on year");
+		return;
+	}
+	snprintf(zh, len, "，同比%s%ld%%", p < 0 ? "下降" : "上升", labs(p));
+	snprintf(en, len, ", %s%ld %% year on year", p < 0 ? "−" : "+",
+	    labs(p));
+}
+
+/* The bulletin sentence, in Chinese and in English. */
+static void
+summary(const struct rp_sensor *r, char *zh, char *en, size_t len)
+{
+	const struct conf_sensor *s = r->s;
+	char sz[32], se[32], yz[64], ye[64], mz[160], me[160];
+
+	report_span_zh(1, r->cum.through, sz, sizeof(sz));
+	report_span_en(1, r->cum.through, se, sizeof(se));
+	if (isnan(r->mean)) {
+		snprintf(zh, len, "%s %s%s无有效月均值", s->site, sz,
+		    report_param_zh(s->parameter));
+		snprintf(en, len, "%s %s: no valid monthly mean for %s",
+		    s->site, gb3838_param_label(s->parameter), se);
+		return;
+	}
+	yoy_clause(r->yoy, yz, ye, sizeof(yz));
+	if (r->cls == 0) {
+		snprintf(zh, len, "%s %s%s均值%.*f %s%s", s->site, sz,
+		    report_param_zh(s->parameter), s->decimals, r->mean,
+		    s->unit_label, yz);
+		snprintf(en, len, "%s %s %s mean %.*f %s%s", s->site,
+		    gb3838_param_label(s->parameter), se, s->decimals,
+		    r->mean, s->unit_label, ye);
+		return;
+	}
+	met_clause(r, mz, me, sizeof(mz));
+	snprintf(zh, len, "%s %s%s均值%.*f %s%s，%s；%s", s->site, sz,
+	    report_param_zh(s->parameter), s->decimals, r->mean,
+	    s->unit_label, yz, gb3838_class_name_zh(r->cls), mz);
+	snprintf(en, len, "%s %s %s mean %.*f %s%s, Class %s; %s", s->site,
+	    gb3838_param_label(s->parameter), se, s->decimals, r->mean,
+	    s->unit_label, ye, gb3838_class_name(r->cls), me);
+}
+
+/* "0.08 times over" or "" into BUF. */
+static void
+over_text(double mult, char *buf, size_t len)
+{
+	if (isfinite(mult) && mult > 0)
+		snprintf(buf, len, "%.2f times over", mult);
+	else
+		buf[0] = '\0';
+}
+
+static void
+text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
+{
+	const struct conf_sensor *s = r->s;
+	char over[40], mean[32];
+	int c = report_month_class(r, m);
+
+	if (isnan(m->mean)) {
+		fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-6s  no valid day\n",
+		    r->year, m->month, "-", 0, m->days, "-");
+	} else {
+		snprintf(mean, sizeof(mean), "%.*f", s->decimals,
+		    gb3838_round(m->mean, s->decimals));
+		over_text(report_multiple(s, m->mean), over, sizeof(over));
+		if (!m->valid)
+			snprintf(over, sizeof(over), "too few valid days: "
+			    "not counted");
+		fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-*s%s\n", r->year,
+		    m->month, mean, m->valid_days, m->days, over[0] ? 8 : 0,
+		    c ? gb3838_class_name(c) : "-", over);
+	}
+	if (m->lost > 0)
+		fprintf(fp, "         %d sample-log rows were lost (could not "
+		    "be written): this month's figures lack them\n", m->lost);
+}
+
+static void
+text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
+{
+	const struct conf_sensor *s = r->s;
+
+	fprintf(fp, "%s  %s (%s), %s, %d\n", s->site,
+	    gb3838_param_label(s->parameter), s->name,
+	    gb3838_water_name(s->water_body), r->year);
+	if (!isnan(r->limit))
+		fprintf(fp, "target Class %s: limit %.*f %s\n",
+		    gb3838_class_name(s->target_class), s->decimals, r->limit,
+		    s->unit_label);
+	fprintf(fp, "days in %s; a day counts with >= %d of %d valid samples "
+	    "(day_min_fraction %g),\na month with >= %g of its days valid "
+	    "(month_min_fraction); cumulative = mean of valid months\n\n",
+	    c->timezone ? c->timezone : "UTC",
+	    report_need(r->rules.expected, r->rules.day_min_fraction),
+	    r->rules.expected, r->rules.day_min_fraction,
+	    r->rules.month_min_fraction);
+	fprintf(fp, "%-7s  %10s  %11s  %-6s  %s\n", "month", "mean",
+	    "valid days", "class", "vs target");
+}
+
+void
+report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
+{
+	const struct conf_sensor *s = r->s;
+	char span[32], over[40], zh[512], en[512];
+	int i;
+
+	text_head(c, r, fp);
+	for (i = 0; i < r->cum.through; i++)
+		text_month(r, &r->m[i], fp);
+	report_span_en(1, r->cum.through, span, sizeof(span));
+	over_text(r->multiple, over, sizeof(over));
+	fprintf(fp, "\n%s %d   mean %.*f %s  Class %s  %s(%d valid months)\n",
+	    span, r->year, s->decimals, r->mean, s->unit_label,
+	    gb3838_class_name(r->cls), over[0] ? strcat(over, "  ") : "",
+	    r->cum.nmonths);
+	if (!isnan(r->pmean))
+		fprintf(fp, "%s %d   mean %.*f %s  Class %s  (%d valid "
+		    "months)\n", span, r->year - 1, s->decimals, r->pmean,
+		    s->unit_label, gb3838_class_name(gb3838_class(s->parameter,
+		    s->water_body, r->pcum.mean, s->decimals)),
+		    r->pcum.nmonths);
+	if (!isnan(r->yoy))
+		fprintf(fp, "year on year: %s%.1f %%\n", r->yoy < 0 ? "−" :
+		    "+", fabs(r->yoy));
+	else
+		fprintf(fp, "year on year: no data for %d\n", r->year - 1);
+	summary(r, zh, en, sizeof(zh));
+	fprintf(fp, "\n%s\n%s\n", zh, en);
+}
+
+/* A number rounded to D decimals, or null. */
+static json_t *
+jnum(double v, int d)
+{
+	return isfinite(v) ? json_real(d >= 0 ? gb3838_round(v, d) : v) :
+	    json_null();
+}
+
+static json_t *
+jclass(int c)
+{
+	return c ? json_string(gb3838_class_name(c)) : json_null();
+}
+
+static json_t *
+json_months(const struct rp_sensor *r)
+{
+	const struct rp_month *m;
+	json_t *a = json_array();
+	char ym[16];
+	int i;
+
+	for (i = 0; i < r->cum.through; i++) {
+		m = &r->m[i];
+		snprintf(ym, sizeof(ym), "%d-%02d", r->year, m->month);
+		json_array_append_new(a, json_pack("{s:s, s:o, s:i, s:o, "
+		    "s:i, s:i, s:b, s:o, s:i, s:i}", "month", ym,
+		    "mean", jnum(m->mean, r->s->decimals),
+		    "valid_days", m->valid_days,
+		    "class", jclass(report_month_class(r, m)),
+		    "days", m->days, "need_days", m->need_days,
+		    "valid", m->valid,
+		    "times_over", jnum(report_multiple(r->s, m->mean), 2),
+		    "samples", m->samples, "lost_rows", m->lost));
+	}
+	return a;
+}
+
+json_t *
+report_json(const struct conf *c, const struct rp_sensor *r)
+{
+	const struct conf_sensor *s = r->s;
+	char from[16], thr[16], zh[512], en[512];
+
+	snprintf(from, sizeof(from), "%d-01", r->year);
+	snprintf(thr, sizeof(thr), "%d-%02d", r->year, r->cum.through);
+	summary(r, zh, en, sizeof(zh));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, "
+	    "s:{s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:o}, "
+	    "s:{s:s, s:f, s:f, s:i, s:i}, s:s, s:s}",
+	    "sensor", s->name, "site", s->site,
+	    "parameter", gb3838_param_name(s->parameter),
+	    "unit", s->unit_label,
+	    "water_body", gb3838_water_name(s->water_body), "year", r->year,
+	    "months", json_months(r),
+	    "target_class", gb3838_class_name(s->target_class),
+	    "limit", jnum(r->limit, -1),
+	    "cumulative", "from", from, "through", thr,
+	    "mean", jnum(r->cum.mean, s->decimals), "class", jclass(r->cls),
+	    "previous_mean", jnum(r->pcum.mean, s->decimals),
+	    "yoy_pct", jnum(r->yoy, 1), "months_valid", r->cum.nmonths,
+	    "times_over", jnum(r->multiple, 2),
+	    "rules", "timezone", c->timezone ? c->timezone : "UTC",
+	    "day_min_fraction", c->day_min_fraction,
+	    "month_min_fraction", c->month_min_fraction,
+	    "expected_per_day", r->rules.expected,
+	    "need_per_day", report_need(r->rules.expected,
+	    r->rules.day_min_fraction),
+	    "summary_zh", zh, "summary_en", en);
+}
+
+static void
+csv_num(FILE *fp, double v, int d)
+{
+	if (isfinite(v))
+		fprintf(fp, ",%.*f", d, gb3838_round(v, d));
+	else
+		fputc(',', fp);
+}
+
+void
+report_csv(const struct rp_sensor *r, FILE *fp)
+{
+	const struct conf_sensor *s = r->s;
+	const struct rp_month *m;
+	int i, c, d = s->decimals;
+
+	fprintf(fp, "period,mean,valid_days,days,valid,class,times_over,"
+	    "yoy_pct\n");
+	for (i = 0; i < r->cum.through; i++) {
+		m = &r->m[i];
+		fprintf(fp, "%d-%02d", r->year, m->month);
+		csv_num(fp, m->mean, d);
+		c = report_month_class(r, m);
+		fprintf(fp, ",%d,%d,%d,%s", m->valid_days, m->days, m->valid,
+		    c ? gb3838_class_name(c) : "");
+		csv_num(fp, report_multiple(s, m->mean), 2);
+		fprintf(fp, ",\n");
+	}
+	fprintf(fp, "%d-01..%d-%02d", r->year, r->year, r->cum.through);
+	csv_num(fp, r->cum.mean, d);
+	fprintf(fp, ",,,%d,%s", r->cum.nmonths > 0, r->cls ?
+	    gb3838_class_name(r->cls) : "");
+	csv_num(fp, r->multiple, 2);
+	csv_num(fp, r->yoy, 1);
+	fprintf(fp, "\n%d-01..%d-%02d", r->year - 1, r->year - 1,
+	    r->cum.through);
+	csv_num(fp, r->pcum.mean, d);
+	fprintf(fp, ",,,%d,,,\n", r->pcum.nmonths > 0);
+}
+
+/* ---- a site: single-factor assessment --------------------------------- */
+
+/* "总磷（超标0.08倍）、..." / "TP (0.08 times over), ..." */
+static void
+site_pollutants(const struct rp_site *st, char *zh, char *en, size_t len)
+{
+	const struct rp_sensor *r;
+	size_t i, nz = 0, ne = 0;
+
+	zh[0] = en[0] = '\0';
+	for (i = 0; i < st->n; i++) {
+		r = &st->r[i];
+		if (!report_site_assessed(r) || !(r->multiple > 0))
+			continue;
+		nz += snprintf(zh + nz, len - nz, "%s%s（超标%.2f倍）",
+		    nz ? "、" : "", report_param_zh(r->s->parameter),
+		    r->multiple);
+		ne += snprintf(en + ne, len - ne, "%s%s (%.2f times over)",
+		    ne ? ", " : "", gb3838_param_label(r->s->parameter),
+		    r->multiple);
+		if (nz >= len || ne >= len)
+			break;
+	}
+}
+
+static void
+site_summary(const struct rp_site *st, char *zh, char *en, size_t len)
+{
+	char sz[32], se[32], pz[256], pe[256], tz[64] = "", te[64] = "";
+
+	report_span_zh(1, st->through, sz, sizeof(sz));
+	report_span_en(1, st->through, se, sizeof(se));
+	site_pollutants(st, pz, pe, sizeof(pz));
+	if (st->tn) {
+		snprintf(tz, sizeof(tz), "；总氮单独评价为%s",
+		    gb3838_class_name_zh(st->tn));
+		snprintf(te, sizeof(te), "; TN assessed separately: Class %s",
+		    gb3838_class_name(st->tn));
+	}
+	snprintf(zh, len, "%s %s水质%s（单因子评价）%s%s%s", st->site, sz,
+	    st->cls ? gb3838_class_name_zh(st->cls) : "无法评价",
+	    pz[0] ? "，主要超标项目：" : "", pz, tz);
+	snprintf(en, len, "%s %s: Class %s (single-factor)%s%s%s", st->site,
+	    se, st->cls ? gb3838_class_name(st->cls) : "-",
+	    pe[0] ? "; above target: " : "", pe, te);
+}
+
+/* "TP, NH3-N": the assessed parameters of class CLS. */
+static void
+site_deciders(const struct rp_site *st, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < st->n && n < len; i++)
+		if (report_site_assessed(&st->r[i]) && st->r[i].cls == st->cls)
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+			    gb3838_param_label(st->r[i].s->parameter));
+}
+
+static void
+site_row(const struct rp_sensor *r, FILE *fp)
+{
+	char over[40], yoy[16] = "-";
+
+	over_text(r->multiple, over, sizeof(over));
+	if (!isnan(r->yoy))
+		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
+	fprintf(fp, "%-12s %-16s %10.*f %-6s %-6s %8s", gb3838_param_label(
+	    r->s->parameter), r->s->name, r->s->decimals, r->mean,
+	    r->s->unit_label, r->cls ? gb3838_class_name(r->cls) : "-", yoy);
+	if (!r->cls)
+		fprintf(fp, "  no class: not assessed");
+	else if (!report_site_assessed(r))
+		fprintf(fp, "  assessed separately");
+	else if (over[0])
+		fprintf(fp, "  %s", over);
+	fputc('\n', fp);
+}
+
+void
+report_site_text(const struct rp_site *st, FILE *fp)
+{
+	char span[32], zh[1024], en[1024], by[128];
+	size_t i;
+
+	report_span_en(1, st->through, span, sizeof(span));
+	fprintf(fp, "%s  single-factor assessment, %s %d\n\n%-12s %-16s "
+	    "%10s %-6s %-6s %8s\n", st->site, span, st->year, "parameter",
+	    "sensor", "mean", "unit", "class", "yoy");
+	for (i = 0; i < st->n; i++)
+		site_row(&st->r[i], fp);
+	site_deciders(st, by, sizeof(by));
+	if (st->cls)
+		fprintf(fp, "\nsite class: %s (decided by %s)\n",
+		    gb3838_class_name(st->cls), by);
+	else
+		fprintf(fp, "\nsite class: - (no assessed parameter)\n");
+	site_summary(st, zh, en, sizeof(zh));
+	fprintf(fp, "\n%s\n%s\n", zh, en);
+}
+
+json_t *
+report_site_json(const struct rp_site *st)
+{
+	const struct rp_sensor *r;
+	json_t *a = json_array();
+	char zh[1024], en[1024], from[16], thr[16];
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		r = &st->r[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:o, "
+		    "s:o, s:b, s:o}", "sensor", r->s->name, "parameter",
+		    gb3838_param_name(r->s->parameter),
+		    "mean", jnum(r->cum.mean, r->s->decimals),
+		    "class", jclass(r->cls),
+		    "previous_mean", jnum(r->pcum.mean, r->s->decimals),
+		    "yoy_pct", jnum(r->yoy, 1),
+		    "assessed", report_site_assessed(r),
+		    "times_over", jnum(r->multiple, 2)));
+	}
+	snprintf(from, sizeof(from), "%d-01", st->year);
+	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);
+	site_summary(st, zh, en, sizeof(zh));
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
+	    "site", st->site, "year", st->year, "from", from, "through", thr,
+	    "parameters", a, "class", jclass(st->cls),
+	    "tn_class", jclass(st->tn), "summary_zh", zh, "summary_en", en);
+}
