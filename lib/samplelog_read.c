@@ -169,7 +169,7 @@ samplelog_scan(const struct conf *c, const char *name, time_t from,
 	return 0;
 }
 
-/* Call FN for the "first,last,rows" records of PATH with FROM <= first < TO. */
+/* FN for each "first,last,rows" record of PATH with FROM <= first < TO. */
 static int
 scan_lost(const char *path, time_t from, time_t to,
     void (*fn)(void *, time_t, long), void *arg, char err[LW_ERRLEN])

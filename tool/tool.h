@@ -11,7 +11,7 @@ int	tool_probe(int argc, char **argv);
 int	tool_status(int argc, char **argv);
 int	tool_drivers(int argc, char **argv);
 int	tool_maintenance(int argc, char **argv);
-/* Bulletin statistics from the sample log (report.c). 0, 1, 2, 78. */
+/* Bulletin statistics from the sample log (report_cmd.c). 0, 1, 2, 78. */
 int	tool_report(int argc, char **argv);
 /* Backfill a CSV into the sample log and the RRD (import.c). */
 int	tool_import(int argc, char **argv);
