@@ -131,8 +131,8 @@ rebind_apply(struct bus *bus)
 			if (oc->sensors[k].interval == ns->interval)
 				bus->next_t[i] = onext[j];
 			bus->last[i] = olast[j];
-			bus->last[i].disabled = 0;
-			bus->last[i].refusals = 0;
+			bus->last[i].ref.disabled = 0;
+			bus->last[i].ref.refusals = 0;
 		}
 	}
 	memset(bus->nomerge, 0, sizeof(bus->nomerge));
@@ -226,7 +226,8 @@ alloc_tables(struct bus *bus, int idx)
 }
 
 struct bus *
-bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
+bus_new(const struct conf *c, int idx, struct queue *q,
+    const struct bus_ops *ops, void *dev)
 {
 	pthread_condattr_t ca;
 	struct bus *bus;
@@ -236,12 +237,11 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 	bus->c = c;
 	bus->b = &c->buses[idx];
 	bus->q = q;
-	bus->pool = pool;
+	bus->ops = ops;
+	bus->dev = dev;
 	wallclock_step(&bus->clk);
 	alloc_tables(bus, idx);
-	if ((bus->ctx = bus_modbus_new(bus->b)) == NULL)
-		fatal("bus '%s'", bus->b->name);
-	bus->retry_at = bus->last_end = mono_now();
+	bus->retry_at = bus->last_end = ops->now(bus);
 	bus->sock = -1;
 	bus->st.up_since = ts_diff(mono_now(), (struct timespec){ 0, 0 });
 	pthread_mutex_init(&bus->mu, NULL);
@@ -253,6 +253,17 @@ bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
 	bus->job.run = run;
 	bus->job.step = bus_step;
 	bus->phase = bus_phase_of(bus);
+	return bus;
+}
+
+struct bus *
+bus_start(const struct conf *c, int idx, struct queue *q, struct pool *pool)
+{
+	struct bus *bus = bus_new(c, idx, q, &bus_io_ops, NULL);
+
+	if ((bus->ctx = bus_modbus_new(bus->b)) == NULL)
+		fatal("bus '%s'", bus->b->name);
+	bus->pool = pool;
 	bus_reschedule(bus);
 	pool_add(pool, &bus->job);
 	return bus;
@@ -272,7 +283,7 @@ bus_halt(struct bus *bus)
 	pthread_mutex_unlock(&bus->mu);
 }
 
-static void
+void
 bus_free(struct bus *bus)
 {
 	bus_disconnect(bus);

@@ -7,6 +7,8 @@
  *   buslink.c   the blocking path: connect, transact, retries (workers)
  *   busfast.c   the non-blocking TCP path: step() on the pool's leader
  *   buspoll.c   what a poll's replies mean: split, refusals, units, samples
+ *   busrule.c   the decisions of the last three, as pure functions
+ *   busio.c     the I/O under them (struct bus_ops): libmodbus, TCP framing
  *
  * A struct bus is used by one thread at a time (the pool runs a job on
  * one thread at once), except for the fields under mu and the atomics.
@@ -24,22 +26,10 @@
 #include "../lib/plan.h"
 #include "../lib/util.h"
 #include "bus.h"
+#include "busrule.h"
 #include "mbtcp.h"
 #include "pool.h"
 
-#define TIMEOUTS_DOWN	3	/* consecutive time-outs that mean "down" */
-#define UNIT_DOWN	3	/* failed cycles before a unit gets no retries */
-/*
- * A sensor whose registers are refused (exception 01/02/03) is no longer
- * asked once the refusal repeated REFUSED_OFF polls in a row while its
- * unit answered other reads (a register the device does not have), or
- * NOT_READY_OFF polls when the unit refuses every read (a device that is
- * booting does that for a while; one whose only sensor is misconfigured
- * does it for good). It is asked again every REPROBE polls.
- */
-#define REFUSED_OFF	3
-#define NOT_READY_OFF	30
-#define REPROBE		10
 #define NUNITS		256
 #define MISSED_MAX	100	/* B rows for the slots one overrun missed */
 
@@ -51,9 +41,29 @@ struct last {
 	char		flag;
 	int64_t		mtime;
 	char		seen;
-	char		disabled;	/* the device refused its registers */
-	unsigned char	refusals;	/* polls in a row they were refused */
-	unsigned char	wait;		/* disabled: polls until asked again */
+	struct busrule_refusal ref;	/* the device refused its registers */
+};
+
+struct bus;
+
+/*
+ * The I/O under a bus: busio.c's (libmodbus, our TCP framing), or a
+ * test's fake device. The bus state they may keep is theirs: ctx, sock,
+ * tid, adu, stray_logged (busio.c) or dev (a test).
+ */
+struct bus_ops {
+	/* Open the link: 0, or -1 with errno. */
+	int	(*connect)(struct bus *);
+	void	(*close)(struct bus *);
+	/* One try of R, blocking up to the time-out: 0 with REGS, or errno. */
+	int	(*transact)(struct bus *, const struct plan_req *r,
+		    uint16_t *regs);
+	/* Drop what the link holds (a late or broken reply). */
+	void	(*flush)(struct bus *);
+	/* The monotonic clock, s. */
+	double	(*now)(struct bus *);
+	/* Wait SECS, or less if the bus is asked to stop. */
+	void	(*sleep)(struct bus *, double secs);
 };
 
 struct bus {
@@ -70,14 +80,16 @@ struct bus {
 	pthread_cond_t		 rebound;	/* signalled when applied */
 	const struct conf	*pend_c;	/* a new config to adopt */
 	int			 pend_idx;
+	const struct bus_ops	*ops;
+	void			*dev;		/* a test's fake device */
 	modbus_t		*ctx;
 	int			 sock;	/* TCP, connected: for bus_halt; mu */
 	atomic_int		 connected;
 	int			 down_logged;
 	int			 timeouts_row;
-	double			 backoff;
-	struct timespec		 retry_at;
-	struct timespec		 last_end;	/* of the last request */
+	double			 backoff;	/* s before reconnecting */
+	double			 retry_at;	/* ops->now of the next connect */
+	double			 last_end;	/* ops->now: end of the last try */
 	/* the last request on the link was answered: no late reply to come */
 	int			 clean;
 	uint16_t		 tid;		/* TCP: the last transaction sent */
@@ -106,6 +118,15 @@ struct bus {
 };
 
 /* bus.c */
+/*
+ * A bus of C (bus IDX) over OPS (DEV: theirs), pushing to Q, with no
+ * pool and no libmodbus context: bus_start adds those; a test drives it
+ * with bus_tick. Fatal on ENOMEM.
+ */
+struct bus *bus_new(const struct conf *c, int idx, struct queue *q,
+	    const struct bus_ops *ops, void *dev);
+/* Close the link and free (the bus must be out of its pool). */
+void	bus_free(struct bus *);
 /* Sleep until the monotonic deadline DL or until asked to stop. */
 void	bus_sleep_until(struct bus *, struct timespec dl);
 /* 1 if a new config waits to be adopted (bus_rebind). */
@@ -114,10 +135,12 @@ int	bus_pending(struct bus *);
 long long bus_mono_ns(void);
 
 /* buslink.c: the blocking path */
+/* Connect unless connected or backing off: 0, or -1. */
+int	bus_connect(struct bus *);
 /* Close the link (if open); the next request connects again. */
 void	bus_disconnect(struct bus *);
 /* A try sent at T0 ended with ERR (0: answered): count it; ERR back. */
-int	bus_tried(struct bus *, int err, struct timespec t0);
+int	bus_tried(struct bus *, int err, double t0);
 /* What a request's result (after its retries) says of the link. */
 void	bus_link_health(struct bus *, int err);
 /*
@@ -128,6 +151,11 @@ void	bus_link_health(struct bus *, int err);
 void	bus_run_requests(struct bus *, size_t from, size_t nreq, int first);
 
 /* busfast.c: the non-blocking TCP path */
+/* The job's step (pool.h): a poll of a healthy TCP bus. */
+int	bus_step(struct pool_job *, enum pool_ev);
+
+/* busio.c: the real I/O */
+extern const struct bus_ops bus_io_ops;
 /* Send R on the TCP link as a new transaction: 0, or errno. */
 int	bus_tcp_send(struct bus *, const struct plan_req *r);
 /*
@@ -135,8 +163,6 @@ int	bus_tcp_send(struct bus *, const struct plan_req *r);
  * REGS, 0 while it is still to come, -1 with errno.
  */
 int	bus_tcp_take(struct bus *, uint16_t *regs);
-/* The job's step (pool.h): a poll of a healthy TCP bus. */
-int	bus_step(struct pool_job *, enum pool_ev);
 
 /* buspoll.c */
 /* Sample of sensor LOC at slot T to the core (NREQ 0: a B row). */

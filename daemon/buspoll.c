@@ -14,6 +14,7 @@
 #include "../lib/log.h"
 #include "../lib/plan.h"
 #include "busint.h"
+#include "busrule.h"
 #include "queue.h"
 
 /*
@@ -28,12 +29,6 @@ error_flag(int err)
 	    err == EMBXILVAL)
 		return FLAG_FAULT;
 	return FLAG_COMM;
-}
-
-static int
-is_config_exception(int err)
-{
-	return err == EMBXILFUN || err == EMBXILADD || err == EMBXILVAL;
 }
 
 /* How many of the due sensors request R carries. */
@@ -64,8 +59,8 @@ split_refused(struct bus *bus, size_t nreq, size_t ndue)
 
 	for (i = 0; i < nreq; i++) {
 		r = &bus->reqs[i];
-		if (!is_config_exception(bus->req_err[i]) ||
-		    bus->nomerge[r->unit] || carried(bus, r, ndue) <= 1)
+		if (!busrule_split(bus->req_err[i], bus->nomerge[r->unit],
+		    carried(bus, r, ndue)))
 			continue;
 		log_warnx("bus '%s' unit %d: refused the merged read of "
 		    "registers %u-%u (%s); reading sensor by sensor",
@@ -118,27 +113,20 @@ refused(struct bus *bus, int loc, size_t i, int others)
 {
 	const struct conf_sensor *sc = &bus->c->sensors[bus->sensors[loc]];
 	const struct plan_req *r = &bus->reqs[i];
-	struct last *l = &bus->last[loc];
+	struct busrule_refusal *rf = &bus->last[loc].ref;
+	enum busrule_ev ev = busrule_refused(rf, others);
 
-	if (l->disabled) {		/* asked again, refused again */
-		l->wait = REPROBE;
-		return;
-	}
-	if (l->refusals < 255)
-		l->refusals++;
-	if (l->refusals == 1)
+	if (ev == BUSRULE_FIRST)
 		log_warnx("sensor '%s': unit %d refused registers %u-%u "
 		    "(%s)%s; asking again", sc->name, r->unit, r->addr,
 		    r->addr + r->count - 1, modbus_strerror(bus->req_err[i]),
 		    others ? "" : ", as it refuses every read: not ready?");
-	if (l->refusals < (others ? REFUSED_OFF : NOT_READY_OFF))
+	if (ev != BUSRULE_OFF)
 		return;
-	l->disabled = 1;
-	l->wait = REPROBE;
 	log_warnx("sensor '%s': unit %d refused registers %u-%u %d polls "
 	    "in a row%s; check register and function; asked again every "
 	    "%d polls", sc->name, r->unit, r->addr, r->addr + r->count - 1,
-	    l->refusals, others ? " while it answers other reads" : "",
+	    rf->refusals, others ? " while it answers other reads" : "",
 	    REPROBE);
 }
 
@@ -155,19 +143,17 @@ refusals(struct bus *bus, size_t nreq, size_t ndue)
 		loc = bus->due[j];
 		l = &bus->last[loc];
 		sc = &bus->c->sensors[bus->sensors[loc]];
-		if (l->disabled && l->wait > 0)
+		if (busrule_skipped(&l->ref))
 			continue;		/* not asked this time */
 		if ((i = failed_read(bus, sc, nreq, &err)) != -1) {
-			if (is_config_exception(err))
+			if (busrule_refusal_err(err))
 				refused(bus, loc, (size_t)i, unit_answered(bus,
 				    bus->reqs[i].unit, nreq));
 			continue;	/* no answer says nothing of it */
 		}
-		if (l->refusals > 0)
+		if (busrule_answered(&l->ref) == BUSRULE_BACK)
 			log_info("sensor '%s': unit %d answers its registers "
 			    "again", sc->name, sc->unit);
-		l->refusals = 0;
-		l->disabled = 0;
 	}
 }
 
@@ -176,29 +162,27 @@ static void
 unit_health(struct bus *bus, size_t nreq)
 {
 	unsigned char fail[NUNITS], seen[NUNITS];
+	enum busrule_ev ev;
 	size_t i;
-	int u, err;
+	int u;
 
 	memset(fail, 0, sizeof(fail));
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < nreq; i++) {
 		u = bus->reqs[i].unit;
-		err = bus->req_err[i];
 		seen[u] = 1;
-		if (err == ETIMEDOUT || err == EMBXGPATH || err == EMBXGTAR ||
-		    err == EMBBADCRC || err == EMBBADDATA)
+		if (busrule_unit_failed(bus->req_err[i]))
 			fail[u] = 1;
 	}
 	for (u = 0; u < NUNITS; u++) {
 		if (!seen[u] || !bus->connected)
 			continue;
-		if (!fail[u]) {
-			if (bus->unit_fails[u] >= UNIT_DOWN)
-				log_info("bus '%s' unit %d: answering again",
-				    bus->b->name, u);
-			bus->unit_fails[u] = 0;
-		} else if (bus->unit_fails[u] < 255 &&
-		    ++bus->unit_fails[u] == UNIT_DOWN)
+		bus->unit_fails[u] = busrule_unit(bus->unit_fails[u], fail[u],
+		    &ev);
+		if (ev == BUSRULE_BACK)
+			log_info("bus '%s' unit %d: answering again",
+			    bus->b->name, u);
+		else if (ev == BUSRULE_OFF)
 			log_warnx("bus '%s' unit %d: no answer for %d polls; "
 			    "one try per poll until it answers",
 			    bus->b->name, u, UNIT_DOWN);
@@ -293,7 +277,7 @@ bus_push(struct bus *bus, int loc, time_t t, size_t nreq)
 	s.value = s.raw = NAN;
 	if (nreq == 0)
 		s.flag = FLAG_COMM;
-	else if (bus->last[loc].disabled && bus->last[loc].wait > 0)
+	else if (busrule_skipped(&bus->last[loc].ref))
 		s.flag = FLAG_FAULT;	/* not asked this time */
 	else
 		decode_one(bus, &bus->c->sensors[idx], nreq, &s);
@@ -311,8 +295,7 @@ bus_plan_due(struct bus *bus, size_t ndue)
 	size_t i, nask;
 
 	for (i = nask = 0; i < ndue; i++)
-		if (!bus->last[bus->due[i]].disabled ||
-		    bus->last[bus->due[i]].wait == 0)
+		if (!busrule_skipped(&bus->last[bus->due[i]].ref))
 			ask[nask++] = bus->sensors[bus->due[i]];
 	return plan_build(bus->c, ask, nask, bus->b->merge_hole,
 	    bus->nomerge, bus->reqs);

@@ -11,6 +11,7 @@
 #include "../lib/log.h"
 #include "../lib/util.h"
 #include "busint.h"
+#include "busrule.h"
 #include "pool.h"
 
 /* The first slot of INTERVAL strictly after NOW. */
@@ -95,8 +96,7 @@ bus_poll_begin(struct bus *bus, time_t t)
 		if (bus->next_t[i] != t)
 			continue;
 		bus->due[ndue++] = (int)i;
-		if (bus->last[i].disabled && bus->last[i].wait > 0)
-			bus->last[i].wait--;	/* 0: asked this time */
+		(void)busrule_asked(&bus->last[i].ref);
 	}
 	atomic_store(&bus->busy_since_ns, bus_mono_ns());
 	count_poll(bus, ndue, t);
