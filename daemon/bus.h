@@ -1,4 +1,11 @@
-/* bus.h: one thread per bus (a serial line or a TCP endpoint) */
+/*
+ * bus.h: the buses, each a serial line or a TCP endpoint with one
+ * request in flight. A bus has no thread of its own: it is a job of the
+ * pool (pool.h), run on a worker while it blocks (libmodbus RTU, retries,
+ * a slow device), or stepped without blocking by the pool's leading
+ * thread while it is a healthy TCP link. busint.h says which file does
+ * what.
+ */
 #ifndef LW_BUS_H
 #define LW_BUS_H
 
@@ -26,7 +33,7 @@ struct bus_stats {
 	double		latency_sum;	/* s, over ok requests */
 	double		latency_max;
 	double		busy;		/* s spent in requests */
-	double		up_since;	/* mono s when the thread started */
+	double		up_since;	/* mono s when the bus started */
 	int		connected;
 };
 
@@ -54,13 +61,13 @@ int		 bus_stop_by(struct bus *, struct timespec dl);
 void		 bus_stats(struct bus *, struct bus_stats *);
 /* Seconds the poll under way has taken so far; 0 while waiting. */
 double		 bus_busy(struct bus *);
-/* A poll longer than this means the thread is stuck (s). */
+/* A poll longer than this means the bus is stuck (s). */
 double		 bus_stuck_after(const struct bus *);
 /* 1 if A and B are the same link (a reload may keep its connection). */
 int		 bus_same_link(const struct conf_bus *a, const struct conf_bus *b);
 /*
  * Hand the running bus a new config C, where it is bus IDX (same link).
- * Waits until the thread adopted it at a safe point (between polls):
+ * Waits until the bus adopted it at a safe point (between polls):
  * the connection stays open, sensors it keeps keep their schedule. The
  * old config may be freed after this returns.
  */
