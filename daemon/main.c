@@ -45,18 +45,31 @@
 #define STOP_CREATE	1.0
 #define STOP_WRITE	5.0
 
-static atomic_int		 quit, reload;	/* set by sig_thread */
-static struct timespec		 quit_at;	/* set before quit */
-static struct pool		*pool;	/* workers of all buses, for good */
-static double			 started;	/* wall clock */
-static int			 status_failed;
-
 /* Everything that hangs off one config snapshot. */
 struct run {
 	struct conf	*c;
 	struct notify	*n;
 	struct core	*core;
 	struct bus	**buses;
+};
+
+/*
+ * What lives as long as the process: main() owns it, sig_thread sets the
+ * two flags and quit_at, everything else is the main thread's. The run in
+ * it is replaced on each reload.
+ */
+struct daemon {
+	atomic_int	 quit, reload;	/* set by sig_thread */
+	struct timespec	 quit_at;	/* set before quit */
+	struct queue	*q;		/* samples, buses -> core */
+	struct pool	*pool;		/* workers of all buses, for good */
+	double		 started;	/* wall clock */
+	struct run	 run;		/* the config in force */
+	struct sample	*batch;		/* BATCH samples off the queue */
+	int		 stuck_logged;	/* buses_healthy */
+	time_t		 status_last;	/* status_due */
+	int		 status_failed;	/* report_status */
+	struct timespec	 linger_last;	/* linger */
 };
 
 /* The signals lakewatchd acts on: blocked in every thread (signals()). */
@@ -77,23 +90,23 @@ our_signals(sigset_t *set)
 static void *
 sig_thread(void *arg)
 {
-	struct queue *q = arg;
+	struct daemon *d = arg;
 	sigset_t set;
 	int sig;
 
 	our_signals(&set);
-	while (!quit) {
+	while (!d->quit) {
 		if ((sig = sigwaitinfo(&set, NULL)) == -1)
 			continue;
 		if (sig == SIGHUP)
-			reload = 1;
+			d->reload = 1;
 		else {
 			/* the writer stops making files now: the disk is free */
 			store_hurry(STOP_CREATE, STOP_WRITE);
-			quit_at = mono_now();
-			quit = 1;
+			d->quit_at = mono_now();
+			d->quit = 1;
 		}
-		queue_wake(q);
+		queue_wake(d->q);
 	}
 	return NULL;
 }
@@ -110,14 +123,15 @@ usage(void)
 }
 
 static void
-buses_start(struct run *r, struct queue *q)
+buses_start(struct daemon *d)
 {
+	struct run *r = &d->run;
 	size_t i;
 
 	if ((r->buses = calloc(r->c->nbus + 1, sizeof(*r->buses))) == NULL)
 		fatal("main");
 	for (i = 0; i < r->c->nbus; i++)
-		r->buses[i] = bus_start(r->c, (int)i, q, pool);
+		r->buses[i] = bus_start(r->c, (int)i, d->q, d->pool);
 }
 
 /*
@@ -128,10 +142,11 @@ buses_start(struct run *r, struct queue *q)
  * workers still use the bus, its config, the queue and the pool.
  */
 static size_t
-buses_stop(struct run *r, struct queue *q)
+buses_stop(struct daemon *d)
 {
-	static struct sample batch[BATCH];
-	struct timespec dl = ts_add(quit_at, STOP_BUSES);
+	struct run *r = &d->run;
+	struct queue *q = d->q;
+	struct timespec dl = ts_add(d->quit_at, STOP_BUSES);
 	size_t i, n, left = 0;
 
 	if (ts_diff(dl, mono_now()) < 0.1)	/* the core was long busy */
@@ -142,8 +157,8 @@ buses_stop(struct run *r, struct queue *q)
 		left += bus_stop_by(r->buses[i], dl) == -1;
 	free(r->buses);
 	r->buses = NULL;
-	while ((n = queue_pop(q, batch, BATCH, 0)) > 0)
-		core_process(r->core, batch, n);
+	while ((n = queue_pop(q, d->batch, BATCH, 0)) > 0)
+		core_process(r->core, d->batch, n);
 	return left;
 }
 
@@ -192,7 +207,8 @@ run_free(struct run *r, int keep_conf)
  * changed is stopped; a new one is started.
  */
 static struct bus **
-buses_rebind(struct run *r, const struct conf *nc, struct queue *q)
+buses_rebind(struct run *r, const struct conf *nc, struct queue *q,
+    struct pool *pool)
 {
 	struct bus **nb;
 	size_t i;
@@ -228,8 +244,9 @@ buses_rebind(struct run *r, const struct conf *nc, struct queue *q)
  * sensor name, so none is lost.
  */
 static void
-do_reload(struct run *r, struct queue *q)
+do_reload(struct daemon *d)
 {
+	struct run *r = &d->run;
 	char err[LW_ERRLEN];
 	struct conf *c;
 	struct run nr;
@@ -249,7 +266,7 @@ do_reload(struct run *r, struct queue *q)
 		sdnotify_ready();
 		return;
 	}
-	nr.buses = buses_rebind(r, c, q);
+	nr.buses = buses_rebind(r, c, d->q, d->pool);
 	r->buses = NULL;
 	run_free(r, 0);
 	*r = nr;
@@ -265,9 +282,9 @@ do_reload(struct run *r, struct queue *q)
  * the watchdog ping, so systemd restarts the daemon.
  */
 static int
-buses_healthy(struct run *r, size_t *stuck)
+buses_healthy(struct daemon *d, size_t *stuck)
 {
-	static int logged;
+	struct run *r = &d->run;
 	size_t i;
 	double busy;
 
@@ -276,15 +293,15 @@ buses_healthy(struct run *r, size_t *stuck)
 		busy = bus_busy(r->buses[i]);
 		if (busy <= bus_stuck_after(r->buses[i]))
 			continue;
-		if (!logged)
+		if (!d->stuck_logged)
 			log_warnx("bus '%s': stuck in one poll for %.0f s; "
 			    "withholding the watchdog",
 			    r->c->buses[i].name, busy);
-		logged = 1;
+		d->stuck_logged = 1;
 		(*stuck)++;
 	}
 	if (*stuck == 0)
-		logged = 0;
+		d->stuck_logged = 0;
 	return *stuck == 0;
 }
 
@@ -293,20 +310,22 @@ buses_healthy(struct run *r, size_t *stuck)
  * most of what the core thread does (status_every)
  */
 static int
-status_due(const struct run *r)
+status_due(struct daemon *d)
 {
-	static time_t last;
 	time_t now = time(NULL);
 
-	if (now - last < status_every(r->c) && now >= last)
+	if (now - d->status_last < status_every(d->run.c) &&
+	    now >= d->status_last)
 		return 0;
-	last = now;
+	d->status_last = now;
 	return 1;
 }
 
 static void
-report_status(struct run *r, struct queue *q)
+report_status(struct daemon *d)
 {
+	struct run *r = &d->run;
+	struct queue *q = d->q;
 	struct core_stats cs;
 	struct notify_stats ns;
 	struct bus_stats bs;
@@ -318,8 +337,8 @@ report_status(struct run *r, struct queue *q)
 		bus_stats(r->buses[i], &bs);
 		up += bs.connected;
 	}
-	buses_healthy(r, &stuck);
-	pool_count(pool, &workers, &peak);
+	buses_healthy(d, &stuck);
+	pool_count(d->pool, &workers, &peak);
 	sdnotify_status("buses up %zu/%zu%s, sensors %zu, stored %llu, "
 	    "alerts firing %zu, outbox %zu, queue %zu, dropped %llu, "
 	    "workers %zu", up, r->c->nbus, stuck ? " (STUCK)" : "",
@@ -328,14 +347,14 @@ report_status(struct run *r, struct queue *q)
 	    workers);
 	notify_retry_pending(r->n);
 	core_tick(r->core, time(NULL));
-	if (!status_due(r))
+	if (!status_due(d))
 		return;
-	if (status_write(r->c, r->buses, r->core, r->n, q, started) == -1) {
-		if (!status_failed)
+	if (status_write(r->c, r->buses, r->core, r->n, q, d->started) == -1) {
+		if (!d->status_failed)
 			log_warn("status file");
-		status_failed = 1;
+		d->status_failed = 1;
 	} else
-		status_failed = 0;
+		d->status_failed = 0;
 }
 
 /*
@@ -346,14 +365,13 @@ report_status(struct run *r, struct queue *q)
  * sample as it comes: lingering would only add a wake-up.
  */
 static void
-linger(size_t n)
+linger(struct daemon *d, size_t n)
 {
-	static struct timespec last;
 	struct timespec now = mono_now();
 	struct timespec ts = { 0, LINGER_MS * 1000000L };
-	double since = ts_diff(now, last);
+	double since = ts_diff(now, d->linger_last);
 
-	last = now;
+	d->linger_last = now;
 	if (n < BATCH / 4 && since < 2 * LINGER_MS / 1000.0)
 		nanosleep(&ts, NULL);
 }
@@ -384,9 +402,8 @@ clock_watch(struct run *r, struct wallclock *wc)
 }
 
 static void
-loop(struct run *r, struct queue *q)
+loop(struct daemon *d)
 {
-	static struct sample batch[BATCH];
 	struct timespec last = mono_now();
 	struct wallclock wc = { 0, 0 };
 	double wd = sdnotify_init();
@@ -394,20 +411,20 @@ loop(struct run *r, struct queue *q)
 	size_t n, stuck;
 
 	wallclock_step(&wc);
-	while (!quit) {
-		n = queue_pop(q, batch, BATCH, until(last, period));
-		pool_tick(pool, 0.02);
+	while (!d->quit) {
+		n = queue_pop(d->q, d->batch, BATCH, until(last, period));
+		pool_tick(d->pool, 0.02);
 		if (n > 0) {
-			core_process(r->core, batch, n);
-			linger(n);
+			core_process(d->run.core, d->batch, n);
+			linger(d, n);
 		}
-		if (atomic_exchange(&reload, 0))
-			do_reload(r, q);
+		if (atomic_exchange(&d->reload, 0))
+			do_reload(d);
 		if (ts_diff(mono_now(), last) >= period) {
 			last = mono_now();
-			clock_watch(r, &wc);
-			report_status(r, q);
-			if (wd > 0 && buses_healthy(r, &stuck))
+			clock_watch(&d->run, &wc);
+			report_status(d);
+			if (wd > 0 && buses_healthy(d, &stuck))
 				sdnotify_watchdog();
 		}
 	}
@@ -445,9 +462,8 @@ main(int argc, char *argv[])
 {
 	const char *file = NULL;
 	char err[LW_ERRLEN];
-	struct queue *q;
+	struct daemon d = { 0 };
 	struct conf *c;
-	struct run r;
 	pthread_t sigs;
 	size_t left;
 	int ch, check = 0, verbose = 0;
@@ -488,29 +504,32 @@ main(int argc, char *argv[])
 	raise_nofile();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("curl_global_init failed");
-	started = wall_now();
-	pool = pool_new(POOL_MAX);
-	q = queue_new(QUEUE_MIN + QUEUE_PER_SENSOR * c->nsensor);
-	if ((errno = pthread_create(&sigs, NULL, sig_thread, q)) != 0)
+	d.started = wall_now();
+	d.pool = pool_new(POOL_MAX);
+	d.q = queue_new(QUEUE_MIN + QUEUE_PER_SENSOR * c->nsensor);
+	if ((d.batch = calloc(BATCH, sizeof(*d.batch))) == NULL)
+		fatal("main");
+	if ((errno = pthread_create(&sigs, NULL, sig_thread, &d)) != 0)
 		fatal("signal thread");
-	if (run_start(&r, c, NULL, err) == -1)
+	if (run_start(&d.run, c, NULL, err) == -1)
 		fatalx("%s", err);
-	if (core_load_state(r.core, err) == -1)
+	if (core_load_state(d.run.core, err) == -1)
 		log_warnx("alert state: %s; moved aside, starting afresh", err);
-	buses_start(&r, q);
+	buses_start(&d);
 	log_info("started: %zu buses, %zu sensors, %zu webhooks, state in %s",
 	    c->nbus, c->nsensor, c->nwebhook, c->state_dir);
 	sdnotify_ready();
-	loop(&r, q);
+	loop(&d);
 	sdnotify_stopping();
 	log_info("stopping");
 	pthread_join(sigs, NULL);	/* it ended with quit */
-	left = buses_stop(&r, q);
-	run_free(&r, left > 0);
+	left = buses_stop(&d);
+	run_free(&d.run, left > 0);
 	if (left == 0) {	/* else exit ends the workers left in a poll */
-		pool_free(pool);
-		queue_free(q);
+		pool_free(d.pool);
+		queue_free(d.q);
 	}
+	free(d.batch);
 	curl_global_cleanup();
 	log_info("stopped");
 	return 0;

@@ -16,6 +16,7 @@
 
 #include "../drivers/driver.h"
 #include "conf.h"
+#include "conftab.h"
 #include "log.h"
 #include "util.h"
 
@@ -35,19 +36,19 @@ struct key {
 	const char *const	*names;		/* K_ENUM */
 };
 
-static const char *const bus_types[] = { "tcp", "rtu", NULL };
-static const char *const fn_names[] = { "holding", "input", NULL };
-static const char *const type_names[] = { "float32", "int16", "uint16",
+const char *const conf_bus_types[] = { "tcp", "rtu", NULL };
+const char *const conf_fn_names[] = { "holding", "input", NULL };
+const char *const conf_type_names[] = { "float32", "int16", "uint16",
 	"int32", "uint32", NULL };
-static const char *const order_names[] = { "abcd", "cdab", "badc", "dcba",
+const char *const conf_order_names[] = { "abcd", "cdab", "badc", "dcba",
 	NULL };
-static const char *const smap_names[] = { "none", "i12101", "ascii", NULL };
-static const char *const ttype_names[] = { "unix32", "bcd", NULL };
-static const char *const newres_names[] = { "every", "change", "time",
+const char *const conf_smap_names[] = { "none", "i12101", "ascii", NULL };
+const char *const conf_ttype_names[] = { "unix32", "bcd", NULL };
+const char *const conf_newres_names[] = { "every", "change", "time",
 	NULL };
-static const char *const fmt_names[] = { "json", "alertmanager", "slack",
+const char *const conf_fmt_names[] = { "json", "alertmanager", "slack",
 	"dingtalk", "wecom", "feishu", NULL };
-static const char *const msgtype_names[] = { "text", "markdown", NULL };
+const char *const conf_msgtype_names[] = { "text", "markdown", NULL };
 
 #define F(st, m)	offsetof(struct st, m), sizeof(((struct st *)0)->m)
 
@@ -96,7 +97,7 @@ static const struct key alert_keys[] = {
 };
 
 static const struct key bus_keys[] = {
-	{ "type", K_ENUM, F(conf_bus, type), 0, 0, bus_types },
+	{ "type", K_ENUM, F(conf_bus, type), 0, 0, conf_bus_types },
 	{ "device", K_STR, F(conf_bus, device), 0, 0, NULL },
 	{ "baud", K_INT, F(conf_bus, baud), 300, 4000000, NULL },
 	{ "parity", K_PARITY, F(conf_bus, parity), 0, 0, NULL },
@@ -118,15 +119,15 @@ static const struct key sensor_keys[] = {
 	{ "driver", K_DRIVER, F(conf_sensor, driver), 0, 0, NULL },
 	{ "parameter", K_PARAM, F(conf_sensor, parameter), 0, 0, NULL },
 	{ "register", K_INT, F(conf_sensor, reg), 0, 65535, NULL },
-	{ "function", K_ENUM, F(conf_sensor, function), 0, 0, fn_names },
-	{ "type", K_ENUM, F(conf_sensor, type), 0, 0, type_names },
-	{ "word_order", K_ENUM, F(conf_sensor, order), 0, 0, order_names },
+	{ "function", K_ENUM, F(conf_sensor, function), 0, 0, conf_fn_names },
+	{ "type", K_ENUM, F(conf_sensor, type), 0, 0, conf_type_names },
+	{ "word_order", K_ENUM, F(conf_sensor, order), 0, 0, conf_order_names },
 	{ "scale", K_DBL, F(conf_sensor, scale), -1e9, 1e9, NULL },
 	{ "offset", K_DBL, F(conf_sensor, offset), -1e9, 1e9, NULL },
 	{ "status_register", K_INT, F(conf_sensor, status_reg), 0, 65535,
 	    NULL },
 	{ "status_map", K_ENUM, F(conf_sensor, status_map), 0, 0,
-	    smap_names },
+	    conf_smap_names },
 	{ "range_min", K_DBL, F(conf_sensor, range_min), -1e9, 1e9, NULL },
 	{ "range_max", K_DBL, F(conf_sensor, range_max), -1e9, 1e9, NULL },
 	{ "plausible_min", K_DBL, F(conf_sensor, plausible_min), -1e9, 1e9,
@@ -141,9 +142,10 @@ static const struct key sensor_keys[] = {
 	{ "decimals", K_INT, F(conf_sensor, decimals), 0, 6, NULL },
 	{ "hysteresis", K_DBL, F(conf_sensor, hysteresis), 0, 1e9, NULL },
 	{ "time_register", K_INT, F(conf_sensor, time_reg), 0, 65535, NULL },
-	{ "time_type", K_ENUM, F(conf_sensor, time_type), 0, 0, ttype_names },
+	{ "time_type", K_ENUM, F(conf_sensor, time_type), 0, 0,
+	    conf_ttype_names },
 	{ "new_result", K_ENUM, F(conf_sensor, new_result), 0, 0,
-	    newres_names },
+	    conf_newres_names },
 	{ "cycle", K_DUR, F(conf_sensor, cycle), 1, 7 * 86400, NULL },
 	ALERT_KEYS(conf_sensor),
 	{ NULL, 0, 0, 0, 0, 0, NULL }
@@ -155,12 +157,13 @@ _Static_assert(sizeof(sensor_keys) / sizeof(sensor_keys[0]) <=
 
 static const struct key webhook_keys[] = {
 	{ "url", K_STR, F(conf_webhook, url), 0, 0, NULL },
-	{ "format", K_ENUM, F(conf_webhook, format), 0, 0, fmt_names },
+	{ "format", K_ENUM, F(conf_webhook, format), 0, 0, conf_fmt_names },
 	{ "secret", K_STR, F(conf_webhook, secret), 0, 0, NULL },
 	{ "secret_file", K_SECRETFILE, F(conf_webhook, secret), 0, 0, NULL },
 	{ "timeout", K_DUR, F(conf_webhook, timeout), 0.1, 300, NULL },
 	{ "ca_file", K_STR, F(conf_webhook, ca_file), 0, 0, NULL },
-	{ "msgtype", K_ENUM, F(conf_webhook, msgtype), 0, 0, msgtype_names },
+	{ "msgtype", K_ENUM, F(conf_webhook, msgtype), 0, 0,
+	    conf_msgtype_names },
 	{ "mention", K_MENTION, F(conf_webhook, mention), 0, 0, NULL },
 	{ "keyword", K_KEYWORD, F(conf_webhook, keyword), 0, 0, NULL },
 	{ "max_outbox", K_INT, F(conf_webhook, max_outbox), 1, 10000000,
@@ -233,20 +236,182 @@ name_ok(const char *s)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n && s[0] != '.';
 }
 
-/* "[bus NAME]": make the section's object, reject unknown or repeated. */
+/* [alert] keys the file does not set: the rules every sensor inherits */
 static void
-section_open(struct parse *p, char *hdr)
+alert_defaults(struct alert_conf *a)
+{
+	*a = (struct alert_conf){ .warn = NAN, .crit = NAN,
+	    .for_count = 1, .clear_count = 1, .comm_after = 3,
+	    .fault_after = 1, .flap_limit = 6, .flap_window = 3600 };
+}
+
+/* [daemon] keys the file does not set; also without a [daemon] section */
+static void
+daemon_defaults(struct conf *c)
+{
+	c->interval = 60;
+	c->store_batch = -1;		/* store_batch_default */
+	c->store_buffer = 100000;
+	c->sample_buffer = 100000;
+	c->log_level = LOG_LVL_INFO;
+	c->timezone = xstrdup("Asia/Shanghai");
+	c->day_min_fraction = 0.667;
+	c->month_min_fraction = 0.667;
+	alert_defaults(&c->alert);
+}
+
+/* -1 marks what check_bus resolves from the bus type */
+static void
+bus_defaults(struct conf_bus *b)
+{
+	b->type = -1;
+	b->baud = 9600;
+	b->parity = 'N';
+	b->data_bits = 8;
+	b->stop_bits = 1;
+	b->port = 502;
+	b->timeout = 1;
+	b->gap = -1;
+	b->backoff_max = 60;
+	b->retries = 2;
+	b->merge_hole = 8;
+}
+
+/* -1 and NAN mark what apply_driver and check_sensor resolve */
+static void
+sensor_defaults(struct conf_sensor *s)
+{
+	s->bus = -1;
+	s->unit = 1;
+	s->driver = driver_find("generic");
+	s->reg = -1;
+	s->function = 0;
+	s->scale = 1;
+	s->status_reg = -1;
+	s->status_map = -1;
+	s->range_min = s->range_max = NAN;
+	s->plausible_min = s->plausible_max = NAN;
+	s->water_body = WATER_LAKE;
+	s->target_class = 3;
+	s->decimals = -1;
+	s->time_reg = -1;
+	s->new_result = -1;
+}
+
+/* MSG_DEFAULT and a NULL rate_str are resolved by check_webhook */
+static void
+webhook_defaults(struct conf_webhook *w)
+{
+	w->timeout = 5;
+	w->msgtype = MSG_DEFAULT;
+	w->max_outbox = 10000;
+	w->max_inflight = 16;
+	w->resend = 60;
+	w->resolve_timeout = 300;
+}
+
+/* [daemon], [alert]: keys of struct conf itself, defaults set already */
+static void *
+open_conf(struct parse *p, const char *name)
+{
+	(void)name;
+	return p->c;
+}
+
+static void *
+open_bus(struct parse *p, const char *name)
 {
 	struct conf *c = p->c;
-	char *end = strchr(hdr, ']'), *name, *kind = hdr;
-	size_t i, n;
+	struct conf_bus *b;
+
+	if (conf_bus_find(c, name) != -1) {
+		perr(p, p->line, "duplicate bus '%s'", name);
+		return NULL;
+	}
+	c->buses = grow(c->buses, &c->nbus, sizeof(*c->buses));
+	b = &c->buses[c->nbus - 1];
+	b->name = xstrdup(name);
+	b->line = p->line;
+	bus_defaults(b);
+	return b;
+}
+
+/* A sensor also gets its word of keys seen (apply_driver, inherit_alert) */
+static void *
+open_sensor(struct parse *p, const char *name)
+{
+	struct conf *c = p->c;
+	struct conf_sensor *s;
+	size_t i;
+
+	if (conf_sensor_find(c, name) != -1) {
+		perr(p, p->line, "duplicate sensor '%s'", name);
+		return NULL;
+	}
+	i = c->nsensor;
+	c->sensors = grow(c->sensors, &c->nsensor, sizeof(*c->sensors));
+	p->sensor_seen = realloc(p->sensor_seen,
+	    c->nsensor * sizeof(*p->sensor_seen));
+	if (p->sensor_seen == NULL)
+		fatal("conf");
+	p->sensor_seen[i] = 0;
+	p->seen = &p->sensor_seen[i];
+	s = &c->sensors[i];
+	s->name = xstrdup(name);
+	s->line = p->line;
+	sensor_defaults(s);
+	return s;
+}
+
+static void *
+open_webhook(struct parse *p, const char *name)
+{
+	struct conf *c = p->c;
+	struct conf_webhook *w;
+	size_t i;
+
+	for (i = 0; i < c->nwebhook; i++)
+		if (strcmp(c->webhooks[i].name, name) == 0) {
+			perr(p, p->line, "duplicate webhook '%s'", name);
+			return NULL;
+		}
+	c->webhooks = grow(c->webhooks, &c->nwebhook, sizeof(*c->webhooks));
+	w = &c->webhooks[c->nwebhook - 1];
+	w->name = xstrdup(name);
+	w->line = p->line;
+	webhook_defaults(w);
+	return w;
+}
+
+/* The kinds of section: "[daemon]" has no name, "[bus NAME]" has one. */
+static const struct section_kind {
+	const char	*kind;
+	enum section	 sec;
+	int		 named;
+	const struct key *keys;
+	void		*(*open)(struct parse *, const char *name);
+} section_kinds[] = {
+	{ "daemon", SEC_DAEMON, 0, daemon_keys, open_conf },
+	{ "alert", SEC_ALERT, 0, alert_keys, open_conf },
+	{ "bus", SEC_BUS, 1, bus_keys, open_bus },
+	{ "sensor", SEC_SENSOR, 1, sensor_keys, open_sensor },
+	{ "webhook", SEC_WEBHOOK, 1, webhook_keys, open_webhook },
+	{ NULL, SEC_NONE, 0, NULL, NULL }
+};
+
+/* "kind NAME]" -> "kind" in HDR and NAME (NULL if none), trimmed */
+static int
+split_header(struct parse *p, char *hdr, char **namep)
+{
+	char *end = strchr(hdr, ']'), *name;
+	size_t n;
 
 	if (end == NULL) {
 		perr(p, p->line, "section header without ']'");
-		return;
+		return -1;
 	}
 	*end = '\0';
-	name = strchr(kind, ' ');
+	name = strchr(hdr, ' ');
 	if (name != NULL) {
 		*name++ = '\0';
 		name += strspn(name, " \t");
@@ -254,108 +419,39 @@ section_open(struct parse *p, char *hdr)
 		    n--)
 			name[n - 1] = '\0';
 	}
+	*namep = name;
+	return 0;
+}
+
+/* "[bus NAME]": make the section's object, reject unknown or repeated. */
+static void
+section_open(struct parse *p, char *hdr)
+{
+	const struct section_kind *k;
+	char *name;
+	void *obj;
+
+	if (split_header(p, hdr, &name) == -1)
+		return;
 	p->seen = NULL;
-	if (strcmp(kind, "daemon") == 0 && name == NULL) {
-		p->sec = SEC_DAEMON;
-		p->obj = c;
-		p->keys = daemon_keys;
-		return;
-	}
-	if (strcmp(kind, "alert") == 0 && name == NULL) {
-		p->sec = SEC_ALERT;
-		p->obj = c;
-		p->keys = alert_keys;
-		return;
-	}
-	if (name == NULL || (strcmp(kind, "bus") != 0 &&
-	    strcmp(kind, "sensor") != 0 && strcmp(kind, "webhook") != 0)) {
-		perr(p, p->line, "unknown section '%s%s%s'", kind,
+	for (k = section_kinds; k->kind != NULL; k++)
+		if (strcmp(k->kind, hdr) == 0 && k->named == (name != NULL))
+			break;
+	if (k->kind == NULL) {
+		perr(p, p->line, "unknown section '%s%s%s'", hdr,
 		    name ? " " : "", name ? name : "");
 		return;
 	}
-	if (!name_ok(name)) {
+	if (k->named && !name_ok(name)) {
 		perr(p, p->line, "bad %s name '%s' (use letters, digits, "
-		    "'-', '_', '.'; at most 63)", kind, name);
+		    "'-', '_', '.'; at most 63)", hdr, name);
 		return;
 	}
-	if (strcmp(kind, "bus") == 0) {
-		if (conf_bus_find(c, name) != -1) {
-			perr(p, p->line, "duplicate bus '%s'", name);
-			return;
-		}
-		c->buses = grow(c->buses, &c->nbus, sizeof(*c->buses));
-		struct conf_bus *b = &c->buses[c->nbus - 1];
-		b->name = xstrdup(name);
-		b->line = p->line;
-		b->type = -1;
-		b->baud = 9600;
-		b->parity = 'N';
-		b->data_bits = 8;
-		b->stop_bits = 1;
-		b->port = 502;
-		b->timeout = 1;
-		b->gap = -1;
-		b->backoff_max = 60;
-		b->retries = 2;
-		b->merge_hole = 8;
-		p->sec = SEC_BUS;
-		p->obj = b;
-		p->keys = bus_keys;
-	} else if (strcmp(kind, "sensor") == 0) {
-		if (conf_sensor_find(c, name) != -1) {
-			perr(p, p->line, "duplicate sensor '%s'", name);
-			return;
-		}
-		i = c->nsensor;
-		c->sensors = grow(c->sensors, &c->nsensor, sizeof(*c->sensors));
-		p->sensor_seen = realloc(p->sensor_seen,
-		    c->nsensor * sizeof(*p->sensor_seen));
-		if (p->sensor_seen == NULL)
-			fatal("conf");
-		p->sensor_seen[i] = 0;
-		p->seen = &p->sensor_seen[i];
-		struct conf_sensor *s = &c->sensors[i];
-		s->name = xstrdup(name);
-		s->line = p->line;
-		s->bus = -1;
-		s->unit = 1;
-		s->driver = driver_find("generic");
-		s->reg = -1;
-		s->function = 0;
-		s->scale = 1;
-		s->status_reg = -1;
-		s->status_map = -1;
-		s->range_min = s->range_max = NAN;
-		s->plausible_min = s->plausible_max = NAN;
-		s->water_body = WATER_LAKE;
-		s->target_class = 3;
-		s->decimals = -1;
-		s->time_reg = -1;
-		s->new_result = -1;
-		p->sec = SEC_SENSOR;
-		p->obj = s;
-		p->keys = sensor_keys;
-	} else {
-		for (i = 0; i < c->nwebhook; i++)
-			if (strcmp(c->webhooks[i].name, name) == 0) {
-				perr(p, p->line, "duplicate webhook '%s'", name);
-				return;
-			}
-		c->webhooks = grow(c->webhooks, &c->nwebhook,
-		    sizeof(*c->webhooks));
-		struct conf_webhook *w = &c->webhooks[c->nwebhook - 1];
-		w->name = xstrdup(name);
-		w->line = p->line;
-		w->timeout = 5;
-		w->msgtype = MSG_DEFAULT;
-		w->max_outbox = 10000;
-		w->max_inflight = 16;
-		w->resend = 60;
-		w->resolve_timeout = 300;
-		p->sec = SEC_WEBHOOK;
-		p->obj = w;
-		p->keys = webhook_keys;
-	}
+	if ((obj = k->open(p, name)) == NULL)
+		return;
+	p->sec = k->sec;
+	p->obj = obj;
+	p->keys = k->keys;
 }
 
 /*
@@ -991,17 +1087,7 @@ conf_load(const char *file, char err[LW_ERRLEN])
 	tmp = xstrdup(file);
 	c->dir = xstrdup(dirname(tmp));
 	free(tmp);
-	c->interval = 60;
-	c->store_batch = -1;		/* store_batch_default */
-	c->store_buffer = 100000;
-	c->sample_buffer = 100000;
-	c->log_level = LOG_LVL_INFO;
-	c->timezone = xstrdup("Asia/Shanghai");
-	c->day_min_fraction = 0.667;
-	c->month_min_fraction = 0.667;
-	c->alert = (struct alert_conf){ .warn = NAN, .crit = NAN,
-	    .for_count = 1, .clear_count = 1, .comm_after = 3,
-	    .fault_after = 1, .flap_limit = 6, .flap_window = 3600 };
+	daemon_defaults(c);
 	p.c = c;
 	p.file = file;
 	p.err = err;
@@ -1135,142 +1221,17 @@ conf_type_width(enum reg_type t)
 const char *
 conf_type_name(enum reg_type t)
 {
-	return type_names[t];
+	return conf_type_names[t];
 }
 
 const char *
 conf_order_name(enum word_order o)
 {
-	return order_names[o];
+	return conf_order_names[o];
 }
 
 const char *
 conf_format_name(enum wh_format f)
 {
-	return fmt_names[f];
-}
-
-static void
-print_bus(const struct conf_bus *b, FILE *fp)
-{
-	fprintf(fp, "\n[bus %s]\ntype = %s\n", b->name, bus_types[b->type]);
-	if (b->type == BUS_RTU)
-		fprintf(fp, "device = %s\nbaud = %d\nparity = %c\n"
-		    "data_bits = %d\nstop_bits = %d\n", b->device, b->baud,
-		    b->parity, b->data_bits, b->stop_bits);
-	else
-		fprintf(fp, "host = %s\nport = %d\n", b->host, b->port);
-	fprintf(fp, "timeout = %gs\ngap = %gms\nbackoff_max = %gs\n"
-	    "retries = %d\nmerge_hole = %d\n", b->timeout, b->gap * 1000,
-	    b->backoff_max, b->retries, b->merge_hole);
-}
-
-static void
-print_alert(const struct alert_conf *a, FILE *fp)
-{
-	if (!isnan(a->warn))
-		fprintf(fp, "warn = %g\n", a->warn);
-	if (!isnan(a->crit))
-		fprintf(fp, "crit = %g\n", a->crit);
-	fprintf(fp, "for = %gs\nfor_count = %d\nclear_for = %gs\n"
-	    "clear_count = %d\nstale_after = %gs\ncomm_after = %d\n"
-	    "fault_after = %d\nflap_limit = %d\nflap_window = %gs\n"
-	    "grace = %gs\n", a->for_s, a->for_count, a->clear_for,
-	    a->clear_count, a->stale_after, a->comm_after, a->fault_after,
-	    a->flap_limit, a->flap_window, a->grace);
-}
-
-static void
-print_sensor(const struct conf_sensor *s, FILE *fp)
-{
-	fprintf(fp, "\n[sensor %s]\nbus = %s\nunit = %d\ndriver = %s\n"
-	    "parameter = %s\nregister = %d\nfunction = %s\ntype = %s\n"
-	    "word_order = %s\nscale = %g\noffset = %g\n", s->name,
-	    s->bus_name, s->unit, s->driver->name,
-	    gb3838_param_name(s->parameter), s->reg, fn_names[s->function],
-	    type_names[s->type], order_names[s->order], s->scale, s->offset);
-	if (s->status_reg >= 0)
-		fprintf(fp, "status_register = %d\n", s->status_reg);
-	fprintf(fp, "status_map = %s\n", smap_names[s->status_map]);
-	if (!isnan(s->range_min))
-		fprintf(fp, "range_min = %g\n", s->range_min);
-	if (!isnan(s->range_max))
-		fprintf(fp, "range_max = %g\n", s->range_max);
-	fprintf(fp, "plausible_min = %g\nplausible_max = %g\n",
-	    s->plausible_min, s->plausible_max);
-	if (s->time_reg >= 0)
-		fprintf(fp, "time_register = %d\ntime_type = %s\n",
-		    s->time_reg, ttype_names[s->time_type]);
-	fprintf(fp, "new_result = %s\n", newres_names[s->new_result]);
-	if (s->cycle > 0)
-		fprintf(fp, "cycle = %gs\n", s->cycle);
-	print_alert(&s->alert, fp);
-	fprintf(fp, "unit_label = %s\nsite = %s\nwater_body = %s\n"
-	    "target_class = %s\ninterval = %d\ndecimals = %d\n"
-	    "hysteresis = %g\n", s->unit_label, s->site,
-	    gb3838_water_name(s->water_body),
-	    gb3838_class_name(s->target_class), s->interval, s->decimals,
-	    s->hysteresis);
-}
-
-/* mention: 8 entries a line, well within a line's 198 characters */
-static void
-print_mention(const struct wh_mention *m, FILE *fp)
-{
-	size_t i, n = m->nmobile + (size_t)m->all;
-
-	if (n == 0)
-		fprintf(fp, "mention = \n");
-	for (i = 0; i < n; i++)
-		fprintf(fp, "%s%s%s", i % 8 ? "," : "mention = ",
-		    i < m->nmobile ? m->mobile[i] : "all",
-		    i % 8 == 7 || i == n - 1 ? "\n" : "");
-}
-
-static void
-print_webhook(const struct conf_webhook *w, FILE *fp)
-{
-	fprintf(fp, "\n[webhook %s]\nurl = %s\nformat = %s\n"
-	    "secret = %s\ntimeout = %gs\nca_file = %s\nmsgtype = %s\n"
-	    "max_outbox = %d\nmax_inflight = %d\n", w->name, w->url,
-	    fmt_names[w->format], w->secret ? "(set)" : "", w->timeout,
-	    w->ca_file ? w->ca_file : "", msgtype_names[w->msgtype],
-	    w->max_outbox, w->max_inflight);
-	if (w->rate_limit > 0)
-		fprintf(fp, "rate_limit = %d/%s\n", w->rate_limit,
-		    w->rate_window == 1 ? "s" : w->rate_window == 60 ? "min" :
-		    "h");
-	else
-		fprintf(fp, "rate_limit = none\n");
-	print_mention(&w->mention, fp);
-	fprintf(fp, "keyword = %s\n", w->keyword ? w->keyword : "");
-	if (w->format == FMT_ALERTMANAGER)
-		fprintf(fp, "resend = %gs\nresolve_timeout = %gs\n"
-		    "generator_url = %s\n", w->resend, w->resolve_timeout,
-		    w->generator_url ? w->generator_url : "");
-}
-
-void
-conf_print(const struct conf *c, FILE *fp)
-{
-	static const char *const lv[] = { "error", "warning", "info",
-	    "debug" };
-	size_t i;
-
-	fprintf(fp, "[daemon]\nstate_dir = %s\ninterval = %d\n"
-	    "rrdcached = %s\nstore_buffer = %d\nlog_level = %s\n",
-	    c->state_dir, c->interval, c->rrdcached ? c->rrdcached : "",
-	    c->store_buffer, lv[c->log_level]);
-	fprintf(fp, "timezone = %s\nwww_dir = %s\nday_min_fraction = %g\n"
-	    "month_min_fraction = %g\n", c->timezone ? c->timezone : "",
-	    c->www_dir ? c->www_dir : "", c->day_min_fraction,
-	    c->month_min_fraction);
-	fprintf(fp, "store_batch = %gs\nsample_buffer = %d\n",
-	    c->store_batch, c->sample_buffer);
-	for (i = 0; i < c->nbus; i++)
-		print_bus(&c->buses[i], fp);
-	for (i = 0; i < c->nsensor; i++)
-		print_sensor(&c->sensors[i], fp);
-	for (i = 0; i < c->nwebhook; i++)
-		print_webhook(&c->webhooks[i], fp);
+	return conf_fmt_names[f];
 }

@@ -1,4 +1,7 @@
-/* conf.h: lakewatch.conf parsed into an immutable snapshot (DESIGN.md 4) */
+/*
+ * conf.h: lakewatch.conf parsed into an immutable snapshot (DESIGN.md 4):
+ * conf.c parses and checks it, confprint.c prints it
+ */
 #ifndef LW_CONF_H
 #define LW_CONF_H
 
@@ -161,7 +164,8 @@ struct conf {
  */
 struct conf	*conf_load(const char *file, char err[LW_ERRLEN]);
 void		 conf_free(struct conf *);
-/* Print the snapshot in normal form (every key, defaults filled in). */
+/* Print the snapshot in normal form (every key, defaults filled in):
+   what lakewatchd -t shows. */
 void		 conf_print(const struct conf *, FILE *);
 
 /* Index of the sensor / bus called NAME, or -1. */

@@ -1,27 +1,32 @@
 /* log.c: one line per message on stderr, with an sd-daemon priority prefix */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
+/*
+ * log_name and log_prio are set once, before any thread starts; the level
+ * is set again on reload while other threads log, hence atomic.
+ */
 static const char	*log_name = "lakewatch";
-static enum log_level	 log_level = LOG_LVL_INFO;
+static atomic_int	 log_level = LOG_LVL_INFO;
 static int		 log_prio;	/* stderr is journald's: prefix "<N>" */
 
 void
 log_init(const char *progname, enum log_level level)
 {
 	log_name = progname;
-	log_level = level;
+	atomic_store_explicit(&log_level, level, memory_order_relaxed);
 	log_prio = getenv("JOURNAL_STREAM") != NULL;
 }
 
 void
 log_setlevel(enum log_level level)
 {
-	log_level = level;
+	atomic_store_explicit(&log_level, level, memory_order_relaxed);
 }
 
 int
@@ -51,7 +56,8 @@ vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
 	char msg[1024];
 	char pfx[8] = "";
 
-	if (lvl > log_level)
+	/* relaxed: the level orders nothing else */
+	if ((int)lvl > atomic_load_explicit(&log_level, memory_order_relaxed))
 		return;
 	if (log_prio)
 		snprintf(pfx, sizeof(pfx), "<%d>", prio[lvl]);

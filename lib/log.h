@@ -6,7 +6,10 @@
 
 enum log_level { LOG_LVL_ERROR, LOG_LVL_WARNING, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
-/* Set the name printed before each line and the most verbose level shown. */
+/*
+ * Set the name printed before each line and the most verbose level shown.
+ * log_init before any thread starts; log_setlevel at any time (reload).
+ */
 void	log_init(const char *progname, enum log_level level);
 void	log_setlevel(enum log_level level);
 /* Parse "debug" | "info" | "warning" | "error"; -1 when unknown. */
