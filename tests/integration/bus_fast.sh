@@ -72,7 +72,7 @@ PYEOF
 cat "$W/buses"
 read -r _ a_req a_ok a_to a_crc a_lat _ <<<"$(grep '^a ' "$W/buses")"
 read -r _ b_req b_ok _ _ _ _ b_stray <<<"$(grep '^b ' "$W/buses")"
-read -r _ _ _ _ _ _ c_lag <<<"$(grep '^c ' "$W/buses")"
+read -r _ _ _ _ _ _ c_lag _ <<<"$(grep '^c ' "$W/buses")"
 check "bus a: every request answered ($a_ok of $a_req), no time-out" \
     test "$a_req" -ge 9 -a "$a_ok" -eq "$a_req" -a "$a_to" -eq 0 -a \
     "$a_crc" -eq 0
