@@ -15,7 +15,7 @@
  * A file is checked on first use and after a failed write: missing, it
  * is created; unreadable as an RRD, it is moved to
  * <name>.rrd.<unixtime>.bad and a new one made, which gets the values
- * still held; with another step or archive set than store_rra_args
+ * still held; with another step or archive set than rrdfile_args
  * gives, it is migrated: rrd_create with the old file as source, then
  * the old finest archive's rows sent again (rrdtool 1.7.2's prefill only
  * approximates them across a step change), the old one kept as
@@ -34,53 +34,12 @@
 #include <time.h>
 
 #include "../lib/conf.h"
+#include "../lib/rrdfile.h"
 #include "../lib/sample.h"
 
 struct store;
 
 #define STORE_BUFFER	100000	/* values buffered, by default */
-
-/* What a store_ops call returns. */
-#define STORE_OK	0
-#define STORE_EFILE	(-1)	/* this file failed; err says why */
-#define STORE_EDOWN	(-2)	/* the backend is unreachable */
-
-/* What store_ops.probe finds at a path. */
-enum store_probe { PROBE_OK, PROBE_MISSING, PROBE_BAD, PROBE_CHANGED,
-	PROBE_ERROR };
-
-/*
- * The I/O under a store: librrd, rrdcached, or a test's fake. BE is the
- * backend's own state. Paths are absolute. Calls return STORE_OK or an
- * error with err filled, unless said otherwise.
- */
-struct store_ops {
-	const char	*name;		/* for log lines */
-	int		(*open)(void *be, char err[LW_ERRLEN]);
-	void		(*close)(void *be);
-	/*
-	 * PROBE_OK if PATH is an RRD laid out as store_rra_args gives for S;
-	 * PROBE_CHANGED (another step or archive set), PROBE_BAD (not an RRD)
-	 * or PROBE_ERROR (cannot tell now) with the reason in why.
-	 */
-	int		(*probe)(void *be, const struct conf_sensor *s,
-			    const char *path, char why[LW_ERRLEN]);
-	/* Create PATH; START -1 with a SRC (migration): the source's last. */
-	int		(*create)(void *be, const char *path,
-			    unsigned long step, time_t start, const char *src,
-			    int argc, const char **argv, char err[LW_ERRLEN]);
-	int		(*update)(void *be, const char *path, int n,
-			    const char **vals, char err[LW_ERRLEN]);
-	int		(*last)(void *be, const char *path, time_t *t,
-			    char err[LW_ERRLEN]);
-	/* Have PATH written out / dropped from a cache; no-ops for librrd. */
-	int		(*flush)(void *be, const char *path,
-			    char err[LW_ERRLEN]);
-	int		(*forget)(void *be, const char *path,
-			    char err[LW_ERRLEN]);
-	/* The monotonic clock, s (tests pass their own). */
-	double		(*now)(void *be);
-};
 
 struct store_stats {
 	uint64_t	written;	/* values the RRD (or rrdcached) took */
@@ -139,14 +98,4 @@ void		 store_stats(const struct store *, struct store_stats *);
  * freed at once, not when the core gets round to stopping).
  */
 void		 store_hurry(double create, double write);
-/* The RRD file of sensor NAME into BUF. */
-void		 store_path(const struct conf *, const char *name,
-		    char *buf, size_t len);
-/*
- * The archive arguments ("RRA:...") for a sensor with this step, at most
- * MAX of them into ARGS; returns how many.
- */
-int		 store_rra_args(const struct conf_sensor *, char args[][64],
-		    int max);
-
 #endif
