@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ struct sfile {
 };
 
 struct store {
+	pthread_mutex_t		 mu;		/* all of it, but for I/O */
 	const struct conf	*c;
 	const struct store_ops	*ops;
 	void			*be;
@@ -93,6 +95,27 @@ now(const struct store *st)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * A backend call: made without the lock, as it may take seconds (a file
+ * being made, rrdcached timing out) and store_put must not wait for it.
+ * What the writer holds across it is re-read after: the ring may have
+ * moved on (ring_evict), the rest is the writer's alone.
+ */
+static void
+io_out(struct store *st)
+{
+	pthread_mutex_unlock(&st->mu);
+}
+
+static int
+io_in(struct store *st, int rc)
+{
+	pthread_mutex_lock(&st->mu);
+	return rc;
+}
+
+#define IO(st, call)	(io_out(st), io_in((st), (call)))
+
 static char *
 xstrdup(const char *s)
 {
@@ -105,6 +128,7 @@ xstrdup(const char *s)
 
 /* ---- the buffer -------------------------------------------------- */
 
+/* Said once an episode: drops_over ends it. */
 static void
 drop_note(struct store *st)
 {
@@ -112,6 +136,15 @@ drop_note(struct store *st)
 		log_warnx("store: buffer full (%zu values): dropping the "
 		    "oldest unwritten values (the sample log keeps them)",
 		    st->cap);
+}
+
+/* 1 if ring entry I has not been written (it is pend or after it). */
+static int
+ent_unsent(const struct store *st, size_t i)
+{
+	const struct sfile *f = &st->files[st->ring[i].file];
+
+	return f->pend != -1 && st->ring[f->pend].t <= st->ring[i].t;
 }
 
 /* Make room: the oldest entry goes, sent or not. */
@@ -230,10 +263,11 @@ file_create(struct store *st, struct sfile *f, const char *src,
 	n = rrdfile_args(f->s, args, RRDFILE_ARGS);
 	for (i = 0; i < n; i++)
 		argv[i] = args[i];
-	if (src == NULL)
-		start = st->ring[f->head].t - f->s->interval;
-	if ((rc = st->ops->create(st->be, f->path,
-	    (unsigned long)f->s->interval, start, src, n, argv, err)) != 0)
+	if (src == NULL)	/* f->last if all went while it was probed */
+		start = (f->head != -1 ? st->ring[f->head].t : f->last) -
+		    f->s->interval;
+	if ((rc = IO(st, st->ops->create(st->be, f->path,
+	    (unsigned long)f->s->interval, start, src, n, argv, err))) != 0)
 		return rc;
 	f->synced = 0;
 	if (src == NULL)
@@ -250,7 +284,7 @@ file_replace(struct store *st, struct sfile *f, const char *why,
 	char as[PATH_MAX + 64];
 	int rc;
 
-	if ((rc = st->ops->forget(st->be, f->path, err)) != 0 ||
+	if ((rc = IO(st, st->ops->forget(st->be, f->path, err))) != 0 ||
 	    (rc = file_aside(f, "bad", as, sizeof(as), err)) != 0)
 		return rc;
 	log_warnx("sensor '%s': %s is not a usable RRD (%s); moved to %s, "
@@ -291,7 +325,8 @@ replay_add(void *arg, time_t t, double v, char err[LW_ERRLEN])
 	value_fmt(st->vals[rp->n], t, v);
 	rp->argv[rp->n] = st->vals[rp->n];
 	if (++rp->n >= rp->max) {
-		rc = st->ops->update(st->be, f->path, rp->n, rp->argv, err);
+		rc = IO(st, st->ops->update(st->be, f->path, rp->n,
+		    rp->argv, err));
 		rp->n = 0;
 	}
 	return rc;
@@ -308,7 +343,8 @@ file_replay(struct store *st, struct sfile *f, const char *old,
 
 	rc = rrdfile_rows(old, start, last, replay_add, &rp, err);
 	if (rp.n > 0 && rc == STORE_OK)
-		rc = st->ops->update(st->be, f->path, rp.n, rp.argv, err);
+		rc = IO(st, st->ops->update(st->be, f->path, rp.n, rp.argv,
+		    err));
 	return rc;
 }
 
@@ -321,8 +357,8 @@ file_migrate(struct store *st, struct sfile *f, const char *why,
 	time_t start, last = 0;
 	int rc;
 
-	if ((rc = st->ops->flush(st->be, f->path, err)) != 0 ||
-	    (rc = st->ops->forget(st->be, f->path, err)) != 0 ||
+	if ((rc = IO(st, st->ops->flush(st->be, f->path, err))) != 0 ||
+	    (rc = IO(st, st->ops->forget(st->be, f->path, err))) != 0 ||
 	    (rc = file_aside(f, "old", as, sizeof(as), err)) != 0)
 		return rc;
 	start = rrdfile_migrate_start(as, f->s, &last);
@@ -363,7 +399,7 @@ file_check(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 	 * a stopping daemon leaves it to the next start, which finds the
 	 * file as it is now. Its values are in the sample log.
 	 */
-	probe = st->ops->probe(st->be, f->s, f->path, why);
+	probe = IO(st, st->ops->probe(st->be, f->s, f->path, why));
 	if (probe != PROBE_OK && probe != PROBE_ERROR && too_late(1)) {
 		f->later = 1;
 		return STORE_ELATER;
@@ -396,7 +432,8 @@ file_ready(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 		f->ready = 1;
 	}
 	if (!f->synced) {
-		if ((rc = st->ops->last(st->be, f->path, &t, err)) != STORE_OK)
+		if ((rc = IO(st, st->ops->last(st->be, f->path, &t, err))) !=
+		    STORE_OK)
 			return rc;
 		f->sent = t;
 		if (f->last < t)
@@ -412,21 +449,19 @@ file_ready(struct store *st, struct sfile *f, char err[LW_ERRLEN])
  * what the backend has. After a gap longer than the heartbeat an UNKNOWN
  * one step before the value comes first, so that rrdtool stores the
  * value for its own step rather than dropping it with the gap. Sets
- * *USED (entries consumed), *NEXT and *LAST; returns the argv count.
+ * *LAST (the newest time in ARGV, else what the backend has); returns the
+ * argv count.
  */
 static int
-chunk(struct store *st, struct sfile *f, const char **argv, int *used,
-    int *next, time_t *last)
+chunk(struct store *st, struct sfile *f, const char **argv, time_t *last)
 {
 	time_t prev = f->sent, step = f->s->interval;
 	int i, j, n = 0, max;
 
 	max = chunk_max(f->path);
-	*used = 0;
 	for (i = f->pend; i != -1 && n + 2 <= max; i = st->ring[i].next) {
 		const struct ent *e = &st->ring[i];
 
-		(*used)++;
 		if (e->t <= prev)
 			continue;
 		if (prev > 0 && e->t - prev > 2 * step)
@@ -434,7 +469,6 @@ chunk(struct store *st, struct sfile *f, const char **argv, int *used,
 		value_fmt(st->vals[n++], e->t, e->v);
 		prev = e->t;
 	}
-	*next = i;
 	*last = prev;
 	for (j = 0; j < n; j++)
 		argv[j] = st->vals[j];
@@ -458,17 +492,33 @@ behind(const char *err, time_t *t)
 	return 1;
 }
 
+/*
+ * The backend has F up to f->sent: pend past that, counted as written.
+ * By time, not by the entries handed over: the ring may have moved while
+ * they were on their way.
+ */
+static void
+file_sent(struct store *st, struct sfile *f)
+{
+	while (f->pend != -1 && st->ring[f->pend].t <= f->sent) {
+		f->pend = st->ring[f->pend].next;
+		f->npend--;
+		st->pending--;
+		st->written++;
+	}
+}
+
 static int
 file_send(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 {
 	const char *argv[CHUNK];
 	time_t last, t;
-	int n, used, next, rc;
+	int n, rc;
 
 	while (f->pend != -1) {
-		n = chunk(st, f, argv, &used, &next, &last);
-		rc = n > 0 ? st->ops->update(st->be, f->path, n, argv, err) :
-		    STORE_OK;
+		n = chunk(st, f, argv, &last);
+		rc = n > 0 ? IO(st, st->ops->update(st->be, f->path, n, argv,
+		    err)) : STORE_OK;
 		if (rc == STORE_EFILE && behind(err, &t) && t > f->sent) {
 			f->sent = t;
 			file_repoint(st, f);
@@ -476,11 +526,8 @@ file_send(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 		}
 		if (rc != STORE_OK)
 			return rc;
-		st->written += (uint64_t)used;
-		f->npend -= (size_t)used;
-		st->pending -= (size_t)used;
 		f->sent = last;
-		f->pend = next;
+		file_sent(st, f);
 		f->touched = 1;
 	}
 	return STORE_OK;
@@ -562,7 +609,7 @@ backend_up(struct store *st)
 		return 1;
 	if (st->draining || now(st) < st->retry)
 		return 0;
-	if (st->ops->open(st->be, err) != STORE_OK) {
+	if (IO(st, st->ops->open(st->be, err)) != STORE_OK) {
 		backend_lost(st, err);
 		down_note(st);
 		return 0;
@@ -584,15 +631,21 @@ backend_up(struct store *st)
 	return 1;
 }
 
+/*
+ * An episode of drops is over once the oldest value held is written (the
+ * next one to go would not be a loss); the next drop is logged again.
+ * Not "nothing pending": values keep arriving, a file may be failing.
+ */
 static void
 drops_over(struct store *st)
 {
-	if (st->pending == 0 && st->dropped != st->dropped_seen) {
-		log_info("store: buffer drained; %llu unwritten values had "
-		    "been dropped while it was full",
-		    (unsigned long long)(st->dropped - st->dropped_seen));
-		st->dropped_seen = st->dropped;
-	}
+	if (st->dropped == st->dropped_seen ||
+	    (st->count > 0 && ent_unsent(st, st->head)))
+		return;
+	log_info("store: buffer has room again; %llu unwritten values had "
+	    "been dropped while it was full",
+	    (unsigned long long)(st->dropped - st->dropped_seen));
+	st->dropped_seen = st->dropped;
 }
 
 /*
@@ -670,6 +723,7 @@ store_new_ops(const struct conf *c, const struct store_ops *ops, void *be,
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
 	    (st->files = calloc(c->nsensor + 1, sizeof(*st->files))) == NULL)
 		fatal("store");
+	pthread_mutex_init(&st->mu, NULL);
 	st->c = c;
 	st->ops = ops;
 	st->be = be;
@@ -683,10 +737,12 @@ store_new_ops(const struct conf *c, const struct store_ops *ops, void *be,
 		return NULL;
 	}
 	st->started = 1;
-	if (ops->open(be, err) != STORE_OK) {
+	pthread_mutex_lock(&st->mu);
+	if (IO(st, ops->open(be, err)) != STORE_OK) {
 		backend_lost(st, err);
 		down_note(st);
 	}
+	pthread_mutex_unlock(&st->mu);
 	return st;
 }
 
@@ -710,13 +766,13 @@ store_new(const struct conf *c, char err[LW_ERRLEN])
 }
 
 int
-store_update(struct store *st, int idx, const struct sample *s, size_t n,
-    char err[LW_ERRLEN])
+store_put(struct store *st, int idx, const struct sample *s, size_t n)
 {
 	struct sfile *f = &st->files[idx];
 	size_t i;
 	int k = 0;
 
+	pthread_mutex_lock(&st->mu);
 	for (i = 0; i < n; i++) {
 		if (s[i].t <= f->last)
 			continue;
@@ -725,9 +781,28 @@ store_update(struct store *st, int idx, const struct sample *s, size_t n,
 		f->last = s[i].t;
 		k++;
 	}
-	if (file_pump(st, f, err) == -1)
-		return -1;
+	pthread_mutex_unlock(&st->mu);
 	return k;
+}
+
+int
+store_pump(struct store *st, int idx, char err[LW_ERRLEN])
+{
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = file_pump(st, &st->files[idx], err);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+store_update(struct store *st, int idx, const struct sample *s, size_t n,
+    char err[LW_ERRLEN])
+{
+	int k = store_put(st, idx, s, n);
+
+	return store_pump(st, idx, err) == -1 ? -1 : k;
 }
 
 void
@@ -737,6 +812,8 @@ store_adopt(struct store *st, struct store *old)
 	size_t i;
 	int j;
 
+	pthread_mutex_lock(&st->mu);
+	pthread_mutex_lock(&old->mu);
 	for (i = 0; i < old->count; i++) {
 		const struct ent *e = &old->ring[(old->head + i) % old->cap];
 
@@ -757,6 +834,8 @@ store_adopt(struct store *st, struct store *old)
 		old->files[i].npend = 0;
 	}
 	old->count = old->pending = 0;
+	pthread_mutex_unlock(&old->mu);
+	pthread_mutex_unlock(&st->mu);
 }
 
 int
@@ -767,26 +846,30 @@ store_flush(struct store *st, const char *name, char err[LW_ERRLEN])
 
 	if ((i = conf_sensor_find(st->c, name)) == -1)
 		return 0;
+	pthread_mutex_lock(&st->mu);
 	f = &st->files[i];
 	f->retry = 0;
-	if (file_pump(st, f, err) == -1)
-		return -1;
-	if (st->down) {
+	if ((rc = file_pump(st, f, err)) == 0 && st->down) {
 		snprintf(err, LW_ERRLEN, "%s", st->why);
-		return -1;
+		rc = -1;
 	}
-	if ((rc = st->ops->flush(st->be, f->path, err)) == STORE_EDOWN)
+	if (rc == 0 && (rc = IO(st, st->ops->flush(st->be, f->path,
+	    err))) == STORE_EDOWN)
 		backend_lost(st, err);
+	pthread_mutex_unlock(&st->mu);
 	return rc == STORE_OK ? 0 : -1;
 }
 
 void
-store_stats(const struct store *st, struct store_stats *ss)
+store_stats(struct store *st, struct store_stats *ss)
 {
+	pthread_mutex_lock(&st->mu);
+	ss->backend = st->rc != NULL ? "rrdcached" : "file";
 	ss->written = st->written;
 	ss->dropped = st->dropped;
 	ss->pending = st->pending;
 	ss->down = st->down;
+	pthread_mutex_unlock(&st->mu);
 }
 
 void
@@ -817,8 +900,8 @@ store_finish(struct store *st)
 	if (backend_up(st))
 		drain(st, 0);
 	for (i = 0; i < st->nfile && !st->down && !too_late(0); i++)
-		if (st->files[i].touched && st->ops->flush(st->be,
-		    st->files[i].path, err) == STORE_EDOWN)
+		if (st->files[i].touched && IO(st, st->ops->flush(st->be,
+		    st->files[i].path, err)) == STORE_EDOWN)
 			backend_lost(st, err);
 	for (i = 0; i < st->nfile; i++)
 		later += st->files[i].later && !st->files[i].ready;
@@ -840,9 +923,12 @@ store_free(struct store *st)
 
 	if (st == NULL)
 		return;
+	pthread_mutex_lock(&st->mu);
 	if (st->started)
 		store_finish(st);
 	st->ops->close(st->be);
+	pthread_mutex_unlock(&st->mu);
+	pthread_mutex_destroy(&st->mu);
 	for (i = 0; i < st->nfile; i++) {
 		free(st->files[i].path);
 		free(st->files[i].why);
