@@ -28,8 +28,6 @@ objs	= $(patsubst %.c,%.o,$(wildcard $(1)))
 LIB	= $(call objs,lib/*.c drivers/*.c)
 DAEMON	= $(call objs,daemon/*.c)
 TOOL	= $(call objs,tool/*.c)
-# until the store is split (issue 11): the tool writes RRDs through it
-TOOL_DAEMON = daemon/store.o
 HDRS	= $(wildcard lib/*.h daemon/*.h tool/*.h drivers/*.h)
 
 all: bin/lakewatchd bin/lakewatch bin/lwsim
@@ -38,7 +36,7 @@ bin/lakewatchd: $(LIB) $(DAEMON)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS)
 
-bin/lakewatch: $(LIB) $(TOOL) $(TOOL_DAEMON)
+bin/lakewatch: $(LIB) $(TOOL)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS)
 

@@ -2,7 +2,7 @@
  * store_bench.c: N sensors' RRD updates per interval, through the store
  * (daemon/store.c) with librrd directly and with rrdcached, and through
  * librrd's own rrdcached client (rrdc_update) for reference. Files have
- * the daemon's layout (store_rra_args) at a 60 s step. Prints one table:
+ * the daemon's layout (rrdfile_rra_args) at a 60 s step. Prints one table:
  * values per second, and CPU per value from getrusage (this process) plus
  * rrdcached's own (from /proc, when its PID is given). The rrdcached
  * runs are made twice and the second shown: the first pass is slower

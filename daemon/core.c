@@ -31,10 +31,10 @@
  */
 #define SYNC_EVERY	60
 
-/* Readings waiting for their RRD update (batched per file). */
-struct pendq {
-	struct wval	*v;
-	size_t		 n, cap;
+/* Readings in the store's buffer not yet asked to be written. */
+struct batch {
+	time_t		 first;		/* the oldest */
+	size_t		 n;
 };
 
 struct core {
@@ -45,7 +45,7 @@ struct core {
 	struct alarm_state	*alarms;	/* per sensor */
 	struct sample		*last;		/* per sensor */
 	struct samplelog	*log;
-	struct pendq		*pend;		/* per sensor */
+	struct batch		*batch;		/* per sensor */
 	time_t			*maint_until;	/* per sensor: manual, 0 none */
 	time_t			*maint_was;	/* the same, before a scan */
 	struct timespec		 maint_mtime;	/* of the folder, last read */
@@ -75,7 +75,7 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 	    NULL)
 		fatal("core");
 	core->log = samplelog_new(c);
-	if ((core->pend = calloc(c->nsensor + 1, sizeof(*core->pend))) ==
+	if ((core->batch = calloc(c->nsensor + 1, sizeof(*core->batch))) ==
 	    NULL)
 		fatal("core");
 	core->c = c;
@@ -85,8 +85,7 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 		core_free(core);
 		return NULL;
 	}
-	core->w = writer_start(core->st, c, c->store_buffer > 0 ?
-	    (size_t)c->store_buffer : STORE_BUFFER);
+	core->w = writer_start(core->st, c);
 	for (i = 0; i < c->nsensor; i++)
 		eval_start(&core->alarms[i], core->saved);
 	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
@@ -99,12 +98,6 @@ void
 core_set_notify(struct core *core, struct notify *n)
 {
 	core->n = n;
-}
-
-static void
-adopt(struct store *st, void *old)
-{
-	store_adopt(st, old);
 }
 
 /*
@@ -140,15 +133,13 @@ core_adopt(struct core *core, const struct core *old)
 			adopt_alarm(core, i, old, j, now);
 	core->latest = old->latest;	/* the core's clock (core_tick) */
 	writer_drain(old->w);
-	writer_with(core->w, adopt, old->st);	/* RRD values still buffered */
+	store_adopt(core->st, old->st);	/* RRD values still buffered */
 	samplelog_adopt(core->log, old->log);	/* and sample-log rows */
 }
 
 void
 core_free(struct core *core)
 {
-	size_t i;
-
 	if (core == NULL)
 		return;
 	core_flush(core, 1);
@@ -158,9 +149,7 @@ core_free(struct core *core)
 	free(core->last);
 	free(core->maint_until);
 	free(core->maint_was);
-	for (i = 0; i < core->c->nsensor; i++)
-		free(core->pend[i].v);
-	free(core->pend);
+	free(core->batch);
 	samplelog_free(core->log);
 	free(core);
 }
@@ -187,14 +176,12 @@ resolve(const struct core *core, struct sample *s, size_t n)
 			s[i].idx = conf_sensor_find(core->c, s[i].sensor);
 }
 
-/* Hand the pending readings of sensor IDX to the writer in one batch. */
+/* Have the writer write sensor IDX's batch. */
 static void
 store_batch_one(struct core *core, int idx)
 {
-	struct pendq *pq = &core->pend[idx];
-
-	writer_put(core->w, idx, pq->v, pq->n);
-	pq->n = 0;
+	writer_kick(core->w, idx);
+	core->batch[idx].n = 0;
 }
 
 /*
@@ -213,31 +200,26 @@ batch_window(const struct core *core, int idx, time_t t)
 }
 
 /*
- * Readings wait for their RRD update so that one update writes several:
- * a file is opened once per store_batch seconds rather than once per
- * reading (the sample log has every reading at once). Flagged readings
- * and failed polls go in as UNKNOWN.
+ * Readings wait in the store's buffer for their RRD update so that one
+ * update writes several: a file is opened once per store_batch seconds
+ * rather than once per reading (the sample log has every reading at
+ * once). Flagged readings and failed polls go in as UNKNOWN.
  */
 static void
 store_add(struct core *core, const struct sample *s)
 {
-	struct pendq *pq = &core->pend[s->idx];
+	struct batch *b = &core->batch[s->idx];
 
-	if (pq->n > 0 && core->c->store_batch > 0 &&
+	if (b->n > 0 && core->c->store_batch > 0 &&
 	    batch_window(core, s->idx, s->t) !=
-	    batch_window(core, s->idx, pq->v[0].t))
+	    batch_window(core, s->idx, b->first))
 		store_batch_one(core, s->idx);
-	if (pq->n == pq->cap) {
-		pq->cap = pq->cap ? 2 * pq->cap : 4;
-		if ((pq->v = realloc(pq->v, pq->cap * sizeof(*pq->v))) == NULL)
-			fatal("core");
-	}
-	pq->v[pq->n].t = s->t;
-	pq->v[pq->n].v = sample_valid(s) && isfinite(s->value) ? s->value :
-	    NAN;
-	pq->n++;
+	if (store_put(core->st, s->idx, s, 1) == 0)
+		return;
+	if (b->n++ == 0)
+		b->first = s->t;
 	/* a reading an interval apart is its own batch: at once */
-	if ((double)pq->n * core->c->sensors[s->idx].interval >=
+	if ((double)b->n * core->c->sensors[s->idx].interval >=
 	    core->c->store_batch)
 		store_batch_one(core, s->idx);
 }
@@ -249,10 +231,10 @@ core_flush(struct core *core, int all)
 	size_t i;
 
 	for (i = 0; i < core->c->nsensor; i++)
-		if (core->pend[i].n > 0 && (all || now - core->pend[i].v[0].t >=
-		    core->c->store_batch))
+		if (core->batch[i].n > 0 && (all ||
+		    now - core->batch[i].first >= core->c->store_batch))
 			store_batch_one(core, (int)i);
-	if (all)
+	if (all && core->w != NULL)	/* NULL: core_new failed */
 		writer_drain(core->w);
 }
 
@@ -355,10 +337,9 @@ core_stats(const struct core *core, struct core_stats *st)
 
 	*st = core->stats;
 	writer_stats(core->w, &ws);
-	st->stored = ws.stored;
+	store_stats(core->st, &st->store);
+	st->stored = st->store.written;
 	st->store_errors = ws.errors;
-	st->store_dropped = ws.dropped;
-	st->store_waiting = ws.waiting;
 	samplelog_stats(core->log, &st->log_waiting, &st->log_dropped);
 	st->firing = 0;
 	for (i = 0; i < core->c->nsensor; i++)

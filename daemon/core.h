@@ -8,16 +8,15 @@
 #include "../lib/conf.h"
 #include "../lib/sample.h"
 #include "notify.h"
+#include "store.h"
 
 struct core;
 
 struct core_stats {
 	uint64_t	samples;	/* processed */
 	uint64_t	stored;		/* RRD rows written */
-	uint64_t	store_errors;
-	uint64_t	store_dropped;	/* never reached the store: too many
-					   waiting for it */
-	size_t		store_waiting;	/* handed to the writer, not taken */
+	uint64_t	store_errors;	/* writes a file refused */
+	struct store_stats store;	/* the buffer and the backend */
 	uint64_t	log_errors;	/* sample log lines not written at once */
 	size_t		log_waiting;	/* ... held until they can be */
 	uint64_t	log_dropped;	/* ... lost: more than sample_buffer */

@@ -95,16 +95,18 @@ status_write(const struct conf *c, struct bus *const *buses,
 	jsonout_add(&o, "config", json_string(c->path));
 	jsonout_add(&o, "started", json_real(started));
 	jsonout_add(&o, "now", json_real(wall_now()));
-	jsonout_add(&o, "core", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:I}",
+	jsonout_add(&o, "core", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "samples", (json_int_t)cs.samples,
 	    "stored", (json_int_t)cs.stored,
 	    "store_errors", (json_int_t)cs.store_errors,
-	    "store_waiting", (json_int_t)cs.store_waiting,
-	    "store_dropped", (json_int_t)cs.store_dropped,
 	    "log_waiting", (json_int_t)cs.log_waiting,
 	    "log_dropped", (json_int_t)cs.log_dropped,
 	    "alerts_firing", (json_int_t)cs.firing));
+	jsonout_add(&o, "store", json_pack("{s:s, s:b, s:I, s:I, s:I}",
+	    "backend", cs.store.backend, "up", !cs.store.down,
+	    "pending", (json_int_t)cs.store.pending,
+	    "dropped", (json_int_t)cs.store.dropped,
+	    "written", (json_int_t)cs.store.written));
 	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I}",
 	    "depth", (json_int_t)ns.depth,
 	    "sent", (json_int_t)ns.sent, "retries", (json_int_t)ns.retries,

@@ -8,23 +8,13 @@
  * comes back (it may have lost what it had not journaled) each file is
  * re-synchronised with LAST and whatever is newer is sent again.
  *
- * librrd 1.7.2 as packaged by Debian exports only the rrdc_* calls, which
- * share one connection per process and never time out; a stuck rrdcached
- * would stop the core loop (and with it the alerts). The protocol is a
- * few lines of text, so this file speaks it itself (rrdcached(1),
- * "PROTOCOL"): one connection owned by the store, every request bounded
- * by a time-out.
+ * The files' layout and the backends are lib/rrdfile.c (librrd) and
+ * lib/rrdcached.c (our rrdcached client, with time-outs).
  */
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <netdb.h>
-#include <rrd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,19 +22,15 @@
 #include <unistd.h>
 
 #include "../lib/log.h"
+#include "../lib/rrdcached.h"
 #include "../lib/util.h"
 #include "store.h"
 
 #define CHUNK		64	/* values per update call */
-#define RRDC_LINE	4096	/* longest request (RRD_CMD_MAX) */
-#define RRDC_PORT	"42217"
-#define RRDC_TIMEOUT	1000	/* ms for a request ... */
-#define RRDC_SLOW	30000	/* ... for FLUSH, a migrating CREATE */
 #define BACKOFF_MIN	0.5	/* s: reconnecting to rrdcached */
 #define BACKOFF_MAX	30.0
 #define FILE_BACKOFF	1.0	/* s: a file that failed, doubling ... */
 #define FILE_BACKOFF_MAX 60.0	/* ... up to this */
-#define MAX_RRA		32
 #define STORE_ELATER	(-3)	/* stopping: the file is left to next start */
 
 struct ent {
@@ -71,16 +57,8 @@ struct sfile {
 	double		 backoff;
 };
 
-struct rrdc {
-	int		 fd;		/* -1: not connected */
-	int		 timeout;	/* ms, as set on fd */
-	int		 timedout;	/* the last failure was a time-out */
-	char		*addr;
-	char		 in[RRDC_LINE];
-	size_t		 inoff, inlen;
-};
-
 struct store {
+	pthread_mutex_t		 mu;		/* all of it, but for I/O */
 	const struct conf	*c;
 	const struct store_ops	*ops;
 	void			*be;
@@ -117,620 +95,30 @@ now(const struct store *st)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* librrd's message for the last failed call, which is then cleared. */
-static int
-rrd_fail(char err[LW_ERRLEN], const char *what, const char *path)
-{
-	snprintf(err, LW_ERRLEN, "%s %s: %s", what, path, rrd_get_error());
-	rrd_clear_error();
-	return STORE_EFILE;
-}
-
-/* ---- the rrdcached client ---------------------------------------- */
-
-static int
-rc_unix(const char *path, char err[LW_ERRLEN])
-{
-	struct sockaddr_un sun;
-	int fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, LW_ERRLEN, "%s: path too long", path);
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* "host:port", "[v6]:port" or "host" (port 42217). */
-static int
-rc_tcp(const char *addr, char err[LW_ERRLEN])
-{
-	struct addrinfo hints, *res, *ai;
-	struct timeval tv = { RRDC_TIMEOUT / 1000, 0 };
-	char host[256], *port;
-	int fd = -1, rc;
-
-	snprintf(host, sizeof(host), "%s", addr + (addr[0] == '['));
-	port = strrchr(host, addr[0] == '[' ? ']' : ':');
-	if (port != NULL)
-		*port++ = '\0';
-	if (port != NULL && *port == ':')
-		port++;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(host, port != NULL && *port != '\0' ? port :
-	    RRDC_PORT, &hints, &res)) != 0) {
-		snprintf(err, LW_ERRLEN, "%s: %s", addr, gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype |
-		    SOCK_CLOEXEC, ai->ai_protocol)) == -1)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-			snprintf(err, LW_ERRLEN, "%s: %s", addr,
-			    strerror(errno));
-			close(fd);
-			fd = -1;
-		}
-	}
-	freeaddrinfo(res);
-	return fd;
-}
-
-static void
-rc_close(void *be)
-{
-	struct rrdc *rc = be;
-
-	if (rc->fd != -1)
-		close(rc->fd);
-	rc->fd = -1;
-	rc->inoff = rc->inlen = 0;
-}
-
-static int
-rc_open(void *be, char err[LW_ERRLEN])
-{
-	struct rrdc *rc = be;
-	const char *a = rc->addr;
-	char why[LW_ERRLEN];
-
-	rc_close(rc);
-	if (strncmp(a, "unix:", 5) == 0)
-		rc->fd = rc_unix(a + 5, why);
-	else if (a[0] == '/')
-		rc->fd = rc_unix(a, why);
-	else
-		rc->fd = rc_tcp(a, why);
-	rc->timeout = 0;
-	if (rc->fd == -1) {
-		snprintf(err, LW_ERRLEN, "rrdcached: %s", why);
-		return STORE_EDOWN;
-	}
-	return STORE_OK;
-}
-
-static void
-rc_timeout(struct rrdc *rc, int ms)
-{
-	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	if (rc->timeout == ms)
-		return;
-	setsockopt(rc->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(rc->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	rc->timeout = ms;
-}
-
-/* A connection failure: close it and say why (ERRNO, else WHAT). */
-static int
-rc_lost(struct rrdc *rc, int errnum, const char *what, char err[LW_ERRLEN])
-{
-	if (errnum == EAGAIN)
-		what = "timed out";
-	else if (errnum != 0)
-		what = strerror(errnum);
-	snprintf(err, LW_ERRLEN, "rrdcached %s: %s", rc->addr, what);
-	rc->timedout = errnum == EAGAIN;
-	rc_close(rc);
-	return STORE_EDOWN;
-}
-
-static int
-rc_send(struct rrdc *rc, const char *buf, size_t len, char err[LW_ERRLEN])
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = send(rc->fd, buf, len, MSG_NOSIGNAL)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return rc_lost(rc, errno, NULL, err);
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return STORE_OK;
-}
-
-/* One reply line into LINE (without the newline). */
-static int
-rc_line(struct rrdc *rc, char *line, size_t len, char err[LW_ERRLEN])
-{
-	size_t k = 0;
-	ssize_t n;
-	char ch;
-
-	for (;;) {
-		if (rc->inoff == rc->inlen) {
-			n = recv(rc->fd, rc->in, sizeof(rc->in), 0);
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				return rc_lost(rc, n == 0 ? 0 : errno,
-				    "connection closed", err);
-			rc->inoff = 0;
-			rc->inlen = (size_t)n;
-		}
-		ch = rc->in[rc->inoff++];
-		if (ch == '\n')
-			break;
-		if (k + 1 < len)
-			line[k++] = ch;
-	}
-	line[k] = '\0';
-	return STORE_OK;
-}
-
 /*
- * Send request LINE (newline included) and read the reply "STATUS text",
- * skipping the STATUS lines that follow a positive one. STORE_OK with
- * the text in MSG, STORE_EFILE with rrdcached's error in err, or
- * STORE_EDOWN (the connection is closed).
- */
-static int
-rc_request(struct rrdc *rc, const char *line, size_t len, int ms, char *msg,
-    size_t msglen, char err[LW_ERRLEN])
-{
-	char reply[RRDC_LINE], *text;
-	long status;
-
-	if (rc->fd == -1)
-		return rc_lost(rc, 0, "not connected", err);
-	rc_timeout(rc, ms);
-	if (rc_send(rc, line, len, err) != STORE_OK ||
-	    rc_line(rc, reply, sizeof(reply), err) != STORE_OK)
-		return STORE_EDOWN;
-	status = strtol(reply, &text, 10);
-	if (text == reply)
-		return rc_lost(rc, 0, "garbled reply", err);
-	text += strspn(text, " ");
-	for (; status > 0; status--)
-		if (rc_line(rc, msg, msglen, err) != STORE_OK)
-			return STORE_EDOWN;
-	if (status < 0) {
-		snprintf(err, LW_ERRLEN, "rrdcached: %s", text);
-		return STORE_EFILE;
-	}
-	snprintf(msg, msglen, "%s", text);
-	return STORE_OK;
-}
-
-struct rc_buf {
-	char	b[RRDC_LINE];
-	size_t	n;
-	int	full;
-};
-
-/* Append FIELD, space-separated, with ' ' and '\' escaped. */
-static void
-rc_add(struct rc_buf *lb, const char *field)
-{
-	const char *p;
-
-	if (lb->n > 0 && lb->n < sizeof(lb->b))
-		lb->b[lb->n++] = ' ';
-	for (p = field; *p != '\0'; p++) {
-		if (lb->n + 3 >= sizeof(lb->b)) {
-			lb->full = 1;
-			return;
-		}
-		if (*p == ' ' || *p == '\\')
-			lb->b[lb->n++] = '\\';
-		lb->b[lb->n++] = *p;
-	}
-}
-
-static int
-rc_run(void *be, struct rc_buf *lb, int ms, char *msg, size_t msglen,
-    char err[LW_ERRLEN])
-{
-	if (lb->full) {
-		snprintf(err, LW_ERRLEN, "rrdcached: request too long");
-		return STORE_EFILE;
-	}
-	lb->b[lb->n++] = '\n';
-	return rc_request(be, lb->b, lb->n, ms, msg, msglen, err);
-}
-
-/* "CMD PATH" */
-static int
-rc_simple(void *be, const char *cmd, const char *path, int ms, char *msg,
-    size_t msglen, char err[LW_ERRLEN])
-{
-	struct rc_buf lb = { .n = 0 };
-
-	rc_add(&lb, cmd);
-	rc_add(&lb, path);
-	return rc_run(be, &lb, ms, msg, msglen, err);
-}
-
-static int
-rc_update(void *be, const char *path, int n, const char **vals,
-    char err[LW_ERRLEN])
-{
-	struct rc_buf lb = { .n = 0 };
-	char msg[256];
-	int i;
-
-	rc_add(&lb, "UPDATE");
-	rc_add(&lb, path);
-	for (i = 0; i < n; i++)
-		rc_add(&lb, vals[i]);
-	return rc_run(be, &lb, RRDC_TIMEOUT, msg, sizeof(msg), err);
-}
-
-static int
-rc_last(void *be, const char *path, time_t *t, char err[LW_ERRLEN])
-{
-	char msg[256], *end;
-	long long v;
-	int rc;
-
-	if ((rc = rc_simple(be, "LAST", path, RRDC_TIMEOUT, msg, sizeof(msg),
-	    err)) != STORE_OK)
-		return rc;
-	v = strtoll(msg, &end, 10);
-	if (end == msg || v <= 0) {
-		snprintf(err, LW_ERRLEN, "rrdcached: LAST %s: '%s'", path,
-		    msg);
-		return STORE_EFILE;
-	}
-	*t = (time_t)v;
-	return STORE_OK;
-}
-
-static int
-rc_flush(void *be, const char *path, char err[LW_ERRLEN])
-{
-	char msg[256];
-
-	return rc_simple(be, "FLUSH", path, RRDC_SLOW, msg, sizeof(msg), err);
-}
-
-/* Drop PATH from rrdcached's cache; not knowing it is no error. */
-static int
-rc_forget(void *be, const char *path, char err[LW_ERRLEN])
-{
-	char msg[256];
-	int rc;
-
-	rc = rc_simple(be, "FORGET", path, RRDC_TIMEOUT, msg, sizeof(msg),
-	    err);
-	return rc == STORE_EFILE ? STORE_OK : rc;
-}
-
-/* CREATE through rrdcached, so it owns the file (and -B allows it). */
-static int
-rc_create(void *be, const char *path, unsigned long step, time_t start,
-    const char *src, int argc, const char **argv, char err[LW_ERRLEN])
-{
-	struct rc_buf lb = { .n = 0 };
-	char num[32], msg[256];
-	int i;
-
-	rc_add(&lb, "CREATE");
-	rc_add(&lb, path);
-	snprintf(num, sizeof(num), "%lu", step);
-	rc_add(&lb, "-s");
-	rc_add(&lb, num);
-	if (start != -1) {
-		snprintf(num, sizeof(num), "%lld", (long long)start);
-		rc_add(&lb, "-b");
-		rc_add(&lb, num);
-	}
-	if (src != NULL) {
-		rc_add(&lb, "-r");
-		rc_add(&lb, src);
-	}
-	for (i = 0; i < argc; i++)
-		rc_add(&lb, argv[i]);
-	return rc_run(be, &lb, src != NULL ? RRDC_SLOW : RRDC_TIMEOUT, msg,
-	    sizeof(msg), err);
-}
-
-/* ---- checking a file (local librrd reads, both backends) --------- */
-
-struct layout {
-	time_t		 last;		/* last update */
-	unsigned long	 step, heartbeat;
-	double		 min;		/* NAN: none */
-	int		 nrra;
-	struct {
-		char		cf[16];
-		unsigned long	per, rows;
-	} rra[MAX_RRA];
-};
-
-/* DS and RRA arguments for sensor S into ARGS; returns how many. */
-static int
-layout_args(const struct conf_sensor *s, char args[][64], int max)
-{
-	int neg = s->parameter == PARAM_TEMP || s->range_min < 0;
-
-	snprintf(args[0], 64, "DS:value:GAUGE:%d:%s:U", 2 * s->interval,
-	    neg ? "U" : "0");
-	return 1 + store_rra_args(s, args + 1, max - 1);
-}
-
-static void
-layout_want(const struct conf_sensor *s, struct layout *l)
-{
-	char args[MAX_RRA + 1][64];
-	int n, i;
-
-	memset(l, 0, sizeof(*l));
-	l->step = (unsigned long)s->interval;
-	l->heartbeat = 2UL * (unsigned long)s->interval;
-	l->min = s->parameter == PARAM_TEMP || s->range_min < 0 ? NAN : 0;
-	n = layout_args(s, args, MAX_RRA + 1);
-	for (i = 1; i < n; i++)
-		if (sscanf(args[i], "RRA:%15[A-Z]:%*f:%lu:%lu",
-		    l->rra[l->nrra].cf, &l->rra[l->nrra].per,
-		    &l->rra[l->nrra].rows) == 3)
-			l->nrra++;
-}
-
-static void
-layout_key(struct layout *l, const rrd_info_t *p)
-{
-	char field[32];
-	int i;
-
-	if (strcmp(p->key, "step") == 0)
-		l->step = p->value.u_cnt;
-	else if (strcmp(p->key, "last_update") == 0)
-		l->last = (time_t)p->value.u_cnt;
-	else if (strcmp(p->key, "ds[value].minimal_heartbeat") == 0)
-		l->heartbeat = p->value.u_cnt;
-	else if (strcmp(p->key, "ds[value].min") == 0)
-		l->min = p->value.u_val;
-	else if (sscanf(p->key, "rra[%d].%31s", &i, field) == 2 && i >= 0 &&
-	    i < MAX_RRA) {
-		if (i >= l->nrra)
-			l->nrra = i + 1;
-		if (strcmp(field, "cf") == 0)
-			snprintf(l->rra[i].cf, sizeof(l->rra[i].cf), "%s",
-			    p->value.u_str);
-		else if (strcmp(field, "rows") == 0)
-			l->rra[i].rows = p->value.u_cnt;
-		else if (strcmp(field, "pdp_per_row") == 0)
-			l->rra[i].per = p->value.u_cnt;
-	}
-}
-
-static void
-layout_read(struct layout *l, const rrd_info_t *info)
-{
-	memset(l, 0, sizeof(*l));
-	l->min = NAN;
-	for (; info != NULL; info = info->next)
-		layout_key(l, info);
-}
-
-/* 0 if HAVE is WANT, else 1 with what differs in why. */
-static int
-layout_differs(const struct layout *want, const struct layout *have,
-    char why[LW_ERRLEN])
-{
-	int i;
-
-	if (have->step != want->step) {
-		snprintf(why, LW_ERRLEN, "step %lu s, not %lu s", have->step,
-		    want->step);
-		return 1;
-	}
-	if (have->heartbeat != want->heartbeat ||
-	    isnan(have->min) != isnan(want->min)) {
-		snprintf(why, LW_ERRLEN, "another data source definition");
-		return 1;
-	}
-	for (i = 0; i < want->nrra && i < have->nrra; i++)
-		if (strcmp(have->rra[i].cf, want->rra[i].cf) != 0 ||
-		    have->rra[i].per != want->rra[i].per ||
-		    have->rra[i].rows != want->rra[i].rows)
-			break;
-	if (i < want->nrra || have->nrra != want->nrra) {
-		snprintf(why, LW_ERRLEN, "another archive set (%d archives, "
-		    "not %d)", have->nrra, want->nrra);
-		return 1;
-	}
-	return 0;
-}
-
-/* 1 if PATH can be opened and read: librrd's complaint is about it. */
-static int
-readable(const char *path)
-{
-	char b;
-	int fd, ok;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	ok = pread(fd, &b, 1, 0) != -1;
-	close(fd);
-	return ok;
-}
-
-static int
-probe_file(void *be, const struct conf_sensor *s, const char *path,
-    char why[LW_ERRLEN])
-{
-	struct layout want, have;
-	struct stat sb;
-	rrd_info_t *info;
-
-	(void)be;
-	if (stat(path, &sb) == -1) {
-		snprintf(why, LW_ERRLEN, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? PROBE_MISSING : PROBE_ERROR;
-	}
-	rrd_clear_error();
-	if ((info = rrd_info_r(path)) == NULL) {
-		snprintf(why, LW_ERRLEN, "%s", rrd_get_error());
-		rrd_clear_error();
-		return S_ISREG(sb.st_mode) && readable(path) ? PROBE_BAD :
-		    PROBE_ERROR;
-	}
-	layout_want(s, &want);
-	layout_read(&have, info);
-	rrd_info_free(info);
-	return layout_differs(&want, &have, why) ? PROBE_CHANGED : PROBE_OK;
-}
-
-/* ---- librrd directly --------------------------------------------- */
-
-static int
-direct_open(void *be, char err[LW_ERRLEN])
-{
-	(void)be;
-	(void)err;
-	return STORE_OK;
-}
-
-static void
-direct_close(void *be)
-{
-	(void)be;
-}
-
-/*
- * Bytes a file of ARGV takes, roughly: 8 per row of each RRA (one data
- * source) and the headers.
- */
-static off_t
-create_size(int argc, const char **argv)
-{
-	unsigned long rows;
-	off_t size = 4096;
-	int i;
-
-	for (i = 0; i < argc; i++)
-		if (sscanf(argv[i], "RRA:%*[A-Z]:%*f:%*u:%lu", &rows) == 1)
-			size += (off_t)rows * 8 + 64;
-	return size;
-}
-
-/*
- * librrd 1.7 says nothing when it cannot write a new file (a full disk:
- * its fwrite fails, it unlinks its temporary file, which leaves errno at
- * ENOENT). Find the reason by doing what it did: make a file of that size
- * beside PATH.
+ * A backend call: made without the lock, as it may take seconds (a file
+ * being made, rrdcached timing out) and store_put must not wait for it.
+ * What the writer holds across it is re-read after: the ring may have
+ * moved on (ring_evict), the rest is the writer's alone.
  */
 static void
-create_why(const char *path, off_t size, char *buf, size_t len)
+io_out(struct store *st)
 {
-	char tmp[PATH_MAX];
-	int fd, e;
-
-	snprintf(tmp, sizeof(tmp), "%s.whyXXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		snprintf(buf, len, "%s", strerror(errno));
-		return;
-	}
-	e = posix_fallocate(fd, 0, size);
-	close(fd);
-	unlink(tmp);
-	snprintf(buf, len, "%s", e != 0 ? strerror(e) :
-	    "librrd gave no reason");
+	pthread_mutex_unlock(&st->mu);
 }
 
 static int
-direct_create(void *be, const char *path, unsigned long step, time_t start,
-    const char *src, int argc, const char **argv, char err[LW_ERRLEN])
+io_in(struct store *st, int rc)
 {
-	const char *sources[2] = { src, NULL };
-	char why[128];
-
-	(void)be;
-	rrd_clear_error();
-	if (rrd_create_r2(path, step, start, 0, src != NULL ? sources : NULL,
-	    NULL, argc, argv) == 0)
-		return STORE_OK;
-	if (*rrd_get_error() != '\0')
-		return rrd_fail(err, "create", path);
-	create_why(path, create_size(argc, argv), why, sizeof(why));
-	snprintf(err, LW_ERRLEN, "create %s: %s", path, why);
-	return STORE_EFILE;
+	pthread_mutex_lock(&st->mu);
+	return rc;
 }
 
-static int
-direct_update(void *be, const char *path, int n, const char **vals,
-    char err[LW_ERRLEN])
-{
-	(void)be;
-	rrd_clear_error();
-	if (rrd_update_r(path, "value", n, vals) != 0)
-		return rrd_fail(err, "update", path);
-	return STORE_OK;
-}
-
-static int
-direct_last(void *be, const char *path, time_t *t, char err[LW_ERRLEN])
-{
-	(void)be;
-	rrd_clear_error();
-	if ((*t = rrd_last_r(path)) == -1)
-		return rrd_fail(err, "last", path);
-	return STORE_OK;
-}
-
-static int
-direct_nop(void *be, const char *path, char err[LW_ERRLEN])
-{
-	(void)be;
-	(void)path;
-	(void)err;
-	return STORE_OK;
-}
-
-static const struct store_ops direct_ops = {
-	.name = "librrd", .open = direct_open, .close = direct_close,
-	.probe = probe_file, .create = direct_create,
-	.update = direct_update, .last = direct_last, .flush = direct_nop,
-	.forget = direct_nop, .now = NULL
-};
-
-static const struct store_ops rrdc_ops = {
-	.name = "rrdcached", .open = rc_open, .close = rc_close,
-	.probe = probe_file, .create = rc_create, .update = rc_update,
-	.last = rc_last, .flush = rc_flush, .forget = rc_forget, .now = NULL
-};
+#define IO(st, call)	(io_out(st), io_in((st), (call)))
 
 /* ---- the buffer -------------------------------------------------- */
 
+/* Said once an episode: drops_over ends it. */
 static void
 drop_note(struct store *st)
 {
@@ -738,6 +126,15 @@ drop_note(struct store *st)
 		log_warnx("store: buffer full (%zu values): dropping the "
 		    "oldest unwritten values (the sample log keeps them)",
 		    st->cap);
+}
+
+/* 1 if ring entry I has not been written (it is pend or after it). */
+static int
+ent_unsent(const struct store *st, size_t i)
+{
+	const struct sfile *f = &st->files[st->ring[i].file];
+
+	return f->pend != -1 && st->ring[f->pend].t <= st->ring[i].t;
 }
 
 /* Make room: the oldest entry goes, sent or not. */
@@ -849,17 +246,18 @@ static int
 file_create(struct store *st, struct sfile *f, const char *src,
     time_t start, char err[LW_ERRLEN])
 {
-	char args[MAX_RRA + 1][64];
-	const char *argv[MAX_RRA + 1];
+	char args[RRDFILE_ARGS][64];
+	const char *argv[RRDFILE_ARGS];
 	int n, i, rc;
 
-	n = layout_args(f->s, args, MAX_RRA + 1);
+	n = rrdfile_args(f->s, args, RRDFILE_ARGS);
 	for (i = 0; i < n; i++)
 		argv[i] = args[i];
-	if (src == NULL)
-		start = st->ring[f->head].t - f->s->interval;
-	if ((rc = st->ops->create(st->be, f->path,
-	    (unsigned long)f->s->interval, start, src, n, argv, err)) != 0)
+	if (src == NULL)	/* f->last if all went while it was probed */
+		start = (f->head != -1 ? st->ring[f->head].t : f->last) -
+		    f->s->interval;
+	if ((rc = IO(st, st->ops->create(st->be, f->path,
+	    (unsigned long)f->s->interval, start, src, n, argv, err))) != 0)
 		return rc;
 	f->synced = 0;
 	if (src == NULL)
@@ -876,7 +274,7 @@ file_replace(struct store *st, struct sfile *f, const char *why,
 	char as[PATH_MAX + 64];
 	int rc;
 
-	if ((rc = st->ops->forget(st->be, f->path, err)) != 0 ||
+	if ((rc = IO(st, st->ops->forget(st->be, f->path, err))) != 0 ||
 	    (rc = file_aside(f, "bad", as, sizeof(as), err)) != 0)
 		return rc;
 	log_warnx("sensor '%s': %s is not a usable RRD (%s); moved to %s, "
@@ -884,48 +282,10 @@ file_replace(struct store *st, struct sfile *f, const char *why,
 	return file_create(st, f, NULL, -1, err);
 }
 
-/*
- * Where a migration starts the new file: the old file's last update less
- * what its finest archive holds (no more than the new one's finest
- * holds), on the new step's grid. rrd_create prefills the rows up to
- * there from the old file; file_replay feeds it the old finest rows after
- * that, which rrdtool 1.7.2's prefill would only approximate from coarser
- * archives (or leave empty) when the step changes. Sets *LAST to the old
- * file's last update; -1 if it cannot tell.
- */
-static time_t
-migrate_start(const char *old, const struct conf_sensor *s, time_t *last)
-{
-	struct layout have, want;
-	rrd_info_t *info;
-	time_t w = 0, t;
-	int i;
-
-	rrd_clear_error();
-	if ((info = rrd_info_r(old)) == NULL) {
-		rrd_clear_error();
-		return -1;
-	}
-	layout_read(&have, info);
-	rrd_info_free(info);
-	layout_want(s, &want);
-	for (i = 0; i < have.nrra; i++)
-		if (strcmp(have.rra[i].cf, "AVERAGE") == 0 && (w == 0 ||
-		    (time_t)(have.rra[i].rows * have.rra[i].per) * (time_t)
-		    have.step < w))
-			w = (time_t)(have.rra[i].rows * have.rra[i].per *
-			    have.step);
-	if (want.nrra > 0 && (time_t)(want.rra[0].rows * want.step) < w)
-		w = (time_t)(want.rra[0].rows * want.step);
-	*last = have.last;
-	/* inside the finest archive, or rrd_fetch picks a coarser one */
-	t = have.last - w + 2 * (time_t)(have.step + want.step);
-	t += ((time_t)want.step - t % (time_t)want.step) % (time_t)want.step;
-	return t > 315360000 && t < have.last ? t : -1;	/* after 1980 */
-}
-
 /* Values for F's file in a migration, sent a request's worth at a time. */
 struct replay {
+	struct store	*st;
+	struct sfile	*f;
 	const char	*argv[CHUNK];
 	int		 n, max;
 	int		 known;		/* a known value was seen */
@@ -937,9 +297,11 @@ struct replay {
  * step's grid, so that the value fills its step); send when full.
  */
 static int
-replay_add(struct store *st, struct sfile *f, struct replay *rp, time_t t,
-    double v, char err[LW_ERRLEN])
+replay_add(void *arg, time_t t, double v, char err[LW_ERRLEN])
 {
+	struct replay *rp = arg;
+	struct store *st = rp->st;
+	struct sfile *f = rp->f;
 	time_t g, ns = f->s->interval;
 	int rc = STORE_OK;
 
@@ -953,7 +315,8 @@ replay_add(struct store *st, struct sfile *f, struct replay *rp, time_t t,
 	value_fmt(st->vals[rp->n], t, v);
 	rp->argv[rp->n] = st->vals[rp->n];
 	if (++rp->n >= rp->max) {
-		rc = st->ops->update(st->be, f->path, rp->n, rp->argv, err);
+		rc = IO(st, st->ops->update(st->be, f->path, rp->n,
+		    rp->argv, err));
 		rp->n = 0;
 	}
 	return rc;
@@ -964,27 +327,14 @@ static int
 file_replay(struct store *st, struct sfile *f, const char *old,
     time_t start, time_t last, char err[LW_ERRLEN])
 {
-	struct replay rp = { .max = chunk_max(f->path) - 1, .start = start };
-	unsigned long step = 1, nds = 0, i;
-	char **names = NULL;
-	rrd_value_t *data = NULL;
-	time_t from = start, to = last, t;
-	int rc = STORE_OK;
+	struct replay rp = { .st = st, .f = f, .max = chunk_max(f->path) - 1,
+	    .start = start };
+	int rc;
 
-	rrd_clear_error();
-	if (rrd_fetch_r(old, "AVERAGE", &from, &to, &step, &nds, &names,
-	    &data) != 0)
-		return rrd_fail(err, "fetch", old);
-	for (i = 0; step > 0 && from + (time_t)((i + 1) * step) <= to &&
-	    rc == STORE_OK; i++)
-		if ((t = from + (time_t)((i + 1) * step)) > start && t <= last)
-			rc = replay_add(st, f, &rp, t, data[i * nds], err);
+	rc = rrdfile_rows(old, start, last, replay_add, &rp, err);
 	if (rp.n > 0 && rc == STORE_OK)
-		rc = st->ops->update(st->be, f->path, rp.n, rp.argv, err);
-	for (i = 0; i < nds; i++)
-		rrd_freemem(names[i]);
-	rrd_freemem(names);
-	rrd_freemem(data);
+		rc = IO(st, st->ops->update(st->be, f->path, rp.n, rp.argv,
+		    err));
 	return rc;
 }
 
@@ -997,11 +347,11 @@ file_migrate(struct store *st, struct sfile *f, const char *why,
 	time_t start, last = 0;
 	int rc;
 
-	if ((rc = st->ops->flush(st->be, f->path, err)) != 0 ||
-	    (rc = st->ops->forget(st->be, f->path, err)) != 0 ||
+	if ((rc = IO(st, st->ops->flush(st->be, f->path, err))) != 0 ||
+	    (rc = IO(st, st->ops->forget(st->be, f->path, err))) != 0 ||
 	    (rc = file_aside(f, "old", as, sizeof(as), err)) != 0)
 		return rc;
-	start = migrate_start(as, f->s, &last);
+	start = rrdfile_migrate_start(as, f->s, &last);
 	if ((rc = file_create(st, f, as, start, err)) != 0) {
 		if (rename(as, f->path) == -1)
 			log_warn("sensor '%s': rename %s back", f->s->name, as);
@@ -1039,7 +389,7 @@ file_check(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 	 * a stopping daemon leaves it to the next start, which finds the
 	 * file as it is now. Its values are in the sample log.
 	 */
-	probe = st->ops->probe(st->be, f->s, f->path, why);
+	probe = IO(st, st->ops->probe(st->be, f->s, f->path, why));
 	if (probe != PROBE_OK && probe != PROBE_ERROR && too_late(1)) {
 		f->later = 1;
 		return STORE_ELATER;
@@ -1072,7 +422,8 @@ file_ready(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 		f->ready = 1;
 	}
 	if (!f->synced) {
-		if ((rc = st->ops->last(st->be, f->path, &t, err)) != STORE_OK)
+		if ((rc = IO(st, st->ops->last(st->be, f->path, &t, err))) !=
+		    STORE_OK)
 			return rc;
 		f->sent = t;
 		if (f->last < t)
@@ -1088,21 +439,19 @@ file_ready(struct store *st, struct sfile *f, char err[LW_ERRLEN])
  * what the backend has. After a gap longer than the heartbeat an UNKNOWN
  * one step before the value comes first, so that rrdtool stores the
  * value for its own step rather than dropping it with the gap. Sets
- * *USED (entries consumed), *NEXT and *LAST; returns the argv count.
+ * *LAST (the newest time in ARGV, else what the backend has); returns the
+ * argv count.
  */
 static int
-chunk(struct store *st, struct sfile *f, const char **argv, int *used,
-    int *next, time_t *last)
+chunk(struct store *st, struct sfile *f, const char **argv, time_t *last)
 {
 	time_t prev = f->sent, step = f->s->interval;
 	int i, j, n = 0, max;
 
 	max = chunk_max(f->path);
-	*used = 0;
 	for (i = f->pend; i != -1 && n + 2 <= max; i = st->ring[i].next) {
 		const struct ent *e = &st->ring[i];
 
-		(*used)++;
 		if (e->t <= prev)
 			continue;
 		if (prev > 0 && e->t - prev > 2 * step)
@@ -1110,7 +459,6 @@ chunk(struct store *st, struct sfile *f, const char **argv, int *used,
 		value_fmt(st->vals[n++], e->t, e->v);
 		prev = e->t;
 	}
-	*next = i;
 	*last = prev;
 	for (j = 0; j < n; j++)
 		argv[j] = st->vals[j];
@@ -1134,17 +482,33 @@ behind(const char *err, time_t *t)
 	return 1;
 }
 
+/*
+ * The backend has F up to f->sent: pend past that, counted as written.
+ * By time, not by the entries handed over: the ring may have moved while
+ * they were on their way.
+ */
+static void
+file_sent(struct store *st, struct sfile *f)
+{
+	while (f->pend != -1 && st->ring[f->pend].t <= f->sent) {
+		f->pend = st->ring[f->pend].next;
+		f->npend--;
+		st->pending--;
+		st->written++;
+	}
+}
+
 static int
 file_send(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 {
 	const char *argv[CHUNK];
 	time_t last, t;
-	int n, used, next, rc;
+	int n, rc;
 
 	while (f->pend != -1) {
-		n = chunk(st, f, argv, &used, &next, &last);
-		rc = n > 0 ? st->ops->update(st->be, f->path, n, argv, err) :
-		    STORE_OK;
+		n = chunk(st, f, argv, &last);
+		rc = n > 0 ? IO(st, st->ops->update(st->be, f->path, n, argv,
+		    err)) : STORE_OK;
 		if (rc == STORE_EFILE && behind(err, &t) && t > f->sent) {
 			f->sent = t;
 			file_repoint(st, f);
@@ -1152,11 +516,8 @@ file_send(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 		}
 		if (rc != STORE_OK)
 			return rc;
-		st->written += (uint64_t)used;
-		f->npend -= (size_t)used;
-		st->pending -= (size_t)used;
 		f->sent = last;
-		f->pend = next;
+		file_sent(st, f);
 		f->touched = 1;
 	}
 	return STORE_OK;
@@ -1187,7 +548,7 @@ backend_lost(struct store *st, const char *why)
 	if (!st->down)
 		snprintf(st->why, sizeof(st->why), "%s", why);
 	st->down = 1;
-	if (st->backoff == 0 && st->rc != NULL && st->rc->timedout)
+	if (st->backoff == 0 && st->rc != NULL && rrdcached_timedout(st->rc))
 		st->backoff = BACKOFF_MIN;
 	st->retry = now(st) + st->backoff;
 	st->backoff = st->backoff == 0 ? BACKOFF_MIN :
@@ -1238,7 +599,7 @@ backend_up(struct store *st)
 		return 1;
 	if (st->draining || now(st) < st->retry)
 		return 0;
-	if (st->ops->open(st->be, err) != STORE_OK) {
+	if (IO(st, st->ops->open(st->be, err)) != STORE_OK) {
 		backend_lost(st, err);
 		down_note(st);
 		return 0;
@@ -1250,7 +611,7 @@ backend_up(struct store *st)
 	if (st->down_logged)
 		log_info("store: %s%s%s is back; %llu buffered values "
 		    "written", st->ops->name, st->rc ? " at " : "",
-		    st->rc ? st->rc->addr : "",
+		    st->rc ? rrdcached_addr(st->rc) : "",
 		    (unsigned long long)(st->written - was));
 	else
 		log_info("store: %s; reconnected, %llu values (re)sent",
@@ -1260,15 +621,21 @@ backend_up(struct store *st)
 	return 1;
 }
 
+/*
+ * An episode of drops is over once the oldest value held is written (the
+ * next one to go would not be a loss); the next drop is logged again.
+ * Not "nothing pending": values keep arriving, a file may be failing.
+ */
 static void
 drops_over(struct store *st)
 {
-	if (st->pending == 0 && st->dropped != st->dropped_seen) {
-		log_info("store: buffer drained; %llu unwritten values had "
-		    "been dropped while it was full",
-		    (unsigned long long)(st->dropped - st->dropped_seen));
-		st->dropped_seen = st->dropped;
-	}
+	if (st->dropped == st->dropped_seen ||
+	    (st->count > 0 && ent_unsent(st, st->head)))
+		return;
+	log_info("store: buffer has room again; %llu unwritten values had "
+	    "been dropped while it was full",
+	    (unsigned long long)(st->dropped - st->dropped_seen));
+	st->dropped_seen = st->dropped;
 }
 
 /*
@@ -1315,12 +682,6 @@ file_pump(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 
 /* ---- the interface ----------------------------------------------- */
 
-void
-store_path(const struct conf *c, const char *name, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/rrd/%s.rrd", c->state_dir, name);
-}
-
 static int
 store_files(struct store *st, char err[LW_ERRLEN])
 {
@@ -1352,6 +713,7 @@ store_new_ops(const struct conf *c, const struct store_ops *ops, void *be,
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
 	    (st->files = calloc(c->nsensor + 1, sizeof(*st->files))) == NULL)
 		fatal("store");
+	pthread_mutex_init(&st->mu, NULL);
 	st->c = c;
 	st->ops = ops;
 	st->be = be;
@@ -1365,31 +727,27 @@ store_new_ops(const struct conf *c, const struct store_ops *ops, void *be,
 		return NULL;
 	}
 	st->started = 1;
-	if (ops->open(be, err) != STORE_OK) {
+	pthread_mutex_lock(&st->mu);
+	if (IO(st, ops->open(be, err)) != STORE_OK) {
 		backend_lost(st, err);
 		down_note(st);
 	}
+	pthread_mutex_unlock(&st->mu);
 	return st;
 }
 
 struct store *
 store_new(const struct conf *c, char err[LW_ERRLEN])
 {
-	const char *addr = c->rrdcached;
+	const char *addr = rrdcached_address(c);
 	struct store *st;
 	struct rrdc *rc;
 
-	if (addr == NULL || *addr == '\0')
-		addr = getenv("RRDCACHED_ADDRESS");
-	if (addr == NULL || *addr == '\0')
-		return store_new_ops(c, &direct_ops, NULL, err);
-	if ((rc = calloc(1, sizeof(*rc))) == NULL)
-		fatal("store");
-	rc->fd = -1;
-	rc->addr = xstrdup(addr);
-	if ((st = store_new_ops(c, &rrdc_ops, rc, err)) == NULL) {
-		free(rc->addr);
-		free(rc);
+	if (addr == NULL)
+		return store_new_ops(c, &rrdfile_ops, NULL, err);
+	rc = rrdcached_new(addr);
+	if ((st = store_new_ops(c, &rrdcached_ops, rc, err)) == NULL) {
+		rrdcached_free(rc);
 		return NULL;
 	}
 	st->rc = rc;
@@ -1398,13 +756,13 @@ store_new(const struct conf *c, char err[LW_ERRLEN])
 }
 
 int
-store_update(struct store *st, int idx, const struct sample *s, size_t n,
-    char err[LW_ERRLEN])
+store_put(struct store *st, int idx, const struct sample *s, size_t n)
 {
 	struct sfile *f = &st->files[idx];
 	size_t i;
 	int k = 0;
 
+	pthread_mutex_lock(&st->mu);
 	for (i = 0; i < n; i++) {
 		if (s[i].t <= f->last)
 			continue;
@@ -1413,9 +771,28 @@ store_update(struct store *st, int idx, const struct sample *s, size_t n,
 		f->last = s[i].t;
 		k++;
 	}
-	if (file_pump(st, f, err) == -1)
-		return -1;
+	pthread_mutex_unlock(&st->mu);
 	return k;
+}
+
+int
+store_pump(struct store *st, int idx, char err[LW_ERRLEN])
+{
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = file_pump(st, &st->files[idx], err);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+store_update(struct store *st, int idx, const struct sample *s, size_t n,
+    char err[LW_ERRLEN])
+{
+	int k = store_put(st, idx, s, n);
+
+	return store_pump(st, idx, err) == -1 ? -1 : k;
 }
 
 void
@@ -1425,6 +802,8 @@ store_adopt(struct store *st, struct store *old)
 	size_t i;
 	int j;
 
+	pthread_mutex_lock(&st->mu);
+	pthread_mutex_lock(&old->mu);
 	for (i = 0; i < old->count; i++) {
 		const struct ent *e = &old->ring[(old->head + i) % old->cap];
 
@@ -1445,6 +824,8 @@ store_adopt(struct store *st, struct store *old)
 		old->files[i].npend = 0;
 	}
 	old->count = old->pending = 0;
+	pthread_mutex_unlock(&old->mu);
+	pthread_mutex_unlock(&st->mu);
 }
 
 int
@@ -1455,26 +836,30 @@ store_flush(struct store *st, const char *name, char err[LW_ERRLEN])
 
 	if ((i = conf_sensor_find(st->c, name)) == -1)
 		return 0;
+	pthread_mutex_lock(&st->mu);
 	f = &st->files[i];
 	f->retry = 0;
-	if (file_pump(st, f, err) == -1)
-		return -1;
-	if (st->down) {
+	if ((rc = file_pump(st, f, err)) == 0 && st->down) {
 		snprintf(err, LW_ERRLEN, "%s", st->why);
-		return -1;
+		rc = -1;
 	}
-	if ((rc = st->ops->flush(st->be, f->path, err)) == STORE_EDOWN)
+	if (rc == 0 && (rc = IO(st, st->ops->flush(st->be, f->path,
+	    err))) == STORE_EDOWN)
 		backend_lost(st, err);
+	pthread_mutex_unlock(&st->mu);
 	return rc == STORE_OK ? 0 : -1;
 }
 
 void
-store_stats(const struct store *st, struct store_stats *ss)
+store_stats(struct store *st, struct store_stats *ss)
 {
+	pthread_mutex_lock(&st->mu);
+	ss->backend = st->rc != NULL ? "rrdcached" : "file";
 	ss->written = st->written;
 	ss->dropped = st->dropped;
 	ss->pending = st->pending;
 	ss->down = st->down;
+	pthread_mutex_unlock(&st->mu);
 }
 
 void
@@ -1505,8 +890,8 @@ store_finish(struct store *st)
 	if (backend_up(st))
 		drain(st, 0);
 	for (i = 0; i < st->nfile && !st->down && !too_late(0); i++)
-		if (st->files[i].touched && st->ops->flush(st->be,
-		    st->files[i].path, err) == STORE_EDOWN)
+		if (st->files[i].touched && IO(st, st->ops->flush(st->be,
+		    st->files[i].path, err)) == STORE_EDOWN)
 			backend_lost(st, err);
 	for (i = 0; i < st->nfile; i++)
 		later += st->files[i].later && !st->files[i].ready;
@@ -1528,54 +913,18 @@ store_free(struct store *st)
 
 	if (st == NULL)
 		return;
+	pthread_mutex_lock(&st->mu);
 	if (st->started)
 		store_finish(st);
 	st->ops->close(st->be);
+	pthread_mutex_unlock(&st->mu);
+	pthread_mutex_destroy(&st->mu);
 	for (i = 0; i < st->nfile; i++) {
 		free(st->files[i].path);
 		free(st->files[i].why);
 	}
-	if (st->rc != NULL) {
-		free(st->rc->addr);
-		free(st->rc);
-	}
+	rrdcached_free(st->rc);
 	free(st->files);
 	free(st->ring);
 	free(st);
-}
-
-/*
- * DESIGN.md 6: every step for 8 days but at most 20 000 rows; 1-minute
- * rows for 8 days when the step is below a minute; hourly for 800 days;
- * daily for 10 years. AVERAGE, MIN and MAX of each. With a step of an
- * hour or more the step rows themselves are kept 800 days (a day or
- * more: 10 years), at most 20 000 rows, so year-on-year reports always
- * have hourly or coarser rows for two years.
- */
-int
-store_rra_args(const struct conf_sensor *s, char args[][64], int max)
-{
-	static const char *const cf[] = { "AVERAGE", "MIN", "MAX" };
-	struct res { long secs, keep; } res[4];
-	long step = s->interval, rows;
-	int n = 0, i, j, nres = 0;
-
-	rows = (step >= 86400 ? 3653 : step >= 3600 ? 800 : 8) * 86400L /
-	    step;
-	res[nres++] = (struct res){ step, rows > 20000 ? 20000 : rows };
-	if (step < 60)
-		res[nres++] = (struct res){ 60, 8 * 1440 };
-	if (step < 3600)
-		res[nres++] = (struct res){ 3600, 800 * 24 };
-	if (step < 86400)
-		res[nres++] = (struct res){ 86400, 3653 };
-	for (i = 0; i < nres; i++) {
-		long per = res[i].secs / step;
-
-		for (j = 0; j < 3 && n < max; j++)
-			snprintf(args[n++], 64, "RRA:%s:0.5:%ld:%ld", cf[j],
-			    per < 1 ? 1 : per, res[i].keep < 1 ? 1 :
-			    res[i].keep);
-	}
-	return n;
 }

@@ -4,27 +4,32 @@
  * RRDCACHED_ADDRESS environment variable), behind a bounded buffer.
  *
  * Every accepted sample goes into the buffer ([daemon] store_buffer
- * values, all sensors together) and is written from there at once. While
+ * values, all sensors together), the only one between a reading and its
+ * file, and is written from there when its file is pumped. While
  * rrdcached is down, or a file cannot be written (EIO, ENOSPC, a bad
  * file), the values wait there and are retried with backoff, in time
  * order. When the buffer is full the oldest value goes, unwritten or not:
- * counted and logged once; the sample log is the record of truth. Values
+ * counted, and logged once an episode (until the oldest value held is
+ * written again); the sample log is the record of truth. Values
  * already handed to rrdcached stay in the buffer until pushed out by newer
  * ones, so what a killed rrdcached had not journaled is sent again.
  *
  * A file is checked on first use and after a failed write: missing, it
  * is created; unreadable as an RRD, it is moved to
  * <name>.rrd.<unixtime>.bad and a new one made, which gets the values
- * still held; with another step or archive set than store_rra_args
+ * still held; with another step or archive set than rrdfile_args
  * gives, it is migrated: rrd_create with the old file as source, then
  * the old finest archive's rows sent again (rrdtool 1.7.2's prefill only
  * approximates them across a step change), the old one kept as
  * <name>.rrd.<unixtime>.old. Each of these logs one line.
  *
- * Used from one thread only (the core loop). With rrdcached the files
- * are created through it, so it must run on this host and see state_dir
- * at the same path (unix socket or loopback TCP; "-B -b <state_dir>/rrd"
- * works); file names are sent as absolute paths.
+ * Two threads use a store: the core puts values (store_put), the writer
+ * thread (writer.c) does everything else. A lock guards the store but is
+ * not held during backend calls, so a put never waits for the disk or
+ * rrdcached. With rrdcached the files are created through it, so it must
+ * run on this host and see state_dir at the same path (unix socket or
+ * loopback TCP; "-B -b <state_dir>/rrd" works); file names are sent as
+ * absolute paths.
  */
 #ifndef LW_STORE_H
 #define LW_STORE_H
@@ -34,59 +39,19 @@
 #include <time.h>
 
 #include "../lib/conf.h"
+#include "../lib/rrdfile.h"
 #include "../lib/sample.h"
 
 struct store;
 
 #define STORE_BUFFER	100000	/* values buffered, by default */
 
-/* What a store_ops call returns. */
-#define STORE_OK	0
-#define STORE_EFILE	(-1)	/* this file failed; err says why */
-#define STORE_EDOWN	(-2)	/* the backend is unreachable */
-
-/* What store_ops.probe finds at a path. */
-enum store_probe { PROBE_OK, PROBE_MISSING, PROBE_BAD, PROBE_CHANGED,
-	PROBE_ERROR };
-
-/*
- * The I/O under a store: librrd, rrdcached, or a test's fake. BE is the
- * backend's own state. Paths are absolute. Calls return STORE_OK or an
- * error with err filled, unless said otherwise.
- */
-struct store_ops {
-	const char	*name;		/* for log lines */
-	int		(*open)(void *be, char err[LW_ERRLEN]);
-	void		(*close)(void *be);
-	/*
-	 * PROBE_OK if PATH is an RRD laid out as store_rra_args gives for S;
-	 * PROBE_CHANGED (another step or archive set), PROBE_BAD (not an RRD)
-	 * or PROBE_ERROR (cannot tell now) with the reason in why.
-	 */
-	int		(*probe)(void *be, const struct conf_sensor *s,
-			    const char *path, char why[LW_ERRLEN]);
-	/* Create PATH; START -1 with a SRC (migration): the source's last. */
-	int		(*create)(void *be, const char *path,
-			    unsigned long step, time_t start, const char *src,
-			    int argc, const char **argv, char err[LW_ERRLEN]);
-	int		(*update)(void *be, const char *path, int n,
-			    const char **vals, char err[LW_ERRLEN]);
-	int		(*last)(void *be, const char *path, time_t *t,
-			    char err[LW_ERRLEN]);
-	/* Have PATH written out / dropped from a cache; no-ops for librrd. */
-	int		(*flush)(void *be, const char *path,
-			    char err[LW_ERRLEN]);
-	int		(*forget)(void *be, const char *path,
-			    char err[LW_ERRLEN]);
-	/* The monotonic clock, s (tests pass their own). */
-	double		(*now)(void *be);
-};
-
 struct store_stats {
+	const char	*backend;	/* "file" (librrd) or "rrdcached" */
 	uint64_t	written;	/* values the RRD (or rrdcached) took */
 	uint64_t	dropped;	/* unwritten values pushed out, full */
 	size_t		pending;	/* values waiting to be written */
-	int		down;		/* rrdcached unreachable now */
+	int		down;		/* the backend is unreachable now */
 };
 
 /*
@@ -103,7 +68,7 @@ struct store	*store_new_ops(const struct conf *c,
 /*
  * Take over what OLD (a store of the previous config) still holds,
  * matching sensors by name, so a reload loses nothing buffered. OLD is
- * left empty; it must still be freed.
+ * left empty; it must still be freed. Before any value is pumped.
  */
 void		 store_adopt(struct store *, struct store *old);
 /*
@@ -113,13 +78,21 @@ void		 store_adopt(struct store *, struct store *old);
  */
 void		 store_free(struct store *);
 /*
- * Accept N samples of sensor index SENSOR, oldest first: valid ones with
- * their value, the others as UNKNOWN. Samples not newer than the last
- * accepted one are skipped (RRD cannot go back, nor take two updates in
- * one second). Returns how many were accepted (written now, or buffered
- * while rrdcached is down), or -1 with err filled when this sensor's file
- * cannot be written; its samples are kept and retried all the same.
+ * Put N samples of sensor index SENSOR into the buffer, oldest first:
+ * valid ones with their value, the others as UNKNOWN. Samples not newer
+ * than the last accepted one are skipped (RRD cannot go back, nor take
+ * two updates in one second). Returns how many were accepted. No I/O.
  */
+int		 store_put(struct store *, int sensor,
+		    const struct sample *s, size_t n);
+/*
+ * Write what SENSOR's file holds (making the file first if need be).
+ * 0, also while rrdcached is down (the values wait), or -1 with err
+ * filled when this file cannot be written; its values are kept and
+ * retried all the same.
+ */
+int		 store_pump(struct store *, int sensor, char err[LW_ERRLEN]);
+/* store_put, then store_pump: how many were accepted, or -1. */
 int		 store_update(struct store *, int sensor,
 		    const struct sample *s, size_t n, char err[LW_ERRLEN]);
 /*
@@ -129,7 +102,7 @@ int		 store_update(struct store *, int sensor,
  */
 int		 store_flush(struct store *, const char *name,
 		    char err[LW_ERRLEN]);
-void		 store_stats(const struct store *, struct store_stats *);
+void		 store_stats(struct store *, struct store_stats *);
 /*
  * The process is stopping: every store still makes files (creates,
  * replaces, migrates) for CREATE s from now and writes values for WRITE
@@ -139,14 +112,4 @@ void		 store_stats(const struct store *, struct store_stats *);
  * freed at once, not when the core gets round to stopping).
  */
 void		 store_hurry(double create, double write);
-/* The RRD file of sensor NAME into BUF. */
-void		 store_path(const struct conf *, const char *name,
-		    char *buf, size_t len);
-/*
- * The archive arguments ("RRA:...") for a sensor with this step, at most
- * MAX of them into ARGS; returns how many.
- */
-int		 store_rra_args(const struct conf_sensor *, char args[][64],
-		    int max);
-
 #endif

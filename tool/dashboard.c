@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "../lib/statusfile.h"
-#include "../daemon/store.h"
 #include "../lib/conf.h"
 #include "../lib/gb3838.h"
 #include "../lib/log.h"
+#include "../lib/rrdfile.h"
 #include "../lib/util.h"
 #include "graph.h"
 #include "report.h"
@@ -297,7 +297,7 @@ sensor_graphs(struct dash *d, const struct conf_sensor *s)
 	size_t i;
 	int ok;
 
-	store_path(d->c, s->name, path, sizeof(path));
+	rrdfile_path(d->c, s->name, path, sizeof(path));
 	if (access(path, R_OK) == -1) {
 		fprintf(d->html, "<div class=\"nodata\">no data stored yet "
 		    "(no RRD)</div></div>\n");

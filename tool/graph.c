@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <math.h>
 #include <rrd.h>
-#include <rrd_client.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +18,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "../daemon/store.h"
 #include "../lib/conf.h"
 #include "../lib/gb3838.h"
 #include "../lib/log.h"
+#include "../lib/rrdcached.h"
+#include "../lib/rrdfile.h"
 #include "../lib/util.h"
 #include "graph.h"
 #include "report.h"
@@ -444,6 +444,29 @@ render(struct args *a, const char *tmp, char err[LW_ERRLEN])
 	return 0;
 }
 
+/* Have rrdcached at ADDR write out what it holds for RRD. */
+static int
+flush_cached(const char *addr, const char *rrd, char err[LW_ERRLEN])
+{
+	char real[PATH_MAX], why[LW_ERRLEN];
+	struct rrdc *rc;
+	int r;
+
+	if (realpath(rrd, real) == NULL) {	/* rrdcached wants it whole */
+		snprintf(err, LW_ERRLEN, "%s: %s", rrd, strerror(errno));
+		return -1;
+	}
+	rc = rrdcached_new(addr);
+	if ((r = rrdcached_ops.open(rc, why)) == STORE_OK)
+		r = rrdcached_ops.flush(rc, real, why);
+	rrdcached_free(rc);
+	if (r != STORE_OK) {
+		snprintf(err, LW_ERRLEN, "flush %s: %s", rrd, why);
+		return -1;
+	}
+	return 0;
+}
+
 int
 graph_render(const struct conf *c, const struct conf_sensor *s,
     const struct graph_opts *o, const struct graph_periods *gp,
@@ -453,7 +476,7 @@ graph_render(const struct conf *c, const struct conf_sensor *s,
 	struct args a = { { 0 }, 0 };
 	int rc;
 
-	store_path(c, s->name, rrd, sizeof(rrd));
+	rrdfile_path(c, s->name, rrd, sizeof(rrd));
 	if (access(rrd, R_OK) == -1) {
 		snprintf(err, LW_ERRLEN, "%s: %s (no data stored yet?)", rrd,
 		    strerror(errno));
@@ -464,13 +487,9 @@ graph_render(const struct conf *c, const struct conf_sensor *s,
 	 * rather than with rrd_graph's --daemon, which loses its argument
 	 * strings)
 	 */
-	if (c->rrdcached != NULL && rrdc_flush_if_daemon(c->rrdcached,
-	    rrd) != 0) {
-		snprintf(err, LW_ERRLEN, "rrdcached %s: flush %s: %s",
-		    c->rrdcached, rrd, rrd_get_error());
-		rrd_clear_error();
+	if (c->rrdcached != NULL && flush_cached(c->rrdcached, rrd, err) ==
+	    -1)
 		return -1;
-	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	arg(&a, "graph");
 	arg(&a, "%s", tmp);

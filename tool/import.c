@@ -14,8 +14,6 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
-#include <rrd.h>
-#include <rrd_client.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +21,10 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "../daemon/store.h"
 #include "../lib/conf.h"
 #include "../lib/log.h"
+#include "../lib/rrdcached.h"
+#include "../lib/rrdfile.h"
 #include "../lib/samplelog.h"
 #include "../lib/util.h"
 #include "report.h"
@@ -437,7 +436,8 @@ write_log(struct imp *im, char err[LW_ERRLEN])
 
 struct batch {
 	const char	*path;
-	int		 cached;	/* through rrdcached */
+	const struct store_ops *ops;	/* librrd or rrdcached */
+	void		*be;
 	int		 n;
 	char		 v[BATCH][48];
 	const char	*argv[BATCH];
@@ -450,16 +450,9 @@ batch_flush(struct batch *b, char err[LW_ERRLEN])
 
 	if (b->n == 0)
 		return 0;
-	rrd_clear_error();
-	rc = b->cached ? rrdc_update(b->path, b->n, b->argv) :
-	    rrd_update_r(b->path, "value", b->n, b->argv);
+	rc = b->ops->update(b->be, b->path, b->n, b->argv, err);
 	b->n = 0;
-	if (rc != 0) {
-		snprintf(err, LW_ERRLEN, "update %s: %s", b->path,
-		    rrd_get_error());
-		return -1;
-	}
-	return 0;
+	return rc == STORE_OK ? 0 : -1;
 }
 
 static int
@@ -484,27 +477,20 @@ struct rrd_count {
 	time_t	last;		/* the RRD's last update before */
 };
 
+/* Made here with librrd, also with rrdcached (as before: it may not see it). */
 static int
 rrd_create_for(const struct conf_sensor *s, const char *path, time_t start,
     char err[LW_ERRLEN])
 {
-	char args[16][64];
-	const char *argv[16];
-	int n, i, neg = s->parameter == PARAM_TEMP || s->range_min < 0;
+	char args[RRDFILE_ARGS][64];
+	const char *argv[RRDFILE_ARGS];
+	int n, i;
 
-	snprintf(args[0], 64, "DS:value:GAUGE:%d:%s:U", 2 * s->interval,
-	    neg ? "U" : "0");
-	n = 1 + store_rra_args(s, args + 1, 15);
+	n = rrdfile_args(s, args, RRDFILE_ARGS);
 	for (i = 0; i < n; i++)
 		argv[i] = args[i];
-	rrd_clear_error();
-	if (rrd_create_r(path, (unsigned long)s->interval, start, n,
-	    argv) != 0) {
-		snprintf(err, LW_ERRLEN, "create %s: %s", path,
-		    rrd_get_error());
-		return -1;
-	}
-	return 0;
+	return rrdfile_ops.create(NULL, path, (unsigned long)s->interval,
+	    start, NULL, n, argv, err) == STORE_OK ? 0 : -1;
 }
 
 static int
@@ -587,11 +573,9 @@ rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
 		snprintf(err, LW_ERRLEN, "%s: not a regular file", b->path);
 		return -1;
 	}
-	rrd_clear_error();
-	if (exists && (cnt->last = rrd_last_r(b->path)) == -1) {
-		snprintf(err, LW_ERRLEN, "%s: %s", b->path, rrd_get_error());
+	if (exists && rrdfile_ops.last(NULL, b->path, &cnt->last, err) !=
+	    STORE_OK)
 		return -1;
-	}
 	if ((first = first_new(im, cnt->last, cnt)) == im->n)
 		return 0;
 	if (!exists && !im->dry) {
@@ -610,8 +594,7 @@ rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
 static int
 write_rrd(struct imp *im, struct rrd_count *cnt, char err[LW_ERRLEN])
 {
-	const char *addr = im->c->rrdcached ? im->c->rrdcached :
-	    getenv("RRDCACHED_ADDRESS");
+	const char *addr = rrdcached_address(im->c);
 	char path[PATH_MAX];
 	struct batch *b;
 	int rc;
@@ -619,28 +602,21 @@ write_rrd(struct imp *im, struct rrd_count *cnt, char err[LW_ERRLEN])
 	memset(cnt, 0, sizeof(*cnt));
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		fatal("import");
-	store_path(im->c, im->s->name, path, sizeof(path));
+	rrdfile_path(im->c, im->s->name, path, sizeof(path));
 	b->path = path;
-	if (addr != NULL && *addr != '\0') {
-		rrd_clear_error();
-		if (rrdc_connect(addr) != 0) {
-			snprintf(err, LW_ERRLEN, "rrdcached %s: %s", addr,
-			    rrd_get_error());
-			free(b);
-			return -1;
-		}
-		b->cached = 1;
-		if (access(path, F_OK) == 0)
-			rrdc_flush(path);	/* so rrd_last sees it all */
-	}
-	rc = rrd_rows(im, b, cnt, err);
-	if (b->cached) {
-		if (rc == 0)
-			rrdc_flush(path);
-		rrdc_disconnect();
-	}
+	b->ops = addr != NULL ? &rrdcached_ops : &rrdfile_ops;
+	b->be = addr != NULL ? rrdcached_new(addr) : NULL;
+	if ((rc = b->ops->open(b->be, err)) == STORE_OK &&
+	    access(path, F_OK) == 0)	/* so the last update is all there */
+		rc = b->ops->flush(b->be, path, err);
+	if (rc == STORE_OK && (rc = rrd_rows(im, b, cnt, err)) == 0 &&
+	    access(path, F_OK) == 0)
+		rc = b->ops->flush(b->be, path, err);
+	b->ops->close(b->be);
+	if (addr != NULL)
+		rrdcached_free(b->be);
 	free(b);
-	return rc;
+	return rc == STORE_OK ? 0 : -1;
 }
 
 /* ---- the command ------------------------------------------------------ */
@@ -650,7 +626,7 @@ say_rrd(const struct imp *im, const struct rrd_count *cnt)
 {
 	char path[PATH_MAX], when[32];
 
-	store_path(im->c, im->s->name, path, sizeof(path));
+	rrdfile_path(im->c, im->s->name, path, sizeof(path));
 	printf("RRD %s: %d %s %s", path, cnt->written, cnt->written == 1 ?
 	    "row" : "rows", im->dry ? "would go in" : "written");
 	if (cnt->unknown)

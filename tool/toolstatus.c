@@ -81,6 +81,16 @@ print_sensors(const json_t *sensors)
 	}
 }
 
+static void
+print_store(const json_t *st)
+{
+	if (st == NULL)
+		return;
+	printf("RRD store: %s, %s; %.0f values waiting to be written, %.0f "
+	    "dropped\n", str(st, "backend"), json_is_true(json_object_get(st,
+	    "up")) ? "up" : "DOWN", num(st, "pending"), num(st, "dropped"));
+}
+
 int
 tool_status(int argc, char **argv)
 {
@@ -141,6 +151,7 @@ tool_status(int argc, char **argv)
 	if (num(k, "log_dropped") > 0)
 		printf("WARNING: %.0f sample-log rows were lost (see "
 		    "samples/<sensor>/<month>.lost)\n", num(k, "log_dropped"));
+	print_store(json_object_get(j, "store"));
 	json_decref(j);
 	if (age > stale) {
 		printf("WARNING: the status is %.0f s old: is lakewatchd "
