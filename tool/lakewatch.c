@@ -1,12 +1,14 @@
-/* lakewatch.c: the operator's tool: check, and (growing) probe, status, ... */
+/*
+ * lakewatch.c: the operator's tool: the command table; each command is
+ * a file of tool/ (check.c, probe.c, status.c, drivers.c, maintenance.c,
+ * report_cmd.c, import.c, graph.c, dashboard.c).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "../lib/check.h"
-#include "../lib/conf.h"
 #include "../lib/log.h"
 #include "tool.h"
 
@@ -39,38 +41,6 @@ usage(void)
 	for (c = commands; c->name != NULL; c++)
 		fprintf(stderr, "  %s\n", c->help);
 	exit(2);
-}
-
-int
-tool_check(int argc, char **argv)
-{
-	const char *file = NULL;
-	char err[LW_ERRLEN];
-	struct conf *c;
-	int ch, quiet = 0;
-
-	while ((ch = getopt(argc, argv, "c:q")) != -1) {
-		switch (ch) {
-		case 'c': file = optarg; break;
-		case 'q': quiet = 1; break;
-		default: usage();
-		}
-	}
-	if (file == NULL)
-		usage();
-	if ((c = conf_load(file, err)) == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return EX_CONFIG;
-	}
-	if (!quiet) {
-		printf("%s: ok: %zu buses, %zu sensors, %zu webhooks\n", file,
-		    c->nbus, c->nsensor, c->nwebhook);
-		if (check_report(c, stdout))
-			printf("%s: some bus cannot keep its interval\n",
-			    file);
-	}
-	conf_free(c);
-	return 0;
 }
 
 int

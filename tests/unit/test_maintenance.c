@@ -1,5 +1,5 @@
 /*
- * test_maintenance.c: `lakewatch maintenance` (toolstatus.c) in a
+ * test_maintenance.c: `lakewatch maintenance` (maintenance.c) in a
  * temporary state_dir: -f takes 1 s to 366 days; anything else (1e300
  * once wrote INT64_MIN, so the maintenance was neither applied nor
  * listed) is a usage error and writes nothing.
@@ -13,7 +13,7 @@
 #include "tmpdir.h"
 
 #include "../../lib/log.h"
-#include "../../tool/toolstatus.c"
+#include "../../tool/maintenance.c"
 
 static char dir[64], conf[128], mfile[128];
 
