@@ -97,6 +97,7 @@ struct target {
 	unsigned	 epoch;		/* bumped by each failure that backs
 					   off: older requests say nothing */
 	int		 down;		/* failure logged */
+	int		 unreadable;	/* outbox scan failed at start */
 	struct timespec	*rl;		/* rate limit: send times, a ring */
 	size_t		 rl_i;
 	json_t		*active;	/* alertmanager: key -> alert */
@@ -1030,7 +1031,12 @@ run(void *arg)
 	return NULL;
 }
 
-/* T's queue: the entries left in its outbox by an earlier run. */
+/*
+ * T's queue: the entries left in its outbox by an earlier run. An outbox
+ * that cannot be read is reported and left for a later reload or
+ * restart; new events are still written and sent, the other webhooks
+ * go on (a reload must never end the daemon).
+ */
 static void
 target_queue(struct notify *n, struct target *t)
 {
@@ -1041,8 +1047,13 @@ target_queue(struct notify *n, struct target *t)
 
 	TAILQ_INIT(&t->in);
 	TAILQ_INIT(&t->q);
-	if (outbox_scan(dir, name, &v, &k) == -1)
-		fatal("webhook '%s': outbox", name);
+	if (outbox_scan(dir, name, &v, &k) == -1) {
+		log_warn("webhook '%s': outbox %s/outbox/%s cannot be read; "
+		    "what waits there is not sent before a reload or restart",
+		    name, dir, name);
+		t->unreadable = 1;
+		return;
+	}
 	for (i = 0; i < k; i++) {
 		e = entry_new(v[i], -1);
 		TAILQ_INSERT_TAIL(&t->q, e, link);
@@ -1344,4 +1355,7 @@ notify_stats(struct notify *n, struct notify_stats *st)
 	for (i = 0; i < n->nt; i++)
 		st->depth += n->t[i].depth;
 	pthread_mutex_unlock(&n->mu);
+	st->unreadable = 0;
+	for (i = 0; i < n->nt; i++)
+		st->unreadable += n->t[i].unreadable;
 }

@@ -27,11 +27,15 @@ struct notify_stats {
 	uint64_t	digests;	/* digest messages accepted */
 	size_t		depth;		/* events waiting, all targets */
 	size_t		pending;	/* events not yet written to an outbox */
+	size_t		unreadable;	/* webhooks whose outbox could not be
+					   read at start (logged) */
 };
 
 /*
  * Start delivering to the webhooks of C (which must outlive it). Events
- * left in the outbox by an earlier run are sent first. Fatal on ENOMEM.
+ * left in the outbox by an earlier run are sent first; a webhook whose
+ * outbox cannot be read is logged and counted (unreadable), and the rest
+ * go on. Fatal only on ENOMEM or when curl or a thread cannot start.
  */
 struct notify	*notify_start(const struct conf *c);
 /*

@@ -105,10 +105,11 @@ status_write(const struct conf *c, struct bus *const *buses,
 	    "log_waiting", (json_int_t)cs.log_waiting,
 	    "log_dropped", (json_int_t)cs.log_dropped,
 	    "alerts_firing", (json_int_t)cs.firing));
-	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I}",
+	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I, s:I}",
 	    "depth", (json_int_t)ns.depth,
 	    "sent", (json_int_t)ns.sent, "retries", (json_int_t)ns.retries,
-	    "deadletter", (json_int_t)ns.dead));
+	    "deadletter", (json_int_t)ns.dead,
+	    "unreadable", (json_int_t)ns.unreadable));
 	jsonout_add(&o, "queue", json_pack("{s:I, s:I}",
 	    "depth", (json_int_t)queue_depth(q),
 	    "dropped", (json_int_t)queue_drops(q)));
