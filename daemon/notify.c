@@ -1,13 +1,12 @@
 /*
  * notify.c: the delivery thread. One curl multi handle carries every
- * webhook's requests; each webhook's deliver.c schedule says which of
- * its outbox entries may go now, and this file builds the requests
- * (JSON and Slack bodies, headers, signatures), hands them to curl and
- * settles what comes back: 2xx removes the entries, 4xx other than
- * 408/429 dead-letters them, the rest is retried after the backoff.
- * Chat bodies and digests are chat.c's, Alertmanager's arrays
- * alertmanager.c's. notify_enqueue (the core's thread) writes the
- * outboxes and hands the new entries over under a mutex.
+ * webhook's requests; each webhook's schedule (deliver.c) says which of
+ * its outbox entries may go now, and this file builds the requests (the
+ * body in the webhook's format from lib/format.c, headers, signatures),
+ * hands them to curl and settles what comes back: 2xx removes the
+ * entries, 4xx other than 408/429 dead-letters them, the rest is retried
+ * after the backoff. Digests are chat.c's, Alertmanager's alert arrays
+ * alertmanager.c's; the outbox writes (the core's thread) enqueue.c's.
  */
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -31,16 +30,8 @@
 
 #define AM_PATH		"/api/v2/alerts"
 
-/* events whose outbox write failed or found the outbox full */
-struct pending {
-	struct event	 ev;
-	uint64_t	 todo;		/* bit per target still to write */
-	struct pending	*next;
-};
-
-/* Index of sensor NAME in the config; nsensor if it is not there. */
-static int
-sensor_index(const struct notify *n, const char *name)
+int
+notify_sensor_index(const struct notify *n, const char *name)
 {
 	int i = name != NULL ? conf_sensor_find(n->c, name) : -1;
 
@@ -429,7 +420,7 @@ send_entry(struct notify *n, struct target *t, struct dl_entry *e)
 		return;
 	}
 	if (e->sensor < 0)
-		e->sensor = sensor_index(n, json_string_value(
+		e->sensor = notify_sensor_index(n, json_string_value(
 		    json_object_get(ev, "sensor")));
 	if (notify_send(n, r, &ev, 1) == -1)
 		notify_unreadable(n, t, e);
@@ -446,7 +437,7 @@ sense(struct notify *n, struct target *t, struct dl_entry *e)
 		notify_unreadable(n, t, e);
 		return;
 	}
-	e->sensor = sensor_index(n, json_string_value(json_object_get(ev,
+	e->sensor = notify_sensor_index(n, json_string_value(json_object_get(ev,
 	    "sensor")));
 	json_decref(ev);
 }
@@ -645,164 +636,6 @@ notify_start(const struct conf *c)
 	return n;
 }
 
-/* Write TEXT, event ID of sensor S, for target I; 0, or -1 with err. */
-static int
-put_one(struct notify *n, size_t i, const char *text, const char *id,
-    int s, int force, char err[LW_ERRLEN])
-{
-	struct target *t = &n->t[i];
-	char name[OUTBOX_NAME_MAX];
-	struct dl_entry *e;
-	size_t len, j;
-
-	/*
-	 * a kill between the outbox write and the state save makes the
-	 * restarted daemon judge the same transition again: its event is
-	 * in the outbox already, under the same id
-	 */
-	for (j = 0; j < t->nearlier; j++)
-		if (outbox_holds(t->earlier[j], id)) {
-			log_debug("event '%s': in the outbox since the last "
-			    "run", id);
-			return 0;
-		}
-	pthread_mutex_lock(&n->mu);
-	len = t->depth;
-	pthread_mutex_unlock(&n->mu);
-	if (!force && len >= (size_t)t->w->max_outbox) {
-		snprintf(err, LW_ERRLEN, "webhook '%s': outbox full (%zu "
-		    "events waiting, max_outbox %d)", t->w->name, len,
-		    t->w->max_outbox);
-		return -1;
-	}
-	if (outbox_add(n->c->state_dir, t->w->name, id, text, name,
-	    err) == -1)
-		return -1;
-	e = dl_entry_new(name, s);
-	pthread_mutex_lock(&n->mu);
-	TAILQ_INSERT_TAIL(&t->in, e, link);
-	t->depth++;
-	pthread_mutex_unlock(&n->mu);
-	return 0;
-}
-
-/* Write EV for the targets in *TODO; clears the bits of those written. */
-static int
-put(struct notify *n, const struct event *ev, uint64_t *todo, int force,
-    char err[LW_ERRLEN])
-{
-	json_t *j = format_event_record(ev);
-	char *text = j ? format_dump(j) : NULL;
-	int s = sensor_index(n, ev->sensor);
-	size_t i;
-
-	json_decref(j);
-	if (text == NULL) {
-		snprintf(err, LW_ERRLEN, "event '%s' cannot be put in JSON",
-		    ev->id);
-		return -1;
-	}
-	for (i = 0; i < n->nt; i++)
-		if ((*todo & (1ULL << i)) &&
-		    put_one(n, i, text, ev->id, s, force, err) == 0)
-			*todo &= ~(1ULL << i);
-	free(text);
-	curl_multi_wakeup(n->multi);
-	return *todo == 0 ? 0 : -1;
-}
-
-/* Targets that still have events held in memory (n->pmu held). */
-static uint64_t
-blocked(const struct notify *n)
-{
-	const struct pending *p;
-	uint64_t b = 0;
-
-	for (p = n->pending; p != NULL; p = p->next)
-		b |= p->todo;
-	return b;
-}
-
-/* Write held events in order, each target stopping at its first failure */
-static size_t
-flush_pending(struct notify *n, int force)
-{
-	struct pending *p, **pp = &n->pending;
-	uint64_t stuck = 0, todo;
-	char err[LW_ERRLEN];
-	size_t left = 0;
-
-	while ((p = *pp) != NULL) {
-		todo = p->todo & ~stuck;
-		if (todo != 0)
-			put(n, &p->ev, &todo, force, err);
-		p->todo = (p->todo & stuck) | todo;
-		stuck |= p->todo;
-		if (p->todo == 0) {
-			*pp = p->next;
-			free(p);
-			continue;
-		}
-		left++;
-		pp = &p->next;
-	}
-	n->ptail = pp;
-	return left;
-}
-
-/* ERR: which webhook still holds earlier events (of mask B). */
-static void
-held_err(const struct notify *n, uint64_t b, char err[LW_ERRLEN])
-{
-	size_t i;
-
-	for (i = 0; i < n->nt && !(b & (1ULL << i)); i++)
-		;
-	snprintf(err, LW_ERRLEN, "webhook '%s': earlier events are still "
-	    "held in memory; this one waits behind them",
-	    i < n->nt ? n->t[i].w->name : "?");
-}
-
-int
-notify_enqueue(struct notify *n, const struct event *ev, char err[LW_ERRLEN])
-{
-	uint64_t all = n->nt >= 64 ? ~0ULL : (1ULL << n->nt) - 1, todo, b;
-	struct pending *p;
-	int rc = 0;
-
-	pthread_mutex_lock(&n->pmu);
-	if (n->pending != NULL)
-		flush_pending(n, 0);
-	b = blocked(n) & all;
-	todo = all & ~b;
-	if (todo != 0)
-		rc = put(n, ev, &todo, 0, err);
-	if (rc == 0 && b != 0)
-		held_err(n, b, err);
-	todo |= b;
-	if (todo != 0) {
-		if ((p = calloc(1, sizeof(*p))) == NULL)
-			fatal("notify");
-		p->ev = *ev;
-		p->todo = todo;
-		*n->ptail = p;
-		n->ptail = &p->next;
-	}
-	pthread_mutex_unlock(&n->pmu);
-	return todo == 0 ? 0 : -1;
-}
-
-size_t
-notify_retry_pending(struct notify *n)
-{
-	size_t left;
-
-	pthread_mutex_lock(&n->pmu);
-	left = n->pending != NULL ? flush_pending(n, 0) : 0;
-	pthread_mutex_unlock(&n->pmu);
-	return left;
-}
-
 /* T's queues, slots and state; the thread has stopped. */
 static void
 target_free(struct target *t)
@@ -824,7 +657,6 @@ target_free(struct target *t)
 void
 notify_stop(struct notify *n)
 {
-	struct pending *p;
 	size_t i;
 
 	if (n == NULL)
@@ -834,13 +666,7 @@ notify_stop(struct notify *n)
 	pthread_join(n->thr, NULL);
 	curl_multi_cleanup(n->multi);
 	n->multi = NULL;
-	flush_pending(n, 1);
-	while ((p = n->pending) != NULL) {
-		n->pending = p->next;
-		log_warnx("event '%s' could not be written to the outbox and "
-		    "is lost at exit", p->ev.id);
-		free(p);
-	}
+	notify_held_release(n);
 	for (i = 0; i < n->nt; i++)
 		target_free(&n->t[i]);
 	pthread_mutex_destroy(&n->mu);
@@ -852,7 +678,6 @@ notify_stop(struct notify *n)
 void
 notify_stats(struct notify *n, struct notify_stats *st)
 {
-	const struct pending *p;
 	size_t i;
 
 	st->sent = atomic_load(&n->sent);
@@ -860,11 +685,7 @@ notify_stats(struct notify *n, struct notify_stats *st)
 	st->dead = atomic_load(&n->dead);
 	st->digests = atomic_load(&n->digests);
 	st->depth = 0;
-	st->pending = 0;
-	pthread_mutex_lock(&n->pmu);
-	for (p = n->pending; p != NULL; p = p->next)
-		st->pending++;
-	pthread_mutex_unlock(&n->pmu);
+	st->pending = notify_held(n);
 	pthread_mutex_lock(&n->mu);
 	for (i = 0; i < n->nt; i++)
 		st->depth += n->t[i].depth;

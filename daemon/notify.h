@@ -7,7 +7,9 @@
  * dead-letter folder; chat receivers with a rate limit get a digest
  * instead of a flood (one request at a time); alertmanager targets keep
  * their active alerts under <state_dir>/alertmanager/ and re-send them
- * while firing (one request at a time).
+ * while firing (one request at a time). The thread is notify.c; the
+ * schedule deliver.c, the outbox writes enqueue.c, digests chat.c,
+ * Alertmanager alertmanager.c (notifyint.h is what they share).
  */
 #ifndef LW_NOTIFY_H
 #define LW_NOTIFY_H

@@ -1,10 +1,11 @@
 /*
  * notifyint.h: what the parts of the delivery thread share; not a
  * contract for anyone else (that is notify.h). notify.c runs the thread
- * and curl and owns the requests; deliver.c decides when an entry may
- * go; chat.c builds chat bodies and digests and reads chat verdicts;
- * alertmanager.c keeps and re-sends an Alertmanager's active alerts.
- * Everything in struct target below "the rest" belongs to the thread.
+ * and curl and owns the requests; enqueue.c writes the outboxes from the
+ * core's thread; deliver.c decides when an entry may go; chat.c folds
+ * digests and reads chat verdicts; alertmanager.c keeps and re-sends an
+ * Alertmanager's active alerts. Everything in struct target below "the
+ * rest" belongs to the thread.
  */
 #ifndef LW_NOTIFYINT_H
 #define LW_NOTIFYINT_H
@@ -75,6 +76,8 @@ struct notify {
 };
 
 /* notify.c */
+/* Index of sensor NAME in the config; nsensor if it is not there. */
+int	 notify_sensor_index(const struct notify *n, const char *name);
 /* Up to MAX entries at T's head into R's fold; the queue length in *WAIT. */
 size_t	 notify_take_head(struct notify *n, struct target *t, struct req *r,
 	    size_t max, size_t *wait);
@@ -97,6 +100,15 @@ void	 notify_launch(struct notify *n, struct req *r, struct curl_slist *h);
  */
 int	 notify_send(struct notify *n, struct req *r, json_t *const *ev,
 	    size_t k);
+
+/* enqueue.c */
+/* Events held in memory (not yet in every outbox). */
+size_t	 notify_held(struct notify *n);
+/*
+ * The thread has stopped: write what is held, even past max_outbox; log
+ * and free what still cannot be written.
+ */
+void	 notify_held_release(struct notify *n);
 
 /* chat.c */
 /* Send the oldest event(s) of a folding chat T; 1: call again. */
