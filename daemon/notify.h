@@ -7,7 +7,9 @@
  * dead-letter folder; chat receivers with a rate limit get a digest
  * instead of a flood (one request at a time); alertmanager targets keep
  * their active alerts under <state_dir>/alertmanager/ and re-send them
- * while firing (one request at a time).
+ * while firing (one request at a time). The thread is notify.c; the
+ * schedule deliver.c, the outbox writes enqueue.c, digests chat.c,
+ * Alertmanager alertmanager.c (notifyint.h is what they share).
  */
 #ifndef LW_NOTIFY_H
 #define LW_NOTIFY_H
@@ -27,11 +29,15 @@ struct notify_stats {
 	uint64_t	digests;	/* digest messages accepted */
 	size_t		depth;		/* events waiting, all targets */
 	size_t		pending;	/* events not yet written to an outbox */
+	size_t		unreadable;	/* webhooks whose outbox could not be
+					   read at start (logged) */
 };
 
 /*
  * Start delivering to the webhooks of C (which must outlive it). Events
- * left in the outbox by an earlier run are sent first. Fatal on ENOMEM.
+ * left in the outbox by an earlier run are sent first; a webhook whose
+ * outbox cannot be read is logged and counted (unreadable), and the rest
+ * go on. Fatal only on ENOMEM or when curl or a thread cannot start.
  */
 struct notify	*notify_start(const struct conf *c);
 /*

@@ -107,10 +107,11 @@ status_write(const struct conf *c, struct bus *const *buses,
 	    "pending", (json_int_t)cs.store.pending,
 	    "dropped", (json_int_t)cs.store.dropped,
 	    "written", (json_int_t)cs.store.written));
-	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I}",
+	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I, s:I}",
 	    "depth", (json_int_t)ns.depth,
 	    "sent", (json_int_t)ns.sent, "retries", (json_int_t)ns.retries,
-	    "deadletter", (json_int_t)ns.dead));
+	    "deadletter", (json_int_t)ns.dead,
+	    "unreadable", (json_int_t)ns.unreadable));
 	jsonout_add(&o, "queue", json_pack("{s:I, s:I}",
 	    "depth", (json_int_t)queue_depth(q),
 	    "dropped", (json_int_t)queue_drops(q)));

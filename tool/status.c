@@ -143,6 +143,10 @@ tool_status(int argc, char **argv)
 	    "letters; queue %.0f, dropped %.0f\n", num(o, "depth"),
 	    num(o, "sent"), num(o, "retries"), num(o, "deadletter"),
 	    num(q, "depth"), num(q, "dropped"));
+	if (num(o, "unreadable") > 0)
+		printf("WARNING: the outbox of %.0f webhooks could not be read "
+		    "at start; what waits there is not sent (see the log)\n",
+		    num(o, "unreadable"));
 	k = json_object_get(j, "core");
 	printf("sample log: %.0f rows waiting to be written, %.0f lost\n",
 	    num(k, "log_waiting"), num(k, "log_dropped"));
