@@ -1,4 +1,4 @@
-/* queue.h: bounded queue of samples from the bus threads to the core loop */
+/* queue.h: bounded queue of samples from the buses (pool threads) to the core */
 #ifndef LW_QUEUE_H
 #define LW_QUEUE_H
 
