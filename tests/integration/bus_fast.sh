@@ -46,7 +46,13 @@ register = 0
 word_order = cdab
 CONF
 start_daemon "$W/lw.conf"
-sleep 12
+# the polls the checks below count, then a status.json written after them
+polled() {
+	rows_ge split-tp N 9 && rows_ge badtid-tp B 5 && rows_ge healthy-tp N 10
+}
+wait_for 30 polled || echo "fewer polls than the checks want after 30 s"
+t=$(date +%s.%N)
+wait_for 10 status_after "$t" || echo "no status.json after the polls"
 "$BIN/lakewatch" status -j -c "$W/lw.conf" >"$W/status.json"
 threads=$(awk '/^Threads:/ { print $2 }' "/proc/$DAEMON_PID/status" \
     2>/dev/null)
@@ -72,7 +78,7 @@ PYEOF
 cat "$W/buses"
 read -r _ a_req a_ok a_to a_crc a_lat _ <<<"$(grep '^a ' "$W/buses")"
 read -r _ b_req b_ok _ _ _ _ b_stray <<<"$(grep '^b ' "$W/buses")"
-read -r _ _ _ _ _ _ c_lag <<<"$(grep '^c ' "$W/buses")"
+read -r _ _ _ _ _ _ c_lag _ <<<"$(grep '^c ' "$W/buses")"
 check "bus a: every request answered ($a_ok of $a_req), no time-out" \
     test "$a_req" -ge 9 -a "$a_ok" -eq "$a_req" -a "$a_to" -eq 0 -a \
     "$a_crc" -eq 0
