@@ -38,11 +38,12 @@ bg() {
 	PIDS+=("$LAST_PID")
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds. (Its
+# counter has a name of its own: CMD may read the caller's n.)
 wait_for() {
-	local n=$(($1 * 10))
+	local wait_for_tries=$(($1 * 10))
 	shift
-	while ((n-- > 0)); do
+	while ((wait_for_tries-- > 0)); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done

@@ -17,10 +17,10 @@ start_daemon "$W/lw.conf"
 # three readings judged after the restart (a re-fire would be made at
 # the first, for_count = 1) and whatever that filed sent
 judged() {
-	test "$(rows)" -ge $((n + 3)) &&
+	test "$(rows)" -ge "$1" &&
 	    test -z "$(ls "$W/state/outbox/test/" 2>/dev/null)"
 }
-wait_for 15 judged || echo "not judged and sent after the restart in 15 s"
+wait_for 15 judged $((n + 3)) || echo "not judged and sent after the restart in 15 s"
 # a kill between the outbox write and the state save may send the same
 # event again: at least once, with the same event_id; never a new one
 check "no re-fire after kill -9 and restart (one event_id)" \

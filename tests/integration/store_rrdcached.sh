@@ -47,9 +47,9 @@ kill -STOP "$RRDC_PID"
 # stopped until the daemon's request to it timed out and 3 polls went on
 stuck() {
 	grep -q 'timed out; buffering' "$W/daemon.log" &&
-	    test "$(samples_n centre-tp)" -ge $((n + 3))
+	    test "$(samples_n centre-tp)" -ge "$1"
 }
-wait_for 15 stuck || echo "no time-out or fewer than 3 polls in 15 s"
+wait_for 15 stuck $((n + 3)) || echo "no time-out or fewer than 3 polls in 15 s"
 check "(b) stuck rrdcached: polling goes on" \
     test "$(samples_n centre-tp)" -ge $((n + 3))
 kill -CONT "$RRDC_PID"
