@@ -38,15 +38,34 @@ bg() {
 	PIDS+=("$LAST_PID")
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds. (Its
+# counter has a name of its own: CMD may read the caller's n.)
 wait_for() {
-	local n=$(($1 * 10))
+	local wait_for_tries=$(($1 * 10))
 	shift
-	while ((n-- > 0)); do
+	while ((wait_for_tries-- > 0)); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# rows_with SENSOR FLAG: rows of SENSOR's sample log with flag FLAG (N,
+# B, D, M...) so far
+rows_with() {
+	cat "$W"/state/samples/"$1"/*.csv 2>/dev/null | grep -c ",$2,"
+}
+
+# rows_ge SENSOR FLAG N: at least N rows with flag FLAG in SENSOR's
+# sample log (for wait_for, which must re-count on every try)
+rows_ge() { [ "$(rows_with "$1" "$2")" -ge "$3" ]; }
+
+# status_after T: $W/state/status.json was written at unix time T or
+# later (its "now"), so it counts everything done before T
+status_after() {
+	"$PY" -c 'import json, sys
+sys.exit(json.load(open(sys.argv[1]))["now"] < float(sys.argv[2]))' \
+	    "$W/state/status.json" "$1" 2>/dev/null
 }
 
 ok() { CHECKS=$((CHECKS + 1)); echo "ok   $*"; }
@@ -237,7 +256,7 @@ run_alert_cycle() {
 	start_daemon "$1"
 	wait_for 40 events_ge resolved 1 ||
 	    echo "no resolved event in 40 s"
-	sleep 2
+	sleep 2		# quiet period: a repeated or extra POST would come now
 	stop_daemon
 	check "daemon exits 0 on SIGTERM" test "$DAEMON_RC" -eq 0
 }

@@ -5,8 +5,8 @@
 # TESTS="pattern ..." runs only the integration tests whose names match;
 # UNIT=0 or INTEGRATION=0 skip a kind. Output of each test: tests/out/.
 # JOBS=N integration tests at once (default: 2, or 1 on one CPU); they
-# mostly wait on timers. One that fails beside others runs once more,
-# alone, and counts by that run (its line says so): some measure latency.
+# mostly wait on timers. Each runs once: a test that fails beside another
+# is a flaky test to fix, not to run again.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=tests/out
@@ -59,16 +59,16 @@ run_one() {	# run_one NAME: its log, and "rc seconds" in NAME.result
 	echo "$rc $((SECONDS - start))" >"$out/$1.result"
 }
 
-report() {	# report NAME [rerun]: PASS/FAIL line from NAME.result
-	local rc secs
-	read -r rc secs <"$out/$1.result"
+report() {	# report NAME: PASS/FAIL line from NAME.result
+	local rc=1 secs=?
+	[ -f "$out/$1.result" ] && read -r rc secs <"$out/$1.result"
 	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1))
-		echo "PASS $1 ($secs s)${2:+; alone, after failing beside others}"
+		echo "PASS $1 ($secs s)"
 	else
 		fail=$((fail + 1))
 		failed="$failed $1"
-		echo "FAIL $1 ($secs s)${2:+; alone too}; last lines of $out/$1.log:"
+		echo "FAIL $1 ($secs s); last lines of $out/$1.log:"
 		tail -n 15 "$out/$1.log" | sed 's/^/    /'
 	fi
 }
@@ -88,15 +88,7 @@ if [ "${INTEGRATION:-1}" = 1 ]; then
 	done
 	wait
 	for name in $names; do
-		rc=1
-		[ -f "$out/$name.result" ] && read -r rc _ <"$out/$name.result"
-		if [ "$rc" -ne 0 ] && [ "$jobs" -gt 1 ]; then
-			echo "RERUN $name alone (failed beside other tests)"
-			run_one "$name"
-			report "$name" rerun
-		else
-			report "$name"
-		fi
+		report "$name"
 	done
 fi
 

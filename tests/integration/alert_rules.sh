@@ -11,8 +11,16 @@ wait_for 15 events_ge firing 1 centre-tp:threshold
 check "threshold fired" test "$(events firing centre-tp:threshold)" -eq 1
 kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
+rows() { cat "$W"/state/samples/centre-tp/*.csv | wc -l; }
+n=$(rows)
 start_daemon "$W/lw.conf"
-sleep 4
+# three readings judged after the restart (a re-fire would be made at
+# the first, for_count = 1) and whatever that filed sent
+judged() {
+	test "$(rows)" -ge "$1" &&
+	    test -z "$(ls "$W/state/outbox/test/" 2>/dev/null)"
+}
+wait_for 15 judged $((n + 3)) || echo "not judged and sent after the restart in 15 s"
 # a kill between the outbox write and the state save may send the same
 # event again: at least once, with the same event_id; never a new one
 check "no re-fire after kill -9 and restart (one event_id)" \
@@ -48,7 +56,7 @@ check "still one threshold firing, no resolve (value stayed high)" \
 # operator maintenance: readings flagged M, kept in the sample log
 check "maintenance on" "$BIN/lakewatch" maintenance -c "$W/lw.conf" centre-tp on -f 1h
 wait_for 10 grep -q "maintenance switched on" "$W/daemon.log"
-sleep 3
+wait_for 10 rows_ge centre-tp M 1
 check "maintenance listed" grep -q "centre-tp.*in maintenance until" \
     <("$BIN/lakewatch" maintenance -c "$W/lw.conf")
 check "readings flagged M in the sample log" grep -q ',M,' "$W"/state/samples/centre-tp/*.csv

@@ -46,7 +46,13 @@ register = 0
 word_order = cdab
 CONF
 start_daemon "$W/lw.conf"
-sleep 12
+# the polls the checks below count, then a status.json written after them
+polled() {
+	rows_ge split-tp N 9 && rows_ge badtid-tp B 5 && rows_ge healthy-tp N 10
+}
+wait_for 30 polled || echo "fewer polls than the checks want after 30 s"
+t=$(date +%s.%N)
+wait_for 10 status_after "$t" || echo "no status.json after the polls"
 "$BIN/lakewatch" status -j -c "$W/lw.conf" >"$W/status.json"
 threads=$(awk '/^Threads:/ { print $2 }' "/proc/$DAEMON_PID/status" \
     2>/dev/null)

@@ -53,7 +53,18 @@ register = 0
 word_order = cdab
 CONF
 start_daemon "$W/lw.conf"
-sleep 14
+# the polls the checks below count, then a status.json written after them
+polled() {
+	rows_ge healthy-tp N 12 && rows_ge centre-tp N 8 &&
+	    rows_ge dead-tp B 5 && rows_ge bogus D 1 && rows_ge intake-tp D 1 &&
+	    { rows_ge centre-tp B 1 || rows_ge centre-temp B 1; } &&
+	    test "$(cat "$W"/state/samples/intake-tp/*.csv | tail -n 6 |
+	    grep -c ',N,')" -ge 2 &&
+	    grep -q "sensor 'bogus'.*polls in a row" "$W/daemon.log"
+}
+wait_for 30 polled || echo "fewer polls than the checks want after 30 s"
+t=$(date +%s.%N)
+wait_for 10 status_after "$t" || echo "no status.json after the polls"
 "$BIN/lakewatch" status -c "$W/lw.conf"
 "$BIN/lakewatch" status -j -c "$W/lw.conf" >"$W/status.json"
 stop_daemon

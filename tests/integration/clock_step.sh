@@ -35,8 +35,9 @@ steps_logged() { grep -c "wall clock stepped" "$W/daemon.log"; }
 
 start_daemon "$W/lw.conf"
 wait_for 10 samples_ge 3 || die "no samples before the step"
-# past the start-up grace (2 intervals), so that a stale alert could fire
-sleep 2
+# past the start-up grace (2 intervals), so that a stale alert could
+# fire: two polls more
+wait_for 10 samples_ge 5 || die "no polls after the first ones"
 
 # back 120 s: the daemon's slots, if taken from the wall clock, are
 # then 120 s away

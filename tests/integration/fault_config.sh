@@ -64,7 +64,8 @@ check "unreadable config: reload refused, in one line with the reason" eval \
 t=$(status_now)
 n=$(logged)
 wait_for 20 events_ge firing 1
-sleep 2
+wait_for 10 gt status_now "$t"
+wait_for 10 gt logged "$n"
 check "the daemon runs on, on the old config" kill -0 "$DAEMON_PID"
 check "status.json keeps being updated" gt status_now "$t"
 check "the sample log keeps growing" gt logged "$n"

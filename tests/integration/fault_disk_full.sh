@@ -87,10 +87,12 @@ cat /dev/zero >"$MNT/filler" 2>/dev/null
 df -h "$MNT" | tail -n 1
 full_at=$(date +%s)
 wait_for 40 grep -q 'alert resolved' "$W/daemon.log"
-sleep 3
+# what the resolve writes, the outbox entry and the alert state, failed
+wait_for 10 grep -q 'outbox.*No space left on device' "$W/daemon.log"
+wait_for 10 grep -q 'alert state not saved' "$W/daemon.log"
 n1=$(enospc)
 r1=$(requests)
-sleep 5
+sleep 5		# quiet period: no new 'No space left' line may come now
 n2=$(enospc)
 r2=$(requests)
 echo "while full: $n1 -> $n2 'No space left' lines; requests $r1 -> $r2"
@@ -109,7 +111,7 @@ rm -f "$MNT/filler"
 freed_at=$(date +%s)
 hook_mode ok
 wait_for 30 resolved_in
-sleep 2
+sleep 2		# quiet period: a repeated POST would come now
 check "the alert filed before the disk filled is delivered" \
     test "$(delivered firing centre-tp:threshold:1)" -eq 1
 check "the alert raised while it was full is delivered once" \

@@ -81,6 +81,8 @@ full_at=$(date +%s)
 start_daemon "$W/lw.conf"
 wait_for 20 grep -q 'rows held in memory' "$W/daemon.log"
 wait_for 10 grep -q 'create .*centre-tp\.rrd' "$W/daemon.log"
+# deliberate: the disk stays full for 6 s of polls (the checks below want
+# rows from at least 5 s before it is freed)
 sleep 6
 grep -E 'No space|create|held|lost' "$W/daemon.log" | sed 's/^/    | /'
 check "a failed RRD create names the reason (No space left on device)" \
@@ -117,11 +119,14 @@ printf '[daemon]\nsample_buffer = 12\n' >>"$W/lw.conf"
 cat /dev/zero >"$MNT/filler" 2>/dev/null
 start_daemon "$W/lw.conf"
 wait_for 20 grep -q 'the most sample_buffer allows' "$W/daemon.log"
+# deliberate: 5 s more of rows lost (logged at the first), so that every
+# sensor loses several
 sleep 5
 rm -f "$MNT/filler"
 freed_at=$(date +%s)
+# every held row written and the .lost records saved with them
+# (samplelog.c up()), in a status.json written after the disk was freed
 wait_for 20 settled "$((freed_at + 1))"
-sleep 1
 missing=0
 for s in $SENSORS; do
 	read -r n span miss first < <(rows "$s")

@@ -52,7 +52,7 @@ hook_mode ok
 mv "$W/daemon.log" "$W/daemon1.log"
 start_daemon "$W/lw.conf"
 wait_for 30 third_in
-sleep 2
+sleep 2		# quiet period: a repeated POST would come now
 check "the daemon runs on" kill -0 "$DAEMON_PID"
 stop_daemon
 check "daemon exits 0 on SIGTERM" test "$DAEMON_RC" -eq 0

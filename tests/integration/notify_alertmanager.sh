@@ -62,7 +62,18 @@ kill -KILL "$DAEMON_PID"
 wait "$DAEMON_PID" 2>/dev/null
 bg daemon2 $WRAP "$BIN/lakewatchd" -c "$W/lw.conf"
 DAEMON_PID=$LAST_PID
-sleep 7		# resend at start-up and 5 s later
+# the restarted daemon re-sends at start-up (and every 5 s): until
+# alertmanager shows the alert updated after a1
+resent() {
+	grep -q '1 active alerts from an earlier run' "$W/daemon2.log" &&
+	    alerts >"$W/a2.json" && "$PY" - "$W/a1.json" "$W/a2.json" <<'PYEOF'
+import json, sys
+a1, = json.load(open(sys.argv[1]))
+a2, = json.load(open(sys.argv[2]))
+sys.exit(not (a2["endsAt"] > a1["endsAt"] and a2["updatedAt"] > a1["updatedAt"]))
+PYEOF
+}
+wait_for 15 resent || echo "alert not re-sent after 15 s"
 alerts >"$W/a2.json"
 check "restarted daemon loaded and re-sent the active alert" \
     grep -q '1 active alerts from an earlier run' "$W/daemon2.log"

@@ -26,7 +26,7 @@ url = $(recv_url json)
 CONF
 start_daemon "$W/lw.conf"
 wait_for 15 recv_has wecom 500 1 || bad "wecom saw nothing"
-sleep 0.5
+sleep 0.5	# deliberate: wecom fails 0.5 s more, then takes the retries
 recv_mode wecom ok
 covered() {	# all 20 event ids accepted by wecom and by json
 	"$PY" - "$W/wecom.jsonl" "$W/json.jsonl" <<'PYEOF'
@@ -41,7 +41,7 @@ sys.exit(len(ids) < 20 or n < 20)
 PYEOF
 }
 wait_for 25 covered || echo "not all 20 events covered after 25 s"
-sleep 1
+sleep 1		# quiet period: a repeated request would come now
 stop_daemon
 check "daemon exits 0" test "$DAEMON_RC" -eq 0
 check "outboxes empty" test "$(outbox_n wecom)" -eq 0 -a "$(outbox_n json)" -eq 0

@@ -30,9 +30,12 @@ recv_mode r500 ok
 wait_for 5 recv_has rclose close 1 || bad "no close"
 recv_mode rclose ok
 wait_for 5 recv_has rslow "" 1 || bad "rslow saw nothing"
-sleep 1.2	# the daemon has given up on the first (1 s timeout)
+# the daemon has given up on the first (1 s timeout)
+wait_for 5 grep -q "webhook 'rslow': Operation timed out" "$W/daemon.log" ||
+    bad "no time-out logged for rslow"
 recv_mode rslow ok
-sleep 2
+# rdown comes up once both events wait for it
+wait_for 20 grep -q 'alert resolved' "$W/daemon.log" || bad "no resolve"
 recv_start rdown --port "$DOWN_PORT"
 
 delivered() {	# NAME: both events answered 200
@@ -49,7 +52,7 @@ all_done() {
 }
 wait_for 30 all_done || echo "not all delivered after 30 s"
 echo "all delivered after $(awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN { printf "%.1f", a - b }') s"
-sleep 1
+sleep 1		# quiet period: a repeated POST would come now
 stop_daemon
 check "daemon exits 0" test "$DAEMON_RC" -eq 0
 for r in r500 r503 rclose rslow rdown; do

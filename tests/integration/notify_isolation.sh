@@ -26,7 +26,12 @@ CONF
 start_daemon "$W/lw.conf"
 six() { test "$(recv_count healthy 200)" -ge 6; }
 wait_for 20 six || echo "healthy receiver has fewer than 6 events"
-sleep 1
+# the healthy outbox emptied after the 2xx, the dead ones hold all 6
+settled() {
+	test "$(outbox_n healthy)" -eq 0 -a "$(outbox_n hang)" -ge 6 -a \
+	    "$(outbox_n refused)" -ge 6
+}
+wait_for 5 settled || echo "outboxes not settled after 5 s"
 t0=$(date +%s%N)
 stop_daemon
 ms=$((($(date +%s%N) - t0) / 1000000))

@@ -29,7 +29,9 @@ echo '{"version":1,"event_id":"torn' >"$ob/99999999999999-000000-torn.json.tmp"
 echo 'not json' >"$ob/00000000000001-000000-junk.json"
 bg daemon2 $WRAP "$BIN/lakewatchd" -c "$W/lw.conf"
 DAEMON_PID=$LAST_PID
-sleep 3
+# the restarted daemon has tried the receiver, still down
+wait_for 10 grep -q "webhook 'ops': .*retrying" "$W/daemon2.log" ||
+    echo "the restarted daemon did not try the receiver in 10 s"
 recv_start ops --port "$PORT" --secret k3y
 
 # 3 sensors x (firing, resolved, firing, resolved)
@@ -47,7 +49,7 @@ if ! wait_for 60 all_in; then	# say where the daemon stood
 	echo
 	tail -n 3 "$W"/state/samples/*/*.csv
 fi
-sleep 2		# a late duplicate or re-fire would come now
+sleep 2		# quiet period: a late duplicate or re-fire would come now
 stop_daemon
 check "daemon exits 0" test "$DAEMON_RC" -eq 0
 cat "$W/daemon.log" "$W/daemon2.log" | grep -E 'alert|earlier|deadletter|unreadable'

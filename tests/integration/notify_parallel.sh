@@ -55,7 +55,7 @@ all_in() {
 	recv_has par 200 16 && recv_has one 200 16 && recv_has flaky 200 16
 }
 wait_for 45 all_in || echo "not all 16 events at every receiver after 45 s"
-sleep 1		# a duplicate would come now
+sleep 1		# quiet period: a duplicate would come now
 stop_daemon
 check "daemon exits 0" test "$DAEMON_RC" -eq 0
 check "par outbox empty" test "$(outbox_n par)" -eq 0
@@ -200,7 +200,7 @@ PYEOF
 start_daemon "$W/lw.conf"
 ten() { recv_has par 200 10; }
 wait_for 20 ten || echo "not all 10 of the backlog after 20 s"
-sleep 1
+sleep 1		# quiet period: a duplicate would come now
 stop_daemon
 check "restart: daemon exits 0" test "$DAEMON_RC" -eq 0
 check "restart: par outbox empty" test "$(outbox_n par)" -eq 0

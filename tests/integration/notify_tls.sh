@@ -53,7 +53,13 @@ sed -i 's/^interval = 1$/interval = 1\nlog_level = debug/' "$W/lw.conf"
 start_daemon "$W/lw.conf"
 two() { test "$(grep -c . "$W/tls.jsonl" 2>/dev/null)" -ge 2; }
 wait_for 20 two || echo "trusting webhook did not deliver 2 events"
-sleep 3
+# both refusals logged (the first failure of each is; retries at debug)
+told() {
+	grep -q "webhook 'untrusted': SSL" "$W/daemon.log" &&
+	    grep -q "webhook 'wronghost': SSL" "$W/daemon.log"
+}
+wait_for 10 told || echo "refusals not logged after 10 s"
+sleep 1		# quiet period: a third POST would come now
 stop_daemon
 check "daemon exits 0" test "$DAEMON_RC" -eq 0
 cat "$W/tls.jsonl"

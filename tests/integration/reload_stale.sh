@@ -27,6 +27,7 @@ start_daemon "$W/lw.conf"
 wait_for 25 samples_ge 2 || die "no readings"
 t=$(newest_slot)
 # 8 s after that reading: past the new stale_after, before the next slot
+# (deliberate: a moment in the old schedule, not a condition)
 sleep "$("$PY" -c "import time; print(max(0, $t + 8 - time.time()))")"
 sed -i 's/^interval = 10$/interval = 2/' "$W/lw.conf"
 n=$(samples)
@@ -34,7 +35,7 @@ kill -HUP "$DAEMON_PID"
 wait_for 10 grep -q "reloaded" "$W/daemon.log" || die "no reload"
 check "polled on the new interval (3 readings in 8 s)" \
     wait_for 8 samples_ge $((n + 3))
-sleep 1
+sleep 1		# quiet period: a stale alert would be filed now
 stop_daemon
 check "daemon exits 0" test "$DAEMON_RC" -eq 0
 cat "$HOOK_LOG"

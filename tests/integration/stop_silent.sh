@@ -38,7 +38,9 @@ lines_ge() { [ "$(csv | wc -l)" -ge "$1" ]; }
 start_daemon "$W/lw.conf"
 wait_for 10 asked_dead || die "the daemon never asked the silent unit"
 wait_for 10 lines_ge 2 || die "no samples from the answering bus"
-sleep 1		# the dead bus's worker is well inside its 60 s wait
+# one more poll of the answering bus: the dead bus's worker is well
+# inside its 60 s wait
+wait_for 10 lines_ge 3 || die "no more samples from the answering bus"
 before=$(csv | wc -l)
 rm -f "$W/state/state.json"
 t0=$(date +%s.%N)
@@ -70,7 +72,8 @@ start_daemon "$W/lw.conf"
 wait_for 10 grep -q "started:" "$W/daemon.log" || die "no start on RTU"
 before=$(csv | wc -l)
 wait_for 10 lines_ge $((before + 2)) || die "no samples beside the RTU bus"
-sleep 1		# the RTU worker is inside its 60 s wait
+# one more poll beside it: the RTU worker is inside its 60 s wait
+wait_for 10 lines_ge $((before + 3)) || die "no more samples beside the RTU bus"
 before=$(csv | wc -l)
 rm -f "$W/state/state.json"
 t0=$(date +%s.%N)

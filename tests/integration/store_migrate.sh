@@ -43,8 +43,7 @@ t1=$(date +%s)
 conf 2
 kill -HUP "$DAEMON_PID"
 wait_for 25 grep -q migrated "$W/daemon.log" || echo "no migration logged"
-sleep 1
-since=$(($(date +%s) + 1))
+since=$(($(date +%s) + 2))	# from the second after the next on
 n=$(samples_n centre-tp)
 wait_samples 20 centre-tp $((n + 4)) || echo "few samples at 2 s"
 stop_daemon			# the core's batches and rrdcached flushed

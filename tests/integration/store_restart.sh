@@ -16,14 +16,14 @@ wait_samples 15 centre-tp 6 || die "no samples in 15 s"
 stop_daemon
 check "first run exits 0" test "$DAEMON_RC" -eq 0
 n1=$(samples_n centre-tp)
-sleep 3				# down: these seconds have no reading
+sleep 3		# deliberate: down 3 s, these seconds have no reading
 
 lwd_start run2 "$W/lw.conf"
 wait_samples 15 centre-tp $((n1 + 6)) || die "second run: no samples"
 kill -KILL "$DAEMON_PID"	# a crash: no store_free, no flush
 wait "$DAEMON_PID" 2>/dev/null
 n2=$(samples_n centre-tp)
-sleep 3
+sleep 3		# deliberate: down 3 s again, the second gap
 
 # the third run finds rrdcached through RRDCACHED_ADDRESS
 sed -i '/^rrdcached = /d' "$W/lw.conf"

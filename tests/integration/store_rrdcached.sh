@@ -38,13 +38,18 @@ unset RRDCACHED_ADDRESS
 # (b) kill rrdcached hard, keep it away ~5 s, bring it back
 before=$(samples_n centre-tp)
 rrdc_kill
-sleep 5
+sleep 5		# deliberate: rrdcached away ~5 s
 rrdc_start
 wait_for 15 grep -q "is back" "$W/daemon.log" || echo "no reconnect logged"
 wait_samples 10 centre-tp $((before + 12)) || echo "few samples after"
 n=$(samples_n centre-tp)
 kill -STOP "$RRDC_PID"
-sleep 4
+# stopped until the daemon's request to it timed out and 3 polls went on
+stuck() {
+	grep -q 'timed out; buffering' "$W/daemon.log" &&
+	    test "$(samples_n centre-tp)" -ge "$1"
+}
+wait_for 15 stuck $((n + 3)) || echo "no time-out or fewer than 3 polls in 15 s"
 check "(b) stuck rrdcached: polling goes on" \
     test "$(samples_n centre-tp)" -ge $((n + 3))
 kill -CONT "$RRDC_PID"
