@@ -88,6 +88,13 @@ decode_raw(const struct regblock *b, int addr, enum reg_type t,
  * i12101 (HJ 212-2017 App. B working state): 0 idle, 1 measuring,
  * 2 cleaning, 3 maintenance, 4 fault, 5 calibration, 6 standard check.
  * ASCII: the register holds the flag letter itself (0x004E = 'N').
+ *
+ * A standard check or a calibration puts a check result, not water, in
+ * the value register: C. HJ 212-2017 has no flag of its own for a check
+ * (Table 8: N F M S D C T B); S is a manually entered value, which
+ * reports count as valid (imported lab data), so a check is never S.
+ * Only N counts in the daemon (sample_valid). Cleaning makes no result:
+ * the register still holds the last one, which stays N.
  */
 char
 decode_status(enum status_map m, uint16_t st)
@@ -113,10 +120,38 @@ decode_status(enum status_map m, uint16_t st)
 		if (strchr("NMDTBF", st) != NULL && st != 0)
 			return (char)st;
 		return FLAG_FAULT;
+	case STATUS_VENDOR:
+		return FLAG_FAULT;	/* no table at hand: never valid */
 	case STATUS_NONE:
 	default:
 		return FLAG_NORMAL;
 	}
+}
+
+/*
+ * A code the table does not name is one the cited code calls "other"
+ * or does not know: D, so that it is never averaged and an operator
+ * hears of it.
+ */
+char
+decode_table(const struct status_code *t, size_t n, uint16_t code)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].code == code)
+			return t[i].flag;
+	return FLAG_FAULT;
+}
+
+static char
+flag_of(const struct conf_sensor *sc, uint16_t st)
+{
+	if (sc->status_map != STATUS_VENDOR)
+		return decode_status(sc->status_map, st);
+	if (sc->driver == NULL || sc->driver->status == NULL)
+		return FLAG_FAULT;
+	return sc->driver->status(st);
 }
 
 int
@@ -182,7 +217,7 @@ decode_generic(const struct conf_sensor *sc, const struct regblock *b,
 		out->mtime = 0;
 	out->raw = raw;
 	out->value = raw * sc->scale + sc->offset;
-	out->flag = decode_status(sc->status_map, out->status);
+	out->flag = flag_of(sc, out->status);
 	if (!isfinite(out->value))
 		out->flag = FLAG_FAULT;
 	else if (out->flag == FLAG_NORMAL && !conf_plausible(sc, out->value))

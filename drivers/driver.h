@@ -27,6 +27,12 @@ struct regblock {
 	const struct regblock	*next;
 };
 
+/* One vendor status code and the HJ 212 flag a result read with it gets. */
+struct status_code {
+	uint16_t	code;
+	char		flag;
+};
+
 struct driver {
 	const char	*name;		/* matches "driver =" in lakewatch.conf */
 	const char	*desc;		/* one line for `lakewatch check` */
@@ -42,6 +48,11 @@ struct driver {
 	 */
 	int		(*decode)(const struct conf_sensor *,
 			    const struct regblock *, struct reading *);
+	/*
+	 * The vendor's status word -> FLAG_* (status_map = vendor, which
+	 * the driver's defaults set); NULL if the driver has no table.
+	 */
+	char		(*status)(uint16_t);
 };
 
 /* The driver called NAME, or NULL. */
@@ -69,8 +80,13 @@ int	 decode_time(const struct regblock *, int addr, enum time_type,
 	    int64_t *out);
 /* Registers a time of this type occupies. */
 int	 decode_time_width(enum time_type);
-/* Map a status word to a data flag. */
+/*
+ * Map a status word to a data flag. STATUS_VENDOR needs the driver's
+ * table: decode_generic goes through it, here it is D.
+ */
 char	 decode_status(enum status_map, uint16_t status);
+/* The flag of CODE in TABLE (N entries); D if it is not there. */
+char	 decode_table(const struct status_code *, size_t, uint16_t code);
 /*
  * The decode every driver shares: value at sc->reg as sc->type in
  * sc->order, times scale plus offset; status word via sc->status_map;

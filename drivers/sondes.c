@@ -3,10 +3,13 @@
  * is one parameter, so `register` still picks the slot.
  *
  * insitu: In-Situ Aqua/Level TROLL: holding registers, parameter blocks
- * of 7 registers at 37, 45, 53, ...: value float32 ABCD, then parameter
- * id, units id, data-quality id. The block at `register` is read; the
- * data-quality id (register + 4) is the status: 0 = good, anything else
- * is treated as a fault (unverified mapping, In-Situ protocol v5.10).
+ * starting 8 registers apart at 37, 45, 53, ...; in each, the value
+ * (float32 ABCD, +0), parameter id (+2), units id (+3), data-quality id
+ * (+4) and a sentinel float (+5). Verified against public driver code
+ * (neilh10/InsituModbus src/InsituModbus.h, after the In-Situ Modbus
+ * protocol v5.10), not the manual. The block at `register` is read;
+ * its data-quality id is the status: 0 = good (N), anything else D
+ * (the meaning of the other ids is not in that code: unverified).
  *
  * yosemitech: Yosemitech Y5xx probes: the value float at 0x2602 after
  * the temperature float at 0x2600, byte-reversed (DCBA). The probe needs
@@ -29,21 +32,18 @@ insitu(struct conf_sensor *s)
 	s->function = 0;
 	s->type = TYPE_FLOAT32;
 	s->order = ORDER_ABCD;
-	s->status_map = STATUS_NONE;
+	s->status_map = STATUS_VENDOR;
 }
 
-static int
-insitu_decode(const struct conf_sensor *sc, const struct regblock *b,
-    struct reading *out)
-{
-	uint16_t q;
+static const struct status_code insitu_codes[] = {
+	{ 0, FLAG_NORMAL },	/* good */
+};
 
-	if (decode_generic(sc, b, out) == -1)
-		return -1;
-	if (sc->status_reg >= 0 && decode_reg(b, sc->status_reg, &q) == 0 &&
-	    q != 0 && out->flag == FLAG_NORMAL)
-		out->flag = FLAG_FAULT;
-	return 0;
+static char
+insitu_status(uint16_t q)
+{
+	return decode_table(insitu_codes,
+	    sizeof(insitu_codes) / sizeof(insitu_codes[0]), q);
 }
 
 static void
@@ -68,7 +68,8 @@ const struct driver insitu_driver = {
 	.name = "insitu",
 	.desc = "In-Situ TROLL: parameter blocks at 37, 45, ... float32 abcd",
 	.defaults = insitu,
-	.decode = insitu_decode,
+	.decode = decode_generic,
+	.status = insitu_status,
 };
 
 const struct driver yosemitech_driver = {

@@ -1,13 +1,44 @@
 /*
  * yuxing.c: YuXing (宇星) TP analyzers, Hebei protocol variant
  * (DOMAIN.md 3.2): value at 0x1008 float32 CDAB, status at 0x1083 with
- * the vendor's own codes: 0 idle, 1 measuring, 2 cleaning, 8/9
- * calibration, 10 fault, 12-18 maintenance, 23 fault. Verified from
- * public driver code; the meaning of the other codes is unknown and
- * they are treated as faults.
+ * the vendor's own codes.
+ *
+ * Verified against public driver code (Yimning/Daily-Code,
+ * protocol/rtuacq_protocol_zonglin_YuXing_HeBei.c), not a manual: the
+ * addresses, the order and the codes of the table below (the code's
+ * i12101 in brackets). Codes it calls "other" (3-7, 11) and those it
+ * does not name are D. 0x1085 holds an alarm code, 0x1089 the
+ * interval.
  */
 #include "../lib/sample.h"
 #include "driver.h"
+
+static const struct status_code codes[] = {
+	{ 0, FLAG_NORMAL },	/* idle (0) */
+	{ 1, FLAG_NORMAL },	/* measuring (1) */
+	{ 2, FLAG_CALIB },	/* standard check (6): a check result */
+	{ 8, FLAG_CALIB },	/* calibration (5) */
+	{ 9, FLAG_CALIB },
+	{ 10, FLAG_NORMAL },	/* cleaning (2): holds the last result */
+	{ 12, FLAG_MAINT },	/* maintenance (3), 12-18 */
+	{ 13, FLAG_MAINT },
+	{ 14, FLAG_MAINT },
+	{ 15, FLAG_MAINT },
+	{ 16, FLAG_MAINT },
+	{ 17, FLAG_MAINT },
+	{ 18, FLAG_MAINT },
+	{ 19, FLAG_CALIB },	/* calibration (5), 19-22 */
+	{ 20, FLAG_CALIB },
+	{ 21, FLAG_CALIB },
+	{ 22, FLAG_CALIB },
+	{ 23, FLAG_FAULT },	/* fault (4) */
+};
+
+static char
+status(uint16_t st)
+{
+	return decode_table(codes, sizeof(codes) / sizeof(codes[0]), st);
+}
 
 static void
 defaults(struct conf_sensor *s)
@@ -17,35 +48,13 @@ defaults(struct conf_sensor *s)
 	s->type = TYPE_FLOAT32;
 	s->order = ORDER_CDAB;
 	s->status_reg = 0x1083;
-	s->status_map = STATUS_NONE;
-}
-
-static char
-status_flag(uint16_t st)
-{
-	if (st <= 2)
-		return FLAG_NORMAL;
-	if (st == 8 || st == 9)
-		return FLAG_CALIB;
-	if (st >= 12 && st <= 18)
-		return FLAG_MAINT;
-	return FLAG_FAULT;
-}
-
-static int
-decode(const struct conf_sensor *sc, const struct regblock *b,
-    struct reading *out)
-{
-	if (decode_generic(sc, b, out) == -1)
-		return -1;
-	if (out->flag == FLAG_NORMAL && sc->status_reg >= 0)
-		out->flag = status_flag(out->status);
-	return 0;
+	s->status_map = STATUS_VENDOR;
 }
 
 const struct driver yuxing_driver = {
 	.name = "yuxing-tp",
 	.desc = "YuXing TP: 0x1008 float32 cdab, vendor status at 0x1083",
 	.defaults = defaults,
-	.decode = decode,
+	.decode = decode_generic,
+	.status = status,
 };

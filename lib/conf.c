@@ -42,7 +42,8 @@ const char *const conf_type_names[] = { "float32", "int16", "uint16",
 	"int32", "uint32", NULL };
 const char *const conf_order_names[] = { "abcd", "cdab", "badc", "dcba",
 	NULL };
-const char *const conf_smap_names[] = { "none", "i12101", "ascii", NULL };
+const char *const conf_smap_names[] = { "none", "i12101", "ascii", "vendor",
+	NULL };
 const char *const conf_ttype_names[] = { "unix32", "bcd", NULL };
 const char *const conf_newres_names[] = { "every", "change", "time",
 	NULL };
@@ -909,6 +910,10 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 	if ((int)s->status_map == -1)
 		s->status_map = s->status_reg >= 0 ? STATUS_I12101 :
 		    STATUS_NONE;
+	if (s->status_map == STATUS_VENDOR && s->driver != NULL &&
+	    s->driver->status == NULL)
+		perr(p, s->line, "sensor '%s': status_map = vendor: driver "
+		    "'%s' has no status table", s->name, s->driver->name);
 	if (s->interval == 0)
 		s->interval = c->interval;
 	inherit_alert(c, s, seen);

@@ -19,8 +19,8 @@ enum bus_type { BUS_TCP, BUS_RTU };
 /* register value types and 32-bit word orders (DOMAIN.md 3.4) */
 enum reg_type { TYPE_FLOAT32, TYPE_INT16, TYPE_UINT16, TYPE_INT32, TYPE_UINT32 };
 enum word_order { ORDER_ABCD, ORDER_CDAB, ORDER_BADC, ORDER_DCBA };
-/* how a status word maps to a data flag */
-enum status_map { STATUS_NONE, STATUS_I12101, STATUS_ASCII };
+/* how a status word maps to a data flag (vendor: the driver's table) */
+enum status_map { STATUS_NONE, STATUS_I12101, STATUS_ASCII, STATUS_VENDOR };
 /* how the measurement time of the last result is kept */
 enum time_type { TIME_UNIX32, TIME_BCD };
 /* when a poll brings a new result (instrument cycle awareness) */

@@ -21,6 +21,18 @@ static const struct limits codmn = { { 2, 4, 6, 10, 15 } };
 static const struct limits dox = { { 7.5, 6, 5, 3, 2 } };
 
 /*
+ * decimals: what a value is judged and reported at. The 2020 statistics
+ * rule (地表水环境质量监测数据统计技术规定（试行）, 环办监测函〔2020〕82号,
+ * with 总站水字〔2020〕90号) rounds assessment data of TP to 3 decimals,
+ * TN and NH3-N to 2, DO, CODMn, temperature, turbidity and conductivity
+ * to 1. Taken from public code that encodes its table
+ * (sm1lewc/Journey.SurfaceWater FactorAssessmentDecimalPlaces2020.cs,
+ * sm1lewc/SurfaceWater StatisticalTechnicalRegulations.cs), not from
+ * the primary text, which could not be retrieved. Hourly data keep one
+ * more for NH3-N, DO and CODMn; one per sensor here, so the assessment
+ * figure wins. Not followed: pH (the table says 0 decimals; kept at 2,
+ * as 0 would pass 5.6 as 6) and chl-a (the two disagree, 0 or 3).
+ *
  * Plausible range (lo, hi) in the default unit of each parameter: a value
  * outside it cannot be a reading of lake or river water (a wrong word
  * order, scale or offset, a broken instrument), so it is flagged D and
@@ -39,9 +51,9 @@ static const struct {
 } params[PARAM_COUNT] = {
 	[PARAM_TP] = { "tp", "TP", 3, 0, 100 },
 	[PARAM_TN] = { "tn", "TN", 2, 0, 500 },
-	[PARAM_NH3N] = { "nh3n", "NH3-N", 3, 0, 500 },
+	[PARAM_NH3N] = { "nh3n", "NH3-N", 2, 0, 500 },
 	[PARAM_CODMN] = { "codmn", "CODMn", 1, 0, 500 },
-	[PARAM_DO] = { "do", "DO", 2, 0, 50 },
+	[PARAM_DO] = { "do", "DO", 1, 0, 50 },
 	[PARAM_PH] = { "ph", "pH", 2, 0, 14 },
 	[PARAM_TEMP] = { "temp", "temperature", 1, -5, 50 },
 	[PARAM_TURBIDITY] = { "turbidity", "turbidity", 1, 0, 10000 },

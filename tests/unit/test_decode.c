@@ -301,6 +301,8 @@ test_status_i12101(void **state)
 	assert_int_equal(decode_status(STATUS_I12101, 99), FLAG_FAULT);
 	assert_int_equal(decode_status(STATUS_I12101, 0xFFFF), FLAG_FAULT);
 	assert_int_equal(decode_status(STATUS_NONE, 4), FLAG_NORMAL);
+	/* a vendor map with no driver's table at hand is never valid */
+	assert_int_equal(decode_status(STATUS_VENDOR, 0), FLAG_FAULT);
 }
 
 static void
@@ -395,6 +397,205 @@ test_outside_block(void **state)
 	assert_int_equal(decode_raw(&b, 11, TYPE_UINT16, ORDER_ABCD, &v), 0);
 }
 
+/* ---- issue 12.6: each driver's status register and code table ---- */
+
+/*
+ * SC with the named driver's defaults, as conf.c applies them (sensor
+ * keys not set in the file), for PARAM.
+ */
+static struct conf_sensor
+drv_sensor(const char *name, enum parameter param)
+{
+	struct conf_sensor sc = sensor(TYPE_FLOAT32, ORDER_ABCD);
+	const struct driver *d = driver_find(name);
+
+	assert_non_null(d);
+	sc.parameter = param;
+	sc.reg = -1;
+	d->defaults(&sc);
+	sc.driver = d;
+	return sc;
+}
+
+/*
+ * The flag the driver gives a value of 0.04 with status word ST, read
+ * in two blocks as a split poll brings them: the value's registers and
+ * the one status register.
+ */
+static char
+drv_flag(const struct conf_sensor *sc, uint16_t st)
+{
+	uint16_t vregs[2], sregs[1] = { st };
+	struct regblock status = { sregs, (uint16_t)sc->status_reg, 1,
+	    NULL };
+	struct regblock value = { vregs, (uint16_t)sc->reg, 2, &status };
+	struct reading rd;
+
+	encode(float_bits(0.04f), sc->order, vregs);
+	if (sc->driver->decode(sc, &value, &rd) == -1)
+		return '?';		/* the status register was not read */
+	assert_int_equal(rd.status, st);
+	return rd.flag;
+}
+
+/* One vendor code and the flag its results must get. */
+struct want {
+	uint16_t	code;
+	char		flag;
+};
+
+static void
+check_table(const char *name, enum parameter param, int status_reg,
+    const struct want *w, size_t n)
+{
+	struct conf_sensor sc = drv_sensor(name, param);
+	unsigned st;
+	size_t i;
+	char f;
+
+	assert_int_equal(sc.status_reg, status_reg);
+	for (i = 0; i < n; i++) {
+		f = drv_flag(&sc, w[i].code);
+		if (f != w[i].flag)
+			fail_msg("%s: code %u gives %c, want %c", name,
+			    w[i].code, f, w[i].flag);
+	}
+	/*
+	 * No code at all gives S (a manual value, which reports count)
+	 * or an unknown letter.
+	 */
+	for (st = 0; st <= 0xFFFF; st++) {
+		f = drv_flag(&sc, (uint16_t)st);
+		if (f == 'S' || f == '\0' || strchr("NCMDTBF", f) == NULL)
+			fail_msg("%s: code %u gives '%c'", name, st, f);
+	}
+}
+
+/*
+ * hj-surface: Yimning/Daily-Code rtuacq_protocol_zonglin_GJSurfaceWater.c
+ * reads 0x1080 x 17 and takes the working state from the 4th register
+ * (0x1083): 0 idle, 1 measuring, 2 standard check (i12101 6),
+ * 9 calibration (i12101 5), 10 cleaning (i12101 2), else "other" (99).
+ */
+static void
+test_status_hj_surface(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'N' }, { 1, 'N' }, { 2, 'C' }, { 9, 'C' }, { 10, 'N' },
+		{ 3, 'D' }, { 4, 'D' }, { 5, 'D' }, { 6, 'D' }, { 99, 'D' },
+	};
+
+	(void)state;
+	check_table("hj-surface", PARAM_TP, 0x1083, w,
+	    sizeof(w) / sizeof(w[0]));
+}
+
+/*
+ * yuxing-tp: rtuacq_protocol_zonglin_YuXing_HeBei.c, status 0x1083:
+ * 0 idle, 1 measuring, 2 standard check, 3-7 other, 8/9 calibration,
+ * 10 cleaning, 11 other, 12-18 maintenance, 19-22 calibration, 23 fault.
+ */
+static void
+test_status_yuxing(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'N' }, { 1, 'N' }, { 2, 'C' }, { 3, 'D' }, { 7, 'D' },
+		{ 8, 'C' }, { 9, 'C' }, { 10, 'N' }, { 11, 'D' },
+		{ 12, 'M' }, { 18, 'M' }, { 19, 'C' }, { 20, 'C' },
+		{ 21, 'C' }, { 22, 'C' }, { 23, 'D' }, { 24, 'D' },
+	};
+
+	(void)state;
+	check_table("yuxing-tp", PARAM_TP, 0x1083, w,
+	    sizeof(w) / sizeof(w[0]));
+}
+
+/*
+ * hach-amtax: rtuacq_protocol_zonglin_USAhaxi_Amtax_Compact_II.c reads
+ * 0x0004 x 0x51 and takes the state at byte 99 of the reply, register
+ * 0x0034: 0 idle, 1 other, 2 calibration, 3 cleaning, 4 other,
+ * 7 maintenance, 8 fault.
+ */
+static void
+test_status_hach_amtax(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'N' }, { 1, 'D' }, { 2, 'C' }, { 3, 'N' }, { 4, 'D' },
+		{ 5, 'D' }, { 7, 'M' }, { 8, 'D' },
+	};
+
+	(void)state;
+	check_table("hach-amtax", PARAM_TP, 0x0034, w,
+	    sizeof(w) / sizeof(w[0]));
+}
+
+/*
+ * hach-npw160: rtuacq_protocol_others_TPTN_USAHaXi_NPW160.c reads
+ * 0x0046 x 6 and tests bits of the 2nd register (0x0047), in this
+ * order: 0 idle; bit 0 calibration; bit 2 normal; bit 3 maintenance;
+ * bit 1 fault; anything else "other".
+ */
+static void
+test_status_hach_npw160(void **state)
+{
+	static const struct want w[] = {
+		{ 0x00, 'N' }, { 0x01, 'C' }, { 0x04, 'N' }, { 0x08, 'M' },
+		{ 0x02, 'D' }, { 0x05, 'C' }, { 0x0C, 'N' }, { 0x0A, 'M' },
+		{ 0x06, 'N' }, { 0x10, 'D' }, { 0x8000, 'D' },
+	};
+
+	(void)state;
+	check_table("hach-npw160", PARAM_TP, 0x0047, w,
+	    sizeof(w) / sizeof(w[0]));
+	check_table("hach-npw160", PARAM_TN, 0x0047, w,
+	    sizeof(w) / sizeof(w[0]));
+}
+
+/*
+ * thermo-tptn: rtuacq_protocol_TPTN_Thermo.c, one int16 at 0x0041 (TP)
+ * and 0x0042 (TN): 0 idle, 1 measuring, 3 calibration, 6 and 8
+ * cleaning, 10 fault, 2/4/5/7/9 and the rest "other".
+ */
+static void
+test_status_thermo(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'N' }, { 1, 'N' }, { 2, 'D' }, { 3, 'C' }, { 4, 'D' },
+		{ 5, 'D' }, { 6, 'N' }, { 7, 'D' }, { 8, 'N' }, { 9, 'D' },
+		{ 10, 'D' }, { 11, 'D' },
+	};
+
+	(void)state;
+	check_table("thermo-tptn", PARAM_TP, 0x0041, w,
+	    sizeof(w) / sizeof(w[0]));
+	check_table("thermo-tptn", PARAM_TN, 0x0042, w,
+	    sizeof(w) / sizeof(w[0]));
+}
+
+/*
+ * insitu: neilh10/InsituModbus InsituModbus.h: parameter blocks at 37,
+ * 45, 53 (8 apart), the data-quality id at block + 4; 0 is good.
+ */
+static void
+test_status_insitu(void **state)
+{
+	static const struct want w[] = {
+		{ 0, 'N' }, { 1, 'D' }, { 0xFFFF, 'D' },
+	};
+	struct conf_sensor sc;
+
+	(void)state;
+	check_table("insitu", PARAM_TEMP, 37 + 4, w,
+	    sizeof(w) / sizeof(w[0]));
+	sc = drv_sensor("insitu", PARAM_TEMP);
+	sc.reg = 45;			/* as a [sensor] key sets it */
+	sc.driver->defaults(&sc);
+	assert_int_equal(sc.reg, 45);
+	assert_int_equal(sc.status_reg, 45 + 4);
+	assert_int_equal(drv_flag(&sc, 0), 'N');
+	assert_int_equal(drv_flag(&sc, 2), 'D');
+}
+
 int
 main(void)
 {
@@ -413,6 +614,12 @@ main(void)
 		cmocka_unit_test(test_status_in_generic),
 		cmocka_unit_test(test_block_chain),
 		cmocka_unit_test(test_outside_block),
+		cmocka_unit_test(test_status_hj_surface),
+		cmocka_unit_test(test_status_yuxing),
+		cmocka_unit_test(test_status_hach_amtax),
+		cmocka_unit_test(test_status_hach_npw160),
+		cmocka_unit_test(test_status_thermo),
+		cmocka_unit_test(test_status_insitu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

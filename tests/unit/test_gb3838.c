@@ -256,6 +256,34 @@ test_names(void **state)
 	assert_int_equal(gb3838_decimals(PARAM_TP), 3);
 }
 
+/*
+ * Issue 12.7: the 2020 statistics rule (地表水环境质量监测数据统计技术规定
+ * （试行）, 环办监测函〔2020〕82号) rounds assessment data of NH3-N to 2
+ * decimals and DO, CODMn to 1 (TP 3, TN 2). Read from public code that
+ * encodes its table (sm1lewc/Journey.SurfaceWater
+ * FactorAssessmentDecimalPlaces2020.cs, sm1lewc/SurfaceWater
+ * StatisticalTechnicalRegulations.cs), not the primary text.
+ */
+static void
+test_decimals_2020(void **state)
+{
+	(void)state;
+	assert_int_equal(gb3838_decimals(PARAM_TP), 3);
+	assert_int_equal(gb3838_decimals(PARAM_TN), 2);
+	assert_int_equal(gb3838_decimals(PARAM_NH3N), 2);
+	assert_int_equal(gb3838_decimals(PARAM_DO), 1);
+	assert_int_equal(gb3838_decimals(PARAM_CODMN), 1);
+	/* 0.504 NH3-N: 0.50 at 2 decimals is Class II (<= 0.5) */
+	assert_int_equal(gb3838_class(PARAM_NH3N, WATER_LAKE, 0.504,
+	    gb3838_decimals(PARAM_NH3N)), 2);
+	/* at 3 decimals it was 0.504 > 0.5: Class III */
+	assert_int_equal(gb3838_class(PARAM_NH3N, WATER_LAKE, 0.504, 3), 3);
+	/* DO 4.96: 5.0 at 1 decimal is Class III (>= 5); 4.96 was IV */
+	assert_int_equal(gb3838_class(PARAM_DO, WATER_LAKE, 4.96,
+	    gb3838_decimals(PARAM_DO)), 3);
+	assert_int_equal(gb3838_class(PARAM_DO, WATER_LAKE, 4.96, 2), 4);
+}
+
 int
 main(void)
 {
@@ -272,6 +300,7 @@ main(void)
 		cmocka_unit_test(test_plausible),
 		cmocka_unit_test(test_exceeds),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_decimals_2020),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
