@@ -1,6 +1,7 @@
 /* conf.c: lakewatch.conf (inih) -> struct conf, with FILE:LINE errors */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -17,11 +18,12 @@
 #include "../drivers/driver.h"
 #include "conf.h"
 #include "conftab.h"
+#include "hj212.h"
 #include "log.h"
 #include "util.h"
 
 enum section { SEC_NONE, SEC_DAEMON, SEC_ALERT, SEC_BUS, SEC_SENSOR,
-	SEC_WEBHOOK };
+	SEC_WEBHOOK, SEC_UPLINK };
 enum ktype { K_STR, K_INT, K_DBL, K_DUR, K_ENUM, K_CLASS, K_DRIVER,
 	K_PARAM, K_WATER, K_PARITY, K_LEVEL, K_SECRETFILE, K_MENTION,
 	K_KEYWORD };
@@ -50,6 +52,10 @@ const char *const conf_newres_names[] = { "every", "change", "time",
 const char *const conf_fmt_names[] = { "json", "alertmanager", "slack",
 	"dingtalk", "wecom", "feishu", NULL };
 const char *const conf_msgtype_names[] = { "text", "markdown", NULL };
+const char *const conf_uplink_protos[] = { "hj212", "hj212-2025", "hj1404",
+	NULL };
+const char *const conf_onoff_names[] = { "off", "on", NULL };
+const char *const conf_yesno_names[] = { "no", "yes", NULL };
 
 #define F(st, m)	offsetof(struct st, m), sizeof(((struct st *)0)->m)
 
@@ -148,6 +154,7 @@ static const struct key sensor_keys[] = {
 	{ "new_result", K_ENUM, F(conf_sensor, new_result), 0, 0,
 	    conf_newres_names },
 	{ "cycle", K_DUR, F(conf_sensor, cycle), 1, 7 * 86400, NULL },
+	{ "hj212_code", K_STR, F(conf_sensor, hj212_code), 0, 0, NULL },
 	ALERT_KEYS(conf_sensor),
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
@@ -176,6 +183,21 @@ static const struct key webhook_keys[] = {
 	    86400, NULL },
 	{ "generator_url", K_STR, F(conf_webhook, generator_url), 0, 0,
 	    NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL }
+};
+
+static const struct key uplink_keys[] = {
+	{ "protocol", K_ENUM, F(conf_uplink, protocol), 0, 0,
+	    conf_uplink_protos },
+	{ "host", K_STR, F(conf_uplink, host), 0, 0, NULL },
+	{ "port", K_INT, F(conf_uplink, port), 1, 65535, NULL },
+	{ "mn", K_STR, F(conf_uplink, mn), 0, 0, NULL },
+	{ "pw", K_STR, F(conf_uplink, pw), 0, 0, NULL },
+	{ "st", K_INT, F(conf_uplink, st), 1, 99, NULL },
+	{ "hourly", K_ENUM, F(conf_uplink, hourly), 0, 0, conf_onoff_names },
+	{ "ack", K_ENUM, F(conf_uplink, ack), 0, 0, conf_yesno_names },
+	{ "timeout", K_DUR, F(conf_uplink, timeout), 0.1, 600, NULL },
+	{ "retries", K_INT, F(conf_uplink, retries), 0, 100, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -384,6 +406,39 @@ open_webhook(struct parse *p, const char *name)
 	return w;
 }
 
+/* HJ 212-2017 defaults: ST 21 surface water; hourly data, answered */
+static void
+uplink_defaults(struct conf_uplink *u)
+{
+	u->protocol = UPLINK_HJ212;
+	u->port = -1;
+	u->st = 21;
+	u->hourly = 1;
+	u->ack = 1;
+	u->timeout = 10;
+	u->retries = 3;
+}
+
+static void *
+open_uplink(struct parse *p, const char *name)
+{
+	struct conf *c = p->c;
+	struct conf_uplink *u;
+	size_t i;
+
+	for (i = 0; i < c->nuplink; i++)
+		if (strcmp(c->uplinks[i].name, name) == 0) {
+			perr(p, p->line, "duplicate uplink '%s'", name);
+			return NULL;
+		}
+	c->uplinks = grow(c->uplinks, &c->nuplink, sizeof(*c->uplinks));
+	u = &c->uplinks[c->nuplink - 1];
+	u->name = xstrdup(name);
+	u->line = p->line;
+	uplink_defaults(u);
+	return u;
+}
+
 /* The kinds of section: "[daemon]" has no name, "[bus NAME]" has one. */
 static const struct section_kind {
 	const char	*kind;
@@ -397,6 +452,7 @@ static const struct section_kind {
 	{ "bus", SEC_BUS, 1, bus_keys, open_bus },
 	{ "sensor", SEC_SENSOR, 1, sensor_keys, open_sensor },
 	{ "webhook", SEC_WEBHOOK, 1, webhook_keys, open_webhook },
+	{ "uplink", SEC_UPLINK, 1, uplink_keys, open_uplink },
 	{ NULL, SEC_NONE, 0, NULL, NULL }
 };
 
@@ -773,6 +829,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 		*p->seen |= 1UL << (k - p->keys);
 	if (p->sec == SEC_SENSOR && strcmp(name, "bus") == 0)
 		((struct conf_sensor *)p->obj)->bus_line = p->line;
+	if (p->sec == SEC_SENSOR && strcmp(name, "hj212_code") == 0)
+		((struct conf_sensor *)p->obj)->hj212_code_line = p->line;
+	if (p->sec == SEC_UPLINK && strcmp(name, "mn") == 0)
+		((struct conf_uplink *)p->obj)->mn_line = p->line;
 	return set_key(p, k, (char *)p->obj + k->off, value) == 0;
 }
 
@@ -888,6 +948,20 @@ plausible_default(struct parse *p, struct conf_sensor *s)
 		    s->plausible_max);
 }
 
+/* hj212_code: the standard's code of the parameter unless set */
+static void
+sensor_hj212(struct parse *p, struct conf_sensor *s)
+{
+	if (s->hj212_code == NULL) {
+		s->hj212_code = xstrdup(hj212_code(s->parameter));
+		return;
+	}
+	if (!hj212_code_valid(s->hj212_code))
+		perr(p, s->hj212_code_line, "sensor '%s': hj212_code '%s' is "
+		    "no HJ 212 factor code (a letter and 5 digits, as w21011)",
+		    s->name, s->hj212_code);
+}
+
 static void
 check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 {
@@ -933,6 +1007,7 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 		perr(p, s->line, "sensor '%s': range_min >= range_max",
 		    s->name);
 	plausible_default(p, s);
+	sensor_hj212(p, s);
 }
 
 /*
@@ -1018,6 +1093,44 @@ check_webhook(struct parse *p, struct conf_webhook *w)
 		webhook_ca(p, w);
 }
 
+/* an MN or PW goes between ';' and '=' of every packet: no such bytes */
+static int
+hj212_text_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static void
+check_uplink(struct parse *p, struct conf_uplink *u)
+{
+	if (u->protocol != UPLINK_HJ212) {
+		perr(p, u->line, "uplink '%s': protocol '%s' is not "
+		    "implemented yet (only hj212, HJ 212-2017)", u->name,
+		    conf_uplink_protos[u->protocol]);
+		return;
+	}
+	if (u->host == NULL || u->port < 0) {
+		perr(p, u->line, "uplink '%s': missing key '%s'", u->name,
+		    u->host == NULL ? "host" : "port");
+		return;
+	}
+	if (u->mn == NULL) {
+		perr(p, u->line, "uplink '%s': missing key 'mn'", u->name);
+		return;
+	}
+	if (strlen(u->mn) != HJ212_MN_LEN || !hj212_text_ok(u->mn))
+		perr(p, u->mn_line, "uplink '%s': mn '%s' must be %d letters "
+		    "or digits (it is %zu long)", u->name, u->mn,
+		    HJ212_MN_LEN, strlen(u->mn));
+	else if (u->pw == NULL || strlen(u->pw) > HJ212_PW_MAX ||
+	    !hj212_text_ok(u->pw))
+		perr(p, u->line, "uplink '%s': pw must be set, letters or "
+		    "digits, at most %d", u->name, HJ212_PW_MAX);
+}
+
 static void
 check_all(struct parse *p)
 {
@@ -1034,6 +1147,8 @@ check_all(struct parse *p)
 		else
 			check_webhook(p, &c->webhooks[i]);
 	}
+	for (i = 0; i < c->nuplink && !p->failed; i++)
+		check_uplink(p, &c->uplinks[i]);
 	if (!p->failed && c->state_dir == NULL)
 		c->state_dir = xstrdup("/var/lib/lakewatch");
 	if (!p->failed && c->state_dir[0] != '/') {
@@ -1140,6 +1255,7 @@ conf_free(struct conf *c)
 		free(c->sensors[i].bus_name);
 		free(c->sensors[i].unit_label);
 		free(c->sensors[i].site);
+		free(c->sensors[i].hj212_code);
 	}
 	for (i = 0; i < c->nwebhook; i++) {
 		free(c->webhooks[i].name);
@@ -1156,6 +1272,13 @@ conf_free(struct conf *c)
 	free(c->buses);
 	free(c->sensors);
 	free(c->webhooks);
+	for (i = 0; i < c->nuplink; i++) {
+		free(c->uplinks[i].name);
+		free(c->uplinks[i].host);
+		free(c->uplinks[i].mn);
+		free(c->uplinks[i].pw);
+	}
+	free(c->uplinks);
 	free(c->path);
 	free(c->dir);
 	free(c->state_dir);

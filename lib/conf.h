@@ -96,6 +96,8 @@ struct conf_sensor {
 	enum time_type	 time_type;
 	enum new_result	 new_result;
 	double		 cycle;		/* instrument cycle, s; 0 unknown */
+	char		*hj212_code;	/* HJ 212 factor code ("w21011") */
+	int		 hj212_code_line; /* of its key, 0 if defaulted */
 	struct alert_conf alert;
 };
 
@@ -134,6 +136,26 @@ struct conf_webhook {
 	char		*keyword;	/* in every chat message; NULL: none */
 };
 
+/* profiles of an uplink; only UPLINK_HJ212 is implemented */
+enum uplink_proto { UPLINK_HJ212, UPLINK_HJ212_2025, UPLINK_HJ1404 };
+
+/* [uplink NAME]: hourly data to a monitoring platform (HJ 212-2017) */
+struct conf_uplink {
+	char		*name;
+	int		 line;
+	enum uplink_proto protocol;
+	char		*host;
+	int		 port;
+	char		*mn;		/* the station's 24-character MN */
+	int		 mn_line;	/* of the "mn =" key */
+	char		*pw;
+	int		 st;		/* system code; 21 surface water */
+	int		 hourly;	/* 1: CN=2061 every hour */
+	int		 ack;		/* 1: Flag bit A, wait for 9014 */
+	double		 timeout;	/* for an answer, s */
+	int		 retries;	/* re-sends before reconnecting */
+};
+
 struct conf {
 	char		*path;		/* the file as given */
 	char		*dir;		/* its directory; relative paths start here */
@@ -156,6 +178,8 @@ struct conf {
 	size_t		 nsensor;
 	struct conf_webhook *webhooks;
 	size_t		 nwebhook;
+	struct conf_uplink *uplinks;
+	size_t		 nuplink;
 };
 
 /*

@@ -15,5 +15,8 @@ extern const char *const conf_ttype_names[];	/* enum time_type */
 extern const char *const conf_newres_names[];	/* enum new_result */
 extern const char *const conf_fmt_names[];	/* enum wh_format */
 extern const char *const conf_msgtype_names[];	/* enum wh_msgtype */
+extern const char *const conf_uplink_protos[];	/* enum uplink_proto */
+extern const char *const conf_onoff_names[];	/* 0 off, 1 on */
+extern const char *const conf_yesno_names[];	/* 0 no, 1 yes */
 
 #endif
