@@ -465,7 +465,7 @@ main(int argc, char *argv[])
 	struct daemon d = { 0 };
 	struct conf *c;
 	pthread_t sigs;
-	size_t left;
+	size_t left, i;
 	int ch, check = 0, verbose = 0;
 
 	while ((ch = getopt(argc, argv, "c:tvV")) != -1) {
@@ -518,6 +518,10 @@ main(int argc, char *argv[])
 	buses_start(&d);
 	log_info("started: %zu buses, %zu sensors, %zu webhooks, state in %s",
 	    c->nbus, c->nsensor, c->nwebhook, c->state_dir);
+	for (i = 0; i < c->nuplink; i++)	/* read and checked, not yet sent */
+		log_warnx("uplink '%s': this version does not send to the "
+		    "platform yet (lib/hj212 frames; the sender is to come)",
+		    c->uplinks[i].name);
 	sdnotify_ready();
 	loop(&d);
 	sdnotify_stopping();
