@@ -125,6 +125,7 @@ open_month(struct samplelog *l, int idx, time_t t, char err[LW_ERRLEN])
 {
 	struct slot *sl = &l->s[idx];
 	char path[PATH_MAX], dir[PATH_MAX];
+	const char *why;
 	struct tm tm;
 	struct stat st;
 	int month;
@@ -141,9 +142,19 @@ open_month(struct samplelog *l, int idx, time_t t, char err[LW_ERRLEN])
 	snprintf(dir, sizeof(dir), "%s/samples/%s", l->c->state_dir,
 	    l->c->sensors[idx].name);
 	samplelog_path(l->c, l->c->sensors[idx].name, t, path, sizeof(path));
+	/* a FIFO or device in its place must not hang the core loop */
 	if (mkdirs(dir, 0750) == -1 || (sl->fd = open(path, O_WRONLY |
-	    O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640)) == -1) {
-		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
+	    O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	    0640)) == -1) {
+		why = strerror(errno);	/* a FIFO without a reader: ENXIO */
+		snprintf(err, LW_ERRLEN, "%s: %s", path, lstat(path, &st) ==
+		    0 && !S_ISREG(st.st_mode) ? "not a regular file" : why);
+		return -1;
+	}
+	if (fstat(sl->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, LW_ERRLEN, "%s: not a regular file", path);
+		close(sl->fd);
+		sl->fd = -1;
 		return -1;
 	}
 	sl->fd = fd_high(sl->fd);
@@ -205,9 +216,14 @@ save_one(struct samplelog *l, int idx, const struct lost *r)
 
 	samplelog_lost_path(l->c, l->c->sensors[idx].name, r->first, path,
 	    sizeof(path));
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640)) == -1)
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC, 0640)) == -1)
 		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
 	fmt_rfc3339(r->first, a, sizeof(a));
 	fmt_rfc3339(r->last, b, sizeof(b));
 	snprintf(line, sizeof(line), "%s,%s,%lu\n", a, b, r->n);

@@ -339,15 +339,16 @@ check "... and the old config keeps running (active, same PID, 2 sensors)" \
     eval 'is_active active && test "$(prop MainPID)" = "$mainpid" && status_has "sensors 2,"'
 
 # --- watchdog -------------------------------------------------------------------
-# A hung core loop: the maintenance marker becomes a FIFO nobody writes,
-# so the loop's next scan blocks in open(2) while the bus threads run.
+# A hung daemon: SIGSTOP, so no WATCHDOG=1 comes. (This used to hang
+# only the core loop with a FIFO as a maintenance marker or a sample-log
+# file; the daemon now opens those without blocking and refuses what is
+# not a regular file, so no file in its state directory can hang it.)
 write_conf "secret = s3cret" ""
 IN systemctl reload lakewatchd.service
 wait_for 10 status_has 'sensors 1,'
-IN mkfifo -m 600 "$SD/maintenance/centre-tp"
-IN chown lakewatch: "$SD/maintenance/centre-tp"
+mainpid=$(prop MainPID)
+IN kill -STOP "$mainpid"
 wait_for 20 journal_has "Watchdog timeout"
-IN rm -f "$SD/maintenance/centre-tp"
 echo "    $(journal | grep 'Watchdog timeout' | tail -n 1)"
 check "a hung core loop: the watchdog fires" journal_has "Watchdog timeout"
 wait_for 20 eval 'is_active active && test "$(prop MainPID)" != "$mainpid"'
