@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <malloc.h>
 #include <math.h>
 #include <pthread.h>
@@ -111,15 +112,64 @@ sig_thread(void *arg)
 	return NULL;
 }
 
+/* To stdout with exit 0 when asked for (--help), else a usage error. */
 static void
-usage(void)
+usage(FILE *fp, int rc)
 {
-	fprintf(stderr, "usage: lakewatchd [-tvV] -c file\n"
+	fprintf(fp, "usage: lakewatchd [-tTvV] -c file\n"
 	    "  -c file  configuration (lakewatch.conf(5))\n"
-	    "  -t       check the configuration, print it and exit\n"
+	    "  -t       check the configuration and exit\n"
+	    "  -T       check it, print it in normal form (secrets masked) "
+	    "and exit\n"
 	    "  -v       log debug messages\n"
-	    "  -V       print the version and exit\n");
-	exit(2);
+	    "  -V       print the version and exit\n"
+	    "  --help   print this and exit\n");
+	exit(rc);
+}
+
+/* The WARNING lines of check_report, not the request plan; 1 if late. */
+static int
+check_warnings(const struct conf *c)
+{
+	char *buf = NULL, *line, *save;
+	size_t len = 0;
+	FILE *fp;
+	int late;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		fatal("check");
+	late = check_report(c, fp);
+	fclose(fp);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "WARNING") != NULL)
+			printf("%s\n", line);
+	free(buf);
+	return late;
+}
+
+/*
+ * -t: the exit status, the errors, the warnings and one line, so that
+ * ExecStartPre= and ExecReload= put nothing of the config (a webhook's
+ * token) into the journal; -T (PRINT) shows the config in normal form,
+ * secrets masked, and the request plan.
+ */
+static int
+check_conf(struct conf *c, int print)
+{
+	int late;
+
+	if (print) {
+		conf_print(c, stdout);
+		printf("\n");
+		late = check_report(c, stdout);
+	} else
+		late = check_warnings(c);
+	printf("%s: ok: %zu buses, %zu sensors, %zu webhooks%s\n", c->path,
+	    c->nbus, c->nsensor, c->nwebhook, late ?
+	    "; some bus cannot keep its interval" : "");
+	conf_free(c);
+	return 0;
 }
 
 static void
@@ -466,19 +516,25 @@ main(int argc, char *argv[])
 	struct conf *c;
 	pthread_t sigs;
 	size_t left, i;
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int ch, check = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "c:tvV")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:tTvV", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'c': file = optarg; break;
-		case 't': check = 1; break;
+		case 't': check = check ? check : 1; break;
+		case 'T': check = 2; break;
 		case 'v': verbose = 1; break;
 		case 'V': printf("lakewatchd %s\n", LW_VERSION); return 0;
-		default: usage();
+		case 'H': usage(stdout, 0); break;
+		default: usage(stderr, EX_USAGE);
 		}
 	}
 	if (file == NULL || optind != argc)
-		usage();
+		usage(stderr, EX_USAGE);
 	/*
 	 * Two malloc arenas, not eight per core: the poll threads allocate
 	 * next to nothing. A fixed mmap threshold hands big short-lived
@@ -490,15 +546,10 @@ main(int argc, char *argv[])
 	log_init("lakewatchd", LOG_LVL_INFO);
 	if ((c = conf_load(file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return EX_CONFIG;
+		return conf_exit_status(file);
 	}
-	if (check) {
-		conf_print(c, stdout);
-		printf("\n");
-		check_report(c, stdout);
-		conf_free(c);
-		return 0;
-	}
+	if (check)
+		return check_conf(c, check == 2);
 	log_setlevel(verbose ? LOG_LVL_DEBUG : (enum log_level)c->log_level);
 	signals();
 	raise_nofile();

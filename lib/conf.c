@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "../drivers/driver.h"
@@ -1236,6 +1237,21 @@ conf_load(const char *file, char err[LW_ERRLEN])
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * Tried again rather than have conf_load's callers carry errno past
+ * their fprintf of the message.
+ */
+int
+conf_exit_status(const char *file)
+{
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return EX_NOINPUT;
+	close(fd);
+	return EX_CONFIG;
 }
 
 void

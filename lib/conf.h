@@ -188,8 +188,14 @@ struct conf {
  */
 struct conf	*conf_load(const char *file, char err[LW_ERRLEN]);
 void		 conf_free(struct conf *);
-/* Print the snapshot in normal form (every key, defaults filled in):
-   what lakewatchd -t shows. */
+/*
+ * The exit status (sysexits(3)) after conf_load of FILE failed:
+ * EX_NOINPUT if FILE cannot be opened for reading (missing, no
+ * permission), else EX_CONFIG (it was read and refused).
+ */
+int		 conf_exit_status(const char *file);
+/* Print the snapshot in normal form (every key, defaults filled in,
+   credentials in URLs masked): what lakewatchd -T shows. */
 void		 conf_print(const struct conf *, FILE *);
 
 /* Index of the sensor / bus called NAME, or -1. */

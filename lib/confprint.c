@@ -1,10 +1,14 @@
-/* confprint.c: a struct conf in normal form, every key set (lakewatchd -t) */
+/*
+ * confprint.c: a struct conf in normal form, every key set (lakewatchd
+ * -T), credentials in URLs masked: the output goes to terminals and logs
+ */
 #include <math.h>
 #include <stdio.h>
 
 #include "../drivers/driver.h"
 #include "conf.h"
 #include "conftab.h"
+#include "util.h"
 
 static void
 print_bus(const struct conf_bus *b, FILE *fp)
@@ -88,9 +92,12 @@ print_mention(const struct wh_mention *m, FILE *fp)
 static void
 print_webhook(const struct conf_webhook *w, FILE *fp)
 {
+	char url[1024];
+
 	fprintf(fp, "\n[webhook %s]\nurl = %s\nformat = %s\n"
 	    "secret = %s\ntimeout = %gs\nca_file = %s\nmsgtype = %s\n"
-	    "max_outbox = %d\nmax_inflight = %d\n", w->name, w->url,
+	    "max_outbox = %d\nmax_inflight = %d\n", w->name,
+	    url_masked(w->url, url, sizeof(url)),
 	    conf_fmt_names[w->format], w->secret ? "(set)" : "", w->timeout,
 	    w->ca_file ? w->ca_file : "", conf_msgtype_names[w->msgtype],
 	    w->max_outbox, w->max_inflight);
@@ -105,7 +112,8 @@ print_webhook(const struct conf_webhook *w, FILE *fp)
 	if (w->format == FMT_ALERTMANAGER)
 		fprintf(fp, "resend = %gs\nresolve_timeout = %gs\n"
 		    "generator_url = %s\n", w->resend, w->resolve_timeout,
-		    w->generator_url ? w->generator_url : "");
+		    url_masked(w->generator_url ? w->generator_url : "", url,
+		    sizeof(url)));
 }
 
 void

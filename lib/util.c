@@ -1,6 +1,7 @@
 /* util.c: time and file helpers */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -451,4 +453,125 @@ jitter01(void)
 		seed = (unsigned int)(getpid() ^ (uintptr_t)&seed ^
 		    (unsigned int)mono_now().tv_nsec);
 	return rand_r(&seed) / ((double)RAND_MAX + 1);
+}
+
+#define MASK	"***"
+
+/* Append N bytes of S to the string in BUF (LEN bytes), truncating. */
+static void
+cat_n(char *buf, size_t len, const char *s, size_t n)
+{
+	size_t have = strlen(buf);
+
+	if (have + 1 >= len)
+		return;
+	if (n > len - have - 1)
+		n = len - have - 1;
+	memcpy(buf + have, s, n);
+	buf[have + n] = '\0';
+}
+
+/* A query key of N bytes at K that names a credential. */
+static int
+secret_key(const char *k, size_t n)
+{
+	static const char *const words[] = { "token", "key", "secret",
+	    "sign", "pass", "auth", NULL };
+	const char *const *w;
+	size_t i, wl;
+
+	for (w = words; *w != NULL; w++)
+		for (wl = strlen(*w), i = 0; i + wl <= n; i++)
+			if (strncasecmp(k + i, *w, wl) == 0)
+				return 1;
+	return 0;
+}
+
+/* A path segment of N bytes at S that looks like a token. */
+static int
+secret_segment(const char *s, size_t n)
+{
+	size_t i;
+	int digit = 0;
+
+	if (n < 16)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_')
+			return 0;
+		digit |= isdigit((unsigned char)s[i]) != 0;
+	}
+	return digit;
+}
+
+/* The path of URL from P (after the authority) up to '?' or '#'. */
+static const char *
+mask_path(const char *p, char *buf, size_t len)
+{
+	size_t n;
+
+	while (*p == '/') {
+		cat_n(buf, len, p++, 1);
+		n = strcspn(p, "/?#");
+		if (secret_segment(p, n))
+			cat_n(buf, len, MASK, strlen(MASK));
+		else
+			cat_n(buf, len, p, n);
+		p += n;
+	}
+	n = strcspn(p, "?#");
+	cat_n(buf, len, p, n);
+	return p + n;
+}
+
+/* The query from P ('?' or '#' or end): key=value pairs, '&' or ';'. */
+static void
+mask_query(const char *p, char *buf, size_t len)
+{
+	size_t k, v;
+
+	while (*p == '?' || *p == '&' || *p == ';') {
+		cat_n(buf, len, p++, 1);
+		k = strcspn(p, "=&;#");
+		cat_n(buf, len, p, k);
+		p += k;
+		if (*p != '=')
+			continue;
+		v = strcspn(p + 1, "&;#");
+		if (secret_key(p - k, k) && v > 0)
+			cat_n(buf, len, "=" MASK, strlen(MASK) + 1);
+		else
+			cat_n(buf, len, p, v + 1);
+		p += v + 1;
+	}
+	cat_n(buf, len, p, strlen(p));	/* the fragment */
+}
+
+const char *
+url_masked(const char *url, char *buf, size_t len)
+{
+	const char *p = url, *auth, *at, *colon;
+	size_t n;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if ((auth = strstr(url, "://")) != NULL) {
+		auth += 3;
+		n = strcspn(auth, "/?#");
+		cat_n(buf, len, url, (size_t)(auth - url));
+		at = memrchr(auth, '@', n);
+		if (at != NULL) {
+			colon = memchr(auth, ':', (size_t)(at - auth));
+			if (colon != NULL)
+				cat_n(buf, len, auth, (size_t)(colon - auth) + 1);
+			cat_n(buf, len, MASK, strlen(MASK));
+			cat_n(buf, len, at, (size_t)(auth + n - at));
+		} else
+			cat_n(buf, len, auth, n);
+		p = auth + n;
+	}
+	mask_query(mask_path(p, buf, len), buf, len);
+	return buf;
 }

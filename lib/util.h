@@ -85,6 +85,15 @@ int		 read_ll(const char *path, long long *out);
 int		 mkdirs(const char *path, int mode);
 /* strdup(3) that exits on failure (fatal). */
 char		*xstrdup(const char *s);
+/*
+ * URL for printing and logging into BUF (LEN bytes, truncated to fit):
+ * the values of query keys named like a credential (token, key, secret,
+ * sign, pass, auth: access_token, sign, key=...), the userinfo (all of
+ * it, or the password after "user:") and path segments that look like a
+ * token (16 or more of [A-Za-z0-9_-] with a digit: Feishu's and Slack's
+ * hooks) shown as "***". Returns BUF.
+ */
+const char	*url_masked(const char *url, char *buf, size_t len);
 /* A random double in [0, 1), thread-safe (per-thread state). */
 double		 jitter01(void);
 

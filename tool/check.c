@@ -7,11 +7,17 @@
 #include "../lib/conf.h"
 #include "tool.h"
 
+void
+tool_check_usage(FILE *fp)
+{
+	fprintf(fp, "usage: lakewatch check [-q] -c FILE\n");
+}
+
 static int
 check_usage(void)
 {
-	fprintf(stderr, "usage: lakewatch check [-q] -c FILE\n");
-	return 2;
+	tool_check_usage(stderr);
+	return EX_USAGE;
 }
 
 int
@@ -33,7 +39,7 @@ tool_check(int argc, char **argv)
 		return check_usage();
 	if ((c = conf_load(file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return EX_CONFIG;
+		return conf_exit_status(file);
 	}
 	if (!quiet) {
 		printf("%s: ok: %zu buses, %zu sensors, %zu webhooks\n", file,

@@ -459,6 +459,12 @@ dash_write(struct dash *d, char err[LW_ERRLEN])
 	return rc;
 }
 
+void
+tool_dashboard_usage(FILE *fp)
+{
+	fprintf(fp, "usage: lakewatch dashboard -c FILE [-o DIR]\n");
+}
+
 int
 tool_dashboard(int argc, char **argv)
 {
@@ -476,15 +482,15 @@ tool_dashboard(int argc, char **argv)
 		}
 	}
 	if (file == NULL || optind != argc) {
-		fprintf(stderr, "usage: lakewatch dashboard -c FILE "
-		    "[-o DIR]\n");
-		return 2;
+		tool_dashboard_usage(stderr);
+		return EX_USAGE;
 	}
 	if ((c = conf_load(file, err)) == NULL ||
 	    report_tz(c->timezone, err) == -1) {
 		fprintf(stderr, "%s\n", err);
+		rc = c == NULL ? conf_exit_status(file) : EX_CONFIG;
 		conf_free(c);
-		return EX_CONFIG;
+		return rc;
 	}
 	d.c = c;
 	d.dir = out ? out : c->www_dir;

@@ -551,13 +551,19 @@ struct graph_cli {
 	struct graph_opts o;
 };
 
+void
+tool_graph_usage(FILE *fp)
+{
+	fprintf(fp, "usage: lakewatch graph -c FILE --sensor NAME "
+	    "[--range 1d|7d|30d|1y | --start T [--end T]]\n"
+	    "\t[--width W] [--height H] -o out.png|out.svg\n");
+}
+
 static int
 usage_graph(void)
 {
-	fprintf(stderr, "usage: lakewatch graph -c FILE --sensor NAME "
-	    "[--range 1d|7d|30d|1y | --start T [--end T]]\n"
-	    "\t[--width W] [--height H] -o out.png|out.svg\n");
-	return 2;
+	tool_graph_usage(stderr);
+	return EX_USAGE;
 }
 
 static int
@@ -691,10 +697,11 @@ tool_graph(int argc, char **argv)
 	if ((c = conf_load(g.file, err)) == NULL ||
 	    report_tz(c->timezone, err) == -1) {
 		fprintf(stderr, "%s\n", err);
+		rc = c == NULL ? conf_exit_status(g.file) : EX_CONFIG;
 		conf_free(c);
-		return EX_CONFIG;
+		return rc;
 	}
-	rc = graph_span(&g) == -1 ? 2 : graph_run(c, &g);
+	rc = graph_span(&g) == -1 ? EX_USAGE : graph_run(c, &g);
 	conf_free(c);
 	return rc;
 }

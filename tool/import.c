@@ -713,12 +713,18 @@ import_file(struct imp *im)
 	return import_run(im);
 }
 
+void
+tool_import_usage(FILE *fp)
+{
+	fprintf(fp, "usage: lakewatch import [-n] -c FILE SENSOR "
+	    "data.csv\n");
+}
+
 static int
 usage_import(void)
 {
-	fprintf(stderr, "usage: lakewatch import [-n] -c FILE SENSOR "
-	    "data.csv\n");
-	return 2;
+	tool_import_usage(stderr);
+	return EX_USAGE;
 }
 
 int
@@ -742,8 +748,9 @@ tool_import(int argc, char **argv)
 	if ((c = conf_load(file, err)) == NULL ||
 	    report_tz(c->timezone, err) == -1) {
 		fprintf(stderr, "%s\n", err);
+		rc = c == NULL ? conf_exit_status(file) : EX_CONFIG;
 		conf_free(c);
-		return EX_CONFIG;
+		return rc;
 	}
 	if ((idx = conf_sensor_find(c, argv[optind])) == -1) {
 		fprintf(stderr, "lakewatch: %s: no sensor '%s'\n", file,

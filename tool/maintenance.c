@@ -68,6 +68,13 @@ maint_set(const struct conf *c, const char *sensor, int on, double secs,
 	return 0;
 }
 
+void
+tool_maintenance_usage(FILE *fp)
+{
+	fprintf(fp, "usage: lakewatch maintenance -c FILE "
+	    "[SENSOR on|off [-f DURATION]]\n");
+}
+
 /*
  * lakewatch maintenance -c FILE [SENSOR on|off [-f DURATION]]: the
  * daemon reads <state_dir>/maintenance/<sensor> every second: readings
@@ -86,16 +93,15 @@ tool_maintenance(int argc, char **argv)
 		switch (ch) {
 		case 'c': file = optarg; break;
 		case 'f': dur = optarg; break;
-		default: return 2;
+		default: tool_maintenance_usage(stderr); return EX_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (file == NULL || (argc != 0 && argc != 2) || (argc == 2 &&
 	    strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0)) {
-		fprintf(stderr, "usage: lakewatch maintenance -c FILE "
-		    "[SENSOR on|off [-f DURATION]]\n");
-		return 2;
+		tool_maintenance_usage(stderr);
+		return EX_USAGE;
 	}
 	/* "until" is whole seconds in a long long: 1e300 would overflow */
 	if (dur != NULL && (conf_duration(dur, &secs) == -1 || secs < 1 ||
@@ -103,11 +109,11 @@ tool_maintenance(int argc, char **argv)
 		fprintf(stderr, "lakewatch: maintenance: -f %s: a duration "
 		    "from 1s to %.0f days (suffix s, m or h); leave -f out for "
 		    "\"until switched off\"\n", dur, MAINT_MAX / 86400);
-		return 2;
+		return EX_USAGE;
 	}
 	if ((c = conf_load(file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return EX_CONFIG;
+		return conf_exit_status(file);
 	}
 	if (priv_drop_to_owner(c->state_dir) == -1) {
 		fprintf(stderr, "lakewatch: %s: cannot become its owner: %s\n",

@@ -21,7 +21,7 @@
 #include "tool.h"
 
 #define EXIT_MODBUS	1
-#define EXIT_USAGE	2
+#define EXIT_USAGE	EX_USAGE
 #define PROBE_MAX	MODBUS_MAX_READ_REGISTERS	/* 125 */
 #define PROBE_COUNT	10
 #define OPT_SENSOR	256
@@ -77,10 +77,10 @@ static const char *const exc_names[] = {
 	"gateway target device failed to respond"
 };
 
-static int
-probe_usage(void)
+void
+tool_probe_usage(FILE *fp)
 {
-	fprintf(stderr,
+	fprintf(fp,
 	    "usage: lakewatch probe [-1j] [-t tcp|rtu] [-h host] [-p port] "
 	    "[-d device] [-b baud]\n"
 	    "\t[-P N|E|O] [-D bits] [-S bits] [-u unit] [-f holding|input] "
@@ -91,6 +91,12 @@ probe_usage(void)
 	    "       lakewatch probe [-1j] -c file --bus name [-u unit] "
 	    "[-f holding|input]\n"
 	    "\t[-a addr] [-n count] [-T timeout]\n");
+}
+
+static int
+probe_usage(void)
+{
+	tool_probe_usage(stderr);
 	return EXIT_USAGE;
 }
 
@@ -406,7 +412,7 @@ from_conf(struct probe *p, const struct args *a, struct conf **cp)
 
 	if ((c = *cp = conf_load(a->file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return EX_CONFIG;
+		return conf_exit_status(a->file);
 	}
 	if (a->sensor != NULL) {
 		if ((i = conf_sensor_find(c, a->sensor)) == -1) {

@@ -121,13 +121,19 @@ report_site(const struct conf *c, const struct rp_opts *o)
 	return rc;
 }
 
+void
+tool_report_usage(FILE *fp)
+{
+	fprintf(fp, "usage: lakewatch report -c FILE --sensor NAME | "
+	    "--site SITE --year YYYY\n\t[--through YYYY-MM] "
+	    "[--format text|json|csv]\n");
+}
+
 static int
 usage_report(void)
 {
-	fprintf(stderr, "usage: lakewatch report -c FILE --sensor NAME | "
-	    "--site SITE --year YYYY\n\t[--through YYYY-MM] "
-	    "[--format text|json|csv]\n");
-	return 2;
+	tool_report_usage(stderr);
+	return EX_USAGE;
 }
 
 /* "2026-05" of YEAR into *MONTH; 0 or -1. */
@@ -208,11 +214,11 @@ tool_report(int argc, char **argv)
 		return usage_report();
 	if (o.site && o.format == RP_CSV) {
 		fprintf(stderr, "lakewatch: --site: text or json only\n");
-		return 2;
+		return EX_USAGE;
 	}
 	if ((c = conf_load(o.file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return EX_CONFIG;
+		return conf_exit_status(o.file);
 	}
 	if (report_tz(c->timezone, err) == -1) {
 		fprintf(stderr, "lakewatch: %s: %s\n", o.file, err);

@@ -89,6 +89,12 @@ print_store(const json_t *st)
 	    "up")) ? "up" : "DOWN", num(st, "pending"), num(st, "dropped"));
 }
 
+void
+tool_status_usage(FILE *fp)
+{
+	fprintf(fp, "usage: lakewatch status [-j] -c FILE\n");
+}
+
 int
 tool_status(int argc, char **argv)
 {
@@ -105,16 +111,16 @@ tool_status(int argc, char **argv)
 		switch (ch) {
 		case 'c': file = optarg; break;
 		case 'j': raw = 1; break;
-		default: return 2;
+		default: tool_status_usage(stderr); return EX_USAGE;
 		}
 	}
 	if (file == NULL) {
-		fprintf(stderr, "usage: lakewatch status [-j] -c FILE\n");
-		return 2;
+		tool_status_usage(stderr);
+		return EX_USAGE;
 	}
 	if ((c = conf_load(file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return EX_CONFIG;
+		return conf_exit_status(file);
 	}
 	status_path(c, path, sizeof(path));
 	stale = status_stale_after(c);

@@ -1,5 +1,6 @@
-# lakewatchd -t and lakewatch check: exit codes, FILE:LINE messages, and
-# the shipped configs are valid.
+# lakewatchd -t/-T and lakewatch check: exit codes, FILE:LINE messages,
+# no webhook token in what -t prints (the unit's ExecStartPre=, so the
+# journal) nor in -T's config, and the shipped configs are valid.
 . "$(dirname "$0")/../lib.sh"
 
 check "etc/lakewatch.conf is valid (lakewatchd -t)" \
@@ -23,8 +24,48 @@ check "bad number: exit 78 from lakewatch check" test $? -eq 78
 check "bad number names line 2" grep -q "bad2.conf:2: interval: bad number 'soon'" "$W/err2"
 
 "$BIN/lakewatchd" -t -c "$W/missing.conf" 2>"$W/err3"
-check "missing file: exit 78" test $? -eq 78
+check "missing file: exit 66 (EX_NOINPUT)" test $? -eq 66
 check "missing file: says so" grep -q "missing.conf: No such file" "$W/err3"
+"$BIN/lakewatch" check -c "$W/missing.conf" 2>/dev/null
+check "missing file: exit 66 from lakewatch check" test $? -eq 66
+
+# the tokens a webhook URL carries never reach stdout or stderr
+cat >"$W/tokens.conf" <<EOF
+[daemon]
+state_dir = $W/state
+[bus a]
+host = 127.0.0.1
+[sensor s]
+bus = a
+register = 0
+[webhook ding]
+url = https://oapi.dingtalk.com/robot/send?access_token=TOKEN0ding
+format = dingtalk
+[webhook wecom]
+url = https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=TOKEN1wecom
+format = wecom
+[webhook basic]
+url = https://alice:TOKEN2pass@hooks.example.invalid/h?Sign=TOKEN3sig&x=1
+[webhook feishu]
+url = https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN4-0f1e-2d3c-4b5a6978
+format = feishu
+EOF
+"$BIN/lakewatchd" -t -c "$W/tokens.conf" >"$W/t.out" 2>&1
+check "-t on a config with tokens: exit 0" test $? -eq 0
+cat "$W/t.out"
+check "-t: no token in its output" eval '! grep -q TOKEN "$W/t.out"'
+check "-t: no config printed (no url = line)" eval '! grep -q "^url" "$W/t.out"'
+check "-t: the one-line summary" \
+    grep -qx "$W/tokens.conf: ok: 1 buses, 1 sensors, 4 webhooks" "$W/t.out"
+"$BIN/lakewatchd" -T -c "$W/tokens.conf" >"$W/T.out" 2>&1
+check "-T: exit 0" test $? -eq 0
+grep '^url' "$W/T.out"
+check "-T: no token in its output" eval '! grep -q TOKEN "$W/T.out"'
+check "-T: the config, tokens masked" eval 'grep -qxF "url = https://oapi.dingtalk.com/robot/send?access_token=***" "$W/T.out" &&
+    grep -qxF "url = https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***" "$W/T.out" &&
+    grep -qxF "url = https://alice:***@hooks.example.invalid/h?Sign=***&x=1" "$W/T.out" &&
+    grep -qxF "url = https://open.feishu.cn/open-apis/bot/v2/hook/***" "$W/T.out"'
+check "-T: and the request plan" grep -q "requests per cycle" "$W/T.out"
 
 printf '[daemon]\n[bus r]\ntype = rtu\ndevice = /dev/ttyUSB0\nbaud = 9600\n' >"$W/rtu.conf"
 for i in $(seq 40); do

@@ -48,11 +48,11 @@ check "--start/--end exits 0" test $? -eq 0
 check "--start alone (RFC 3339) exits 0" test $? -eq 0
 
 "${LW[@]}" --range 2x -o "$W/x.png" 2>/dev/null
-check "bad --range exits 2" test $? -eq 2
+check "bad --range exits 64 (EX_USAGE)" test $? -eq 64
 "${LW[@]}" --range 7d -o "$W/x.gif" 2>/dev/null
-check "-o .gif exits 2" test $? -eq 2
+check "-o .gif exits 64 (EX_USAGE)" test $? -eq 64
 "${LW[@]}" --range 7d --start 2026-05-01 -o "$W/x.png" 2>/dev/null
-check "--range with --start exits 2" test $? -eq 2
+check "--range with --start exits 64 (EX_USAGE)" test $? -eq 64
 "$BIN/lakewatch" graph -c "$W/lw.conf" --sensor centre-tn -o "$W/tn.png" \
     2>"$W/tn.err"
 check "a sensor without RRD exits 1" test $? -eq 1

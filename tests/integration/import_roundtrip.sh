@@ -118,7 +118,7 @@ check "the June file has the header" test "$(head -n 1 \
 "$LW" import -c "$W/b.conf" nosuch "$W/late.csv" >/dev/null 2>&1
 check "unknown sensor exits 1" test $? -eq 1
 "$LW" import -c "$W/b.conf" centre-tp >/dev/null 2>&1
-check "missing file argument exits 2" test $? -eq 2
+check "missing file argument exits 64 (EX_USAGE)" test $? -eq 64
 
 if can_valgrind; then
 	printf '2026-06-05 08:00,0.041\n2026-06-05 12:00,0.05,M\n' >"$W/vg.csv"

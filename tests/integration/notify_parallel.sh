@@ -38,7 +38,7 @@ url = $(recv_url flaky)
 CONF
 
 # the key: default, range
-"$BIN/lakewatchd" -t -c "$W/lw.conf" >"$W/normal.conf" 2>&1
+"$BIN/lakewatchd" -T -c "$W/lw.conf" >"$W/normal.conf" 2>&1
 check "max_inflight defaults to 16" \
     grep -qx 'max_inflight = 16' "$W/normal.conf"
 check "max_inflight = 1 kept" grep -qx 'max_inflight = 1' "$W/normal.conf"

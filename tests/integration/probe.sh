@@ -1,6 +1,6 @@
 # `lakewatch probe` against the simulator: the register table, the four
 # float word orders side by side, -1 addressing, JSON, --sensor mode and
-# the exit codes (0 ok, 1 Modbus error, 2 usage, 78 config).
+# the exit codes (0 ok, 1 Modbus error, 64 usage, 78 config).
 . "$(dirname "$0")/../lib.sh"
 
 # 0.054082036 is stored as 0x3D5D8520: the DOMAIN.md 3.4 test vector
@@ -119,12 +119,12 @@ check "... saying it cannot connect" grep -q \
     "cannot connect to tcp 127.0.0.1:$SIM_PORT" "$W/closed.out"
 
 "$BIN/lakewatch" probe -x >"$W/usage.out" 2>&1
-check "a bad option exits 2" test $? -eq 2
+check "a bad option exits 64 (EX_USAGE)" test $? -eq 64
 check "... with the usage" grep -q '^usage: lakewatch probe' "$W/usage.out"
 "$BIN/lakewatch" probe -n 126 -h 127.0.0.1 >/dev/null 2>&1
-check "-n 126 exits 2" test $? -eq 2
+check "-n 126 exits 64 (EX_USAGE)" test $? -eq 64
 "$BIN/lakewatch" probe -c "$W/lw.conf" --sensor nosuch >/dev/null 2>&1
-check "an unknown sensor exits 2" test $? -eq 2
+check "an unknown sensor exits 64 (EX_USAGE)" test $? -eq 64
 printf '[bus x]\ntype = serial\n' >"$W/bad.conf"
 "$BIN/lakewatch" probe -c "$W/bad.conf" --bus x >"$W/bad.out" 2>&1
 check "a config that does not load exits 78" test $? -eq 78

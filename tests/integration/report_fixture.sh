@@ -103,13 +103,13 @@ PYEOF
 "${LW[@]}" --sensor nosuch >/dev/null 2>&1
 check "unknown sensor exits 1" test $? -eq 1
 "${LW[@]}" --sensor centre-tp --site x >/dev/null 2>&1
-check "--sensor with --site exits 2" test $? -eq 2
+check "--sensor with --site exits 64 (EX_USAGE)" test $? -eq 64
 "$BIN/lakewatch" report -c "$W/lake.conf" --sensor centre-tp --year 2019 \
     >/dev/null 2>"$W/empty.err"
 check "a year without data exits 1 and says so" grep -q "no valid day in 2019" \
     "$W/empty.err"
 "${LW[@]}" --sensor centre-tp --through 2025-03 >/dev/null 2>&1
-check "--through in another year exits 2" test $? -eq 2
+check "--through in another year exits 64 (EX_USAGE)" test $? -eq 64
 
 if can_valgrind; then
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite \

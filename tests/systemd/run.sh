@@ -10,7 +10,9 @@
 # container shares the host's network namespace, so loopback is common.
 #
 # Proves: Type=notify (active only after READY=1), STATUS=, reload
-# (RELOADING=1 ... READY=1; a bad config refused), the watchdog (a hung
+# (RELOADING=1 ... READY=1; a bad config fails `systemctl reload` and
+# the daemon keeps its config), no webhook token in the journal
+# (ExecStartPre= and ExecReload= run lakewatchd -t), the watchdog (a hung
 # core loop is killed and restarted), stop (exit 0, state flushed), the
 # sysusers user and StateDirectory=, and the online security score.
 # Prints PASS/FAIL lines and "N passed, M failed". Needs root.
@@ -235,13 +237,14 @@ status_register = 2
 site = 长荡湖湖心
 ${2:-}
 [webhook hook]
-url = $HOOK_URL
+url = $HOOK_URL?access_token=$TOKEN
 $1
 [webhook down]
 url = http://127.0.0.1:1/never
 EOF
 	IN chgrp lakewatch /etc/lakewatch/lakewatch.conf
 }
+TOKEN=NSPAWNTOKEN42	# must never show in the journal
 write_conf "secret_file = /etc/lakewatch/hook.secret"
 IN sh -c 'umask 077 && echo s3cret >/etc/lakewatch/hook.secret'
 IN chown lakewatch: /etc/lakewatch/hook.secret
@@ -328,15 +331,21 @@ check "RELOADING=1 ... READY=1: systemd had the unit in 'reload' meanwhile" \
     in_order
 check "same process after reload" test "$(prop MainPID)" = "$mainpid"
 
+# ExecReload= checks first (lakewatchd -t): a bad file fails the reload
+# with its FILE:LINE in the journal, and no SIGHUP is sent
 echo "bogus_key = 1" >>"$CONF"
-IN systemctl reload lakewatchd.service
-wait_for 10 journal_has "reload refused"
-echo "    $(journal | grep 'reload refused' | tail -n 1)"
-check "a bad config is refused: journal says 'reload refused'" \
-    journal_has "reload refused"
+IN systemctl reload lakewatchd.service 2>"$W/reload.err"
+rc=$?
+echo "    systemctl reload: exit $rc; $(head -n 1 "$W/reload.err")"
+echo "    $(journal | grep 'bogus_key' | tail -n 1)"
+check "a bad config: systemctl reload exits non-zero" test "$rc" -ne 0
+check "... the journal names FILE:LINE of the bad key" \
+    journal_has "lakewatch.conf:[0-9]*: .*bogus_key"
 sleep 1.5
 check "... and the old config keeps running (active, same PID, 2 sensors)" \
     eval 'is_active active && test "$(prop MainPID)" = "$mainpid" && status_has "sensors 2,"'
+check "no webhook token in the journal (-t prints no config)" \
+    eval '! journal | grep -q "$TOKEN"'
 
 # --- watchdog -------------------------------------------------------------------
 # A hung daemon: SIGSTOP, so no WATCHDOG=1 comes. (This used to hang

@@ -64,7 +64,7 @@ test_bounds(void **state)
 
 	(void)state;
 	for (b = bad; *b != NULL; b++) {
-		assert_int_equal(maint_on(*b), 2);
+		assert_int_equal(maint_on(*b), EX_USAGE);
 		assert_int_equal(access(mfile, F_OK), -1);
 	}
 	assert_int_equal(maint_on("8784h"), 0);

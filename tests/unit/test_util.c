@@ -61,12 +61,51 @@ test_rfc3339(void **state)
 	assert_int_equal(days_civil(1970, 1, 1), 0);
 }
 
+static void
+masked_is(const char *url, const char *want)
+{
+	char buf[256];
+
+	assert_string_equal(url_masked(url, buf, sizeof(buf)), want);
+}
+
+/* What lakewatchd -T prints of a webhook: no credential of any kind. */
+static void
+test_url_masked(void **state)
+{
+	char small[20];
+
+	(void)state;
+	masked_is("https://oapi.dingtalk.com/robot/send?access_token=0a1b2c",
+	    "https://oapi.dingtalk.com/robot/send?access_token=***");
+	masked_is("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K1",
+	    "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=***");
+	masked_is("http://h/x?a=1&Sign=s&timestamp=2&apiKey=k;b=2#frag",
+	    "http://h/x?a=1&Sign=***&timestamp=2&apiKey=***;b=2#frag");
+	masked_is("https://user:pa55@h:8443/p?token=", "https://user:***@h:8443/p?token=");
+	masked_is("https://tok3n@h/p", "https://***@h/p");
+	masked_is("https://open.feishu.cn/open-apis/bot/v2/hook/"
+	    "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+	    "https://open.feishu.cn/open-apis/bot/v2/hook/***");
+	masked_is("https://hooks.slack.com/services/T0123ABCD/B0123ABCD/"
+	    "abcdEFGH1234ijklMNOP5678",
+	    "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/***");
+	masked_is("http://127.0.0.1:9093/api/v2/alerts",
+	    "http://127.0.0.1:9093/api/v2/alerts");
+	masked_is("http://h/a@b?x=1", "http://h/a@b?x=1");	/* @ in path */
+	masked_is("", "");
+	/* truncated, never overrun, never the secret */
+	url_masked("https://h/?token=abcdefghijklmnop", small, sizeof(small));
+	assert_string_equal(small, "https://h/?token=**");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wallclock),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_url_masked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
