@@ -42,6 +42,8 @@ struct last {
 	int64_t		mtime;
 	char		seen;
 	struct busrule_refusal ref;	/* the device refused its registers */
+	uint8_t		ref_exc;	/* ... with this exception, last time */
+	uint16_t	ref_addr, ref_count;	/* ... these registers */
 };
 
 struct bus;

@@ -259,6 +259,32 @@ freshness(struct bus *bus, int loc, struct sample *s)
 }
 
 /*
+ * Mark sample S of sensor LOC as refused (a config error) if the device
+ * refused its registers in this poll of NREQ requests, or if it is put
+ * aside for that and was not asked. What was refused is remembered for
+ * the polls that do not ask.
+ */
+static void
+mark_refused(struct bus *bus, int loc, size_t nreq, struct sample *s)
+{
+	const struct conf_sensor *sc = &bus->c->sensors[bus->sensors[loc]];
+	struct last *l = &bus->last[loc];
+	int i, err;
+
+	if (!busrule_skipped(&l->ref)) {
+		if ((i = failed_read(bus, sc, nreq, &err)) == -1 ||
+		    !busrule_refusal_err(err))
+			return;
+		l->ref_exc = (uint8_t)(err - MODBUS_ENOBASE);
+		l->ref_addr = bus->reqs[i].addr;
+		l->ref_count = bus->reqs[i].count;
+	}
+	s->refused = l->ref_exc;
+	s->ref_addr = l->ref_addr;
+	s->ref_count = l->ref_count;
+}
+
+/*
  * Sample S of sensor LOC at slot T to the core: decoded from the NREQ
  * requests of the poll, or (NREQ 0) a B row for a slot that passed
  * while the bus was still busy with an earlier poll, so that the audit
@@ -281,6 +307,8 @@ bus_push(struct bus *bus, int loc, time_t t, size_t nreq)
 		s.flag = FLAG_FAULT;	/* not asked this time */
 	else
 		decode_one(bus, &bus->c->sensors[idx], nreq, &s);
+	if (nreq > 0 && s.flag == FLAG_FAULT)
+		mark_refused(bus, loc, nreq, &s);
 	freshness(bus, loc, &s);
 	if (queue_push(bus->q, &s, 1000) == -1)
 		log_warnx("sensor '%s': sample dropped, core queue full",

@@ -178,11 +178,12 @@ emit(const struct conf_sensor *sc, enum rule rule, struct rule_state *r,
 	snprintf(ev->unit, sizeof(ev->unit), "%s", sc->unit_label);
 	ev->firing = r->firing;
 	ev->parameter = sc->parameter;
-	ev->value = r->value;
+	/* only the threshold rules judge a value: the others carry none */
+	ev->value = rule <= RULE_WARN ? r->value : NAN;
 	ev->decimals = sc->decimals;
 	ev->limit = rule <= RULE_WARN ? limit_of(sc, rule) : NAN;
-	ev->cls = gb3838_class(sc->parameter, sc->water_body, r->value,
-	    sc->decimals);
+	ev->cls = rule <= RULE_WARN ? gb3838_class(sc->parameter,
+	    sc->water_body, r->value, sc->decimals) : 0;
 	ev->target_class = sc->target_class;
 	ev->water_body = sc->water_body;
 	ev->observed_at = t;
@@ -279,11 +280,12 @@ judge_value(const struct conf_sensor *sc, struct alarm_state *st,
 	    a->clear_count, ev);
 }
 
+/* Registers refused (a config error) are no fault of the analyzer. */
 static int
-is_fault(char flag)
+is_fault(const struct sample *s)
 {
-	return flag == FLAG_FAULT || flag == FLAG_RANGE ||
-	    flag == FLAG_STOPPED;
+	return (s->flag == FLAG_FAULT && s->refused == 0) ||
+	    s->flag == FLAG_RANGE || s->flag == FLAG_STOPPED;
 }
 
 /* comm and fault: a run of bad polls fires, the first good one resolves */
@@ -297,7 +299,7 @@ judge_health(const struct conf_sensor *sc, struct alarm_state *st,
 
 	st->fails = s->flag == FLAG_COMM ? st->fails + 1 : 0;
 	if (s->fresh || s->flag == FLAG_COMM)
-		st->faults = is_fault(s->flag) ? st->faults + 1 : 0;
+		st->faults = is_fault(s) ? st->faults + 1 : 0;
 	if (!comm->firing && st->fails >= sc->alert.comm_after && !in_grace) {
 		comm->firing = 1;
 		n += changed(sc, RULE_COMM, comm, s->t, ev + n);

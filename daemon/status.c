@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
+#include <modbus.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,23 @@ bus_json(const struct conf_bus *b, struct bus *bus)
 	return j;
 }
 
+/*
+ * What the device refused in sample S ("unit 1 refused registers 9-9
+ * (Illegal data address)"): a config error, not a fault; null if none.
+ */
+static json_t *
+config_error(const struct conf_sensor *sc, const struct sample *s)
+{
+	char buf[160];
+
+	if (s->flag == 0 || s->refused == 0)
+		return json_null();
+	snprintf(buf, sizeof(buf), "unit %d refused registers %u-%u (%s)",
+	    sc->unit, s->ref_addr, s->ref_addr + s->ref_count - 1,
+	    modbus_strerror(MODBUS_ENOBASE + s->refused));
+	return json_string(buf);
+}
+
 static json_t *
 sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
 {
@@ -64,14 +82,15 @@ sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
 	core_last(core, idx, &s, &firing);
 	if (s.flag != 0)
 		fmt_rfc3339(s.t, t, sizeof(t));
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b}",
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:o}",
 	    "name", sc->name, "site", sc->site,
 	    "parameter", gb3838_param_name(sc->parameter),
 	    "value", s.flag != 0 && isfinite(s.value) ?
 	    json_real(gb3838_round(s.value, sc->decimals)) : json_null(),
 	    "unit", sc->unit_label,
 	    "flag", s.flag != 0 ? (char[2]){ s.flag, 0 } : "",
-	    "time", t, "alert_firing", firing);
+	    "time", t, "alert_firing", firing,
+	    "config_error", config_error(sc, &s));
 }
 
 int

@@ -164,16 +164,18 @@ format_event_json(const struct event *ev)
 	char obs[32], start[32], site[sizeof(ev->site)];
 	char msg[sizeof(ev->message)], unit[sizeof(ev->unit)];
 	char id[sizeof(ev->id)], kind[sizeof(ev->kind)];
-	char sensor[sizeof(ev->sensor)];
+	char sensor[sizeof(ev->sensor)], sev[sizeof(ev->severity)];
 
 	fmt_rfc3339(ev->observed_at, obs, sizeof(obs));
 	fmt_rfc3339(ev->started_at, start, sizeof(start));
-	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o,"
-	    " s:s, s:s, s:s, s:s, s:s, s:s}",
+	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s,"
+	    " s:o, s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "version", 1,
 	    "event_id", utf8_clean(ev->id, id, sizeof(id)),
 	    "status", ev->firing ? "firing" : "resolved",
 	    "kind", utf8_clean(ev->kind, kind, sizeof(kind)),
+	    "severity", ev->severity[0] ? utf8_clean(ev->severity, sev,
+	    sizeof(sev)) : "critical",
 	    "sensor", utf8_clean(ev->sensor, sensor, sizeof(sensor)),
 	    "site", utf8_clean(ev->site, site, sizeof(site)),
 	    "parameter", gb3838_param_name(ev->parameter),
@@ -192,12 +194,9 @@ json_t *
 format_event_record(const struct event *ev)
 {
 	json_t *j = format_event_json(ev);
-	char sev[sizeof(ev->severity)];
 
 	if (j == NULL)
 		return NULL;
-	json_object_set_new(j, "severity", json_string(ev->severity[0] ?
-	    utf8_clean(ev->severity, sev, sizeof(sev)) : "critical"));
 	json_object_set_new(j, "decimals", json_integer(ev->decimals));
 	return j;
 }
@@ -667,14 +666,18 @@ chat_fit(const struct fmt_opts *o, const struct style *s, int firing,
 	return body;
 }
 
-/* The JSON body: the record less what DESIGN.md 5 does not list. */
+/*
+ * The JSON body: the record less what DESIGN.md 5 does not list; a
+ * record written before severity was in the body says critical.
+ */
 static char *
 json_body(const json_t *ev)
 {
 	json_t *j = json_deep_copy(ev);
 	char *s;
 
-	json_object_del(j, "severity");
+	if (!json_is_string(json_object_get(j, "severity")))
+		json_object_set_new(j, "severity", json_string("critical"));
 	json_object_del(j, "decimals");
 	s = format_dump(j);
 	json_decref(j);

@@ -35,12 +35,15 @@ struct fmt_opts {
 	const char	*keyword;	/* NULL: none */
 };
 
-/* The canonical event object of DESIGN.md 5 (16 keys). */
+/*
+ * The canonical event object of DESIGN.md 5 (16 keys) and "severity"
+ * (warning | critical; empty in EV: critical), 17 keys.
+ */
 json_t	*format_event_json(const struct event *);
 /*
- * What the outbox keeps for EV: the canonical object plus "severity"
- * (for alertmanager labels) and "decimals" (to show values as the
- * instrument reports them), which the json body leaves out.
+ * What the outbox keeps for EV: the canonical object plus "decimals" (to
+ * show values as the instrument reports them), which the json body
+ * leaves out.
  */
 json_t	*format_event_record(const struct event *);
 /*

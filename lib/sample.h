@@ -31,6 +31,15 @@ struct sample {
 	char		fresh;	/* 1: a new result of the instrument, not
 				   the last one read again (new_result) */
 	int64_t		mtime;	/* measurement time, if the device has one */
+	/*
+	 * The device refused the registers (exception 01/02/03): the
+	 * config asks for something it does not have (or not yet). Flagged
+	 * D for the audit trail, but a config error, not an instrument
+	 * fault: no fault alert.
+	 */
+	uint8_t		refused;	/* the exception code; 0 if none */
+	uint16_t	ref_addr;	/* the first register refused */
+	uint16_t	ref_count;	/* how many */
 };
 
 /* 1 if the flag makes a value usable for storage and judging. */

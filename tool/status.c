@@ -2,16 +2,20 @@
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "../lib/statusfile.h"
 #include "../drivers/driver.h"
 #include "../lib/conf.h"
 #include "../lib/util.h"
+#include "report.h"
 #include "tool.h"
 
 static double
@@ -26,6 +30,52 @@ str(const json_t *o, const char *k)
 	const char *s = json_string_value(json_object_get(o, k));
 
 	return s ? s : "";
+}
+
+/*
+ * Columns of S on a terminal: 长荡湖湖心 takes 10 (wide), °C 2, though
+ * they are 15 and 3 bytes. Its length in bytes if it is not UTF-8.
+ */
+static int
+display_width(const char *s)
+{
+	static int utf8;
+	wchar_t w[512];
+	size_t n;
+	int width;
+
+	if (!utf8)
+		utf8 = setlocale(LC_CTYPE, "C.UTF-8") != NULL ? 1 : -1;
+	if (utf8 < 0 || (n = mbstowcs(w, s, 512)) == (size_t)-1 || n == 512 ||
+	    (width = wcswidth(w, n)) < 0)
+		return (int)strlen(s);
+	return width;
+}
+
+/* S and the spaces that fill it to COLS columns (at least one after). */
+static void
+pad(const char *s, int cols)
+{
+	int w = display_width(s);
+
+	fputs(s, stdout);
+	do
+		putchar(' ');
+	while (++w < cols + 1);
+}
+
+/* RFC 3339 UTC T as "2026-11-26 16:00:00" in the zone TZ is set to. */
+static void
+local_time(const char *t, char *buf, size_t len)
+{
+	const char *why;
+	struct tm tm;
+	time_t u;
+
+	if (*t == '\0' || parse_rfc3339(t, &u, &why) == -1 ||
+	    localtime_r(&u, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%s", t);
 }
 
 static void
@@ -56,15 +106,32 @@ print_buses(const json_t *buses)
 	}
 }
 
+/* One row of the sensor table, padded by display width (TCOL: time). */
 static void
-print_sensors(const json_t *sensors)
+sensor_row(const char *name, const char *site, const char *val,
+    const char *flag, const char *t, int tcol, const char *alert)
+{
+	pad(name, 16);
+	pad(site, 24);
+	pad(val, 16);
+	pad(flag, 4);
+	pad(t, tcol);
+	printf("%s\n", alert);
+}
+
+/* The sensors, their times in the zone TZ is set to (named TZNAME). */
+static void
+print_sensors(const json_t *sensors, const char *tzname)
 {
 	const json_t *s, *v;
-	char val[48];
+	char val[96], t[64], head[96];
 	size_t i;
+	int tcol;
 
-	printf("\n%-16s %-24s %-16s %-4s %-20s %s\n", "sensor", "site",
-	    "value", "flag", "time (UTC)", "alert");
+	snprintf(head, sizeof(head), "time (%s)", tzname);
+	tcol = display_width(head) > 19 ? display_width(head) : 19;
+	putchar('\n');
+	sensor_row("sensor", "site", "value", "flag", head, tcol, "alert");
 	json_array_foreach(sensors, i, s) {
 		v = json_object_get(s, "value");
 		if (json_is_number(v))
@@ -72,11 +139,16 @@ print_sensors(const json_t *sensors)
 			    json_number_value(v), str(s, "unit"));
 		else
 			snprintf(val, sizeof(val), "-");
-		printf("%-16s %-24s %-16s %-4s %-20s %s\n", str(s, "name"),
-		    str(s, "site"), val, str(s, "flag"), str(s, "time"),
+		local_time(str(s, "time"), t, sizeof(t));
+		sensor_row(str(s, "name"), str(s, "site"), val,
+		    str(s, "flag"), t, tcol,
 		    json_is_true(json_object_get(s, "alert_firing")) ?
 		    "FIRING" : "ok");
 	}
+	json_array_foreach(sensors, i, s)
+		if (*str(s, "config_error") != '\0')
+			printf("CONFIG ERROR: sensor '%s': %s\n", str(s, "name"),
+			    str(s, "config_error"));
 }
 
 static void
@@ -99,7 +171,7 @@ int
 tool_status(int argc, char **argv)
 {
 	const char *file = NULL;
-	char err[LW_ERRLEN], path[PATH_MAX];
+	char err[LW_ERRLEN], path[PATH_MAX], tz[128];
 	json_error_t jerr;
 	struct conf *c;
 	json_t *j, *o, *q, *k;
@@ -124,25 +196,36 @@ tool_status(int argc, char **argv)
 	}
 	status_path(c, path, sizeof(path));
 	stale = status_stale_after(c);
+	/* times in the station's zone, as the reports show them */
+	snprintf(tz, sizeof(tz), "%s", c->timezone ? c->timezone : "");
+	if (!raw && report_tz(tz, err) == -1) {
+		fprintf(stderr, "lakewatch: %s; times in UTC\n", err);
+		tz[0] = '\0';
+		(void)report_tz(NULL, err);
+	}
 	conf_free(c);
 	if ((j = json_load_file(path, 0, &jerr)) == NULL) {
 		fprintf(stderr, "lakewatch: %s: %s (is lakewatchd running?)\n",
 		    path, jerr.text);
 		return 1;
 	}
+	age = wall_now() - num(j, "now");
 	if (raw) {
 		json_dumpf(j, stdout, JSON_INDENT(1) |
 		    JSON_REAL_PRECISION(10));
 		putchar('\n');
 		json_decref(j);
-		return 0;
+		if (age <= stale)
+			return 0;
+		fprintf(stderr, "lakewatch: the status is %.0f s old: is "
+		    "lakewatchd running?\n", age);
+		return 1;
 	}
-	age = wall_now() - num(j, "now");
 	printf("lakewatchd %s pid %.0f, up %.0f s, config %s\n",
 	    str(j, "version"), num(j, "pid"), num(j, "now") -
 	    num(j, "started"), str(j, "config"));
 	print_buses(json_object_get(j, "buses"));
-	print_sensors(json_object_get(j, "sensors"));
+	print_sensors(json_object_get(j, "sensors"), tz[0] ? tz : "UTC");
 	o = json_object_get(j, "outbox");
 	q = json_object_get(j, "queue");
 	printf("\noutbox: %.0f waiting, %.0f sent, %.0f retries, %.0f dead "

@@ -54,13 +54,14 @@ check "daemon exits 0" test "$DAEMON_RC" -eq 0
 for r in json ding feishu wecom slack; do
 	check "$r: firing and resolved accepted" test "$(recv_count $r 200)" -eq 2
 done
-check "json: signature verified by the receiver, DESIGN.md 5 body" \
+check "json: signature verified by the receiver, DESIGN.md 5 body + severity" \
     "$PY" - "$W/json.jsonl" <<'PYEOF'
 import json, sys
 for l in open(sys.argv[1]):
     e = json.loads(l)
     assert e["sig_ok"] is True, e
-    assert len(e["body"]) == 16 and e["body"]["site"] == "长荡湖湖心", e
+    assert len(e["body"]) == 17 and e["body"]["site"] == "长荡湖湖心", e
+    assert e["body"]["severity"] == "critical", e
 PYEOF
 check "dingtalk: sign in the URL = base64(HMAC(secret, ms\\nsecret))" \
     "$PY" - "$W/ding.jsonl" "$DING" <<'PYEOF'

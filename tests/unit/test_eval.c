@@ -548,6 +548,46 @@ test_flapping(void **state)
 	assert_false(st.r[RULE_THRESHOLD].held);
 }
 
+/*
+ * A fault event carries no value (the analyzer gave none: not 0.0); a
+ * register the device refused is a config error, no fault to alert on.
+ */
+static void
+test_fault_no_value_refused_not_fault(void **state)
+{
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	struct sample s;
+	int i, n;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	s = sample(0, NAN, FLAG_FAULT);
+	assert_int_equal(eval_sample(&sc, &st, &s, ev), 1);
+	assert_string_equal(ev[0].kind, "fault");
+	assert_true(isnan(ev[0].value));
+	assert_true(isnan(ev[0].limit));
+	assert_int_equal(ev[0].cls, 0);
+	s = sample(1, 0.03, FLAG_NORMAL);
+	n = eval_sample(&sc, &st, &s, ev);
+	assert_int_equal(n, 1);
+	assert_false(ev[0].firing);
+	assert_true(isnan(ev[0].value));
+
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	for (i = 0; i < 10; i++) {
+		s = sample(i, NAN, FLAG_FAULT);
+		s.refused = 2;		/* Illegal data address */
+		s.ref_addr = 9;
+		s.ref_count = 1;
+		assert_int_equal(eval_sample(&sc, &st, &s, ev), 0);
+	}
+	assert_int_equal(st.r[RULE_FAULT].firing, 0);
+}
+
 int
 main(void)
 {
@@ -570,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_comm_not_stale),
 		cmocka_unit_test(test_quiet_holds_stale),
 		cmocka_unit_test(test_flapping),
+		cmocka_unit_test(test_fault_no_value_refused_not_fault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,13 +88,14 @@ test_event_keys(void **state)
 
 	(void)state;
 	assert_true(json_is_object(j));
-	assert_int_equal(json_object_size(j), 16);
+	assert_int_equal(json_object_size(j), 17);
 	v = json_object_get(j, "version");
 	assert_true(json_is_integer(v));
 	assert_int_equal(json_integer_value(v), 1);
 	want_str(j, "event_id", "centre-tp:threshold:17");
 	want_str(j, "status", "firing");
 	want_str(j, "kind", "threshold");
+	want_str(j, "severity", "critical");	/* none set: critical */
 	want_str(j, "sensor", "centre-tp");
 	want_str(j, "site", SITE);
 	want_str(j, "parameter", "tp");
@@ -133,6 +134,56 @@ test_dump_utf8_and_precision(void **state)
 	ev.value = (double)0.061f;
 	s = dump(&ev);
 	assert_non_null(strstr(s, "\"value\":0.061,"));
+	free(s);
+}
+
+/*
+ * The json body of a fault event, which has no value, says null (not
+ * 0.0); severity tells a warning from a critical event.
+ */
+static void
+test_json_body_null_and_severity(void **state)
+{
+	struct event ev = event();
+	json_t *rec, *body;
+	char *s;
+
+	(void)state;
+	snprintf(ev.id, sizeof(ev.id), "centre-tp:fault:1");
+	snprintf(ev.kind, sizeof(ev.kind), "fault");
+	snprintf(ev.severity, sizeof(ev.severity), "critical");
+	ev.value = NAN;
+	ev.limit = NAN;
+	ev.cls = 0;
+	rec = format_event_record(&ev);
+	s = format_payload(rec, FMT_JSON, NULL, T0);
+	assert_non_null(s);
+	assert_non_null(body = json_loads(s, 0, NULL));
+	assert_true(json_is_null(json_object_get(body, "value")));
+	assert_true(json_is_null(json_object_get(body, "limit")));
+	want_str(body, "severity", "critical");
+	assert_null(json_object_get(body, "decimals"));
+	assert_int_equal(json_object_size(body), 17);
+	json_decref(body);
+	json_decref(rec);
+	free(s);
+
+	ev = event();
+	snprintf(ev.id, sizeof(ev.id), "centre-tp:warn:1");
+	snprintf(ev.severity, sizeof(ev.severity), "warning");
+	rec = format_event_record(&ev);
+	s = format_payload(rec, FMT_JSON, NULL, T0);
+	assert_non_null(body = json_loads(s, 0, NULL));
+	want_str(body, "severity", "warning");
+	json_decref(body);
+	/* an outbox record from before severity was in the body */
+	json_object_del(rec, "severity");
+	free(s);
+	s = format_payload(rec, FMT_JSON, NULL, T0);
+	assert_non_null(body = json_loads(s, 0, NULL));
+	want_str(body, "severity", "critical");
+	json_decref(body);
+	json_decref(rec);
 	free(s);
 }
 
@@ -307,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_event_keys),
 		cmocka_unit_test(test_dump_utf8_and_precision),
 		cmocka_unit_test(test_nan_is_null),
+		cmocka_unit_test(test_json_body_null_and_severity),
 		cmocka_unit_test(test_payload_shapes),
 		cmocka_unit_test(test_payload_needs_event_id),
 		cmocka_unit_test(test_feishu_signed),
