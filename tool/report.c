@@ -123,20 +123,42 @@ report_yoy(double cur, double prev, int decimals)
 	return (cur - prev) / prev * 100;
 }
 
-double
-report_multiple(const struct conf_sensor *s, double value)
+/*
+ * The 2011 method (环办〔2011〕22号) counts 超标率 and 超标倍数 against
+ * the Class III standard whatever the section's target: "超标倍数 =
+ * (某指标的浓度值 - 该指标的Ⅲ类水质标准) / 该指标的Ⅲ类水质标准" and
+ * "水温、pH值和溶解氧等项目不计算超标倍数" (quoted as DOMAIN.md 1.2 and
+ * reviewers give it; we could not read the method's own page body, only
+ * its table of contents and a study applying it: "超标率和超标倍数计算依据
+ * 《地表水环境质量标准》Ⅲ类标准"). The multiple against the target class is
+ * the operator's figure, reported beside it.
+ */
+static double
+multiple_vs(const struct conf_sensor *s, double value, int cls)
 {
 	double lim;
 
 	if (gb3838_direction(s->parameter) <= 0 ||
-	    gb3838_limit(s->parameter, s->water_body, s->target_class,
-	    &lim) == -1 || !isfinite(value))
+	    gb3838_limit(s->parameter, s->water_body, cls, &lim) == -1 ||
+	    !isfinite(value))
 		return NAN;
 	value = gb3838_round(value, s->decimals);
-	if (!gb3838_exceeds(s->parameter, s->water_body, s->target_class,
-	    value, s->decimals))
+	if (!gb3838_exceeds(s->parameter, s->water_body, cls, value,
+	    s->decimals))
 		return 0;
 	return (value - lim) / lim;
+}
+
+double
+report_multiple(const struct conf_sensor *s, double value)
+{
+	return multiple_vs(s, value, 3);
+}
+
+double
+report_target_multiple(const struct conf_sensor *s, double value)
+{
+	return multiple_vs(s, value, s->target_class);
 }
 
 /* ---- time --------------------------------------------------------- */
@@ -278,6 +300,7 @@ report_sensor_sum(struct rp_sensor *r, int through)
 	r->cls = gb3838_class(s->parameter, s->water_body, r->cum.mean,
 	    s->decimals);
 	r->multiple = report_multiple(s, r->cum.mean);
+	r->tmultiple = report_target_multiple(s, r->cum.mean);
 	if (gb3838_limit(s->parameter, s->water_body, s->target_class,
 	    &r->limit) == -1)
 		r->limit = NAN;

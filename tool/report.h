@@ -94,11 +94,14 @@ void	 report_cumulative(const struct rp_month m[12], int from,
  */
 double	 report_yoy(double cur, double prev, int decimals);
 /*
- * (C - C_limit) / C_limit of VALUE (rounded to the sensor's decimals)
- * against the sensor's target class when it is worse than it; 0 if it is
- * not; NAN if the parameter has no upper limit (DO, pH, temperature...).
+ * Times over (超标倍数): (C - C_III) / C_III of VALUE (rounded to the
+ * sensor's decimals) against Class III, the bulletin figure, whatever the
+ * target class, when it is worse than Class III; 0 if it is not; NAN if
+ * the parameter has no upper limit (DO, pH, temperature...).
  */
 double	 report_multiple(const struct conf_sensor *s, double value);
+/* The same against the sensor's target class (the operator's figure). */
+double	 report_target_multiple(const struct conf_sensor *s, double value);
 
 /* --- time and files (TZ dependent) ------------------------------------ */
 
@@ -135,7 +138,8 @@ struct rp_sensor {
 	struct rp_cum	 cum, pcum;
 	double		 mean, pmean;	/* rounded; NAN if none */
 	double		 yoy;		/* % */
-	double		 multiple;	/* of the cumulative mean */
+	double		 multiple;	/* of the cumulative mean, vs III */
+	double		 tmultiple;	/* the same vs the target class */
 	double		 limit;		/* of the target class; NAN none */
 	int		 cls;		/* of the cumulative mean */
 	int		 last;		/* last month with a mean, 0 none */

@@ -147,21 +147,37 @@ summary(const struct rp_sensor *r, char *zh, char *en, size_t len)
 	    s->unit_label, ye, gb3838_class_name(r->cls), me);
 }
 
-/* "0.08 times over" or "" into BUF. */
+/*
+ * "0.08 times over Class III" (the bulletin figure), then for a target
+ * other than III ", 1.16 times over target II" or ", meets target IV";
+ * "" when VALUE meets Class III and the target.
+ */
 static void
-over_text(double mult, char *buf, size_t len)
+over_text(const struct conf_sensor *s, double value, char *buf,
+    size_t len)
 {
-	if (isfinite(mult) && mult > 0)
-		snprintf(buf, len, "%.2f times over", mult);
-	else
-		buf[0] = '\0';
+	double m = report_multiple(s, value);
+	double t = report_target_multiple(s, value);
+	int n = 0;
+
+	buf[0] = '\0';
+	if (isfinite(m) && m > 0)
+		n = snprintf(buf, len, "%.2f times over Class III", m);
+	if (s->target_class == 3 || !isfinite(t) || (size_t)n >= len)
+		return;
+	if (t > 0)
+		snprintf(buf + n, len - n, "%s%.2f times over target %s",
+		    n ? ", " : "", t, gb3838_class_name(s->target_class));
+	else if (n)
+		snprintf(buf + n, len - n, ", meets target %s",
+		    gb3838_class_name(s->target_class));
 }
 
 static void
 text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
 {
 	const struct conf_sensor *s = r->s;
-	char over[40], mean[32];
+	char over[96], mean[32];
 	int c = report_month_class(r, m);
 
 	if (isnan(m->mean)) {
@@ -170,7 +186,7 @@ text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
 	} else {
 		snprintf(mean, sizeof(mean), "%.*f", s->decimals,
 		    gb3838_round(m->mean, s->decimals));
-		over_text(report_multiple(s, m->mean), over, sizeof(over));
+		over_text(s, m->mean, over, sizeof(over));
 		if (!m->valid)
 			snprintf(over, sizeof(over), "too few valid days: "
 			    "not counted");
@@ -203,21 +219,21 @@ text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 	    r->rules.expected, r->rules.day_min_fraction,
 	    r->rules.month_min_fraction);
 	fprintf(fp, "%-7s  %10s  %11s  %-6s  %s\n", "month", "mean",
-	    "valid days", "class", "vs target");
+	    "valid days", "class", "times over");
 }
 
 void
 report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 {
 	const struct conf_sensor *s = r->s;
-	char span[32], over[40], zh[512], en[512];
+	char span[32], over[96], zh[512], en[512];
 	int i;
 
 	text_head(c, r, fp);
 	for (i = 0; i < r->cum.through; i++)
 		text_month(r, &r->m[i], fp);
 	report_span_en(1, r->cum.through, span, sizeof(span));
-	over_text(r->multiple, over, sizeof(over));
+	over_text(s, r->cum.mean, over, sizeof(over));
 	fprintf(fp, "\n%s %d   mean %.*f %s  Class %s  %s(%d valid months)\n",
 	    span, r->year, s->decimals, r->mean, s->unit_label,
 	    gb3838_class_name(r->cls), over[0] ? strcat(over, "  ") : "",
@@ -271,6 +287,8 @@ json_months(const struct rp_sensor *r)
 		    "valid", m->valid,
 		    "times_over", jnum(report_multiple(r->s, m->mean), 2),
 		    "samples", m->samples, "lost_rows", m->lost));
+		json_object_set_new(json_array_get(a, i), "target_times_over",
+		    jnum(report_target_multiple(r->s, m->mean), 2));
 	}
 	return a;
 }
@@ -285,7 +303,7 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	snprintf(thr, sizeof(thr), "%d-%02d", r->year, r->cum.through);
 	summary(r, zh, en, sizeof(zh));
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, "
-	    "s:{s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:o}, "
+	    "s:{s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:o, s:o}, "
 	    "s:{s:s, s:f, s:f, s:i, s:i}, s:s, s:s}",
 	    "sensor", s->name, "site", s->site,
 	    "parameter", gb3838_param_name(s->parameter),
@@ -299,6 +317,7 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	    "previous_mean", jnum(r->pcum.mean, s->decimals),
 	    "yoy_pct", jnum(r->yoy, 1), "months_valid", r->cum.nmonths,
 	    "times_over", jnum(r->multiple, 2),
+	    "target_times_over", jnum(r->tmultiple, 2),
 	    "rules", "timezone", c->timezone ? c->timezone : "UTC",
 	    "day_min_fraction", c->day_min_fraction,
 	    "month_min_fraction", c->month_min_fraction,
@@ -325,7 +344,7 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	int i, c, d = s->decimals;
 
 	fprintf(fp, "period,mean,valid_days,days,valid,class,times_over,"
-	    "yoy_pct\n");
+	    "yoy_pct,target_times_over\n");
 	for (i = 0; i < r->cum.through; i++) {
 		m = &r->m[i];
 		fprintf(fp, "%d-%02d", r->year, m->month);
@@ -334,7 +353,9 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 		fprintf(fp, ",%d,%d,%d,%s", m->valid_days, m->days, m->valid,
 		    c ? gb3838_class_name(c) : "");
 		csv_num(fp, report_multiple(s, m->mean), 2);
-		fprintf(fp, ",\n");
+		fputc(',', fp);
+		csv_num(fp, report_target_multiple(s, m->mean), 2);
+		fputc('\n', fp);
 	}
 	fprintf(fp, "%d-01..%d-%02d", r->year, r->year, r->cum.through);
 	csv_num(fp, r->cum.mean, d);
@@ -342,10 +363,11 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	    gb3838_class_name(r->cls) : "");
 	csv_num(fp, r->multiple, 2);
 	csv_num(fp, r->yoy, 1);
+	csv_num(fp, r->tmultiple, 2);
 	fprintf(fp, "\n%d-01..%d-%02d", r->year - 1, r->year - 1,
 	    r->cum.through);
 	csv_num(fp, r->pcum.mean, d);
-	fprintf(fp, ",,,%d,,,\n", r->pcum.nmonths > 0);
+	fprintf(fp, ",,,%d,,,,\n", r->pcum.nmonths > 0);
 }
 
 /* ---- a site: single-factor assessment --------------------------------- */
@@ -411,9 +433,9 @@ site_deciders(const struct rp_site *st, char *buf, size_t len)
 static void
 site_row(const struct rp_sensor *r, FILE *fp)
 {
-	char over[40], yoy[16] = "-";
+	char over[96], yoy[16] = "-";
 
-	over_text(r->multiple, over, sizeof(over));
+	over_text(r->s, r->cum.mean, over, sizeof(over));
 	if (!isnan(r->yoy))
 		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
 	fprintf(fp, "%-12s %-16s %10.*f %-6s %-6s %8s", gb3838_param_label(
@@ -469,6 +491,8 @@ report_site_json(const struct rp_site *st)
 		    "yoy_pct", jnum(r->yoy, 1),
 		    "assessed", report_site_assessed(r),
 		    "times_over", jnum(r->multiple, 2)));
+		json_object_set_new(json_array_get(a, i), "target_times_over",
+		    jnum(r->tmultiple, 2));
 	}
 	snprintf(from, sizeof(from), "%d-01", st->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);

@@ -60,7 +60,7 @@ assert d["summary_zh"].endswith("1–4月均达到Ⅲ类"), d["summary_zh"]
 PYEOF
 
 "${LW[@]}" --sensor centre-tp --format csv >"$W/r.csv"
-check "csv: cumulative row" grep -q '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0$' \
+check "csv: cumulative row" grep -q '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,0.08$' \
     "$W/r.csv"
 check "csv: a header and 5 months" test "$(grep -c '^2026-0[1-5],' \
     "$W/r.csv")" -eq 5
@@ -75,6 +75,34 @@ assert d["cumulative"]["class"] == "II", d["cumulative"]
 assert [x["class"] for x in d["months"]] == ["II"] * 5, d["months"]
 assert d["limit"] == 0.2 and d["water_body"] == "river", d
 PYEOF
+
+# issue 12, defect 1: times over (超标倍数) is against Class III whatever
+# the target; the target's multiple is reported apart. Target II (0.025):
+# 0.054 is (0.054-0.05)/0.05 = 0.08 over III, (0.054-0.025)/0.025 = 1.16
+# over II; May 0.082: 0.64 over III, 2.28 over II.
+awk '/^\[sensor centre-tp\]/ { s = 1 } /^\[sensor / && !/centre-tp/ { s = 0 }
+    s && /^target_class/ { $0 = "target_class = II" } { print }' \
+    "$W/lake.conf" >"$W/ii.conf"
+LW2=("$BIN/lakewatch" report -c "$W/ii.conf" --year $Y --sensor centre-tp)
+"${LW2[@]}" >"$W/ii.out"
+check "target II: cumulative 0.08 times over Class III, 1.16 over II" grep -q \
+    "Class IV  0.08 times over Class III, 1.16 times over target II" \
+    "$W/ii.out"
+"${LW2[@]}" --format json >"$W/ii.json"
+check "target II json: times_over vs III, target_times_over vs II" \
+    "$PY" - "$W/ii.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+c = d["cumulative"]
+assert c["times_over"] == 0.08 and c["target_times_over"] == 1.16, c
+may = d["months"][4]
+assert may["times_over"] == 0.64 and may["target_times_over"] == 2.28, may
+jan = d["months"][0]	# 0.048: meets III, (0.048-0.025)/0.025 = 0.92 over II
+assert jan["times_over"] == 0 and jan["target_times_over"] == 0.92, jan
+PYEOF
+"${LW2[@]}" --format csv >"$W/ii.csv"
+check "target II csv: times_over 0.08, target_times_over 1.16" grep -q \
+    '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,1.16$' "$W/ii.csv"
 
 "${LW[@]}" --sensor centre-tp --through $Y-04 >"$W/apr.out"
 check "--through Jan-Apr: 0.047 Class III" grep -q \

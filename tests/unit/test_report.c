@@ -200,8 +200,29 @@ test_class_and_multiple(void **state)
 	assert_true(report_multiple(&lake, 0.05) == 0);
 	assert_true(report_multiple(&lake, 0.0504) == 0);	/* 0.050 */
 	assert_true(report_multiple(&river, 0.054) == 0);
+	/*
+	 * Issue 12, defect 1: 超标倍数 is counted against Class III whatever
+	 * the target (2011 method, 环办〔2011〕22号: "超标倍数=(某指标的浓度
+	 * 值-该指标的Ⅲ类水质标准)/该指标的Ⅲ类水质标准"; wording as cited,
+	 * the method's body could not be read here). Lake TP, target II
+	 * (limit 0.025), at 0.054: vs III (0.054 - 0.05) / 0.05 = 0.08;
+	 * vs the target (0.054 - 0.025) / 0.025 = 1.16.
+	 */
+	lake.target_class = 2;
+	assert_true(fabs(report_multiple(&lake, 0.054) - 0.08) < EPS);
+	assert_true(fabs(report_target_multiple(&lake, 0.054) - 1.16) < EPS);
+	/* 0.045 meets III (0) but not II: (0.045 - 0.025) / 0.025 = 0.8 */
+	assert_true(report_multiple(&lake, 0.045) == 0);
+	assert_true(fabs(report_target_multiple(&lake, 0.045) - 0.8) < EPS);
+	/* target IV (0.1): 0.054 is 0.08 over III, within its target */
+	lake.target_class = 4;
+	assert_true(fabs(report_multiple(&lake, 0.054) - 0.08) < EPS);
+	assert_true(report_target_multiple(&lake, 0.054) == 0);
+	lake.target_class = 3;
+	assert_true(fabs(report_target_multiple(&lake, 0.054) - 0.08) < EPS);
 	lake.parameter = PARAM_DO;
 	assert_true(isnan(report_multiple(&lake, 1.0)));
+	assert_true(isnan(report_target_multiple(&lake, 1.0)));
 	lake.parameter = PARAM_TURBIDITY;
 	assert_true(isnan(report_multiple(&lake, 30)));
 }
