@@ -35,6 +35,100 @@ report_span_en(int from, int through, char *buf, size_t len)
 		    mon_en[through - 1]);
 }
 
+/* Append the run FROM..TO (1-based) of month names to BUF at *N. */
+static void
+months_run(int from, int to, int zh, char *buf, size_t len, size_t *n)
+{
+	const char *sep = *n ? (zh ? "、" : ", ") : "";
+
+	if (*n >= len)
+		return;
+	if (zh && from == to)
+		*n += snprintf(buf + *n, len - *n, "%s%d", sep, from);
+	else if (zh)
+		*n += snprintf(buf + *n, len - *n, "%s%d–%d", sep, from, to);
+	else if (from == to)
+		*n += snprintf(buf + *n, len - *n, "%s%s", sep,
+		    mon_en[from - 1]);
+	else
+		*n += snprintf(buf + *n, len - *n, "%s%s–%s", sep,
+		    mon_en[from - 1], mon_en[to - 1]);
+}
+
+static void
+months_list(unsigned mask, int zh, char *buf, size_t len)
+{
+	size_t n = 0;
+	int m, from;
+
+	buf[0] = '\0';
+	for (m = 1; m <= 12; m++) {
+		if (!(mask & (1u << (m - 1))))
+			continue;
+		for (from = m; m < 12 && (mask & (1u << m)); m++)
+			;
+		months_run(from, m, zh, buf, len, &n);
+	}
+	if (zh && n > 0 && n < len)
+		snprintf(buf + n, len - n, "月");
+}
+
+void
+report_months_zh(unsigned mask, char *buf, size_t len)
+{
+	months_list(mask, 1, buf, len);
+}
+
+void
+report_months_en(unsigned mask, char *buf, size_t len)
+{
+	months_list(mask, 0, buf, len);
+}
+
+/* Months 1..THROUGH of M with some valid day but too few (bit 0: Jan). */
+static unsigned
+months_short(const struct rp_month *m, int through)
+{
+	unsigned mask = 0;
+	int i;
+
+	for (i = 0; i < through; i++)
+		if (!m[i].valid && m[i].valid_days > 0)
+			mask |= 1u << i;
+	return mask;
+}
+
+static int
+nbits(unsigned mask)
+{
+	int n = 0;
+
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
+/*
+ * Why the cumulative mean of R is absent (never printed as nan): "no
+ * valid month: Jan, Feb have too few valid days" or "no valid day in
+ * Jan–May".
+ */
+static void
+absent_reason(const struct rp_sensor *r, char *buf, size_t len)
+{
+	unsigned mask = months_short(r->m, r->cum.through);
+	char ms[64];
+
+	if (mask == 0) {
+		report_span_en(1, r->cum.through, ms, sizeof(ms));
+		snprintf(buf, len, "no valid day in %s", ms);
+		return;
+	}
+	report_months_en(mask, ms, sizeof(ms));
+	snprintf(buf, len, "no valid month: %s %s too few valid days", ms,
+	    nbits(mask) == 1 ? "has" : "have");
+}
+
 const char *
 report_param_zh(enum parameter p)
 {
@@ -182,7 +276,7 @@ text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
 
 	if (isnan(m->mean)) {
 		fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-6s  no valid day\n",
-		    r->year, m->month, "-", 0, m->days, "-");
+		    r->year, m->month, "–", 0, m->days, "-");
 	} else {
 		snprintf(mean, sizeof(mean), "%.*f", s->decimals,
 		    gb3838_round(m->mean, s->decimals));
@@ -234,10 +328,14 @@ report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 		text_month(r, &r->m[i], fp);
 	report_span_en(1, r->cum.through, span, sizeof(span));
 	over_text(s, r->cum.mean, over, sizeof(over));
-	fprintf(fp, "\n%s %d   mean %.*f %s  Class %s  %s(%d valid months)\n",
-	    span, r->year, s->decimals, r->mean, s->unit_label,
-	    gb3838_class_name(r->cls), over[0] ? strcat(over, "  ") : "",
-	    r->cum.nmonths);
+	if (isnan(r->mean)) {
+		absent_reason(r, zh, sizeof(zh));
+		fprintf(fp, "\n%s %d   mean – (%s)\n", span, r->year, zh);
+	} else
+		fprintf(fp, "\n%s %d   mean %.*f %s  Class %s  %s(%d valid "
+		    "months)\n", span, r->year, s->decimals, r->mean,
+		    s->unit_label, gb3838_class_name(r->cls),
+		    over[0] ? strcat(over, "  ") : "", r->cum.nmonths);
 	if (!isnan(r->pmean))
 		fprintf(fp, "%s %d   mean %.*f %s  Class %s  (%d valid "
 		    "months)\n", span, r->year - 1, s->decimals, r->pmean,
@@ -248,7 +346,8 @@ report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 		fprintf(fp, "year on year: %s%.1f %%\n", r->yoy < 0 ? "−" :
 		    "+", fabs(r->yoy));
 	else
-		fprintf(fp, "year on year: no data for %d\n", r->year - 1);
+		fprintf(fp, "year on year: – (no valid month in %d)\n",
+		    isnan(r->mean) ? r->year : r->year - 1);
 	summary(r, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
 }
@@ -298,11 +397,12 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 {
 	const struct conf_sensor *s = r->s;
 	char from[16], thr[16], zh[512], en[512];
+	json_t *j;
 
 	snprintf(from, sizeof(from), "%d-01", r->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", r->year, r->cum.through);
 	summary(r, zh, en, sizeof(zh));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, "
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, "
 	    "s:{s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:o, s:o}, "
 	    "s:{s:s, s:f, s:f, s:i, s:i}, s:s, s:s}",
 	    "sensor", s->name, "site", s->site,
@@ -325,6 +425,12 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	    "need_per_day", report_need(r->rules.expected,
 	    r->rules.day_min_fraction),
 	    "summary_zh", zh, "summary_en", en);
+	if (isnan(r->mean)) {
+		absent_reason(r, zh, sizeof(zh));
+		json_object_set_new(json_object_get(j, "cumulative"), "reason",
+		    json_string(zh));
+	}
+	return j;
 }
 
 static void
@@ -341,10 +447,11 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 {
 	const struct conf_sensor *s = r->s;
 	const struct rp_month *m;
+	char note[160];
 	int i, c, d = s->decimals;
 
 	fprintf(fp, "period,mean,valid_days,days,valid,class,times_over,"
-	    "yoy_pct,target_times_over\n");
+	    "yoy_pct,target_times_over,note\n");
 	for (i = 0; i < r->cum.through; i++) {
 		m = &r->m[i];
 		fprintf(fp, "%d-%02d", r->year, m->month);
@@ -355,7 +462,8 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 		csv_num(fp, report_multiple(s, m->mean), 2);
 		fputc(',', fp);
 		csv_num(fp, report_target_multiple(s, m->mean), 2);
-		fputc('\n', fp);
+		fprintf(fp, ",%s\n", isnan(m->mean) ? "no valid day" :
+		    !m->valid ? "too few valid days: not counted" : "");
 	}
 	fprintf(fp, "%d-01..%d-%02d", r->year, r->year, r->cum.through);
 	csv_num(fp, r->cum.mean, d);
@@ -364,10 +472,14 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	csv_num(fp, r->multiple, 2);
 	csv_num(fp, r->yoy, 1);
 	csv_num(fp, r->tmultiple, 2);
-	fprintf(fp, "\n%d-01..%d-%02d", r->year - 1, r->year - 1,
+	note[0] = '\0';
+	if (isnan(r->mean))
+		absent_reason(r, note, sizeof(note));
+	fprintf(fp, ",%s\n%d-01..%d-%02d", note, r->year - 1, r->year - 1,
 	    r->cum.through);
 	csv_num(fp, r->pcum.mean, d);
-	fprintf(fp, ",,,%d,,,,\n", r->pcum.nmonths > 0);
+	fprintf(fp, ",,,%d,,,,,%s\n", r->pcum.nmonths > 0,
+	    r->pcum.nmonths > 0 ? "" : "no valid month");
 }
 
 /* ---- a site: single-factor assessment --------------------------------- */
@@ -433,11 +545,18 @@ site_deciders(const struct rp_site *st, char *buf, size_t len)
 static void
 site_row(const struct rp_sensor *r, FILE *fp)
 {
-	char over[96], yoy[16] = "-";
+	char over[160], yoy[16] = "-";
 
 	over_text(r->s, r->cum.mean, over, sizeof(over));
 	if (!isnan(r->yoy))
 		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
+	if (isnan(r->mean)) {
+		absent_reason(r, over, sizeof(over));
+		fprintf(fp, "%-12s %-16s %10s %-6s %-6s %8s  %s: not "
+		    "assessed\n", gb3838_param_label(r->s->parameter),
+		    r->s->name, "–", r->s->unit_label, "-", yoy, over);
+		return;
+	}
 	fprintf(fp, "%-12s %-16s %10.*f %-6s %-6s %8s", gb3838_param_label(
 	    r->s->parameter), r->s->name, r->s->decimals, r->mean,
 	    r->s->unit_label, r->cls ? gb3838_class_name(r->cls) : "-", yoy);
@@ -493,6 +612,11 @@ report_site_json(const struct rp_site *st)
 		    "times_over", jnum(r->multiple, 2)));
 		json_object_set_new(json_array_get(a, i), "target_times_over",
 		    jnum(r->tmultiple, 2));
+		if (isnan(r->mean)) {
+			absent_reason(r, zh, sizeof(zh));
+			json_object_set_new(json_array_get(a, i), "reason",
+			    json_string(zh));
+		}
 	}
 	snprintf(from, sizeof(from), "%d-01", st->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);

@@ -60,7 +60,7 @@ assert d["summary_zh"].endswith("1–4月均达到Ⅲ类"), d["summary_zh"]
 PYEOF
 
 "${LW[@]}" --sensor centre-tp --format csv >"$W/r.csv"
-check "csv: cumulative row" grep -q '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,0.08$' \
+check "csv: cumulative row" grep -q '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,0.08,$' \
     "$W/r.csv"
 check "csv: a header and 5 months" test "$(grep -c '^2026-0[1-5],' \
     "$W/r.csv")" -eq 5
@@ -102,7 +102,31 @@ assert jan["times_over"] == 0 and jan["target_times_over"] == 0.92, jan
 PYEOF
 "${LW2[@]}" --format csv >"$W/ii.csv"
 check "target II csv: times_over 0.08, target_times_over 1.16" grep -q \
-    '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,1.16$' "$W/ii.csv"
+    '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,1.16,$' "$W/ii.csv"
+
+# issue 12, defect 4: with no valid month (month_min_fraction = 1: no
+# month has all its days valid) nothing prints nan; the absent mean is
+# "–" in text, empty in CSV, null in JSON, with the reason.
+sed 's/^timezone = .*/&\nmonth_min_fraction = 1/' "$W/lake.conf" >"$W/strict.conf"
+LW3=("$BIN/lakewatch" report -c "$W/strict.conf" --year $Y)
+"${LW3[@]}" --sensor centre-tp >"$W/strict.out"
+"${LW3[@]}" --sensor centre-tp --format csv >>"$W/strict.out"
+"${LW3[@]}" --sensor centre-tp --format json >"$W/strict.json"
+"${LW3[@]}" --site 长荡湖湖心 >>"$W/strict.out"
+"${LW3[@]}" --site 长荡湖湖心 --format json >>"$W/strict.json"
+check "no valid month: no nan/inf in text, CSV, JSON" \
+    bash -c '! grep -qiE "nan|inf" "$1" "$2"' _ "$W/strict.out" "$W/strict.json"
+check "no valid month: text says why" grep -q "^Jan–May $Y   mean – (no \
+valid month: Jan–May have too few valid days)" "$W/strict.out"
+check "no valid month: json null with the reason" "$PY" - "$W/strict.json" <<'PYEOF'
+import json, sys
+d = json.JSONDecoder()
+t = open(sys.argv[1], encoding="utf-8").read()
+r, end = d.raw_decode(t)
+c = r["cumulative"]
+assert c["mean"] is None and c["class"] is None, c
+assert c["reason"] == "no valid month: Jan–May have too few valid days", c
+PYEOF
 
 "${LW[@]}" --sensor centre-tp --through $Y-04 >"$W/apr.out"
 check "--through Jan-Apr: 0.047 Class III" grep -q \

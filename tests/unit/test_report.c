@@ -376,6 +376,109 @@ test_summary(void **state)
 	assert_non_null(strstr(zh, "Ⅱ类；1–5月均达到Ⅲ类"));
 }
 
+/* Run FN's output into BUF (a memstream), NUL-terminated. */
+static char *
+capture(char **buf, size_t *len, FILE **fp)
+{
+	*fp = open_memstream(buf, len);
+	assert_non_null(*fp);
+	return *buf;
+}
+
+static void
+assert_no_nan(const char *out)
+{
+	assert_null(strstr(out, "nan"));
+	assert_null(strstr(out, "NaN"));
+	assert_null(strstr(out, "inf"));
+}
+
+/*
+ * Issue 12, defect 4: with no valid month (January has 20 valid days of
+ * 31, 21 needed) the text said "mean nan mg/L". No output shows nan: an
+ * absent figure is "–" in text, empty in CSV, null in JSON, each with
+ * the reason.
+ */
+static void
+test_no_nan(void **state)
+{
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct conf c;
+	struct rp_sensor r;
+	struct rp_site st;
+	json_t *j;
+	char *buf = NULL, *js;
+	size_t len;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.day_min_fraction = c.month_min_fraction = 0.667;
+	memset(&r, 0, sizeof(r));
+	r.s = &s;
+	r.year = 2026;
+	r.rules = (struct rp_rules){ 6, 0.667, 0.667 };
+	for (i = 0; i < 12; i++) {
+		r.m[i] = (struct rp_month){ .month = i + 1, .mean = NAN,
+		    .days = 31, .need_days = 21 };
+		r.pm[i] = r.m[i];
+	}
+	r.m[0].mean = 0.05;
+	r.m[0].valid_days = 20;
+	report_sensor_sum(&r, 1);
+	assert_true(isnan(r.mean));
+
+	capture(&buf, &len, &fp);
+	report_text(&c, &r, fp);
+	fclose(fp);
+	assert_no_nan(buf);
+	assert_non_null(strstr(buf, "mean – (no valid month: Jan has too "
+	    "few valid days)"));
+	free(buf);
+
+	capture(&buf, &len, &fp);
+	report_csv(&r, fp);
+	fclose(fp);
+	assert_no_nan(buf);
+	assert_non_null(strstr(buf, "\n2026-01..2026-01,,,,0,,,,,no valid "
+	    "month: Jan has too few valid days\n"));
+	free(buf);
+
+	j = report_json(&c, &r);
+	js = json_dumps(j, 0);
+	assert_no_nan(js);
+	assert_true(json_is_null(json_object_get(json_object_get(j,
+	    "cumulative"), "mean")));
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(j, "cumulative"), "reason")),
+	    "no valid month: Jan has too few valid days");
+	free(js);
+	json_decref(j);
+
+	memset(&st, 0, sizeof(st));
+	st.site = s.site;
+	st.year = 2026;
+	st.r = &r;
+	st.n = 1;
+	st.through = 1;
+	report_site_judge(&st);
+	capture(&buf, &len, &fp);
+	report_site_text(&st, fp);
+	fclose(fp);
+	assert_no_nan(buf);
+	assert_non_null(strstr(buf, "no valid month: Jan has too few valid "
+	    "days"));
+	free(buf);
+	j = report_site_json(&st);
+	js = json_dumps(j, 0);
+	assert_no_nan(js);
+	assert_non_null(strstr(js, "\"reason\": \"no valid month: Jan has "
+	    "too few valid days\""));
+	free(js);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -392,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_no_nan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
