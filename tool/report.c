@@ -111,6 +111,33 @@ report_cumulative(const struct rp_month m[12], int from, int through,
 	out->mean = out->nmonths ? sum / out->nmonths : NAN;
 }
 
+unsigned
+report_common_months(const struct rp_month a[12],
+    const struct rp_month b[12], int through)
+{
+	unsigned mask = 0;
+	int i;
+
+	for (i = 0; i < through && i < 12; i++)
+		if (a[i].valid && b[i].valid)
+			mask |= 1u << i;
+	return mask;
+}
+
+double
+report_mask_mean(const struct rp_month m[12], unsigned mask)
+{
+	double sum = 0;
+	int i, n = 0;
+
+	for (i = 0; i < 12; i++)
+		if (mask & (1u << i)) {
+			sum += m[i].mean;
+			n++;
+		}
+	return n ? sum / n : NAN;
+}
+
 double
 report_yoy(double cur, double prev, int decimals)
 {
@@ -296,7 +323,9 @@ report_sensor_sum(struct rp_sensor *r, int through)
 	report_cumulative(r->pm, 1, through, &r->pcum);
 	r->mean = gb3838_round(r->cum.mean, s->decimals);
 	r->pmean = gb3838_round(r->pcum.mean, s->decimals);
-	r->yoy = report_yoy(r->cum.mean, r->pcum.mean, s->decimals);
+	r->ymask = report_common_months(r->m, r->pm, through);
+	r->yoy = report_yoy(report_mask_mean(r->m, r->ymask),
+	    report_mask_mean(r->pm, r->ymask), s->decimals);
 	r->cls = gb3838_class(s->parameter, s->water_body, r->cum.mean,
 	    s->decimals);
 	r->multiple = report_multiple(s, r->cum.mean);

@@ -17,6 +17,8 @@
  *    (21 of 31, 19 of 28, 20 of 30);
  *  - the cumulative mean of Jan..M is the mean of the valid monthly means
  *    (the 2011 method's annual mean is the mean of monthly values);
+ *  - year on year compares only the months valid in both years (the
+ *    mean of those months each year), and the sentence says which;
  *  - a fraction f needs ceil(n * (f - 0.0005)) of n: 0.667 reads as 2/3;
  *  - means are judged and compared at the sensor's decimals (GB/T 8170
  *    rounding, gb3838_round); year-on-year % and exceedance multiples are
@@ -85,6 +87,11 @@ int	 report_yday(int year, int month);
 /* Month MONTH of Y under R into *M. */
 void	 report_month(const struct rp_year *y, int month,
 	    const struct rp_rules *r, struct rp_month *m);
+/* Months 1..THROUGH valid in both A and B (bit 0: January). */
+unsigned report_common_months(const struct rp_month a[12],
+	    const struct rp_month b[12], int through);
+/* Mean of the months of MASK in M (bit 0: January); NAN if none. */
+double	 report_mask_mean(const struct rp_month m[12], unsigned mask);
 /* Cumulative mean of the valid months FROM..THROUGH of M (M[0] = Jan). */
 void	 report_cumulative(const struct rp_month m[12], int from,
 	    int through, struct rp_cum *out);
@@ -137,7 +144,8 @@ struct rp_sensor {
 	struct rp_month	 m[12], pm[12];	/* this year, the year before */
 	struct rp_cum	 cum, pcum;
 	double		 mean, pmean;	/* rounded; NAN if none */
-	double		 yoy;		/* % */
+	double		 yoy;		/* %, over the months of ymask */
+	unsigned	 ymask;		/* months valid in both years, bit 0 Jan */
 	double		 multiple;	/* of the cumulative mean, vs III */
 	double		 tmultiple;	/* the same vs the target class */
 	double		 limit;		/* of the target class; NAN none */

@@ -186,24 +186,68 @@ met_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
 	snprintf(en + ne, len - ne, " met Class %s", te);
 }
 
-/* "同比下降28%" / "−28 % year on year"; empty when there is none. */
-static void
-yoy_clause(double yoy, char *zh, char *en, size_t len)
+/* Months 1..THROUGH as a mask (bit 0: January). */
+static unsigned
+span_mask(int through)
 {
-	long p = lround(yoy);
+	return through >= 32 ? ~0u : (1u << through) - 1;
+}
 
-	if (isnan(yoy)) {
-		zh[0] = en[0] = '\0';
+/*
+ * "，同比下降28%" / ", −28 % year on year", then, when not every month of
+ * the span was valid in both years, which were compared:
+ * "（按两年均有效的1–3、5月计）" / " (over Jan–Mar, May, valid in both
+ * years)"; empty when there is none.
+ */
+static void
+yoy_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
+{
+	long p = lround(r->yoy);
+	char mz[64], me[64];
+	int nz, ne;
+
+	zh[0] = en[0] = '\0';
+	if (isnan(r->yoy))
 		return;
-	}
 	if (p == 0) {
-		snprintf(zh, len, "，同比持平");
-		snprintf(en, len, ", unchanged year on year");
-		return;
+		nz = snprintf(zh, len, "，同比持平");
+		ne = snprintf(en, len, ", unchanged year on year");
+	} else {
+		nz = snprintf(zh, len, "，同比%s%ld%%", p < 0 ? "下降" :
+		    "上升", labs(p));
+		ne = snprintf(en, len, ", %s%ld %% year on year", p < 0 ?
+		    "−" : "+", labs(p));
 	}
-	snprintf(zh, len, "，同比%s%ld%%", p < 0 ? "下降" : "上升", labs(p));
-	snprintf(en, len, ", %s%ld %% year on year", p < 0 ? "−" : "+",
-	    labs(p));
+	if (r->ymask == span_mask(r->cum.through) || (size_t)nz >= len ||
+	    (size_t)ne >= len)
+		return;
+	report_months_zh(r->ymask, mz, sizeof(mz));
+	report_months_en(r->ymask, me, sizeof(me));
+	snprintf(zh + nz, len - nz, "（按两年均有效的%s计）", mz);
+	snprintf(en + ne, len - ne, " (over %s, valid in both years)", me);
+}
+
+/*
+ * "；4月有效数据不足，未参与统计" / "; Apr: too few valid data, not
+ * counted" for the months of the span that are not valid; else empty.
+ */
+static void
+missing_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
+{
+	unsigned mask = 0;
+	char mz[64], me[64];
+	int i;
+
+	zh[0] = en[0] = '\0';
+	for (i = 0; i < r->cum.through; i++)
+		if (!r->m[i].valid)
+			mask |= 1u << i;
+	if (mask == 0)
+		return;
+	report_months_zh(mask, mz, sizeof(mz));
+	report_months_en(mask, me, sizeof(me));
+	snprintf(zh, len, "；%s有效数据不足，未参与统计", mz);
+	snprintf(en, len, "; %s: too few valid data, not counted", me);
 }
 
 /* The bulletin sentence, in Chinese and in English. */
@@ -211,7 +255,8 @@ static void
 summary(const struct rp_sensor *r, char *zh, char *en, size_t len)
 {
 	const struct conf_sensor *s = r->s;
-	char sz[32], se[32], yz[64], ye[64], mz[160], me[160];
+	char sz[32], se[32], yz[160], ye[160], mz[160], me[160];
+	char xz[128], xe[128];
 
 	report_span_zh(1, r->cum.through, sz, sizeof(sz));
 	report_span_en(1, r->cum.through, se, sizeof(se));
@@ -222,23 +267,24 @@ summary(const struct rp_sensor *r, char *zh, char *en, size_t len)
 		    s->site, gb3838_param_label(s->parameter), se);
 		return;
 	}
-	yoy_clause(r->yoy, yz, ye, sizeof(yz));
+	yoy_clause(r, yz, ye, sizeof(yz));
+	missing_clause(r, xz, xe, sizeof(xz));
 	if (r->cls == 0) {
-		snprintf(zh, len, "%s %s%s均值%.*f %s%s", s->site, sz,
+		snprintf(zh, len, "%s %s%s均值%.*f %s%s%s", s->site, sz,
 		    report_param_zh(s->parameter), s->decimals, r->mean,
-		    s->unit_label, yz);
-		snprintf(en, len, "%s %s %s mean %.*f %s%s", s->site,
+		    s->unit_label, yz, xz);
+		snprintf(en, len, "%s %s %s mean %.*f %s%s%s", s->site,
 		    gb3838_param_label(s->parameter), se, s->decimals,
-		    r->mean, s->unit_label, ye);
+		    r->mean, s->unit_label, ye, xe);
 		return;
 	}
 	met_clause(r, mz, me, sizeof(mz));
-	snprintf(zh, len, "%s %s%s均值%.*f %s%s，%s；%s", s->site, sz,
+	snprintf(zh, len, "%s %s%s均值%.*f %s%s，%s；%s%s", s->site, sz,
 	    report_param_zh(s->parameter), s->decimals, r->mean,
-	    s->unit_label, yz, gb3838_class_name_zh(r->cls), mz);
-	snprintf(en, len, "%s %s %s mean %.*f %s%s, Class %s; %s", s->site,
+	    s->unit_label, yz, gb3838_class_name_zh(r->cls), mz, xz);
+	snprintf(en, len, "%s %s %s mean %.*f %s%s, Class %s; %s%s", s->site,
 	    gb3838_param_label(s->parameter), se, s->decimals, r->mean,
-	    s->unit_label, ye, gb3838_class_name(r->cls), me);
+	    s->unit_label, ye, gb3838_class_name(r->cls), me, xe);
 }
 
 /*
@@ -275,7 +321,8 @@ text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
 	int c = report_month_class(r, m);
 
 	if (isnan(m->mean)) {
-		fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-6s  no valid day\n",
+		/* "–" is 3 bytes wide in UTF-8, one column on screen */
+		fprintf(fp, "%d-%02d  %12s  %5d/%-5d  %-6s  no valid day\n",
 		    r->year, m->month, "–", 0, m->days, "-");
 	} else {
 		snprintf(mean, sizeof(mean), "%.*f", s->decimals,
@@ -342,10 +389,16 @@ report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 		    s->unit_label, gb3838_class_name(gb3838_class(s->parameter,
 		    s->water_body, r->pcum.mean, s->decimals)),
 		    r->pcum.nmonths);
-	if (!isnan(r->yoy))
-		fprintf(fp, "year on year: %s%.1f %%\n", r->yoy < 0 ? "−" :
-		    "+", fabs(r->yoy));
-	else
+	if (!isnan(r->yoy)) {
+		zh[0] = '\0';
+		if (r->ymask != span_mask(r->cum.through)) {
+			report_months_en(r->ymask, span, sizeof(span));
+			snprintf(zh, sizeof(zh), " (over %s: the months valid "
+			    "in both years)", span);
+		}
+		fprintf(fp, "year on year: %s%.1f %%%s\n", r->yoy < 0 ? "−" :
+		    "+", fabs(r->yoy), zh);
+	} else
 		fprintf(fp, "year on year: – (no valid month in %d)\n",
 		    isnan(r->mean) ? r->year : r->year - 1);
 	summary(r, zh, en, sizeof(zh));
@@ -392,6 +445,22 @@ json_months(const struct rp_sensor *r)
 	return a;
 }
 
+/* ["2026-01", "2026-03"]: the months of MASK (bit 0: January). */
+static json_t *
+json_months_of(int year, unsigned mask)
+{
+	json_t *a = json_array();
+	char ym[16];
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (mask & (1u << i)) {
+			snprintf(ym, sizeof(ym), "%d-%02d", year, i + 1);
+			json_array_append_new(a, json_string(ym));
+		}
+	return a;
+}
+
 json_t *
 report_json(const struct conf *c, const struct rp_sensor *r)
 {
@@ -430,6 +499,8 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 		json_object_set_new(json_object_get(j, "cumulative"), "reason",
 		    json_string(zh));
 	}
+	json_object_set_new(json_object_get(j, "cumulative"), "yoy_months",
+	    json_months_of(r->year, r->ymask));
 	return j;
 }
 
@@ -552,7 +623,7 @@ site_row(const struct rp_sensor *r, FILE *fp)
 		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
 	if (isnan(r->mean)) {
 		absent_reason(r, over, sizeof(over));
-		fprintf(fp, "%-12s %-16s %10s %-6s %-6s %8s  %s: not "
+		fprintf(fp, "%-12s %-16s %12s %-6s %-6s %8s  %s: not "
 		    "assessed\n", gb3838_param_label(r->s->parameter),
 		    r->s->name, "–", r->s->unit_label, "-", yoy, over);
 		return;

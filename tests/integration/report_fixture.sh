@@ -128,6 +128,33 @@ assert c["mean"] is None and c["class"] is None, c
 assert c["reason"] == "no valid month: Jan–May have too few valid days", c
 PYEOF
 
+# issue 12, defect 5: April without data is named, and year on year
+# compares only the months valid in both years: 2026 Jan-Mar, May
+# (0.048+0.046+0.044+0.082)/4 = 0.055; 2025 the same months
+# (0.070+0.072+0.075+0.080)/4 = 0.07425 -> 0.074; -25.7 %.
+cp -r "$W/state" "$W/state5"
+rm "$W/state5/samples/centre-tp/$Y-04.csv"
+sed "s|^state_dir = .*|state_dir = $W/state5|" "$W/lake.conf" >"$W/apr5.conf"
+"$BIN/lakewatch" report -c "$W/apr5.conf" --year $Y --sensor centre-tp \
+    >"$W/apr5.out"
+cat "$W/apr5.out"
+check "April invalid: named in the sentence (zh)" grep -qx "长荡湖湖心 \
+1–5月总磷均值0.055 mg/L，同比下降26%（按两年均有效的1–3、5月计），Ⅳ类；\
+1–3月均达到Ⅲ类；4月有效数据不足，未参与统计" "$W/apr5.out"
+check "April invalid: named in the sentence (en)" grep -q "; Apr: too few \
+valid data, not counted$" "$W/apr5.out"
+check "April invalid: year on year over months valid in both years" grep -q \
+    "^year on year: −25.7 % (over Jan–Mar, May: the months valid in both" \
+    "$W/apr5.out"
+"$BIN/lakewatch" report -c "$W/apr5.conf" --year $Y --sensor centre-tp \
+    --format json >"$W/apr5.json"
+check "April invalid: json yoy_months" "$PY" - "$W/apr5.json" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))["cumulative"]
+assert c["yoy_months"] == ["2026-01", "2026-02", "2026-03", "2026-05"], c
+assert c["yoy_pct"] == -25.7 and c["mean"] == 0.055, c
+PYEOF
+
 "${LW[@]}" --sensor centre-tp --through $Y-04 >"$W/apr.out"
 check "--through Jan-Apr: 0.047 Class III" grep -q \
     "^Jan–Apr $Y   mean 0.047 mg/L  Class III" "$W/apr.out"

@@ -376,6 +376,61 @@ test_summary(void **state)
 	assert_non_null(strstr(zh, "Ⅱ类；1–5月均达到Ⅲ类"));
 }
 
+/*
+ * Issue 12, defect 5: with April invalid the sentence still read
+ * "1–5月总磷均值…" as if April counted, and year on year compared 4
+ * months of 2026 with 5 of 2025. Worked by hand: 2026 valid Jan, Feb,
+ * Mar, May: (0.048 + 0.046 + 0.044 + 0.082) / 4 = 0.055, Class IV; 2025
+ * over the same months: (0.070 + 0.072 + 0.075 + 0.080) / 4 = 0.07425,
+ * 0.074 at 3 decimals (GB/T 8170, half to even); (0.055 - 0.074) / 0.074
+ * = -25.7 %, "下降26%" (over all five 2025 months it would be 0.075 and
+ * -26.7 %). The 2011 method's annual mean is the mean of the monthly
+ * values; comparing only months valid in both years is this project's
+ * rule (we found no text of the method on partial years).
+ */
+static void
+test_invalid_month(void **state)
+{
+	static const double cur[5] = { 0.048, 0.046, 0.044, 0.050, 0.082 };
+	static const double prev[5] = { 0.070, 0.072, 0.075, 0.078, 0.080 };
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct rp_sensor r;
+	char zh[512], en[512], buf[64];
+	int i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.s = &s;
+	r.year = 2026;
+	for (i = 0; i < 12; i++) {
+		r.m[i] = (struct rp_month){ .month = i + 1, .mean = NAN };
+		r.pm[i] = r.m[i];
+	}
+	for (i = 0; i < 5; i++) {
+		r.m[i].mean = cur[i];
+		r.pm[i].mean = prev[i];
+		r.m[i].valid = r.pm[i].valid = 1;
+	}
+	r.m[3].valid = 0;		/* April: too few valid days */
+	report_sensor_sum(&r, 5);
+	assert_true(fabs(r.mean - 0.055) < EPS);
+	assert_int_equal(r.cls, 4);
+	assert_int_equal(r.ymask, 0x17);	/* Jan-Mar, May */
+	assert_true(fabs(r.yoy - (0.055 - 0.074) / 0.074 * 100) < 1e-6);
+	summary(&r, zh, en, sizeof(zh));
+	assert_string_equal(zh, "长荡湖湖心 1–5月总磷均值0.055 mg/L，"
+	    "同比下降26%（按两年均有效的1–3、5月计），Ⅳ类；1–3月均达到Ⅲ类；"
+	    "4月有效数据不足，未参与统计");
+	assert_string_equal(en, "长荡湖湖心 TP Jan–May mean 0.055 mg/L, "
+	    "−26 % year on year (over Jan–Mar, May, valid in both years), "
+	    "Class IV; Jan–Mar met Class III; Apr: too few valid data, "
+	    "not counted");
+	report_months_zh(0x17, buf, sizeof(buf));
+	assert_string_equal(buf, "1–3、5月");
+	report_months_en(0x801, buf, sizeof(buf));
+	assert_string_equal(buf, "Jan, Dec");
+}
+
 /* Run FN's output into BUF (a memstream), NUL-terminated. */
 static char *
 capture(char **buf, size_t *len, FILE **fp)
@@ -496,6 +551,7 @@ main(void)
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_no_nan),
+		cmocka_unit_test(test_invalid_month),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
