@@ -377,3 +377,49 @@ report_site_judge(struct rp_site *st)
 			st->tn = r->cls;
 	}
 }
+
+/* 1 if A goes before B: worse class, then more times over (DO last). */
+static int
+pollutant_before(const struct rp_pollutant *a, const struct rp_pollutant *b)
+{
+	if (a->cls != b->cls)
+		return a->cls > b->cls;
+	if (isnan(b->times_over))
+		return !isnan(a->times_over);
+	return !isnan(a->times_over) && a->times_over > b->times_over;
+}
+
+/*
+ * 环办〔2011〕22号, 主要污染指标的确定 (as reviewers and DOMAIN.md 1.2
+ * cite it; the method's body could not be read here, only its table of
+ * contents): "断面水质超过Ⅲ类标准时，先按照不同指标对应水质类别的优劣，
+ * 选择水质类别最差的前三项指标作为主要污染指标。当不同指标对应的水质
+ * 类别相同时计算超标倍数，将超标指标按其超标倍数大小排列，取超标倍数
+ * 最大的前三项为主要污染指标" and "对于水温、pH值和溶解氧等项目不计算
+ * 超标倍数". Where a parameter without a multiple (DO, pH) ties with one
+ * that has it, we put it after: the method does not say (our choice).
+ */
+size_t
+report_main_pollutants(const struct rp_site *st,
+    struct rp_pollutant out[REPORT_MAIN_MAX])
+{
+	struct rp_pollutant p;
+	size_t i, j, n = 0;
+
+	if (st->cls <= 3)
+		return 0;
+	for (i = 0; i < st->n; i++) {
+		if (!report_site_assessed(&st->r[i]) || st->r[i].cls <= 3)
+			continue;
+		p = (struct rp_pollutant){ &st->r[i], st->r[i].cls,
+		    st->r[i].multiple };
+		for (j = n; j > 0 && pollutant_before(&p, &out[j - 1]); j--)
+			if (j < REPORT_MAIN_MAX)
+				out[j] = out[j - 1];
+		if (j < REPORT_MAIN_MAX)
+			out[j] = p;
+		if (n < REPORT_MAIN_MAX)
+			n++;
+	}
+	return n;
+}

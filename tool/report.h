@@ -164,6 +164,15 @@ struct rp_site {
 	int		 tn;		/* TN of lakes, assessed apart */
 };
 
+/* One main pollutant (主要污染指标) of a site. */
+struct rp_pollutant {
+	const struct rp_sensor *r;
+	int		 cls;
+	double		 times_over;	/* vs Class III; NAN: DO, pH, temp */
+};
+
+#define REPORT_MAIN_MAX	3
+
 /*
  * Load sensor S's months of YEAR and of the year before into *R, and
  * R->last, the last month of YEAR with a mean. 0, or -1 with err filled.
@@ -181,5 +190,13 @@ int	 report_month_met(const struct rp_sensor *r, const struct rp_month *m);
 int	 report_site_assessed(const struct rp_sensor *r);
 /* Sum each sensor of ST through ST->through; the site's classes. */
 void	 report_site_judge(struct rp_site *st);
+/*
+ * The main pollutants (主要污染指标) of judged site ST by the 2011
+ * method into OUT, worst first: none unless the site is worse than Class
+ * III; the assessed parameters worse than Class III, worst class first,
+ * ties by times over, at most REPORT_MAIN_MAX. Returns how many.
+ */
+size_t	 report_main_pollutants(const struct rp_site *st,
+	    struct rp_pollutant out[REPORT_MAIN_MAX]);
 
 #endif

@@ -555,26 +555,31 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 
 /* ---- a site: single-factor assessment --------------------------------- */
 
-/* "总磷（超标0.08倍）、..." / "TP (0.08 times over), ..." */
+/*
+ * The main pollutants (主要污染指标), the method's way: "高锰酸盐指数
+ * (0.05)、溶解氧" / "CODMn (0.05 times over Class III), DO"; water
+ * temperature, pH and DO carry no multiple. Empty when there are none.
+ */
 static void
 site_pollutants(const struct rp_site *st, char *zh, char *en, size_t len)
 {
-	const struct rp_sensor *r;
-	size_t i, nz = 0, ne = 0;
+	struct rp_pollutant p[REPORT_MAIN_MAX];
+	size_t i, n, nz = 0, ne = 0;
+	enum parameter q;
 
 	zh[0] = en[0] = '\0';
-	for (i = 0; i < st->n; i++) {
-		r = &st->r[i];
-		if (!report_site_assessed(r) || !(r->multiple > 0))
+	n = report_main_pollutants(st, p);
+	for (i = 0; i < n && nz < len && ne < len; i++) {
+		q = p[i].r->s->parameter;
+		nz += snprintf(zh + nz, len - nz, "%s%s", nz ? "、" : "",
+		    report_param_zh(q));
+		ne += snprintf(en + ne, len - ne, "%s%s", ne ? ", " : "",
+		    gb3838_param_label(q));
+		if (isnan(p[i].times_over) || nz >= len || ne >= len)
 			continue;
-		nz += snprintf(zh + nz, len - nz, "%s%s（超标%.2f倍）",
-		    nz ? "、" : "", report_param_zh(r->s->parameter),
-		    r->multiple);
-		ne += snprintf(en + ne, len - ne, "%s%s (%.2f times over)",
-		    ne ? ", " : "", gb3838_param_label(r->s->parameter),
-		    r->multiple);
-		if (nz >= len || ne >= len)
-			break;
+		nz += snprintf(zh + nz, len - nz, "（%.2f）", p[i].times_over);
+		ne += snprintf(en + ne, len - ne, " (%.2f times over Class III)",
+		    p[i].times_over);
 	}
 }
 
@@ -594,10 +599,10 @@ site_summary(const struct rp_site *st, char *zh, char *en, size_t len)
 	}
 	snprintf(zh, len, "%s %s水质%s（单因子评价）%s%s%s", st->site, sz,
 	    st->cls ? gb3838_class_name_zh(st->cls) : "无法评价",
-	    pz[0] ? "，主要超标项目：" : "", pz, tz);
+	    pz[0] ? "，主要污染指标：" : "", pz, tz);
 	snprintf(en, len, "%s %s: Class %s (single-factor)%s%s%s", st->site,
 	    se, st->cls ? gb3838_class_name(st->cls) : "-",
-	    pe[0] ? "; above target: " : "", pe, te);
+	    pe[0] ? "; main pollutants: " : "", pe, te);
 }
 
 /* "TP, NH3-N": the assessed parameters of class CLS. */
@@ -653,13 +658,32 @@ report_site_text(const struct rp_site *st, FILE *fp)
 	for (i = 0; i < st->n; i++)
 		site_row(&st->r[i], fp);
 	site_deciders(st, by, sizeof(by));
-	if (st->cls)
+	if (st->cls) {
 		fprintf(fp, "\nsite class: %s (decided by %s)\n",
 		    gb3838_class_name(st->cls), by);
-	else
+		site_pollutants(st, zh, en, sizeof(zh));
+		fprintf(fp, "main pollutants (主要污染指标): %s\n", en[0] ? en :
+		    "none (the site meets Class III)");
+	} else
 		fprintf(fp, "\nsite class: - (no assessed parameter)\n");
 	site_summary(st, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
+}
+
+/* [{parameter, class, times_over|null}], worst first; [] if none. */
+static json_t *
+json_pollutants(const struct rp_site *st)
+{
+	struct rp_pollutant p[REPORT_MAIN_MAX];
+	json_t *a = json_array();
+	size_t i, n = report_main_pollutants(st, p);
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o}",
+		    "parameter", gb3838_param_name(p[i].r->s->parameter),
+		    "class", jclass(p[i].cls),
+		    "times_over", jnum(p[i].times_over, 2)));
+	return a;
 }
 
 json_t *
@@ -692,8 +716,9 @@ report_site_json(const struct rp_site *st)
 	snprintf(from, sizeof(from), "%d-01", st->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);
 	site_summary(st, zh, en, sizeof(zh));
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
-	    "site", st->site, "year", st->year, "from", from, "through", thr,
-	    "parameters", a, "class", jclass(st->cls),
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s, "
+	    "s:s}", "site", st->site, "year", st->year, "from", from,
+	    "through", thr, "parameters", a, "class", jclass(st->cls),
+	    "main_pollutants", json_pollutants(st),
 	    "tn_class", jclass(st->tn), "summary_zh", zh, "summary_en", en);
 }

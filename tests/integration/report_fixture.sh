@@ -179,6 +179,51 @@ assert p["tp"]["assessed"] and not p["tn"]["assessed"], p
 assert p["turbidity"]["class"] is None and p["nh3n"]["class"] == "II", p
 PYEOF
 
+check "--site json: main_pollutants TP (0.08)" "$PY" - "$W/site.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["main_pollutants"] == [{"parameter": "tp", "class": "IV",
+                                 "times_over": 0.08}], d["main_pollutants"]
+PYEOF
+
+# issue 12, defect 2: a site with DO 4.20 (Class IV) and CODMn 6.3 (Class
+# IV, (6.3-6)/6 = 0.05): both are main pollutants (主要污染指标), CODMn
+# with its multiple first, DO without one; the old report named CODMn.
+"$PY" - "$W/state" <<'PYEOF'
+import os, sys, datetime as dt
+for name, v in (("west-do", 4.2), ("west-codmn", 6.3)):
+    d = os.path.join(sys.argv[1], "samples", name)
+    os.makedirs(d, exist_ok=True)
+    t = dt.datetime(2025, 12, 31, 16)
+    with open(os.path.join(d, "2026-01.csv"), "w") as fp:
+        fp.write("time,value,flag,raw,status\n")
+        while t < dt.datetime(2026, 1, 31, 16):
+            fp.write("%s,%g,N,,0\n" % (t.strftime("%Y-%m-%dT%H:%M:%SZ"), v))
+            t += dt.timedelta(hours=4)
+PYEOF
+cp "$W/lake.conf" "$W/west.conf"
+for s in do codmn; do
+	printf '\n[sensor west-%s]\nbus = lake\nunit = 2\nregister = %d\n'\
+'parameter = %s\nsite = 西湖\nwater_body = lake\ntarget_class = III\n'\
+'interval = 60\ncycle = 4h\n' $s $([ $s = do ] && echo 40 || echo 42) $s \
+	    >>"$W/west.conf"
+done
+"${LW[@]/$W\/lake.conf/$W/west.conf}" --site 西湖 --through $Y-01 \
+    >"$W/west.out" 2>&1
+cat "$W/west.out"
+check "DO 4.20 + CODMn 6.3: both main pollutants" grep -q \
+    "主要污染指标：高锰酸盐指数（0.05）、溶解氧" "$W/west.out"
+"${LW[@]/$W\/lake.conf/$W/west.conf}" --site 西湖 --through $Y-01 \
+    --format json >"$W/west.json"
+check "DO 4.20 + CODMn 6.3: json main_pollutants" "$PY" - "$W/west.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+assert d["class"] == "IV", d
+assert d["main_pollutants"] == [
+    {"parameter": "codmn", "class": "IV", "times_over": 0.05},
+    {"parameter": "do", "class": "IV", "times_over": None}], d
+PYEOF
+
 "${LW[@]}" --sensor nosuch >/dev/null 2>&1
 check "unknown sensor exits 1" test $? -eq 1
 "${LW[@]}" --sensor centre-tp --site x >/dev/null 2>&1

@@ -431,6 +431,104 @@ test_invalid_month(void **state)
 	assert_string_equal(buf, "Jan, Dec");
 }
 
+/* Sensor R of parameter P judged on one valid January at VALUE. */
+static void
+one_month(struct rp_sensor *r, struct conf_sensor *s, enum parameter p,
+    double value)
+{
+	int i;
+
+	*s = tp_sensor(WATER_LAKE);
+	s->parameter = p;
+	s->decimals = p == PARAM_DO || p == PARAM_CODMN ? 1 : 3;
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->year = 2026;
+	for (i = 0; i < 12; i++) {
+		r->m[i] = (struct rp_month){ .month = i + 1, .mean = NAN };
+		r->pm[i] = r->m[i];
+	}
+	r->m[0].mean = value;
+	r->m[0].valid = 1;
+}
+
+/*
+ * Issue 12, defect 2: main pollutants (主要污染指标), 环办〔2011〕22号
+ * as cited (its body could not be read here): "断面水质超过Ⅲ类标准时，
+ * 先按照不同指标对应水质类别的优劣，选择水质类别最差的前三项指标作为
+ * 主要污染指标。当不同指标对应的水质类别相同时计算超标倍数，将超标指标
+ * 按其超标倍数大小排列，取超标倍数最大的前三项为主要污染指标"; "对于
+ * 水温、pH值和溶解氧等项目不计算超标倍数". GB 3838 Table 1 (lake):
+ * DO III >= 5, IV >= 3; CODMn III <= 6, IV <= 10; NH3-N III <= 1.0,
+ * IV <= 1.5, V <= 2.0; TP III <= 0.05, IV <= 0.1.
+ */
+static void
+test_main_pollutants(void **state)
+{
+	struct conf_sensor cs[4];
+	struct rp_sensor r[4];
+	struct rp_pollutant p[REPORT_MAIN_MAX];
+	struct rp_site st;
+	char zh[512], en[512];
+
+	(void)state;
+	/*
+	 * DO 4.2 (IV, no multiple), CODMn 6.3 (IV, (6.3 - 6) / 6 = 0.05),
+	 * TP 0.04 (III), NH3-N 0.5 (II): Class IV; both Class IV ones are
+	 * named, CODMn first (the one with a multiple). The old report
+	 * named CODMn only.
+	 */
+	one_month(&r[0], &cs[0], PARAM_DO, 4.2);
+	one_month(&r[1], &cs[1], PARAM_CODMN, 6.3);
+	one_month(&r[2], &cs[2], PARAM_TP, 0.04);
+	one_month(&r[3], &cs[3], PARAM_NH3N, 0.5);
+	memset(&st, 0, sizeof(st));
+	st.site = cs[0].site;
+	st.year = 2026;
+	st.r = r;
+	st.n = 4;
+	st.through = 1;
+	report_site_judge(&st);
+	assert_int_equal(st.cls, 4);
+	site_summary(&st, zh, en, sizeof(zh));
+	assert_non_null(strstr(zh, "主要污染指标：高锰酸盐指数（0.05）、"
+	    "溶解氧"));
+	assert_non_null(strstr(en, "main pollutants: CODMn (0.05 times "
+	    "over Class III), DO"));
+	assert_int_equal(report_main_pollutants(&st, p), 2);
+	assert_true(p[0].r == &r[1] && p[0].cls == 4);
+	assert_true(fabs(p[0].times_over - 0.05) < EPS);
+	assert_true(p[1].r == &r[0] && isnan(p[1].times_over));
+
+	/*
+	 * NH3-N 1.6 (V, 0.60), TP 0.082 (IV, 0.64), CODMn 6.3 (IV, 0.05),
+	 * DO 4.2 (IV): the worst class first (NH3-N), then Class IV by
+	 * times over (TP, CODMn); three at most, so DO is left out.
+	 */
+	one_month(&r[2], &cs[2], PARAM_TP, 0.082);
+	one_month(&r[3], &cs[3], PARAM_NH3N, 1.6);
+	st.cls = 0;
+	report_site_judge(&st);
+	assert_int_equal(st.cls, 5);
+	assert_int_equal(report_main_pollutants(&st, p), 3);
+	assert_true(p[0].r == &r[3] && fabs(p[0].times_over - 0.6) < EPS);
+	assert_true(p[1].r == &r[2] && fabs(p[1].times_over - 0.64) < EPS);
+	assert_true(p[2].r == &r[1]);
+
+	/* a site that meets Class III has none, whatever its target */
+	one_month(&r[0], &cs[0], PARAM_DO, 6.5);
+	one_month(&r[1], &cs[1], PARAM_CODMN, 5.0);
+	one_month(&r[2], &cs[2], PARAM_TP, 0.05);
+	one_month(&r[3], &cs[3], PARAM_NH3N, 0.5);
+	cs[2].target_class = 2;
+	st.cls = 0;
+	report_site_judge(&st);
+	assert_int_equal(st.cls, 3);
+	assert_int_equal(report_main_pollutants(&st, p), 0);
+	site_summary(&st, zh, en, sizeof(zh));
+	assert_null(strstr(zh, "主要污染指标"));
+}
+
 /* Run FN's output into BUF (a memstream), NUL-terminated. */
 static char *
 capture(char **buf, size_t *len, FILE **fp)
@@ -552,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_no_nan),
 		cmocka_unit_test(test_invalid_month),
+		cmocka_unit_test(test_main_pollutants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
