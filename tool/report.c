@@ -29,6 +29,13 @@ report_flag_valid(char flag)
 	return flag == 'N' || flag == 'S';
 }
 
+struct rp_rules
+report_rules(const struct conf_sensor *s)
+{
+	return (struct rp_rules){ report_expected(s), s->day_min_fraction,
+	    s->month_min_fraction, s->sampling == SAMPLING_MANUAL };
+}
+
 int
 report_expected(const struct conf_sensor *s)
 {
@@ -68,6 +75,24 @@ report_yday(int year, int month)
 	return d;
 }
 
+/* Manual or lab samples: the mean of the month's valid results. */
+static void
+manual_month(const struct rp_year *y, int first, struct rp_month *m)
+{
+	double sum = 0;
+	int i;
+
+	m->need_days = 1;
+	for (i = first; i < first + m->days; i++) {
+		m->lost += y->day[i].nlost;
+		sum += y->day[i].sum;
+		m->samples += y->day[i].nvalid;
+		m->valid_days += y->day[i].nvalid > 0;
+	}
+	m->mean = m->samples ? sum / m->samples : NAN;
+	m->valid = m->samples > 0;
+}
+
 void
 report_month(const struct rp_year *y, int month, const struct rp_rules *r,
     struct rp_month *m)
@@ -78,6 +103,10 @@ report_month(const struct rp_year *y, int month, const struct rp_rules *r,
 	memset(m, 0, sizeof(*m));
 	m->month = month;
 	m->days = days_in_month(y->year, month);
+	if (r->manual) {
+		manual_month(y, first, m);
+		return;
+	}
 	m->need_days = report_need(m->days, r->month_min_fraction);
 	for (i = first; i < first + m->days; i++) {
 		m->lost += y->day[i].nlost;
@@ -302,8 +331,7 @@ report_sensor_load(const struct conf *c, const struct conf_sensor *s,
 	memset(r, 0, sizeof(*r));
 	r->s = s;
 	r->year = year;
-	r->rules = (struct rp_rules){ report_expected(s),
-	    c->day_min_fraction, c->month_min_fraction };
+	r->rules = report_rules(s);
 	if (load_months(c, r, year, r->m, err) == -1 ||
 	    load_months(c, r, year - 1, r->pm, err) == -1)
 		return -1;

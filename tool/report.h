@@ -14,7 +14,12 @@
  *    4-hour instrument; its mean is the mean of its valid samples;
  *  - a month's mean is the mean of its valid daily means; the month is
  *    valid with at least month_min_fraction (0.667) of its days valid
- *    (21 of 31, 19 of 28, 20 of 30);
+ *    (21 of 31, 19 of 28, 20 of 30); both fractions are per sensor,
+ *    the [daemon] ones unless the sensor sets its own;
+ *  - a sensor with sampling = manual (lab or periodic manual samples):
+ *    a month with at least one valid result is valid and its mean is the
+ *    mean of those results (the 2011 method evaluates a month on a single
+ *    measurement or the mean of several); there is no day rule;
  *  - the cumulative mean of Jan..M is the mean of the valid monthly means
  *    (the 2011 method's annual mean is the mean of monthly values);
  *  - year on year compares only the months valid in both years (the
@@ -53,6 +58,7 @@ struct rp_rules {
 	int	expected;		/* samples a day by the schedule */
 	double	day_min_fraction;
 	double	month_min_fraction;
+	int	manual;			/* sampling = manual */
 };
 
 struct rp_month {
@@ -76,6 +82,8 @@ struct rp_cum {
 
 /* 1 if a sample with FLAG counts for statistics (N, S). */
 int	 report_flag_valid(char flag);
+/* The validity rules of sensor S (its fractions, its sampling). */
+struct rp_rules report_rules(const struct conf_sensor *s);
 /* Samples a day of sensor S is expected to have (at least 1). */
 int	 report_expected(const struct conf_sensor *s);
 /* How many of N a fraction F needs: ceil(N * (F - 0.0005)), at least 1. */

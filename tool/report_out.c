@@ -352,13 +352,18 @@ text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 		fprintf(fp, "target Class %s: limit %.*f %s\n",
 		    gb3838_class_name(s->target_class), s->decimals, r->limit,
 		    s->unit_label);
-	fprintf(fp, "days in %s; a day counts with >= %d of %d valid samples "
-	    "(day_min_fraction %g),\na month with >= %g of its days valid "
-	    "(month_min_fraction); cumulative = mean of valid months\n\n",
-	    c->timezone ? c->timezone : "UTC",
-	    report_need(r->rules.expected, r->rules.day_min_fraction),
-	    r->rules.expected, r->rules.day_min_fraction,
-	    r->rules.month_min_fraction);
+	if (r->rules.manual)
+		fprintf(fp, "days in %s; manual samples (sampling = manual): "
+		    "a month with at least one valid result counts, with "
+		    "their mean\n\n", c->timezone ? c->timezone : "UTC");
+	else
+		fprintf(fp, "days in %s; a day counts with >= %d of %d valid "
+		    "samples (day_min_fraction %g),\na month with >= %g of "
+		    "its days valid (month_min_fraction); cumulative = mean "
+		    "of valid months\n\n", c->timezone ? c->timezone : "UTC",
+		    report_need(r->rules.expected, r->rules.day_min_fraction),
+		    r->rules.expected, r->rules.day_min_fraction,
+		    r->rules.month_min_fraction);
 	fprintf(fp, "%-7s  %10s  %11s  %-6s  %s\n", "month", "mean",
 	    "valid days", "class", "times over");
 }
@@ -488,8 +493,8 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	    "times_over", jnum(r->multiple, 2),
 	    "target_times_over", jnum(r->tmultiple, 2),
 	    "rules", "timezone", c->timezone ? c->timezone : "UTC",
-	    "day_min_fraction", c->day_min_fraction,
-	    "month_min_fraction", c->month_min_fraction,
+	    "day_min_fraction", r->rules.day_min_fraction,
+	    "month_min_fraction", r->rules.month_min_fraction,
 	    "expected_per_day", r->rules.expected,
 	    "need_per_day", report_need(r->rules.expected,
 	    r->rules.day_min_fraction),

@@ -224,6 +224,28 @@ assert d["main_pollutants"] == [
     {"parameter": "do", "class": "IV", "times_over": None}], d
 PYEOF
 
+# issue 12, defect 3: a lab sensor (sampling = manual) with one result in
+# January (0.62 mg/L NH3-N on the 15th) and two in February (0.40, 0.50):
+# each month has a monthly value, the mean of its results. Continuous
+# sampling would call January "1/31 days, too few".
+mkdir -p "$W/state/samples/west-nh3n"
+printf 'time,value,flag,raw,status\n2026-01-15T02:00:00Z,0.62,N,,0\n' \
+    >"$W/state/samples/west-nh3n/2026-01.csv"
+printf 'time,value,flag,raw,status\n2026-02-10T02:00:00Z,0.40,N,,0\n%s\n%s\n' \
+    2026-02-20T02:00:00Z,0.50,N,,0 2026-02-25T02:00:00Z,9.9,C,,0 \
+    >"$W/state/samples/west-nh3n/2026-02.csv"
+printf '\n[sensor west-nh3n]\nbus = lake\nunit = 2\nregister = 44\n'\
+'parameter = nh3n\nsite = 西湖\ncycle = 24h\nsampling = manual\n' >>"$W/west.conf"
+"$BIN/lakewatch" report -c "$W/west.conf" --year $Y --sensor west-nh3n \
+    >"$W/lab.out" 2>&1
+cat "$W/lab.out"
+check "manual sampling: January valid on one result" grep -qE \
+    "^$Y-01 +0.620 +1/31 +III$" "$W/lab.out"
+check "manual sampling: February = mean of its results (0.40+0.50)/2" \
+    grep -qE "^$Y-02 +0.450 +2/28 +II$" "$W/lab.out"
+check "manual sampling: cumulative (0.620+0.450)/2 = 0.535" grep -q \
+    "^Jan–Feb $Y   mean 0.535 mg/L  Class III" "$W/lab.out"
+
 "${LW[@]}" --sensor nosuch >/dev/null 2>&1
 check "unknown sensor exits 1" test $? -eq 1
 "${LW[@]}" --sensor centre-tp --site x >/dev/null 2>&1
