@@ -183,11 +183,12 @@ report_yoy(double cur, double prev, int decimals)
  * The 2011 method (环办〔2011〕22号) counts 超标率 and 超标倍数 against
  * the Class III standard whatever the section's target: "超标倍数 =
  * (某指标的浓度值 - 该指标的Ⅲ类水质标准) / 该指标的Ⅲ类水质标准" and
- * "水温、pH值和溶解氧等项目不计算超标倍数" (quoted as DOMAIN.md 1.2 and
- * reviewers give it; we could not read the method's own page body, only
- * its table of contents and a study applying it: "超标率和超标倍数计算依据
- * 《地表水环境质量标准》Ⅲ类标准"). The multiple against the target class is
- * the operator's figure, reported beside it.
+ * "水温、pH值和溶解氧等项目不计算超标倍数" (the wording as it is commonly
+ * cited, and as DOMAIN.md 1.2 gives it in English: not confirmed here;
+ * the stored copy of the method showed us only its notice and table of
+ * contents. A study applying it confirms the base: "超标率和超标倍数计算
+ * 依据《地表水环境质量标准》Ⅲ类标准"). The multiple against the target
+ * class is the operator's figure, reported beside it.
  */
 static double
 multiple_vs(const struct conf_sensor *s, double value, int cls)
@@ -418,9 +419,9 @@ pollutant_before(const struct rp_pollutant *a, const struct rp_pollutant *b)
 }
 
 /*
- * 环办〔2011〕22号, 主要污染指标的确定 (as reviewers and DOMAIN.md 1.2
- * cite it; the method's body could not be read here, only its table of
- * contents): "断面水质超过Ⅲ类标准时，先按照不同指标对应水质类别的优劣，
+ * 环办〔2011〕22号, 主要污染指标的确定 (the wording as commonly cited;
+ * not confirmed here: the stored copy of the method showed us only its
+ * notice and table of contents): "断面水质超过Ⅲ类标准时，先按照不同指标对应水质类别的优劣，
  * 选择水质类别最差的前三项指标作为主要污染指标。当不同指标对应的水质
  * 类别相同时计算超标倍数，将超标指标按其超标倍数大小排列，取超标倍数
  * 最大的前三项为主要污染指标" and "对于水温、pH值和溶解氧等项目不计算
