@@ -50,6 +50,8 @@ const char *const conf_smap_names[] = { "none", "i12101", "ascii", "vendor",
 const char *const conf_ttype_names[] = { "unix32", "bcd", NULL };
 const char *const conf_newres_names[] = { "every", "change", "time",
 	NULL };
+const char *const conf_sampling_names[] = { "continuous", "manual",
+	NULL };
 const char *const conf_fmt_names[] = { "json", "alertmanager", "slack",
 	"dingtalk", "wecom", "feishu", NULL };
 const char *const conf_msgtype_names[] = { "text", "markdown", NULL };
@@ -156,6 +158,12 @@ static const struct key sensor_keys[] = {
 	    conf_newres_names },
 	{ "cycle", K_DUR, F(conf_sensor, cycle), 1, 7 * 86400, NULL },
 	{ "hj212_code", K_STR, F(conf_sensor, hj212_code), 0, 0, NULL },
+	{ "sampling", K_ENUM, F(conf_sensor, sampling), 0, 0,
+	    conf_sampling_names },
+	{ "day_min_fraction", K_DBL, F(conf_sensor, day_min_fraction), 0, 1,
+	    NULL },
+	{ "month_min_fraction", K_DBL, F(conf_sensor, month_min_fraction), 0,
+	    1, NULL },
 	ALERT_KEYS(conf_sensor),
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
@@ -320,6 +328,7 @@ sensor_defaults(struct conf_sensor *s)
 	s->decimals = -1;
 	s->time_reg = -1;
 	s->new_result = -1;
+	s->day_min_fraction = s->month_min_fraction = NAN;
 }
 
 /* MSG_DEFAULT and a NULL rate_str are resolved by check_webhook */
@@ -991,6 +1000,10 @@ check_sensor(struct parse *p, struct conf_sensor *s, unsigned long seen)
 		    "'%s' has no status table", s->name, s->driver->name);
 	if (s->interval == 0)
 		s->interval = c->interval;
+	if (isnan(s->day_min_fraction))
+		s->day_min_fraction = c->day_min_fraction;
+	if (isnan(s->month_min_fraction))
+		s->month_min_fraction = c->month_min_fraction;
 	inherit_alert(c, s, seen);
 	if ((int)s->new_result == -1)
 		s->new_result = s->time_reg >= 0 ? NEW_TIME : NEW_EVERY;

@@ -25,6 +25,8 @@ enum status_map { STATUS_NONE, STATUS_I12101, STATUS_ASCII, STATUS_VENDOR };
 enum time_type { TIME_UNIX32, TIME_BCD };
 /* when a poll brings a new result (instrument cycle awareness) */
 enum new_result { NEW_EVERY, NEW_CHANGE, NEW_TIME };
+/* sampling: a continuous instrument, or periodic manual or lab samples */
+enum sampling { SAMPLING_CONTINUOUS, SAMPLING_MANUAL };
 
 enum wh_format { FMT_JSON, FMT_ALERTMANAGER, FMT_SLACK, FMT_DINGTALK,
 	FMT_WECOM, FMT_FEISHU };
@@ -98,6 +100,9 @@ struct conf_sensor {
 	double		 cycle;		/* instrument cycle, s; 0 unknown */
 	char		*hj212_code;	/* HJ 212 factor code ("w21011") */
 	int		 hj212_code_line; /* of its key, 0 if defaulted */
+	enum sampling	 sampling;	/* manual: a month needs 1 result */
+	double		 day_min_fraction;   /* [daemon]'s unless set */
+	double		 month_min_fraction;
 	struct alert_conf alert;
 };
 

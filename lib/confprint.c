@@ -66,6 +66,9 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 	fprintf(fp, "new_result = %s\n", conf_newres_names[s->new_result]);
 	if (s->cycle > 0)
 		fprintf(fp, "cycle = %gs\n", s->cycle);
+	fprintf(fp, "sampling = %s\nday_min_fraction = %g\n"
+	    "month_min_fraction = %g\n", conf_sampling_names[s->sampling],
+	    s->day_min_fraction, s->month_min_fraction);
 	print_alert(&s->alert, fp);
 	fprintf(fp, "unit_label = %s\nsite = %s\nwater_body = %s\n"
 	    "target_class = %s\ninterval = %d\ndecimals = %d\n"

@@ -13,6 +13,7 @@ extern const char *const conf_order_names[];	/* enum word_order */
 extern const char *const conf_smap_names[];	/* enum status_map */
 extern const char *const conf_ttype_names[];	/* enum time_type */
 extern const char *const conf_newres_names[];	/* enum new_result */
+extern const char *const conf_sampling_names[];	/* enum sampling */
 extern const char *const conf_fmt_names[];	/* enum wh_format */
 extern const char *const conf_msgtype_names[];	/* enum wh_msgtype */
 extern const char *const conf_uplink_protos[];	/* enum uplink_proto */

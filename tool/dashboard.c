@@ -205,8 +205,7 @@ chip(FILE *fp, int cls)
 static void
 ytd(FILE *fp, const struct dash *d, const struct conf_sensor *s)
 {
-	struct rp_rules r = { report_expected(s), d->c->day_min_fraction,
-	    d->c->month_min_fraction };
+	struct rp_rules r = report_rules(s);
 	struct rp_month m[12];
 	struct rp_cum cum;
 	struct rp_year *y;

@@ -29,6 +29,13 @@ report_flag_valid(char flag)
 	return flag == 'N' || flag == 'S';
 }
 
+struct rp_rules
+report_rules(const struct conf_sensor *s)
+{
+	return (struct rp_rules){ report_expected(s), s->day_min_fraction,
+	    s->month_min_fraction, s->sampling == SAMPLING_MANUAL };
+}
+
 int
 report_expected(const struct conf_sensor *s)
 {
@@ -68,6 +75,24 @@ report_yday(int year, int month)
 	return d;
 }
 
+/* Manual or lab samples: the mean of the month's valid results. */
+static void
+manual_month(const struct rp_year *y, int first, struct rp_month *m)
+{
+	double sum = 0;
+	int i;
+
+	m->need_days = 1;
+	for (i = first; i < first + m->days; i++) {
+		m->lost += y->day[i].nlost;
+		sum += y->day[i].sum;
+		m->samples += y->day[i].nvalid;
+		m->valid_days += y->day[i].nvalid > 0;
+	}
+	m->mean = m->samples ? sum / m->samples : NAN;
+	m->valid = m->samples > 0;
+}
+
 void
 report_month(const struct rp_year *y, int month, const struct rp_rules *r,
     struct rp_month *m)
@@ -78,6 +103,10 @@ report_month(const struct rp_year *y, int month, const struct rp_rules *r,
 	memset(m, 0, sizeof(*m));
 	m->month = month;
 	m->days = days_in_month(y->year, month);
+	if (r->manual) {
+		manual_month(y, first, m);
+		return;
+	}
 	m->need_days = report_need(m->days, r->month_min_fraction);
 	for (i = first; i < first + m->days; i++) {
 		m->lost += y->day[i].nlost;
@@ -111,6 +140,33 @@ report_cumulative(const struct rp_month m[12], int from, int through,
 	out->mean = out->nmonths ? sum / out->nmonths : NAN;
 }
 
+unsigned
+report_common_months(const struct rp_month a[12],
+    const struct rp_month b[12], int through)
+{
+	unsigned mask = 0;
+	int i;
+
+	for (i = 0; i < through && i < 12; i++)
+		if (a[i].valid && b[i].valid)
+			mask |= 1u << i;
+	return mask;
+}
+
+double
+report_mask_mean(const struct rp_month m[12], unsigned mask)
+{
+	double sum = 0;
+	int i, n = 0;
+
+	for (i = 0; i < 12; i++)
+		if (mask & (1u << i)) {
+			sum += m[i].mean;
+			n++;
+		}
+	return n ? sum / n : NAN;
+}
+
 double
 report_yoy(double cur, double prev, int decimals)
 {
@@ -123,20 +179,43 @@ report_yoy(double cur, double prev, int decimals)
 	return (cur - prev) / prev * 100;
 }
 
-double
-report_multiple(const struct conf_sensor *s, double value)
+/*
+ * The 2011 method (环办〔2011〕22号) counts 超标率 and 超标倍数 against
+ * the Class III standard whatever the section's target: "超标倍数 =
+ * (某指标的浓度值 - 该指标的Ⅲ类水质标准) / 该指标的Ⅲ类水质标准" and
+ * "水温、pH值和溶解氧等项目不计算超标倍数" (the wording as it is commonly
+ * cited, and as DOMAIN.md 1.2 gives it in English: not confirmed here;
+ * the stored copy of the method showed us only its notice and table of
+ * contents. A study applying it confirms the base: "超标率和超标倍数计算
+ * 依据《地表水环境质量标准》Ⅲ类标准"). The multiple against the target
+ * class is the operator's figure, reported beside it.
+ */
+static double
+multiple_vs(const struct conf_sensor *s, double value, int cls)
 {
 	double lim;
 
 	if (gb3838_direction(s->parameter) <= 0 ||
-	    gb3838_limit(s->parameter, s->water_body, s->target_class,
-	    &lim) == -1 || !isfinite(value))
+	    gb3838_limit(s->parameter, s->water_body, cls, &lim) == -1 ||
+	    !isfinite(value))
 		return NAN;
 	value = gb3838_round(value, s->decimals);
-	if (!gb3838_exceeds(s->parameter, s->water_body, s->target_class,
-	    value, s->decimals))
+	if (!gb3838_exceeds(s->parameter, s->water_body, cls, value,
+	    s->decimals))
 		return 0;
 	return (value - lim) / lim;
+}
+
+double
+report_multiple(const struct conf_sensor *s, double value)
+{
+	return multiple_vs(s, value, 3);
+}
+
+double
+report_target_multiple(const struct conf_sensor *s, double value)
+{
+	return multiple_vs(s, value, s->target_class);
 }
 
 /* ---- time --------------------------------------------------------- */
@@ -253,8 +332,7 @@ report_sensor_load(const struct conf *c, const struct conf_sensor *s,
 	memset(r, 0, sizeof(*r));
 	r->s = s;
 	r->year = year;
-	r->rules = (struct rp_rules){ report_expected(s),
-	    c->day_min_fraction, c->month_min_fraction };
+	r->rules = report_rules(s);
 	if (load_months(c, r, year, r->m, err) == -1 ||
 	    load_months(c, r, year - 1, r->pm, err) == -1)
 		return -1;
@@ -274,10 +352,13 @@ report_sensor_sum(struct rp_sensor *r, int through)
 	report_cumulative(r->pm, 1, through, &r->pcum);
 	r->mean = gb3838_round(r->cum.mean, s->decimals);
 	r->pmean = gb3838_round(r->pcum.mean, s->decimals);
-	r->yoy = report_yoy(r->cum.mean, r->pcum.mean, s->decimals);
+	r->ymask = report_common_months(r->m, r->pm, through);
+	r->yoy = report_yoy(report_mask_mean(r->m, r->ymask),
+	    report_mask_mean(r->pm, r->ymask), s->decimals);
 	r->cls = gb3838_class(s->parameter, s->water_body, r->cum.mean,
 	    s->decimals);
 	r->multiple = report_multiple(s, r->cum.mean);
+	r->tmultiple = report_target_multiple(s, r->cum.mean);
 	if (gb3838_limit(s->parameter, s->water_body, s->target_class,
 	    &r->limit) == -1)
 		r->limit = NAN;
@@ -324,4 +405,50 @@ report_site_judge(struct rp_site *st)
 		    r->cls > st->tn)
 			st->tn = r->cls;
 	}
+}
+
+/* 1 if A goes before B: worse class, then more times over (DO last). */
+static int
+pollutant_before(const struct rp_pollutant *a, const struct rp_pollutant *b)
+{
+	if (a->cls != b->cls)
+		return a->cls > b->cls;
+	if (isnan(b->times_over))
+		return !isnan(a->times_over);
+	return !isnan(a->times_over) && a->times_over > b->times_over;
+}
+
+/*
+ * 环办〔2011〕22号, 主要污染指标的确定 (the wording as commonly cited;
+ * not confirmed here: the stored copy of the method showed us only its
+ * notice and table of contents): "断面水质超过Ⅲ类标准时，先按照不同指标对应水质类别的优劣，
+ * 选择水质类别最差的前三项指标作为主要污染指标。当不同指标对应的水质
+ * 类别相同时计算超标倍数，将超标指标按其超标倍数大小排列，取超标倍数
+ * 最大的前三项为主要污染指标" and "对于水温、pH值和溶解氧等项目不计算
+ * 超标倍数". Where a parameter without a multiple (DO, pH) ties with one
+ * that has it, we put it after: the method does not say (our choice).
+ */
+size_t
+report_main_pollutants(const struct rp_site *st,
+    struct rp_pollutant out[REPORT_MAIN_MAX])
+{
+	struct rp_pollutant p;
+	size_t i, j, n = 0;
+
+	if (st->cls <= 3)
+		return 0;
+	for (i = 0; i < st->n; i++) {
+		if (!report_site_assessed(&st->r[i]) || st->r[i].cls <= 3)
+			continue;
+		p = (struct rp_pollutant){ &st->r[i], st->r[i].cls,
+		    st->r[i].multiple };
+		for (j = n; j > 0 && pollutant_before(&p, &out[j - 1]); j--)
+			if (j < REPORT_MAIN_MAX)
+				out[j] = out[j - 1];
+		if (j < REPORT_MAIN_MAX)
+			out[j] = p;
+		if (n < REPORT_MAIN_MAX)
+			n++;
+	}
+	return n;
 }

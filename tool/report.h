@@ -14,9 +14,16 @@
  *    4-hour instrument; its mean is the mean of its valid samples;
  *  - a month's mean is the mean of its valid daily means; the month is
  *    valid with at least month_min_fraction (0.667) of its days valid
- *    (21 of 31, 19 of 28, 20 of 30);
+ *    (21 of 31, 19 of 28, 20 of 30); both fractions are per sensor,
+ *    the [daemon] ones unless the sensor sets its own;
+ *  - a sensor with sampling = manual (lab or periodic manual samples):
+ *    a month with at least one valid result is valid and its mean is the
+ *    mean of those results (the 2011 method evaluates a month on a single
+ *    measurement or the mean of several); there is no day rule;
  *  - the cumulative mean of Jan..M is the mean of the valid monthly means
  *    (the 2011 method's annual mean is the mean of monthly values);
+ *  - year on year compares only the months valid in both years (the
+ *    mean of those months each year), and the sentence says which;
  *  - a fraction f needs ceil(n * (f - 0.0005)) of n: 0.667 reads as 2/3;
  *  - means are judged and compared at the sensor's decimals (GB/T 8170
  *    rounding, gb3838_round); year-on-year % and exceedance multiples are
@@ -51,6 +58,7 @@ struct rp_rules {
 	int	expected;		/* samples a day by the schedule */
 	double	day_min_fraction;
 	double	month_min_fraction;
+	int	manual;			/* sampling = manual */
 };
 
 struct rp_month {
@@ -74,6 +82,8 @@ struct rp_cum {
 
 /* 1 if a sample with FLAG counts for statistics (N, S). */
 int	 report_flag_valid(char flag);
+/* The validity rules of sensor S (its fractions, its sampling). */
+struct rp_rules report_rules(const struct conf_sensor *s);
 /* Samples a day of sensor S is expected to have (at least 1). */
 int	 report_expected(const struct conf_sensor *s);
 /* How many of N a fraction F needs: ceil(N * (F - 0.0005)), at least 1. */
@@ -85,6 +95,11 @@ int	 report_yday(int year, int month);
 /* Month MONTH of Y under R into *M. */
 void	 report_month(const struct rp_year *y, int month,
 	    const struct rp_rules *r, struct rp_month *m);
+/* Months 1..THROUGH valid in both A and B (bit 0: January). */
+unsigned report_common_months(const struct rp_month a[12],
+	    const struct rp_month b[12], int through);
+/* Mean of the months of MASK in M (bit 0: January); NAN if none. */
+double	 report_mask_mean(const struct rp_month m[12], unsigned mask);
 /* Cumulative mean of the valid months FROM..THROUGH of M (M[0] = Jan). */
 void	 report_cumulative(const struct rp_month m[12], int from,
 	    int through, struct rp_cum *out);
@@ -94,11 +109,14 @@ void	 report_cumulative(const struct rp_month m[12], int from,
  */
 double	 report_yoy(double cur, double prev, int decimals);
 /*
- * (C - C_limit) / C_limit of VALUE (rounded to the sensor's decimals)
- * against the sensor's target class when it is worse than it; 0 if it is
- * not; NAN if the parameter has no upper limit (DO, pH, temperature...).
+ * Times over (超标倍数): (C - C_III) / C_III of VALUE (rounded to the
+ * sensor's decimals) against Class III, the bulletin figure, whatever the
+ * target class, when it is worse than Class III; 0 if it is not; NAN if
+ * the parameter has no upper limit (DO, pH, temperature...).
  */
 double	 report_multiple(const struct conf_sensor *s, double value);
+/* The same against the sensor's target class (the operator's figure). */
+double	 report_target_multiple(const struct conf_sensor *s, double value);
 
 /* --- time and files (TZ dependent) ------------------------------------ */
 
@@ -134,8 +152,10 @@ struct rp_sensor {
 	struct rp_month	 m[12], pm[12];	/* this year, the year before */
 	struct rp_cum	 cum, pcum;
 	double		 mean, pmean;	/* rounded; NAN if none */
-	double		 yoy;		/* % */
-	double		 multiple;	/* of the cumulative mean */
+	double		 yoy;		/* %, over the months of ymask */
+	unsigned	 ymask;		/* months valid in both years, bit 0 Jan */
+	double		 multiple;	/* of the cumulative mean, vs III */
+	double		 tmultiple;	/* the same vs the target class */
 	double		 limit;		/* of the target class; NAN none */
 	int		 cls;		/* of the cumulative mean */
 	int		 last;		/* last month with a mean, 0 none */
@@ -151,6 +171,15 @@ struct rp_site {
 	int		 cls;		/* worst assessed class, 0 none */
 	int		 tn;		/* TN of lakes, assessed apart */
 };
+
+/* One main pollutant (主要污染指标) of a site. */
+struct rp_pollutant {
+	const struct rp_sensor *r;
+	int		 cls;
+	double		 times_over;	/* vs Class III; NAN: DO, pH, temp */
+};
+
+#define REPORT_MAIN_MAX	3
 
 /*
  * Load sensor S's months of YEAR and of the year before into *R, and
@@ -169,5 +198,13 @@ int	 report_month_met(const struct rp_sensor *r, const struct rp_month *m);
 int	 report_site_assessed(const struct rp_sensor *r);
 /* Sum each sensor of ST through ST->through; the site's classes. */
 void	 report_site_judge(struct rp_site *st);
+/*
+ * The main pollutants (主要污染指标) of judged site ST by the 2011
+ * method into OUT, worst first: none unless the site is worse than Class
+ * III; the assessed parameters worse than Class III, worst class first,
+ * ties by times over, at most REPORT_MAIN_MAX. Returns how many.
+ */
+size_t	 report_main_pollutants(const struct rp_site *st,
+	    struct rp_pollutant out[REPORT_MAIN_MAX]);
 
 #endif

@@ -35,6 +35,100 @@ report_span_en(int from, int through, char *buf, size_t len)
 		    mon_en[through - 1]);
 }
 
+/* Append the run FROM..TO (1-based) of month names to BUF at *N. */
+static void
+months_run(int from, int to, int zh, char *buf, size_t len, size_t *n)
+{
+	const char *sep = *n ? (zh ? "、" : ", ") : "";
+
+	if (*n >= len)
+		return;
+	if (zh && from == to)
+		*n += snprintf(buf + *n, len - *n, "%s%d", sep, from);
+	else if (zh)
+		*n += snprintf(buf + *n, len - *n, "%s%d–%d", sep, from, to);
+	else if (from == to)
+		*n += snprintf(buf + *n, len - *n, "%s%s", sep,
+		    mon_en[from - 1]);
+	else
+		*n += snprintf(buf + *n, len - *n, "%s%s–%s", sep,
+		    mon_en[from - 1], mon_en[to - 1]);
+}
+
+static void
+months_list(unsigned mask, int zh, char *buf, size_t len)
+{
+	size_t n = 0;
+	int m, from;
+
+	buf[0] = '\0';
+	for (m = 1; m <= 12; m++) {
+		if (!(mask & (1u << (m - 1))))
+			continue;
+		for (from = m; m < 12 && (mask & (1u << m)); m++)
+			;
+		months_run(from, m, zh, buf, len, &n);
+	}
+	if (zh && n > 0 && n < len)
+		snprintf(buf + n, len - n, "月");
+}
+
+void
+report_months_zh(unsigned mask, char *buf, size_t len)
+{
+	months_list(mask, 1, buf, len);
+}
+
+void
+report_months_en(unsigned mask, char *buf, size_t len)
+{
+	months_list(mask, 0, buf, len);
+}
+
+/* Months 1..THROUGH of M with some valid day but too few (bit 0: Jan). */
+static unsigned
+months_short(const struct rp_month *m, int through)
+{
+	unsigned mask = 0;
+	int i;
+
+	for (i = 0; i < through; i++)
+		if (!m[i].valid && m[i].valid_days > 0)
+			mask |= 1u << i;
+	return mask;
+}
+
+static int
+nbits(unsigned mask)
+{
+	int n = 0;
+
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
+/*
+ * Why the cumulative mean of R is absent (never printed as nan): "no
+ * valid month: Jan, Feb have too few valid days" or "no valid day in
+ * Jan–May".
+ */
+static void
+absent_reason(const struct rp_sensor *r, char *buf, size_t len)
+{
+	unsigned mask = months_short(r->m, r->cum.through);
+	char ms[64];
+
+	if (mask == 0) {
+		report_span_en(1, r->cum.through, ms, sizeof(ms));
+		snprintf(buf, len, "no valid day in %s", ms);
+		return;
+	}
+	report_months_en(mask, ms, sizeof(ms));
+	snprintf(buf, len, "no valid month: %s %s too few valid days", ms,
+	    nbits(mask) == 1 ? "has" : "have");
+}
+
 const char *
 report_param_zh(enum parameter p)
 {
@@ -92,24 +186,68 @@ met_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
 	snprintf(en + ne, len - ne, " met Class %s", te);
 }
 
-/* "同比下降28%" / "−28 % year on year"; empty when there is none. */
-static void
-yoy_clause(double yoy, char *zh, char *en, size_t len)
+/* Months 1..THROUGH as a mask (bit 0: January). */
+static unsigned
+span_mask(int through)
 {
-	long p = lround(yoy);
+	return through >= 32 ? ~0u : (1u << through) - 1;
+}
 
-	if (isnan(yoy)) {
-		zh[0] = en[0] = '\0';
+/*
+ * "，同比下降28%" / ", −28 % year on year", then, when not every month of
+ * the span was valid in both years, which were compared:
+ * "（按两年均有效的1–3、5月计）" / " (over Jan–Mar, May, valid in both
+ * years)"; empty when there is none.
+ */
+static void
+yoy_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
+{
+	long p = lround(r->yoy);
+	char mz[64], me[64];
+	int nz, ne;
+
+	zh[0] = en[0] = '\0';
+	if (isnan(r->yoy))
 		return;
-	}
 	if (p == 0) {
-		snprintf(zh, len, "，同比持平");
-		snprintf(en, len, ", unchanged year on year");
-		return;
+		nz = snprintf(zh, len, "，同比持平");
+		ne = snprintf(en, len, ", unchanged year on year");
+	} else {
+		nz = snprintf(zh, len, "，同比%s%ld%%", p < 0 ? "下降" :
+		    "上升", labs(p));
+		ne = snprintf(en, len, ", %s%ld %% year on year", p < 0 ?
+		    "−" : "+", labs(p));
 	}
-	snprintf(zh, len, "，同比%s%ld%%", p < 0 ? "下降" : "上升", labs(p));
-	snprintf(en, len, ", %s%ld %% year on year", p < 0 ? "−" : "+",
-	    labs(p));
+	if (r->ymask == span_mask(r->cum.through) || (size_t)nz >= len ||
+	    (size_t)ne >= len)
+		return;
+	report_months_zh(r->ymask, mz, sizeof(mz));
+	report_months_en(r->ymask, me, sizeof(me));
+	snprintf(zh + nz, len - nz, "（按两年均有效的%s计）", mz);
+	snprintf(en + ne, len - ne, " (over %s, valid in both years)", me);
+}
+
+/*
+ * "；4月有效数据不足，未参与统计" / "; Apr: too few valid data, not
+ * counted" for the months of the span that are not valid; else empty.
+ */
+static void
+missing_clause(const struct rp_sensor *r, char *zh, char *en, size_t len)
+{
+	unsigned mask = 0;
+	char mz[64], me[64];
+	int i;
+
+	zh[0] = en[0] = '\0';
+	for (i = 0; i < r->cum.through; i++)
+		if (!r->m[i].valid)
+			mask |= 1u << i;
+	if (mask == 0)
+		return;
+	report_months_zh(mask, mz, sizeof(mz));
+	report_months_en(mask, me, sizeof(me));
+	snprintf(zh, len, "；%s有效数据不足，未参与统计", mz);
+	snprintf(en, len, "; %s: too few valid data, not counted", me);
 }
 
 /* The bulletin sentence, in Chinese and in English. */
@@ -117,7 +255,8 @@ static void
 summary(const struct rp_sensor *r, char *zh, char *en, size_t len)
 {
 	const struct conf_sensor *s = r->s;
-	char sz[32], se[32], yz[64], ye[64], mz[160], me[160];
+	char sz[32], se[32], yz[160], ye[160], mz[160], me[160];
+	char xz[128], xe[128];
 
 	report_span_zh(1, r->cum.through, sz, sizeof(sz));
 	report_span_en(1, r->cum.through, se, sizeof(se));
@@ -128,49 +267,67 @@ summary(const struct rp_sensor *r, char *zh, char *en, size_t len)
 		    s->site, gb3838_param_label(s->parameter), se);
 		return;
 	}
-	yoy_clause(r->yoy, yz, ye, sizeof(yz));
+	yoy_clause(r, yz, ye, sizeof(yz));
+	missing_clause(r, xz, xe, sizeof(xz));
 	if (r->cls == 0) {
-		snprintf(zh, len, "%s %s%s均值%.*f %s%s", s->site, sz,
+		snprintf(zh, len, "%s %s%s均值%.*f %s%s%s", s->site, sz,
 		    report_param_zh(s->parameter), s->decimals, r->mean,
-		    s->unit_label, yz);
-		snprintf(en, len, "%s %s %s mean %.*f %s%s", s->site,
+		    s->unit_label, yz, xz);
+		snprintf(en, len, "%s %s %s mean %.*f %s%s%s", s->site,
 		    gb3838_param_label(s->parameter), se, s->decimals,
-		    r->mean, s->unit_label, ye);
+		    r->mean, s->unit_label, ye, xe);
 		return;
 	}
 	met_clause(r, mz, me, sizeof(mz));
-	snprintf(zh, len, "%s %s%s均值%.*f %s%s，%s；%s", s->site, sz,
+	snprintf(zh, len, "%s %s%s均值%.*f %s%s，%s；%s%s", s->site, sz,
 	    report_param_zh(s->parameter), s->decimals, r->mean,
-	    s->unit_label, yz, gb3838_class_name_zh(r->cls), mz);
-	snprintf(en, len, "%s %s %s mean %.*f %s%s, Class %s; %s", s->site,
+	    s->unit_label, yz, gb3838_class_name_zh(r->cls), mz, xz);
+	snprintf(en, len, "%s %s %s mean %.*f %s%s, Class %s; %s%s", s->site,
 	    gb3838_param_label(s->parameter), se, s->decimals, r->mean,
-	    s->unit_label, ye, gb3838_class_name(r->cls), me);
+	    s->unit_label, ye, gb3838_class_name(r->cls), me, xe);
 }
 
-/* "0.08 times over" or "" into BUF. */
+/*
+ * "0.08 times over Class III" (the bulletin figure), then for a target
+ * other than III ", 1.16 times over target II" or ", meets target IV";
+ * "" when VALUE meets Class III and the target.
+ */
 static void
-over_text(double mult, char *buf, size_t len)
+over_text(const struct conf_sensor *s, double value, char *buf,
+    size_t len)
 {
-	if (isfinite(mult) && mult > 0)
-		snprintf(buf, len, "%.2f times over", mult);
-	else
-		buf[0] = '\0';
+	double m = report_multiple(s, value);
+	double t = report_target_multiple(s, value);
+	int n = 0;
+
+	buf[0] = '\0';
+	if (isfinite(m) && m > 0)
+		n = snprintf(buf, len, "%.2f times over Class III", m);
+	if (s->target_class == 3 || !isfinite(t) || (size_t)n >= len)
+		return;
+	if (t > 0)
+		snprintf(buf + n, len - n, "%s%.2f times over target %s",
+		    n ? ", " : "", t, gb3838_class_name(s->target_class));
+	else if (n)
+		snprintf(buf + n, len - n, ", meets target %s",
+		    gb3838_class_name(s->target_class));
 }
 
 static void
 text_month(const struct rp_sensor *r, const struct rp_month *m, FILE *fp)
 {
 	const struct conf_sensor *s = r->s;
-	char over[40], mean[32];
+	char over[96], mean[32];
 	int c = report_month_class(r, m);
 
 	if (isnan(m->mean)) {
-		fprintf(fp, "%d-%02d  %10s  %5d/%-5d  %-6s  no valid day\n",
-		    r->year, m->month, "-", 0, m->days, "-");
+		/* "–" is 3 bytes wide in UTF-8, one column on screen */
+		fprintf(fp, "%d-%02d  %12s  %5d/%-5d  %-6s  no valid day\n",
+		    r->year, m->month, "–", 0, m->days, "-");
 	} else {
 		snprintf(mean, sizeof(mean), "%.*f", s->decimals,
 		    gb3838_round(m->mean, s->decimals));
-		over_text(report_multiple(s, m->mean), over, sizeof(over));
+		over_text(s, m->mean, over, sizeof(over));
 		if (!m->valid)
 			snprintf(over, sizeof(over), "too few valid days: "
 			    "not counted");
@@ -195,44 +352,60 @@ text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 		fprintf(fp, "target Class %s: limit %.*f %s\n",
 		    gb3838_class_name(s->target_class), s->decimals, r->limit,
 		    s->unit_label);
-	fprintf(fp, "days in %s; a day counts with >= %d of %d valid samples "
-	    "(day_min_fraction %g),\na month with >= %g of its days valid "
-	    "(month_min_fraction); cumulative = mean of valid months\n\n",
-	    c->timezone ? c->timezone : "UTC",
-	    report_need(r->rules.expected, r->rules.day_min_fraction),
-	    r->rules.expected, r->rules.day_min_fraction,
-	    r->rules.month_min_fraction);
+	if (r->rules.manual)
+		fprintf(fp, "days in %s; manual samples (sampling = manual): "
+		    "a month with at least one valid result counts, with "
+		    "their mean\n\n", c->timezone ? c->timezone : "UTC");
+	else
+		fprintf(fp, "days in %s; a day counts with >= %d of %d valid "
+		    "samples (day_min_fraction %g),\na month with >= %g of "
+		    "its days valid (month_min_fraction); cumulative = mean "
+		    "of valid months\n\n", c->timezone ? c->timezone : "UTC",
+		    report_need(r->rules.expected, r->rules.day_min_fraction),
+		    r->rules.expected, r->rules.day_min_fraction,
+		    r->rules.month_min_fraction);
 	fprintf(fp, "%-7s  %10s  %11s  %-6s  %s\n", "month", "mean",
-	    "valid days", "class", "vs target");
+	    "valid days", "class", "times over");
 }
 
 void
 report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 {
 	const struct conf_sensor *s = r->s;
-	char span[32], over[40], zh[512], en[512];
+	char span[32], over[96], zh[512], en[512];
 	int i;
 
 	text_head(c, r, fp);
 	for (i = 0; i < r->cum.through; i++)
 		text_month(r, &r->m[i], fp);
 	report_span_en(1, r->cum.through, span, sizeof(span));
-	over_text(r->multiple, over, sizeof(over));
-	fprintf(fp, "\n%s %d   mean %.*f %s  Class %s  %s(%d valid months)\n",
-	    span, r->year, s->decimals, r->mean, s->unit_label,
-	    gb3838_class_name(r->cls), over[0] ? strcat(over, "  ") : "",
-	    r->cum.nmonths);
+	over_text(s, r->cum.mean, over, sizeof(over));
+	if (isnan(r->mean)) {
+		absent_reason(r, zh, sizeof(zh));
+		fprintf(fp, "\n%s %d   mean – (%s)\n", span, r->year, zh);
+	} else
+		fprintf(fp, "\n%s %d   mean %.*f %s  Class %s  %s(%d valid "
+		    "months)\n", span, r->year, s->decimals, r->mean,
+		    s->unit_label, gb3838_class_name(r->cls),
+		    over[0] ? strcat(over, "  ") : "", r->cum.nmonths);
 	if (!isnan(r->pmean))
 		fprintf(fp, "%s %d   mean %.*f %s  Class %s  (%d valid "
 		    "months)\n", span, r->year - 1, s->decimals, r->pmean,
 		    s->unit_label, gb3838_class_name(gb3838_class(s->parameter,
 		    s->water_body, r->pcum.mean, s->decimals)),
 		    r->pcum.nmonths);
-	if (!isnan(r->yoy))
-		fprintf(fp, "year on year: %s%.1f %%\n", r->yoy < 0 ? "−" :
-		    "+", fabs(r->yoy));
-	else
-		fprintf(fp, "year on year: no data for %d\n", r->year - 1);
+	if (!isnan(r->yoy)) {
+		zh[0] = '\0';
+		if (r->ymask != span_mask(r->cum.through)) {
+			report_months_en(r->ymask, span, sizeof(span));
+			snprintf(zh, sizeof(zh), " (over %s: the months valid "
+			    "in both years)", span);
+		}
+		fprintf(fp, "year on year: %s%.1f %%%s\n", r->yoy < 0 ? "−" :
+		    "+", fabs(r->yoy), zh);
+	} else
+		fprintf(fp, "year on year: – (no valid month in %d)\n",
+		    isnan(r->mean) ? r->year : r->year - 1);
 	summary(r, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
 }
@@ -271,7 +444,25 @@ json_months(const struct rp_sensor *r)
 		    "valid", m->valid,
 		    "times_over", jnum(report_multiple(r->s, m->mean), 2),
 		    "samples", m->samples, "lost_rows", m->lost));
+		json_object_set_new(json_array_get(a, i), "target_times_over",
+		    jnum(report_target_multiple(r->s, m->mean), 2));
 	}
+	return a;
+}
+
+/* ["2026-01", "2026-03"]: the months of MASK (bit 0: January). */
+static json_t *
+json_months_of(int year, unsigned mask)
+{
+	json_t *a = json_array();
+	char ym[16];
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (mask & (1u << i)) {
+			snprintf(ym, sizeof(ym), "%d-%02d", year, i + 1);
+			json_array_append_new(a, json_string(ym));
+		}
 	return a;
 }
 
@@ -280,12 +471,13 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 {
 	const struct conf_sensor *s = r->s;
 	char from[16], thr[16], zh[512], en[512];
+	json_t *j;
 
 	snprintf(from, sizeof(from), "%d-01", r->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", r->year, r->cum.through);
 	summary(r, zh, en, sizeof(zh));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, "
-	    "s:{s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:o}, "
+	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:o, "
+	    "s:{s:s, s:s, s:o, s:o, s:o, s:o, s:i, s:o, s:o}, "
 	    "s:{s:s, s:f, s:f, s:i, s:i}, s:s, s:s}",
 	    "sensor", s->name, "site", s->site,
 	    "parameter", gb3838_param_name(s->parameter),
@@ -299,13 +491,22 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	    "previous_mean", jnum(r->pcum.mean, s->decimals),
 	    "yoy_pct", jnum(r->yoy, 1), "months_valid", r->cum.nmonths,
 	    "times_over", jnum(r->multiple, 2),
+	    "target_times_over", jnum(r->tmultiple, 2),
 	    "rules", "timezone", c->timezone ? c->timezone : "UTC",
-	    "day_min_fraction", c->day_min_fraction,
-	    "month_min_fraction", c->month_min_fraction,
+	    "day_min_fraction", r->rules.day_min_fraction,
+	    "month_min_fraction", r->rules.month_min_fraction,
 	    "expected_per_day", r->rules.expected,
 	    "need_per_day", report_need(r->rules.expected,
 	    r->rules.day_min_fraction),
 	    "summary_zh", zh, "summary_en", en);
+	if (isnan(r->mean)) {
+		absent_reason(r, zh, sizeof(zh));
+		json_object_set_new(json_object_get(j, "cumulative"), "reason",
+		    json_string(zh));
+	}
+	json_object_set_new(json_object_get(j, "cumulative"), "yoy_months",
+	    json_months_of(r->year, r->ymask));
+	return j;
 }
 
 static void
@@ -322,10 +523,11 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 {
 	const struct conf_sensor *s = r->s;
 	const struct rp_month *m;
+	char note[160];
 	int i, c, d = s->decimals;
 
 	fprintf(fp, "period,mean,valid_days,days,valid,class,times_over,"
-	    "yoy_pct\n");
+	    "yoy_pct,target_times_over,note\n");
 	for (i = 0; i < r->cum.through; i++) {
 		m = &r->m[i];
 		fprintf(fp, "%d-%02d", r->year, m->month);
@@ -334,7 +536,10 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 		fprintf(fp, ",%d,%d,%d,%s", m->valid_days, m->days, m->valid,
 		    c ? gb3838_class_name(c) : "");
 		csv_num(fp, report_multiple(s, m->mean), 2);
-		fprintf(fp, ",\n");
+		fputc(',', fp);
+		csv_num(fp, report_target_multiple(s, m->mean), 2);
+		fprintf(fp, ",%s\n", isnan(m->mean) ? "no valid day" :
+		    !m->valid ? "too few valid days: not counted" : "");
 	}
 	fprintf(fp, "%d-01..%d-%02d", r->year, r->year, r->cum.through);
 	csv_num(fp, r->cum.mean, d);
@@ -342,34 +547,44 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	    gb3838_class_name(r->cls) : "");
 	csv_num(fp, r->multiple, 2);
 	csv_num(fp, r->yoy, 1);
-	fprintf(fp, "\n%d-01..%d-%02d", r->year - 1, r->year - 1,
+	csv_num(fp, r->tmultiple, 2);
+	note[0] = '\0';
+	if (isnan(r->mean))
+		absent_reason(r, note, sizeof(note));
+	fprintf(fp, ",%s\n%d-01..%d-%02d", note, r->year - 1, r->year - 1,
 	    r->cum.through);
 	csv_num(fp, r->pcum.mean, d);
-	fprintf(fp, ",,,%d,,,\n", r->pcum.nmonths > 0);
+	fprintf(fp, ",,,%d,,,,,%s\n", r->pcum.nmonths > 0,
+	    r->pcum.nmonths > 0 ? "" : "no valid month");
 }
 
 /* ---- a site: single-factor assessment --------------------------------- */
 
-/* "总磷（超标0.08倍）、..." / "TP (0.08 times over), ..." */
+/*
+ * The main pollutants (主要污染指标), the method's way: "高锰酸盐指数
+ * (0.05)、溶解氧" / "CODMn (0.05 times over Class III), DO"; water
+ * temperature, pH and DO carry no multiple. Empty when there are none.
+ */
 static void
 site_pollutants(const struct rp_site *st, char *zh, char *en, size_t len)
 {
-	const struct rp_sensor *r;
-	size_t i, nz = 0, ne = 0;
+	struct rp_pollutant p[REPORT_MAIN_MAX];
+	size_t i, n, nz = 0, ne = 0;
+	enum parameter q;
 
 	zh[0] = en[0] = '\0';
-	for (i = 0; i < st->n; i++) {
-		r = &st->r[i];
-		if (!report_site_assessed(r) || !(r->multiple > 0))
+	n = report_main_pollutants(st, p);
+	for (i = 0; i < n && nz < len && ne < len; i++) {
+		q = p[i].r->s->parameter;
+		nz += snprintf(zh + nz, len - nz, "%s%s", nz ? "、" : "",
+		    report_param_zh(q));
+		ne += snprintf(en + ne, len - ne, "%s%s", ne ? ", " : "",
+		    gb3838_param_label(q));
+		if (isnan(p[i].times_over) || nz >= len || ne >= len)
 			continue;
-		nz += snprintf(zh + nz, len - nz, "%s%s（超标%.2f倍）",
-		    nz ? "、" : "", report_param_zh(r->s->parameter),
-		    r->multiple);
-		ne += snprintf(en + ne, len - ne, "%s%s (%.2f times over)",
-		    ne ? ", " : "", gb3838_param_label(r->s->parameter),
-		    r->multiple);
-		if (nz >= len || ne >= len)
-			break;
+		nz += snprintf(zh + nz, len - nz, "（%.2f）", p[i].times_over);
+		ne += snprintf(en + ne, len - ne, " (%.2f times over Class III)",
+		    p[i].times_over);
 	}
 }
 
@@ -389,10 +604,10 @@ site_summary(const struct rp_site *st, char *zh, char *en, size_t len)
 	}
 	snprintf(zh, len, "%s %s水质%s（单因子评价）%s%s%s", st->site, sz,
 	    st->cls ? gb3838_class_name_zh(st->cls) : "无法评价",
-	    pz[0] ? "，主要超标项目：" : "", pz, tz);
+	    pz[0] ? "，主要污染指标：" : "", pz, tz);
 	snprintf(en, len, "%s %s: Class %s (single-factor)%s%s%s", st->site,
 	    se, st->cls ? gb3838_class_name(st->cls) : "-",
-	    pe[0] ? "; above target: " : "", pe, te);
+	    pe[0] ? "; main pollutants: " : "", pe, te);
 }
 
 /* "TP, NH3-N": the assessed parameters of class CLS. */
@@ -411,11 +626,18 @@ site_deciders(const struct rp_site *st, char *buf, size_t len)
 static void
 site_row(const struct rp_sensor *r, FILE *fp)
 {
-	char over[40], yoy[16] = "-";
+	char over[160], yoy[16] = "-";
 
-	over_text(r->multiple, over, sizeof(over));
+	over_text(r->s, r->cum.mean, over, sizeof(over));
 	if (!isnan(r->yoy))
 		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
+	if (isnan(r->mean)) {
+		absent_reason(r, over, sizeof(over));
+		fprintf(fp, "%-12s %-16s %12s %-6s %-6s %8s  %s: not "
+		    "assessed\n", gb3838_param_label(r->s->parameter),
+		    r->s->name, "–", r->s->unit_label, "-", yoy, over);
+		return;
+	}
 	fprintf(fp, "%-12s %-16s %10.*f %-6s %-6s %8s", gb3838_param_label(
 	    r->s->parameter), r->s->name, r->s->decimals, r->mean,
 	    r->s->unit_label, r->cls ? gb3838_class_name(r->cls) : "-", yoy);
@@ -441,13 +663,32 @@ report_site_text(const struct rp_site *st, FILE *fp)
 	for (i = 0; i < st->n; i++)
 		site_row(&st->r[i], fp);
 	site_deciders(st, by, sizeof(by));
-	if (st->cls)
+	if (st->cls) {
 		fprintf(fp, "\nsite class: %s (decided by %s)\n",
 		    gb3838_class_name(st->cls), by);
-	else
+		site_pollutants(st, zh, en, sizeof(zh));
+		fprintf(fp, "main pollutants (主要污染指标): %s\n", en[0] ? en :
+		    "none (the site meets Class III)");
+	} else
 		fprintf(fp, "\nsite class: - (no assessed parameter)\n");
 	site_summary(st, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
+}
+
+/* [{parameter, class, times_over|null}], worst first; [] if none. */
+static json_t *
+json_pollutants(const struct rp_site *st)
+{
+	struct rp_pollutant p[REPORT_MAIN_MAX];
+	json_t *a = json_array();
+	size_t i, n = report_main_pollutants(st, p);
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o}",
+		    "parameter", gb3838_param_name(p[i].r->s->parameter),
+		    "class", jclass(p[i].cls),
+		    "times_over", jnum(p[i].times_over, 2)));
+	return a;
 }
 
 json_t *
@@ -469,12 +710,20 @@ report_site_json(const struct rp_site *st)
 		    "yoy_pct", jnum(r->yoy, 1),
 		    "assessed", report_site_assessed(r),
 		    "times_over", jnum(r->multiple, 2)));
+		json_object_set_new(json_array_get(a, i), "target_times_over",
+		    jnum(r->tmultiple, 2));
+		if (isnan(r->mean)) {
+			absent_reason(r, zh, sizeof(zh));
+			json_object_set_new(json_array_get(a, i), "reason",
+			    json_string(zh));
+		}
 	}
 	snprintf(from, sizeof(from), "%d-01", st->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);
 	site_summary(st, zh, en, sizeof(zh));
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:s, s:s}",
-	    "site", st->site, "year", st->year, "from", from, "through", thr,
-	    "parameters", a, "class", jclass(st->cls),
+	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s, "
+	    "s:s}", "site", st->site, "year", st->year, "from", from,
+	    "through", thr, "parameters", a, "class", jclass(st->cls),
+	    "main_pollutants", json_pollutants(st),
 	    "tn_class", jclass(st->tn), "summary_zh", zh, "summary_en", en);
 }

@@ -13,6 +13,9 @@
 /* "1–5月" / "Jan–May" (one month alone: "5月" / "May") into BUF. */
 void	 report_span_zh(int from, int through, char *buf, size_t len);
 void	 report_span_en(int from, int through, char *buf, size_t len);
+/* Months of MASK (bit 0: January): "1–3、5月" / "Jan–Mar, May". */
+void	 report_months_zh(unsigned mask, char *buf, size_t len);
+void	 report_months_en(unsigned mask, char *buf, size_t len);
 /* The parameter as a bulletin names it: "总磷". */
 const char *report_param_zh(enum parameter p);
 /* Sensor R's report (summed by report_sensor_sum) as text, JSON, CSV. */

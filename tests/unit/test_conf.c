@@ -596,6 +596,36 @@ test_mention_check(void **state)
 	conf_free(c);
 }
 
+/*
+ * Issue 12, defect 3: sampling = manual (lab or periodic manual samples;
+ * default continuous) and the validity fractions per sensor, the
+ * [daemon] ones unless a sensor sets its own.
+ */
+static void
+test_sampling(void **state)
+{
+	struct conf *c;
+	char *out;
+
+	(void)state;
+	c = load_ok("[daemon]\nmonth_min_fraction = 0.75\n"
+	    "[bus b]\ntype = tcp\nhost = 127.0.0.1\n"
+	    "[sensor lab]\nbus = b\nregister = 0\nparameter = nh3n\n"
+	    "sampling = manual\nday_min_fraction = 0.5\n"
+	    "[sensor tp]\nbus = b\nregister = 2\nparameter = tp\n");
+	assert_int_equal(c->sensors[0].sampling, SAMPLING_MANUAL);
+	assert_true(c->sensors[0].day_min_fraction == 0.5);
+	assert_true(c->sensors[0].month_min_fraction == 0.75);
+	assert_int_equal(c->sensors[1].sampling, SAMPLING_CONTINUOUS);
+	assert_true(c->sensors[1].day_min_fraction == 0.667);
+	assert_true(c->sensors[1].month_min_fraction == 0.75);
+	out = printed(c, 0);
+	has_line(out, "sampling = manual");
+	has_line(out, "day_min_fraction = 0.5");
+	free(out);
+	conf_free(c);
+}
+
 static int
 is_conf(const struct dirent *de)
 {
@@ -622,6 +652,7 @@ main(void)
 		    rm_tmp),
 		cmocka_unit_test_setup_teardown(test_indented_keys, mk_tmp,
 		    rm_tmp),
+		cmocka_unit_test_setup_teardown(test_sampling, mk_tmp, rm_tmp),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_mention, mk_tmp, rm_tmp),

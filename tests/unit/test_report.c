@@ -89,7 +89,7 @@ test_need(void **state)
 static void
 test_valid_day(void **state)
 {
-	struct rp_rules r = { 6, 0.667, 0.667 };
+	struct rp_rules r = { 6, 0.667, 0.667, 0 };
 	struct rp_day d4 = { 4 * 0.05, 4, 6, 0 }, d3 = { 3 * 0.3, 3, 6, 0 };
 
 	(void)state;
@@ -113,7 +113,7 @@ static void
 test_month_mean(void **state)
 {
 	static struct rp_year y;
-	struct rp_rules r = { 6, 0.667, 0.667 };
+	struct rp_rules r = { 6, 0.667, 0.667, 0 };
 	struct rp_month m;
 
 	(void)state;
@@ -200,8 +200,29 @@ test_class_and_multiple(void **state)
 	assert_true(report_multiple(&lake, 0.05) == 0);
 	assert_true(report_multiple(&lake, 0.0504) == 0);	/* 0.050 */
 	assert_true(report_multiple(&river, 0.054) == 0);
+	/*
+	 * Issue 12, defect 1: 超标倍数 is counted against Class III whatever
+	 * the target (2011 method, 环办〔2011〕22号: "超标倍数=(某指标的浓度
+	 * 值-该指标的Ⅲ类水质标准)/该指标的Ⅲ类水质标准"; wording as cited,
+	 * the method's body could not be read here). Lake TP, target II
+	 * (limit 0.025), at 0.054: vs III (0.054 - 0.05) / 0.05 = 0.08;
+	 * vs the target (0.054 - 0.025) / 0.025 = 1.16.
+	 */
+	lake.target_class = 2;
+	assert_true(fabs(report_multiple(&lake, 0.054) - 0.08) < EPS);
+	assert_true(fabs(report_target_multiple(&lake, 0.054) - 1.16) < EPS);
+	/* 0.045 meets III (0) but not II: (0.045 - 0.025) / 0.025 = 0.8 */
+	assert_true(report_multiple(&lake, 0.045) == 0);
+	assert_true(fabs(report_target_multiple(&lake, 0.045) - 0.8) < EPS);
+	/* target IV (0.1): 0.054 is 0.08 over III, within its target */
+	lake.target_class = 4;
+	assert_true(fabs(report_multiple(&lake, 0.054) - 0.08) < EPS);
+	assert_true(report_target_multiple(&lake, 0.054) == 0);
+	lake.target_class = 3;
+	assert_true(fabs(report_target_multiple(&lake, 0.054) - 0.08) < EPS);
 	lake.parameter = PARAM_DO;
 	assert_true(isnan(report_multiple(&lake, 1.0)));
+	assert_true(isnan(report_target_multiple(&lake, 1.0)));
 	lake.parameter = PARAM_TURBIDITY;
 	assert_true(isnan(report_multiple(&lake, 30)));
 }
@@ -355,6 +376,302 @@ test_summary(void **state)
 	assert_non_null(strstr(zh, "Ⅱ类；1–5月均达到Ⅲ类"));
 }
 
+/*
+ * Issue 12, defect 5: with April invalid the sentence still read
+ * "1–5月总磷均值…" as if April counted, and year on year compared 4
+ * months of 2026 with 5 of 2025. Worked by hand: 2026 valid Jan, Feb,
+ * Mar, May: (0.048 + 0.046 + 0.044 + 0.082) / 4 = 0.055, Class IV; 2025
+ * over the same months: (0.070 + 0.072 + 0.075 + 0.080) / 4 = 0.07425,
+ * 0.074 at 3 decimals (GB/T 8170, half to even); (0.055 - 0.074) / 0.074
+ * = -25.7 %, "下降26%" (over all five 2025 months it would be 0.075 and
+ * -26.7 %). The 2011 method's annual mean is the mean of the monthly
+ * values; comparing only months valid in both years is this project's
+ * rule (we found no text of the method on partial years).
+ */
+static void
+test_invalid_month(void **state)
+{
+	static const double cur[5] = { 0.048, 0.046, 0.044, 0.050, 0.082 };
+	static const double prev[5] = { 0.070, 0.072, 0.075, 0.078, 0.080 };
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct rp_sensor r;
+	char zh[512], en[512], buf[64];
+	int i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.s = &s;
+	r.year = 2026;
+	for (i = 0; i < 12; i++) {
+		r.m[i] = (struct rp_month){ .month = i + 1, .mean = NAN };
+		r.pm[i] = r.m[i];
+	}
+	for (i = 0; i < 5; i++) {
+		r.m[i].mean = cur[i];
+		r.pm[i].mean = prev[i];
+		r.m[i].valid = r.pm[i].valid = 1;
+	}
+	r.m[3].valid = 0;		/* April: too few valid days */
+	report_sensor_sum(&r, 5);
+	assert_true(fabs(r.mean - 0.055) < EPS);
+	assert_int_equal(r.cls, 4);
+	assert_int_equal(r.ymask, 0x17);	/* Jan-Mar, May */
+	assert_true(fabs(r.yoy - (0.055 - 0.074) / 0.074 * 100) < 1e-6);
+	summary(&r, zh, en, sizeof(zh));
+	assert_string_equal(zh, "长荡湖湖心 1–5月总磷均值0.055 mg/L，"
+	    "同比下降26%（按两年均有效的1–3、5月计），Ⅳ类；1–3月均达到Ⅲ类；"
+	    "4月有效数据不足，未参与统计");
+	assert_string_equal(en, "长荡湖湖心 TP Jan–May mean 0.055 mg/L, "
+	    "−26 % year on year (over Jan–Mar, May, valid in both years), "
+	    "Class IV; Jan–Mar met Class III; Apr: too few valid data, "
+	    "not counted");
+	report_months_zh(0x17, buf, sizeof(buf));
+	assert_string_equal(buf, "1–3、5月");
+	report_months_en(0x801, buf, sizeof(buf));
+	assert_string_equal(buf, "Jan, Dec");
+}
+
+/* Sensor R of parameter P judged on one valid January at VALUE. */
+static void
+one_month(struct rp_sensor *r, struct conf_sensor *s, enum parameter p,
+    double value)
+{
+	int i;
+
+	*s = tp_sensor(WATER_LAKE);
+	s->parameter = p;
+	s->decimals = p == PARAM_DO || p == PARAM_CODMN ? 1 : 3;
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->year = 2026;
+	for (i = 0; i < 12; i++) {
+		r->m[i] = (struct rp_month){ .month = i + 1, .mean = NAN };
+		r->pm[i] = r->m[i];
+	}
+	r->m[0].mean = value;
+	r->m[0].valid = 1;
+}
+
+/*
+ * Issue 12, defect 2: main pollutants (主要污染指标), 环办〔2011〕22号
+ * as cited (its body could not be read here): "断面水质超过Ⅲ类标准时，
+ * 先按照不同指标对应水质类别的优劣，选择水质类别最差的前三项指标作为
+ * 主要污染指标。当不同指标对应的水质类别相同时计算超标倍数，将超标指标
+ * 按其超标倍数大小排列，取超标倍数最大的前三项为主要污染指标"; "对于
+ * 水温、pH值和溶解氧等项目不计算超标倍数". GB 3838 Table 1 (lake):
+ * DO III >= 5, IV >= 3; CODMn III <= 6, IV <= 10; NH3-N III <= 1.0,
+ * IV <= 1.5, V <= 2.0; TP III <= 0.05, IV <= 0.1.
+ */
+static void
+test_main_pollutants(void **state)
+{
+	struct conf_sensor cs[4];
+	struct rp_sensor r[4];
+	struct rp_pollutant p[REPORT_MAIN_MAX];
+	struct rp_site st;
+	char zh[512], en[512];
+
+	(void)state;
+	/*
+	 * DO 4.2 (IV, no multiple), CODMn 6.3 (IV, (6.3 - 6) / 6 = 0.05),
+	 * TP 0.04 (III), NH3-N 0.5 (II): Class IV; both Class IV ones are
+	 * named, CODMn first (the one with a multiple). The old report
+	 * named CODMn only.
+	 */
+	one_month(&r[0], &cs[0], PARAM_DO, 4.2);
+	one_month(&r[1], &cs[1], PARAM_CODMN, 6.3);
+	one_month(&r[2], &cs[2], PARAM_TP, 0.04);
+	one_month(&r[3], &cs[3], PARAM_NH3N, 0.5);
+	memset(&st, 0, sizeof(st));
+	st.site = cs[0].site;
+	st.year = 2026;
+	st.r = r;
+	st.n = 4;
+	st.through = 1;
+	report_site_judge(&st);
+	assert_int_equal(st.cls, 4);
+	site_summary(&st, zh, en, sizeof(zh));
+	assert_non_null(strstr(zh, "主要污染指标：高锰酸盐指数（0.05）、"
+	    "溶解氧"));
+	assert_non_null(strstr(en, "main pollutants: CODMn (0.05 times "
+	    "over Class III), DO"));
+	assert_int_equal(report_main_pollutants(&st, p), 2);
+	assert_true(p[0].r == &r[1] && p[0].cls == 4);
+	assert_true(fabs(p[0].times_over - 0.05) < EPS);
+	assert_true(p[1].r == &r[0] && isnan(p[1].times_over));
+
+	/*
+	 * NH3-N 1.6 (V, 0.60), TP 0.082 (IV, 0.64), CODMn 6.3 (IV, 0.05),
+	 * DO 4.2 (IV): the worst class first (NH3-N), then Class IV by
+	 * times over (TP, CODMn); three at most, so DO is left out.
+	 */
+	one_month(&r[2], &cs[2], PARAM_TP, 0.082);
+	one_month(&r[3], &cs[3], PARAM_NH3N, 1.6);
+	st.cls = 0;
+	report_site_judge(&st);
+	assert_int_equal(st.cls, 5);
+	assert_int_equal(report_main_pollutants(&st, p), 3);
+	assert_true(p[0].r == &r[3] && fabs(p[0].times_over - 0.6) < EPS);
+	assert_true(p[1].r == &r[2] && fabs(p[1].times_over - 0.64) < EPS);
+	assert_true(p[2].r == &r[1]);
+
+	/* a site that meets Class III has none, whatever its target */
+	one_month(&r[0], &cs[0], PARAM_DO, 6.5);
+	one_month(&r[1], &cs[1], PARAM_CODMN, 5.0);
+	one_month(&r[2], &cs[2], PARAM_TP, 0.05);
+	one_month(&r[3], &cs[3], PARAM_NH3N, 0.5);
+	cs[2].target_class = 2;
+	st.cls = 0;
+	report_site_judge(&st);
+	assert_int_equal(st.cls, 3);
+	assert_int_equal(report_main_pollutants(&st, p), 0);
+	site_summary(&st, zh, en, sizeof(zh));
+	assert_null(strstr(zh, "主要污染指标"));
+}
+
+/*
+ * Issue 12, defect 3: one lab result a month (cycle = 24h) was "1/31
+ * days, too few" and never a monthly value. The 2011 method, 数据统计,
+ * 周、旬、月评价 (as DOMAIN.md 1.2 cites it; the body could not be read
+ * here): a week, ten days or a month may be evaluated on a single
+ * measurement, or the mean of several. With sampling = manual a month
+ * with at least one valid result has a monthly value, their mean:
+ * (0.046 + 0.052) / 2 = 0.049.
+ */
+static void
+test_manual_month(void **state)
+{
+	static struct rp_year y;
+	struct rp_rules cont = { 1, 0.667, 0.667, 0 };
+	struct rp_rules man = { 1, 0.667, 0.667, 1 };
+	struct rp_month m;
+
+	(void)state;
+	memset(&y, 0, sizeof(y));
+	y.year = 2026;
+	y.day[14] = (struct rp_day){ 0.046, 1, 1, 0 };	/* 15 Jan */
+	report_month(&y, 1, &cont, &m);
+	assert_false(m.valid);
+	assert_int_equal(m.valid_days, 1);
+	report_month(&y, 1, &man, &m);
+	assert_true(m.valid);
+	assert_int_equal(m.need_days, 1);
+	assert_true(fabs(m.mean - 0.046) < EPS);
+	/* two results the same day count as two: the mean of the results */
+	y.day[27] = (struct rp_day){ 0.052, 1, 2, 0 };	/* 28 Jan */
+	report_month(&y, 1, &man, &m);
+	assert_true(fabs(m.mean - 0.049) < EPS);
+	assert_int_equal(m.samples, 2);
+	/* a result flagged M or C is no result: February stays invalid */
+	y.day[40] = (struct rp_day){ 0, 0, 1, 0 };
+	report_month(&y, 2, &man, &m);
+	assert_false(m.valid);
+	assert_true(isnan(m.mean));
+}
+
+/* Run FN's output into BUF (a memstream), NUL-terminated. */
+static char *
+capture(char **buf, size_t *len, FILE **fp)
+{
+	*fp = open_memstream(buf, len);
+	assert_non_null(*fp);
+	return *buf;
+}
+
+static void
+assert_no_nan(const char *out)
+{
+	assert_null(strstr(out, "nan"));
+	assert_null(strstr(out, "NaN"));
+	assert_null(strstr(out, "inf"));
+}
+
+/*
+ * Issue 12, defect 4: with no valid month (January has 20 valid days of
+ * 31, 21 needed) the text said "mean nan mg/L". No output shows nan: an
+ * absent figure is "–" in text, empty in CSV, null in JSON, each with
+ * the reason.
+ */
+static void
+test_no_nan(void **state)
+{
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct conf c;
+	struct rp_sensor r;
+	struct rp_site st;
+	json_t *j;
+	char *buf = NULL, *js;
+	size_t len;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.day_min_fraction = c.month_min_fraction = 0.667;
+	memset(&r, 0, sizeof(r));
+	r.s = &s;
+	r.year = 2026;
+	r.rules = (struct rp_rules){ 6, 0.667, 0.667, 0 };
+	for (i = 0; i < 12; i++) {
+		r.m[i] = (struct rp_month){ .month = i + 1, .mean = NAN,
+		    .days = 31, .need_days = 21 };
+		r.pm[i] = r.m[i];
+	}
+	r.m[0].mean = 0.05;
+	r.m[0].valid_days = 20;
+	report_sensor_sum(&r, 1);
+	assert_true(isnan(r.mean));
+
+	capture(&buf, &len, &fp);
+	report_text(&c, &r, fp);
+	fclose(fp);
+	assert_no_nan(buf);
+	assert_non_null(strstr(buf, "mean – (no valid month: Jan has too "
+	    "few valid days)"));
+	free(buf);
+
+	capture(&buf, &len, &fp);
+	report_csv(&r, fp);
+	fclose(fp);
+	assert_no_nan(buf);
+	assert_non_null(strstr(buf, "\n2026-01..2026-01,,,,0,,,,,no valid "
+	    "month: Jan has too few valid days\n"));
+	free(buf);
+
+	j = report_json(&c, &r);
+	js = json_dumps(j, 0);
+	assert_no_nan(js);
+	assert_true(json_is_null(json_object_get(json_object_get(j,
+	    "cumulative"), "mean")));
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(j, "cumulative"), "reason")),
+	    "no valid month: Jan has too few valid days");
+	free(js);
+	json_decref(j);
+
+	memset(&st, 0, sizeof(st));
+	st.site = s.site;
+	st.year = 2026;
+	st.r = &r;
+	st.n = 1;
+	st.through = 1;
+	report_site_judge(&st);
+	capture(&buf, &len, &fp);
+	report_site_text(&st, fp);
+	fclose(fp);
+	assert_no_nan(buf);
+	assert_non_null(strstr(buf, "no valid month: Jan has too few valid "
+	    "days"));
+	free(buf);
+	j = report_site_json(&st);
+	js = json_dumps(j, 0);
+	assert_no_nan(js);
+	assert_non_null(strstr(js, "\"reason\": \"no valid month: Jan has "
+	    "too few valid days\""));
+	free(js);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -371,6 +688,10 @@ main(void)
 		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_no_nan),
+		cmocka_unit_test(test_invalid_month),
+		cmocka_unit_test(test_main_pollutants),
+		cmocka_unit_test(test_manual_month),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
