@@ -239,12 +239,13 @@ printf '\n[sensor west-nh3n]\nbus = lake\nunit = 2\nregister = 44\n'\
 "$BIN/lakewatch" report -c "$W/west.conf" --year $Y --sensor west-nh3n \
     >"$W/lab.out" 2>&1
 cat "$W/lab.out"
+# NH3-N is assessed at 2 decimals (the 2020 statistics rule, gb3838.c)
 check "manual sampling: January valid on one result" grep -qE \
-    "^$Y-01 +0.620 +1/31 +III$" "$W/lab.out"
+    "^$Y-01 +0.62 +1/31 +III$" "$W/lab.out"
 check "manual sampling: February = mean of its results (0.40+0.50)/2" \
-    grep -qE "^$Y-02 +0.450 +2/28 +II$" "$W/lab.out"
-check "manual sampling: cumulative (0.620+0.450)/2 = 0.535" grep -q \
-    "^Jan–Feb $Y   mean 0.535 mg/L  Class III" "$W/lab.out"
+    grep -qE "^$Y-02 +0.45 +2/28 +II$" "$W/lab.out"
+check "manual sampling: cumulative (0.62+0.45)/2 = 0.535 -> 0.54" grep -q \
+    "^Jan–Feb $Y   mean 0.54 mg/L  Class III" "$W/lab.out"
 
 "${LW[@]}" --sensor nosuch >/dev/null 2>&1
 check "unknown sensor exits 1" test $? -eq 1
