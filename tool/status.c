@@ -161,6 +161,42 @@ print_store(const json_t *st)
 	    "up")) ? "up" : "DOWN", num(st, "pending"), num(st, "dropped"));
 }
 
+/* -j: the file as it is; 1 (and a word on stderr) when it is stale */
+static int
+print_raw(json_t *j, double age, int stale)
+{
+	json_dumpf(j, stdout, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	putchar('\n');
+	json_decref(j);
+	if (age <= stale)
+		return 0;
+	fprintf(stderr, "lakewatch: the status is %.0f s old: is lakewatchd "
+	    "running?\n", age);
+	return 1;
+}
+
+/* The outbox, the sample queue and the sample log's backlog. */
+static void
+print_queues(const json_t *j)
+{
+	const json_t *o = json_object_get(j, "outbox"),
+	    *q = json_object_get(j, "queue"), *k = json_object_get(j, "core");
+
+	printf("\noutbox: %.0f waiting, %.0f sent, %.0f retries, %.0f dead "
+	    "letters; queue %.0f, dropped %.0f\n", num(o, "depth"),
+	    num(o, "sent"), num(o, "retries"), num(o, "deadletter"),
+	    num(q, "depth"), num(q, "dropped"));
+	if (num(o, "unreadable") > 0)
+		printf("WARNING: the outbox of %.0f webhooks could not be read "
+		    "at start; what waits there is not sent (see the log)\n",
+		    num(o, "unreadable"));
+	printf("sample log: %.0f rows waiting to be written, %.0f lost\n",
+	    num(k, "log_waiting"), num(k, "log_dropped"));
+	if (num(k, "log_dropped") > 0)
+		printf("WARNING: %.0f sample-log rows were lost (see "
+		    "samples/<sensor>/<month>.lost)\n", num(k, "log_dropped"));
+}
+
 void
 tool_status_usage(FILE *fp)
 {
@@ -174,7 +210,7 @@ tool_status(int argc, char **argv)
 	char err[LW_ERRLEN], path[PATH_MAX], tz[128];
 	json_error_t jerr;
 	struct conf *c;
-	json_t *j, *o, *q, *k;
+	json_t *j;
 	double age;
 	int stale;
 	int ch, raw = 0;
@@ -210,38 +246,14 @@ tool_status(int argc, char **argv)
 		return 1;
 	}
 	age = wall_now() - num(j, "now");
-	if (raw) {
-		json_dumpf(j, stdout, JSON_INDENT(1) |
-		    JSON_REAL_PRECISION(10));
-		putchar('\n');
-		json_decref(j);
-		if (age <= stale)
-			return 0;
-		fprintf(stderr, "lakewatch: the status is %.0f s old: is "
-		    "lakewatchd running?\n", age);
-		return 1;
-	}
+	if (raw)
+		return print_raw(j, age, stale);
 	printf("lakewatchd %s pid %.0f, up %.0f s, config %s\n",
 	    str(j, "version"), num(j, "pid"), num(j, "now") -
 	    num(j, "started"), str(j, "config"));
 	print_buses(json_object_get(j, "buses"));
 	print_sensors(json_object_get(j, "sensors"), tz[0] ? tz : "UTC");
-	o = json_object_get(j, "outbox");
-	q = json_object_get(j, "queue");
-	printf("\noutbox: %.0f waiting, %.0f sent, %.0f retries, %.0f dead "
-	    "letters; queue %.0f, dropped %.0f\n", num(o, "depth"),
-	    num(o, "sent"), num(o, "retries"), num(o, "deadletter"),
-	    num(q, "depth"), num(q, "dropped"));
-	if (num(o, "unreadable") > 0)
-		printf("WARNING: the outbox of %.0f webhooks could not be read "
-		    "at start; what waits there is not sent (see the log)\n",
-		    num(o, "unreadable"));
-	k = json_object_get(j, "core");
-	printf("sample log: %.0f rows waiting to be written, %.0f lost\n",
-	    num(k, "log_waiting"), num(k, "log_dropped"));
-	if (num(k, "log_dropped") > 0)
-		printf("WARNING: %.0f sample-log rows were lost (see "
-		    "samples/<sensor>/<month>.lost)\n", num(k, "log_dropped"));
+	print_queues(j);
 	print_store(json_object_get(j, "store"));
 	json_decref(j);
 	if (age > stale) {
