@@ -88,6 +88,7 @@ check "the backlog goes out after the restart" wait_for 90 backlog_zero
 T1=$(date +%s)
 check "the spool is empty" test "$(spool_count)" -eq 0
 stop_daemon
+check "the daemon stops cleanly" test "$DAEMON_RC" -eq 0
 
 check "every packet framed, CRC right, MN, ST, CN=2061, Flag=5, values" \
     "$PY" - "$PLOG" "$MN" "$T0" "$T1" <<'PYEOF'
