@@ -27,6 +27,7 @@
 #include "sdnotify.h"
 #include "status.h"
 #include "store.h"
+#include "uplink.h"
 
 #define QUEUE_MIN	1024	/* samples; more with more sensors: */
 #define QUEUE_PER_SENSOR 32	/* room while RRD files are being made */
@@ -66,6 +67,7 @@ struct daemon {
 	struct pool	*pool;		/* workers of all buses, for good */
 	double		 started;	/* wall clock */
 	struct run	 run;		/* the config in force */
+	struct uplinks	*up;		/* of run.c */
 	struct sample	*batch;		/* BATCH samples off the queue */
 	int		 stuck_logged;	/* buses_healthy */
 	time_t		 status_last;	/* status_due */
@@ -318,6 +320,8 @@ do_reload(struct daemon *d)
 	}
 	nr.buses = buses_rebind(r, c, d->q, d->pool);
 	r->buses = NULL;
+	uplinks_stop(d->up);	/* the spools stay on disk */
+	d->up = uplinks_start(c);
 	run_free(r, 0);
 	*r = nr;
 	log_setlevel((enum log_level)c->log_level);
@@ -399,7 +403,8 @@ report_status(struct daemon *d)
 	core_tick(r->core, time(NULL));
 	if (!status_due(d))
 		return;
-	if (status_write(r->c, r->buses, r->core, r->n, q, d->started) == -1) {
+	if (status_write(r->c, r->buses, r->core, r->n, q, d->up,
+	    d->started) == -1) {
 		if (!d->status_failed)
 			log_warn("status file");
 		d->status_failed = 1;
@@ -515,7 +520,7 @@ main(int argc, char *argv[])
 	struct daemon d = { 0 };
 	struct conf *c;
 	pthread_t sigs;
-	size_t left, i;
+	size_t left;
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
@@ -569,15 +574,13 @@ main(int argc, char *argv[])
 	buses_start(&d);
 	log_info("started: %zu buses, %zu sensors, %zu webhooks, state in %s",
 	    c->nbus, c->nsensor, c->nwebhook, c->state_dir);
-	for (i = 0; i < c->nuplink; i++)	/* read and checked, not yet sent */
-		log_warnx("uplink '%s': this version does not send to the "
-		    "platform yet (lib/hj212 frames; the sender is to come)",
-		    c->uplinks[i].name);
+	d.up = uplinks_start(c);
 	sdnotify_ready();
 	loop(&d);
 	sdnotify_stopping();
 	log_info("stopping");
 	pthread_join(sigs, NULL);	/* it ended with quit */
+	uplinks_stop(d.up);
 	left = buses_stop(&d);
 	run_free(&d.run, left > 0);
 	if (left == 0) {	/* else exit ends the workers left in a poll */

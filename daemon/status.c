@@ -93,10 +93,27 @@ sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
 	    "config_error", config_error(sc, &s));
 }
 
+static json_t *
+uplink_json(const struct conf_uplink *u, struct uplinks *up, size_t i)
+{
+	struct uplink_stats st;
+	char t[32] = "";
+
+	uplinks_stats(up, i, &st);
+	if (st.last_ack != 0)
+		fmt_rfc3339(st.last_ack, t, sizeof(t));
+	return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:s, s:s}",
+	    "name", u->name, "connected", st.connected,
+	    "backlog", (json_int_t)st.backlog,
+	    "sent", (json_int_t)st.sent, "acked", (json_int_t)st.acked,
+	    "dropped", (json_int_t)st.dropped,
+	    "last_ack", t, "last_error", st.last_error);
+}
+
 int
 status_write(const struct conf *c, struct bus *const *buses,
     const struct core *core, struct notify *n, struct queue *q,
-    double started)
+    struct uplinks *up, double started)
 {
 	struct notify_stats ns;
 	struct core_stats cs;
@@ -142,6 +159,10 @@ status_write(const struct conf *c, struct bus *const *buses,
 	for (i = 0; i < c->nsensor; i++)
 		jsonout_add(&o, NULL, sensor_json(&c->sensors[i], core,
 		    (int)i));
+	jsonout_close(&o, ']');
+	jsonout_open(&o, "uplinks", '[');
+	for (i = 0; i < c->nuplink; i++)
+		jsonout_add(&o, NULL, uplink_json(&c->uplinks[i], up, i));
 	jsonout_close(&o, ']');
 	if ((text = jsonout_end(&o, &len)) == NULL)
 		return -1;

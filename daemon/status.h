@@ -11,14 +11,16 @@
 #include "core.h"
 #include "notify.h"
 #include "queue.h"
+#include "uplink.h"
 
 /*
  * Write the status of a running daemon: per bus counters (BUSES has
  * c->nbus entries), per sensor last sample and alert state, outbox and
- * queue. 0, or -1 with errno set (the caller logs once).
+ * queue, per uplink its connection and spool (UP may be NULL). 0, or -1
+ * with errno set (the caller logs once).
  */
 int	status_write(const struct conf *c, struct bus *const *buses,
 	    const struct core *core, struct notify *n, struct queue *q,
-	    double started);
+	    struct uplinks *up, double started);
 
 #endif

@@ -207,6 +207,7 @@ static const struct key uplink_keys[] = {
 	{ "ack", K_ENUM, F(conf_uplink, ack), 0, 0, conf_yesno_names },
 	{ "timeout", K_DUR, F(conf_uplink, timeout), 0.1, 600, NULL },
 	{ "retries", K_INT, F(conf_uplink, retries), 0, 100, NULL },
+	{ "period", K_DUR, F(conf_uplink, period), 10, 86400, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -427,6 +428,7 @@ uplink_defaults(struct conf_uplink *u)
 	u->ack = 1;
 	u->timeout = 10;
 	u->retries = 3;
+	u->period = 3600;
 }
 
 static void *

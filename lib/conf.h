@@ -159,6 +159,7 @@ struct conf_uplink {
 	int		 ack;		/* 1: Flag bit A, wait for 9014 */
 	double		 timeout;	/* for an answer, s */
 	int		 retries;	/* re-sends before reconnecting */
+	double		 period;	/* s a CN=2061 packet covers (3600) */
 };
 
 struct conf {

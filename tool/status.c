@@ -161,6 +161,24 @@ print_store(const json_t *st)
 	    "up")) ? "up" : "DOWN", num(st, "pending"), num(st, "dropped"));
 }
 
+/* One line per [uplink]: the platform link and its spool. */
+static void
+print_uplinks(const json_t *uplinks)
+{
+	const json_t *u;
+	size_t i;
+
+	json_array_foreach(uplinks, i, u)
+		printf("uplink %s: %s, backlog %.0f, sent %.0f, acked %.0f, "
+		    "dropped %.0f, last ack %s%s%s\n", str(u, "name"),
+		    json_is_true(json_object_get(u, "connected")) ?
+		    "connected" : "NOT connected", num(u, "backlog"),
+		    num(u, "sent"), num(u, "acked"), num(u, "dropped"),
+		    *str(u, "last_ack") ? str(u, "last_ack") : "never",
+		    *str(u, "last_error") ? "; last error: " : "",
+		    str(u, "last_error"));
+}
+
 /* -j: the file as it is; 1 (and a word on stderr) when it is stale */
 static int
 print_raw(json_t *j, double age, int stale)
@@ -255,6 +273,7 @@ tool_status(int argc, char **argv)
 	print_sensors(json_object_get(j, "sensors"), tz[0] ? tz : "UTC");
 	print_queues(j);
 	print_store(json_object_get(j, "store"));
+	print_uplinks(json_object_get(j, "uplinks"));
 	json_decref(j);
 	if (age > stale) {
 		printf("WARNING: the status is %.0f s old: is lakewatchd "

@@ -1,0 +1,663 @@
+/* uplink.c: HJ 212-2017 spool and TCP client, one thread per uplink */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/hj212.h"
+#include "../lib/log.h"
+#include "../lib/samplelog.h"
+#include "../lib/util.h"
+#include "uplink.h"
+
+#define BUILD_DELAY	3	/* s after a period: its last rows are logged */
+#define CATCHUP_MAX	1000	/* periods built for a long stop, at most */
+#define BACKOFF_MIN	1.0
+#define BACKOFF_MAX	60.0
+#define TICK_MS		200	/* how soon a stop is seen */
+#define NAME_LEN	32	/* "20260101080000123-0001.pkt" */
+#define RBUF_LEN	(4 * HJ212_PKT_MAX)
+
+struct link {
+	const struct conf *c;
+	const struct conf_uplink *u;
+	atomic_int	*stop;
+	pthread_t	 th;
+	int		 dfd;		/* the spool directory, -1 if none */
+	char		(*names)[NAME_LEN];	/* spool, oldest first */
+	size_t		 head, n, cap;	/* names[head..n) are waiting */
+	time_t		 next;		/* end of the next period to build */
+	double		 last_qn;	/* QNs only grow */
+	int		 fd;		/* to the platform, -1 if none */
+	char		 rbuf[RBUF_LEN];
+	size_t		 rlen;
+	double		 backoff;	/* s before the next connect */
+	double		 retry_at;	/* mono_s() */
+	int		 drop_logged;
+	int		 err_logged;
+	pthread_mutex_t	 mu;		/* st */
+	struct uplink_stats st;
+};
+
+struct uplinks {
+	atomic_int	 stop;
+	struct link	*l;
+	size_t		 n;
+};
+
+static void
+set_error(struct link *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Log a failure once until the next success; keep it for status. */
+static void
+set_error(struct link *l, const char *fmt, ...)
+{
+	char msg[UPLINK_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!l->err_logged)
+		log_warnx("uplink '%s': %s", l->u->name, msg);
+	else
+		log_debug("uplink '%s': %s", l->u->name, msg);
+	l->err_logged = 1;
+	pthread_mutex_lock(&l->mu);
+	snprintf(l->st.last_error, sizeof(l->st.last_error), "%s", msg);
+	pthread_mutex_unlock(&l->mu);
+}
+
+static void
+stat_update(struct link *l, int sent, int acked)
+{
+	pthread_mutex_lock(&l->mu);
+	l->st.connected = l->fd != -1;
+	l->st.backlog = l->n - l->head;
+	l->st.sent += (uint64_t)sent;
+	l->st.acked += (uint64_t)acked;
+	if (acked)
+		l->st.last_ack = time(NULL);
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* --- spool ------------------------------------------------------------ */
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void
+names_push(struct link *l, const char *name)
+{
+	if (l->head > 0 && l->n == l->cap) {
+		memmove(l->names, l->names + l->head,
+		    (l->n - l->head) * sizeof(*l->names));
+		l->n -= l->head;
+		l->head = 0;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		if ((l->names = reallocarray(l->names, l->cap,
+		    sizeof(*l->names))) == NULL)
+			fatal("uplink");
+	}
+	snprintf(l->names[l->n++], NAME_LEN, "%s", name);
+}
+
+static int
+is_pkt(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && n < NAME_LEN && strcmp(name + n - 4, ".pkt") == 0 &&
+	    name[0] != '.';
+}
+
+/* The packets left from before, oldest (smallest QN) first. */
+static void
+spool_load(struct link *l)
+{
+	DIR *d;
+	struct dirent *e;
+	int fd;
+
+	if ((fd = dup(l->dfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		set_error(l, "spool: %s", strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (is_pkt(e->d_name))
+			names_push(l, e->d_name);
+	closedir(d);
+	qsort(l->names, l->n, sizeof(*l->names), name_cmp);
+	if (l->n > 0)
+		log_info("uplink '%s': %zu packets waiting from before",
+		    l->u->name, l->n);
+}
+
+/* The oldest packet is gone (sent, or dropped). */
+static void
+spool_pop(struct link *l)
+{
+	if (unlinkat(l->dfd, l->names[l->head], 0) == -1 && errno != ENOENT)
+		log_warn("uplink '%s': %s", l->u->name, l->names[l->head]);
+	l->head++;
+	if (l->head == l->n)
+		l->head = l->n = 0;
+}
+
+/* A full spool drops its oldest packet: counted, logged once a run. */
+static void
+spool_bound(struct link *l)
+{
+	while (l->n - l->head > UPLINK_SPOOL_MAX) {
+		if (!l->drop_logged)
+			log_warnx("uplink '%s': spool full (%d packets), "
+			    "dropping the oldest: %s", l->u->name,
+			    UPLINK_SPOOL_MAX, l->names[l->head]);
+		l->drop_logged = 1;
+		spool_pop(l);
+		pthread_mutex_lock(&l->mu);
+		l->st.dropped++;
+		pthread_mutex_unlock(&l->mu);
+	}
+}
+
+/* hj212_pack's emit: the packet into the spool, fsync'd. */
+static int
+spool_put(const char *pkt, size_t len, void *arg)
+{
+	struct link *l = arg;
+	struct hj212_msg m;
+	char name[NAME_LEN], err[LW_ERRLEN];
+	size_t used;
+
+	if (hj212_parse(pkt, len, &m, &used, err) != 1)
+		fatalx("uplink: a packet of ours does not parse: %s", err);
+	if (m.hdr.pnum > 0)
+		snprintf(name, sizeof(name), "%s-%04d.pkt", m.hdr.qn,
+		    m.hdr.pno);
+	else
+		snprintf(name, sizeof(name), "%s.pkt", m.hdr.qn);
+	if (write_replace_at(l->dfd, name, pkt, len, 0640, 1) == -1) {
+		set_error(l, "spool %s: %s", name, strerror(errno));
+		return -1;
+	}
+	names_push(l, name);
+	spool_bound(l);
+	return 0;
+}
+
+/* --- building --------------------------------------------------------- */
+
+static void
+add_row(void *arg, const struct samplelog_row *r)
+{
+	hj212_stat_add(arg, r->value, r->flag);
+}
+
+/* A QN of now, later than the last one (two periods built at once). */
+static void
+next_qn(struct link *l, char qn[HJ212_QN_LEN + 1])
+{
+	double t = floor(wall_now() * 1000) / 1000;
+
+	if (t <= l->last_qn)
+		t = l->last_qn + 0.001;
+	l->last_qn = t;
+	hj212_qn(t + 0.0002, qn);	/* no rounding down to the ms before */
+}
+
+/* The packets of the period [FROM, TO) into the spool. 0 or -1. */
+static int
+build(struct link *l, time_t from, time_t to)
+{
+	const struct conf *c = l->c;
+	struct hj212_stat *st;
+	struct hj212_hdr h;
+	char err[LW_ERRLEN], *cp;
+	size_t i, len = 64 + c->nsensor * (4 * HJ212_CODE_MAX + 96);
+	int rc = -1;
+
+	if ((st = calloc(c->nsensor + 1, sizeof(*st))) == NULL ||
+	    (cp = malloc(len)) == NULL)
+		fatal("uplink");
+	for (i = 0; i < c->nsensor; i++) {
+		hj212_stat_init(&st[i], c->sensors[i].hj212_code,
+		    c->sensors[i].decimals);
+		if (samplelog_scan(c, c->sensors[i].name, from, to, add_row,
+		    &st[i], err) == -1)
+			log_warnx("uplink '%s': %s", l->u->name, err);
+	}
+	memset(&h, 0, sizeof(h));
+	next_qn(l, h.qn);
+	h.st = l->u->st;
+	h.cn = HJ212_CN_HOUR;
+	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
+	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
+	h.flag = HJ212_FLAG_V2017 | (l->u->ack ? HJ212_FLAG_A : 0);
+	if (hj212_cp_stats(cp, len, from, st, c->nsensor) < 0)
+		set_error(l, "period %lld: CP too long", (long long)from);
+	else if (hj212_pack(&h, cp, spool_put, l) < 0)
+		set_error(l, "period %lld: cannot pack", (long long)from);
+	else
+		rc = 0;
+	free(cp);
+	free(st);
+	return rc;
+}
+
+/* <spool>/last: the end of the last period built. */
+static void
+last_load(struct link *l)
+{
+	char buf[32];
+	time_t now = time(NULL), p = (time_t)l->u->period;
+	long long v;
+	ssize_t n;
+	int fd;
+
+	l->next = now - now % p + p;
+	if ((fd = openat(l->dfd, "last", O_RDONLY | O_NOFOLLOW)) == -1)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld", &v) != 1 || v % p != 0 || v > now + p)
+		return;
+	l->next = (time_t)v + p;
+	if ((now - l->next) / p > CATCHUP_MAX) {
+		log_warnx("uplink '%s': down for more than %d periods; "
+		    "building only the last %d", l->u->name, CATCHUP_MAX,
+		    CATCHUP_MAX);
+		l->next = now - now % p - (CATCHUP_MAX - 1) * p;
+	}
+}
+
+static void
+last_save(struct link *l, time_t end)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%lld\n", (long long)end);
+
+	if (write_replace_at(l->dfd, "last", buf, (size_t)n, 0640, 1) == -1)
+		set_error(l, "spool/last: %s", strerror(errno));
+}
+
+/* Build every period that has ended (and whose rows are logged). */
+static void
+build_due(struct link *l)
+{
+	time_t p = (time_t)l->u->period;
+
+	while (!*l->stop && time(NULL) >= l->next + BUILD_DELAY) {
+		if (l->u->hourly && build(l, l->next - p, l->next) == -1)
+			return;		/* tried again in a moment */
+		last_save(l, l->next);
+		l->next += p;
+	}
+}
+
+/* --- the connection --------------------------------------------------- */
+
+static void
+drop_conn(struct link *l)
+{
+	if (l->fd != -1)
+		close(l->fd);
+	l->fd = -1;
+	l->rlen = 0;
+	l->retry_at = mono_s() + l->backoff;
+	l->backoff = fmin(l->backoff * 2, BACKOFF_MAX);
+	stat_update(l, 0, 0);
+}
+
+/* poll FD for EV until DEADLINE (mono_s) or a stop: 1, 0 (time), -1. */
+static int
+wait_fd(struct link *l, int fd, short ev, double deadline)
+{
+	struct pollfd pfd = { fd, ev, 0 };
+	double left;
+	int rc;
+
+	while (!*l->stop && (left = deadline - mono_s()) > 0) {
+		rc = poll(&pfd, 1, (int)fmin(TICK_MS, ceil(left * 1000)));
+		if (rc > 0)
+			return 1;
+		if (rc == -1 && errno != EINTR)
+			return -1;
+	}
+	return 0;
+}
+
+/* Non-blocking connect to one address, at most the uplink's timeout. */
+static int
+connect_one(struct link *l, const struct addrinfo *ai)
+{
+	socklen_t sl = sizeof(int);
+	int fd, e = 0;
+
+	if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol)) == -1)
+		return -1;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		if (wait_fd(l, fd, POLLOUT, mono_s() + l->u->timeout) != 1) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &sl) == -1)
+			goto fail;
+		if (e != 0) {
+			errno = e;
+			goto fail;
+		}
+	}
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+static int
+connect_platform(struct link *l)
+{
+	struct addrinfo hints, *res, *ai;
+	char port[8];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", l->u->port);
+	if ((rc = getaddrinfo(l->u->host, port, &hints, &res)) != 0) {
+		set_error(l, "%s: %s", l->u->host, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL && l->fd == -1; ai = ai->ai_next)
+		l->fd = connect_one(l, ai);
+	freeaddrinfo(res);
+	if (l->fd == -1) {
+		set_error(l, "connect %s:%d: %s", l->u->host, l->u->port,
+		    strerror(errno));
+		return -1;
+	}
+	log_info("uplink '%s': connected to %s:%d", l->u->name, l->u->host,
+	    l->u->port);
+	stat_update(l, 0, 0);
+	return 0;
+}
+
+/* All LEN bytes of P, within the timeout. 0, or -1 (error set). */
+static int
+send_all(struct link *l, const char *p, size_t len)
+{
+	double deadline = mono_s() + l->u->timeout;
+	ssize_t n;
+
+	while (len > 0) {
+		n = send(l->fd, p, len, MSG_NOSIGNAL);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
+			set_error(l, "send: %s", strerror(errno));
+			return -1;
+		}
+		if (wait_fd(l, l->fd, POLLOUT, deadline) != 1) {
+			set_error(l, "send: timed out");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Take what the platform sent: 1 if it holds a 9014 for QN, 0 if not
+ * (yet), -1 if the connection ended. Anything else is logged and left.
+ */
+static int
+take_answers(struct link *l, const char *qn)
+{
+	struct hj212_msg m;
+	char err[LW_ERRLEN];
+	size_t used;
+	ssize_t n;
+	int rc, found = 0;
+
+	n = recv(l->fd, l->rbuf + l->rlen, sizeof(l->rbuf) - l->rlen,
+	    MSG_DONTWAIT);
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+		set_error(l, "platform closed the connection%s%s",
+		    n == 0 ? "" : ": ", n == 0 ? "" : strerror(errno));
+		return -1;
+	}
+	if (n > 0)
+		l->rlen += (size_t)n;
+	while (l->rlen > 0 && (rc = hj212_parse(l->rbuf, l->rlen, &m, &used,
+	    err)) != 0) {
+		if (rc == -1)
+			log_debug("uplink '%s': from the platform: %s",
+			    l->u->name, err);
+		else if (m.hdr.cn == HJ212_CN_DATA_ACK && qn != NULL &&
+		    strcmp(m.hdr.qn, qn) == 0)
+			found = 1;
+		else
+			log_debug("uplink '%s': ignored CN=%d QN=%s",
+			    l->u->name, m.hdr.cn, m.hdr.qn);
+		memmove(l->rbuf, l->rbuf + used, l->rlen - used);
+		l->rlen -= used;
+	}
+	if (l->rlen == sizeof(l->rbuf))	/* no packet fits: not ours */
+		l->rlen = 0;
+	return found;
+}
+
+/* Wait for the 9014 of QN: 1, 0 (timeout or stop), -1 (connection). */
+static int
+wait_ack(struct link *l, const char *qn)
+{
+	double deadline = mono_s() + l->u->timeout;
+	int rc;
+
+	for (;;) {
+		if ((rc = take_answers(l, qn)) != 0)
+			return rc;
+		if ((rc = wait_fd(l, l->fd, POLLIN, deadline)) != 1)
+			return rc == 0 ? 0 : -1;
+	}
+}
+
+/* The oldest packet's bytes and QN. 0, or -1: it is unreadable. */
+static int
+read_head(struct link *l, char *pkt, size_t *len, char qn[HJ212_QN_LEN + 1])
+{
+	struct hj212_msg m;
+	char err[LW_ERRLEN];
+	size_t used;
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(l->dfd, l->names[l->head], O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, pkt, HJ212_PKT_MAX + 1);
+	close(fd);
+	if (n <= 0 || hj212_parse(pkt, (size_t)n, &m, &used, err) != 1 ||
+	    used != (size_t)n)
+		return -1;
+	*len = used;
+	memcpy(qn, m.hdr.qn, HJ212_QN_LEN + 1);
+	return 0;
+}
+
+/*
+ * Send the oldest packet: up to 1 + retries times while no 9014 comes.
+ * 1 if it left the spool, 0 if not (the connection is dropped then).
+ */
+static int
+deliver_head(struct link *l)
+{
+	char pkt[HJ212_PKT_MAX + 2], qn[HJ212_QN_LEN + 1];
+	size_t len;
+	int i, rc = 0;
+
+	if (read_head(l, pkt, &len, qn) == -1) {
+		log_warnx("uplink '%s': spool %s is unreadable or no packet; "
+		    "removed", l->u->name, l->names[l->head]);
+		spool_pop(l);
+		return 1;
+	}
+	for (i = 0; i <= l->u->retries && !*l->stop; i++) {
+		if (take_answers(l, NULL) == -1 || send_all(l, pkt, len) == -1)
+			break;
+		stat_update(l, 1, 0);
+		if (!l->u->ack || (rc = wait_ack(l, qn)) == 1) {
+			spool_pop(l);
+			l->backoff = BACKOFF_MIN;
+			l->err_logged = 0;
+			stat_update(l, 0, l->u->ack);
+			return 1;
+		}
+		if (rc == -1)
+			break;
+		if (!*l->stop)
+			log_debug("uplink '%s': no answer to %s", l->u->name,
+			    qn);
+	}
+	if (i > l->u->retries)
+		set_error(l, "no answer to QN=%s after %d sends", qn, i);
+	if (!*l->stop)
+		drop_conn(l);
+	return 0;
+}
+
+/* Nothing to send: watch the connection so that a close is seen. */
+static void
+idle(struct link *l)
+{
+	struct timespec ts = { 0, TICK_MS * 1000000L };
+
+	if (l->fd == -1)
+		nanosleep(&ts, NULL);
+	else if (wait_fd(l, l->fd, POLLIN, mono_s() + TICK_MS / 1000.0) == 1 &&
+	    take_answers(l, NULL) == -1)
+		drop_conn(l);
+}
+
+static void *
+link_thread(void *arg)
+{
+	struct link *l = arg;
+
+	spool_load(l);
+	last_load(l);
+	stat_update(l, 0, 0);
+	while (!*l->stop) {
+		build_due(l);
+		stat_update(l, 0, 0);
+		if (l->head == l->n)
+			idle(l);
+		else if (l->fd == -1 && mono_s() < l->retry_at)
+			idle(l);
+		else if (l->fd == -1 && connect_platform(l) == -1)
+			drop_conn(l);
+		else if (l->fd != -1)
+			deliver_head(l);
+		if (l->head == l->n)
+			l->drop_logged = 0;
+	}
+	if (l->fd != -1)
+		close(l->fd);
+	return NULL;
+}
+
+static void
+link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
+{
+	char sub[PATH_MAX];
+
+	memset(l, 0, sizeof(*l));
+	l->c = c;
+	l->u = &c->uplinks[i];
+	l->stop = stop;
+	l->fd = -1;
+	l->backoff = BACKOFF_MIN;
+	pthread_mutex_init(&l->mu, NULL);
+	snprintf(sub, sizeof(sub), "uplink/%s", l->u->name);
+	if ((l->dfd = dir_open_below(c->state_dir, sub, 1, 0750)) == -1)
+		fatal("uplink '%s': %s/%s", l->u->name, c->state_dir, sub);
+}
+
+struct uplinks *
+uplinks_start(const struct conf *c)
+{
+	struct uplinks *up;
+	size_t i;
+
+	if ((up = calloc(1, sizeof(*up))) == NULL ||
+	    (up->l = calloc(c->nuplink + 1, sizeof(*up->l))) == NULL)
+		fatal("uplink");
+	for (i = 0; i < c->nuplink; i++) {
+		link_init(&up->l[i], c, i, &up->stop);
+		if ((errno = pthread_create(&up->l[i].th, NULL, link_thread,
+		    &up->l[i])) != 0)
+			fatal("uplink thread");
+		up->n++;
+	}
+	return up;
+}
+
+void
+uplinks_stop(struct uplinks *up)
+{
+	size_t i;
+
+	if (up == NULL)
+		return;
+	up->stop = 1;
+	for (i = 0; i < up->n; i++) {
+		pthread_join(up->l[i].th, NULL);
+		close(up->l[i].dfd);
+		free(up->l[i].names);
+		pthread_mutex_destroy(&up->l[i].mu);
+	}
+	free(up->l);
+	free(up);
+}
+
+void
+uplinks_stats(struct uplinks *up, size_t i, struct uplink_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (up == NULL || i >= up->n)
+		return;
+	pthread_mutex_lock(&up->l[i].mu);
+	*st = up->l[i].st;
+	pthread_mutex_unlock(&up->l[i].mu);
+}

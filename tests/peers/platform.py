@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""A monitoring platform for tests: takes HJ 212-2017 packets over TCP.
+
+Listens on 127.0.0.1 (port 0 unless --port), writes its port to
+--port-file, checks every packet ("##", the four-digit length of the data
+segment, the CRC16 of the standard, CR LF), logs each as one JSON line
+to --log ({"qn", "cn", "st", "mn", "pw", "flag", "cp": {...}, "ok",
+"error"}) and answers CN=9014 with the packet's QN when its Flag asks
+for it (bit A). Faults: --no-answer, --late S (answer after S seconds),
+--close-mid (once: close the connection after half of a packet).
+
+The CRC is written here from the standard's description (HJ 212-2017
+App. A), not taken from the daemon: register 0xFFFF; for each byte, the
+register's high byte XOR the byte becomes the register; then 8 times
+shift right, XOR 0xA001 when the bit shifted out was 1.
+"""
+import argparse
+import json
+import socket
+import sys
+import threading
+import time
+
+EXAMPLE = ("QN=20160801085857223;ST=32;CN=1062;PW=100000;"
+           "MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&")
+
+
+def crc16(data: bytes) -> int:
+    reg = 0xFFFF
+    for b in data:
+        reg = (reg >> 8) ^ b
+        for _ in range(8):
+            out = reg & 1
+            reg >>= 1
+            if out:
+                reg ^= 0xA001
+    return reg
+
+
+assert crc16(EXAMPLE.encode()) == 0x1C80, hex(crc16(EXAMPLE.encode()))
+assert len(EXAMPLE) == 101
+
+
+def parse_segment(seg: str) -> dict:
+    """QN=..;ST=..;...;CP=&&a=1,b=2;c=3&& -> dict, cp as a dict."""
+    head, sep, cp = seg.partition("CP=&&")
+    if not sep or not cp.endswith("&&"):
+        raise ValueError("no CP=&&...&&")
+    out = {}
+    for item in head.rstrip(";").split(";"):
+        k, eq, v = item.partition("=")
+        if not eq:
+            raise ValueError("header item without '=': %r" % item)
+        out[k] = v
+    fields = {}
+    body = cp[:-2]
+    for group in body.split(";") if body else []:
+        for item in group.split(","):
+            k, eq, v = item.partition("=")
+            if not eq:
+                raise ValueError("CP item without '=': %r" % item)
+            fields[k] = v
+    out["CP"] = fields
+    return out
+
+
+def frame(seg: str) -> bytes:
+    return ("##%04d%s%04X\r\n" % (len(seg), seg, crc16(seg.encode()))).encode()
+
+
+class Platform:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.closed_mid = False
+
+    def log(self, rec):
+        rec["t"] = time.time()
+        with self.lock, open(self.args.log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+    def check(self, buf: bytes):
+        """(record, bytes used) of the packet at the start of BUF, or
+        (None, 0) if more bytes are needed."""
+        start = buf.find(b"##")
+        if start < 0:
+            return None, 0
+        if len(buf) - start < 6:
+            return None, 0
+        try:
+            n = int(buf[start + 2:start + 6].decode())
+        except ValueError:
+            return {"ok": False, "error": "bad length"}, start + 2
+        end = start + 6 + n + 6
+        if len(buf) < end:
+            return None, 0
+        seg = buf[start + 6:start + 6 + n]
+        crc = buf[start + 6 + n:start + 10 + n].decode("ascii", "replace")
+        rec = {"ok": True, "error": ""}
+        if buf[end - 2:end] != b"\r\n":
+            rec.update(ok=False, error="no CR LF after the CRC")
+        elif crc != "%04X" % crc16(seg):
+            rec.update(ok=False, error="CRC %s, want %04X" % (crc, crc16(seg)))
+        try:
+            f = parse_segment(seg.decode("utf-8"))
+            rec.update(qn=f.get("QN"), cn=f.get("CN"), st=f.get("ST"),
+                       mn=f.get("MN"), pw=f.get("PW"), flag=f.get("Flag"),
+                       pnum=f.get("PNUM"), pno=f.get("PNO"), cp=f["CP"])
+        except ValueError as e:
+            rec.update(ok=False, error=str(e))
+        return rec, end
+
+    def answer(self, conn, rec):
+        if self.args.no_answer or not rec.get("ok"):
+            return
+        if not int(rec.get("flag") or 0) & 1:
+            return
+        seg = "QN=%s;ST=91;CN=9014;PW=%s;MN=%s;Flag=4;CP=&&&&" % (
+            rec["qn"], rec["pw"], rec["mn"])
+        if self.args.late:
+            time.sleep(self.args.late)
+        conn.sendall(frame(seg))
+
+    def serve(self, conn):
+        buf = b""
+        with conn:
+            while True:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                buf += data
+                if self.args.close_mid and not self.closed_mid and \
+                        len(buf) >= 20:
+                    self.closed_mid = True
+                    self.log({"ok": False, "error": "closed mid-packet"})
+                    return
+                while True:
+                    rec, used = self.check(buf)
+                    if rec is None:
+                        break
+                    buf = buf[used:]
+                    self.log(rec)
+                    self.answer(conn, rec)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--no-answer", action="store_true")
+    ap.add_argument("--late", type=float, default=0)
+    ap.add_argument("--close-mid", action="store_true")
+    args = ap.parse_args()
+    p = Platform(args)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", args.port))
+    s.listen(16)
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write("%d\n" % s.getsockname()[1])
+    import os
+    os.rename(args.port_file + ".tmp", args.port_file)
+    while True:
+        conn, _ = s.accept()
+        threading.Thread(target=p.serve, args=(conn,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
