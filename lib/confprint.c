@@ -54,6 +54,8 @@ print_sensor(const struct conf_sensor *s, FILE *fp)
 	if (s->status_reg >= 0)
 		fprintf(fp, "status_register = %d\n", s->status_reg);
 	fprintf(fp, "status_map = %s\n", conf_smap_names[s->status_map]);
+	if (s->hj212_code != NULL)
+		fprintf(fp, "hj212_code = %s\n", s->hj212_code);
 	if (!isnan(s->range_min))
 		fprintf(fp, "range_min = %g\n", s->range_min);
 	if (!isnan(s->range_max))
@@ -119,6 +121,19 @@ print_webhook(const struct conf_webhook *w, FILE *fp)
 		    sizeof(url)));
 }
 
+/* An [uplink]: the password is never printed, only whether it is set. */
+static void
+print_uplink(const struct conf_uplink *u, FILE *fp)
+{
+	fprintf(fp, "\n[uplink %s]\nprotocol = %s\nhost = %s\nport = %d\n"
+	    "mn = %s\npw = %s\nst = %d\nhourly = %s\nack = %s\n"
+	    "timeout = %gs\nretries = %d\nperiod = %gs\n", u->name,
+	    conf_uplink_protos[u->protocol], u->host ? u->host : "", u->port,
+	    u->mn ? u->mn : "", u->pw && *u->pw ? "(set)" : "", u->st,
+	    u->hourly ? "on" : "off", u->ack ? "yes" : "no", u->timeout,
+	    u->retries, u->period);
+}
+
 void
 conf_print(const struct conf *c, FILE *fp)
 {
@@ -142,4 +157,6 @@ conf_print(const struct conf *c, FILE *fp)
 		print_sensor(&c->sensors[i], fp);
 	for (i = 0; i < c->nwebhook; i++)
 		print_webhook(&c->webhooks[i], fp);
+	for (i = 0; i < c->nuplink; i++)
+		print_uplink(&c->uplinks[i], fp);
 }

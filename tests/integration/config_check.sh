@@ -75,4 +75,26 @@ done >>"$W/rtu.conf"
 cat "$W/plan" | tail -n 4
 check "an RTU plan that cannot fit its interval is warned about" \
     grep -q "WARNING: the plan needs more than the interval" "$W/plan"
+# -T prints an [uplink] and a sensor's factor code, never the password
+cat >"$W/up.conf" <<CONF
+[daemon]
+state_dir = $W/upstate
+[bus a]
+host = 127.0.0.1
+[sensor tp]
+bus = a
+register = 0
+[uplink prov]
+host = 127.0.0.1
+port = 9999
+mn = 010000A8900016F000169DC0
+pw = Secret9876
+CONF
+"$BIN/lakewatchd" -T -c "$W/up.conf" >"$W/up.out" 2>&1
+cat "$W/up.out"
+check "-T prints the uplink" grep -q '^\[uplink prov\]' "$W/up.out"
+check "-T prints the factor code" grep -q '^hj212_code = w21011' "$W/up.out"
+check "-T never prints the platform password" \
+    test "$(grep -c Secret9876 "$W/up.out")" -eq 0 -a \
+    "$(grep -c '^pw = (set)' "$W/up.out")" -eq 1
 finish
