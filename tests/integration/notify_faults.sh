@@ -87,9 +87,14 @@ PYEOF
 check "closed connection retried with the same event" "$PY" - "$W/rclose.jsonl" <<'PYEOF'
 import json, sys
 e = [json.loads(l) for l in open(sys.argv[1])]
-assert e[0]["status"] == "close" and e[1]["status"] == 200, e
-assert e[0]["body"] == e[1]["body"]
-assert e[0]["headers"]["idempotency-key"] == e[1]["headers"]["idempotency-key"]
+# one or more closes (the receiver is switched to ok after the first;
+# on a loaded machine the daemon may retry once more before that), then
+# the same event accepted
+ok = [x["status"] for x in e].index(200)
+assert ok >= 1 and all(x["status"] == "close" for x in e[:ok]), e
+assert all(x["body"] == e[ok]["body"] for x in e[:ok])
+assert all(x["headers"]["idempotency-key"] ==
+           e[ok]["headers"]["idempotency-key"] for x in e[:ok])
 PYEOF
 check "slow receiver: timed out, retried, delivered; duplicates same id" \
     "$PY" - "$W/rslow.jsonl" <<'PYEOF'
