@@ -1,7 +1,8 @@
 /*
  * lakewatch.c: the operator's tool: the command table; each command is
  * a file of tool/ (check.c, probe.c, status.c, drivers.c, maintenance.c,
- * report_cmd.c, import.c, graph.c, dashboard.c).
+ * report_cmd.c, import.c, graph.c, dashboard.c, testalert.c,
+ * deadletter.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
