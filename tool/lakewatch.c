@@ -1,8 +1,7 @@
 /*
  * lakewatch.c: the operator's tool: the command table; each command is
  * a file of tool/ (check.c, probe.c, status.c, drivers.c, maintenance.c,
- * report_cmd.c, import.c, graph.c, dashboard.c, testalert.c,
- * deadletter.c).
+ * report_cmd.c, import.c, graph.c, dashboard.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
