@@ -80,7 +80,8 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d \
 	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 644 man/man1/lakewatch.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/man5/lakewatch.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/man8/lakewatchd.8 $(DESTDIR)$(MANDIR)/man8/
@@ -99,6 +100,10 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d/lakewatch.conf
 	install -m 644 systemd/lakewatch.tmpfiles \
 	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/lakewatch.conf
+	install -m 644 etc/lakewatch.bash-completion \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lakewatch
+	ln -sf lakewatch \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lakewatchd
 
 clean:
 	rm -rf bin lib/*.o daemon/*.o tool/*.o drivers/*.o tests/unit/*.o \

@@ -291,6 +291,8 @@ kind_zh(const struct view *v)
 		return "通信中断";
 	if (strcmp(v->kind, "fault") == 0)
 		return "仪器故障";
+	if (strcmp(v->kind, "test") == 0)
+		return "测试 TEST";	/* lakewatch test-alert */
 	return v->kind;
 }
 

@@ -1,4 +1,12 @@
-/* log.c: one line per message on stderr, with an sd-daemon priority prefix */
+/*
+ * log.c: one line per message on stderr, with an sd-daemon priority
+ * prefix; under systemd, one journal entry per message instead, with
+ * the SENSOR=, BUS= or WEBHOOK= the message starts with as a field.
+ */
+#define SD_JOURNAL_SUPPRESS_LOCATION	/* CODE_FILE= would say log.c */
+#include <systemd/sd-journal.h>
+
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -14,6 +22,27 @@
 static const char	*log_name = "lakewatch";
 static atomic_int	 log_level = LOG_LVL_INFO;
 static int		 log_prio;	/* stderr is journald's: prefix "<N>" */
+static int		 log_journal;	/* ... so sd_journal_send instead */
+
+/*
+ * stderr is the journal's stream when JOURNAL_STREAM names its device
+ * and inode ("DEV:INO"), as systemd.exec(5) says to check: a program
+ * started from a unit whose stderr was redirected inherits the variable
+ * but not the stream.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (e == NULL || sscanf(e, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(2, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(const char *progname, enum log_level level)
@@ -21,6 +50,51 @@ log_init(const char *progname, enum log_level level)
 	log_name = progname;
 	atomic_store_explicit(&log_level, level, memory_order_relaxed);
 	log_prio = getenv("JOURNAL_STREAM") != NULL;
+	log_journal = stderr_is_journal() && getenv("LW_LOG_STDERR") == NULL;
+}
+
+int
+log_field(const char *msg, char *field, size_t len)
+{
+	static const struct {
+		const char	*word, *key;
+	} kinds[] = {
+		{ "sensor '", "SENSOR=" }, { "bus '", "BUS=" },
+		{ "webhook '", "WEBHOOK=" }, { "uplink '", "UPLINK=" },
+	};
+	const char *name, *end;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		n = strlen(kinds[i].word);
+		if (strncmp(msg, kinds[i].word, n) != 0)
+			continue;
+		name = msg + n;
+		if ((end = strchr(name, '\'')) == NULL || end == name)
+			return 0;
+		snprintf(field, len, "%s%.*s", kinds[i].key,
+		    (int)(end - name), name);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * MSG to the journal with its priority and field; the identifier is the
+ * program's name, so the text does not repeat it. 0, or -1 if journald
+ * cannot be reached (the caller writes to stderr then).
+ */
+static int
+log_to_journal(int prio, const char *msg)
+{
+	char field[128];
+
+	if (log_field(msg, field, sizeof(field)))
+		return sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio,
+		    "SYSLOG_IDENTIFIER=%s", log_name, "%s", field,
+		    NULL) < 0 ? -1 : 0;
+	return sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", prio,
+	    "SYSLOG_IDENTIFIER=%s", log_name, NULL) < 0 ? -1 : 0;
 }
 
 void
@@ -53,7 +127,7 @@ static void
 vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
 {
 	static const int prio[] = { 3, 4, 6, 7 };
-	char msg[1024];
+	char msg[1024], full[1200];
 	char pfx[8] = "";
 
 	/* relaxed: the level orders nothing else */
@@ -62,6 +136,13 @@ vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
 	if (log_prio)
 		snprintf(pfx, sizeof(pfx), "<%d>", prio[lvl]);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_journal) {
+		if (err)
+			snprintf(full, sizeof(full), "%s: %s", msg,
+			    strerror(err));
+		if (log_to_journal(prio[lvl], err ? full : msg) == 0)
+			return;
+	}
 	if (err)
 		fprintf(stderr, "%s%s: %s: %s\n", pfx, log_name, msg,
 		    strerror(err));

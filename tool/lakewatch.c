@@ -37,6 +37,10 @@ static const struct command {
 	    "[--range R] -o F" },
 	{ "dashboard", tool_dashboard, tool_dashboard_usage, "dashboard -c "
 	    "FILE: pages in www_dir" },
+	{ "test-alert", tool_test_alert, tool_test_alert_usage, "test-alert "
+	    "-c FILE [--webhook NAME]: a test event through each webhook" },
+	{ "deadletter", tool_deadletter, tool_deadletter_usage, "deadletter "
+	    "-c FILE [list|show ID|retry ID|all|drop ID]: refused events" },
 	{ NULL, NULL, NULL, NULL }
 };
 

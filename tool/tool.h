@@ -38,5 +38,14 @@ void	tool_graph_usage(FILE *fp);
 /* The static status page under www_dir (dashboard.c). */
 int	tool_dashboard(int argc, char **argv);
 void	tool_dashboard_usage(FILE *fp);
+/*
+ * A marked test event through each webhook, the receiver's answer shown
+ * (testalert.c). 0 if every webhook accepted it, 1 if not, 64, 66, 78.
+ */
+int	tool_test_alert(int argc, char **argv);
+void	tool_test_alert_usage(FILE *fp);
+/* Events a receiver refused: list, show, retry, drop (deadletter.c). */
+int	tool_deadletter(int argc, char **argv);
+void	tool_deadletter_usage(FILE *fp);
 
 #endif
