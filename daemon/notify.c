@@ -23,6 +23,7 @@
 #include "../lib/format.h"
 #include "../lib/hmac.h"
 #include "../lib/log.h"
+#include "../lib/sign.h"
 #include "../lib/outbox.h"
 #include "../lib/util.h"
 #include "notify.h"
@@ -58,43 +59,6 @@ drop(struct notify *n, struct target *t, struct dl_entry *const *e, size_t k)
 	pthread_mutex_lock(&n->mu);
 	t->depth -= k;
 	pthread_mutex_unlock(&n->mu);
-}
-
-void
-notify_sign(const char *secret, long long ts, const char *body, char *out,
-    size_t len)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-	char *msg;
-	size_t n;
-
-	n = strlen(body) + 32;
-	if ((msg = malloc(n)) == NULL)
-		fatal("notify");
-	snprintf(msg, n, "%lld.%s", ts, body);
-	hmac_sha256(secret, msg, md, &mdlen);
-	free(msg);
-	n = (size_t)snprintf(out, len, "sha256=");
-	for (i = 0; i < mdlen && n + 2 < len; i++, n += 2)
-		snprintf(out + n, len - n, "%02x", md[i]);
-}
-
-char *
-notify_dingtalk_url(const char *url, const char *secret, long long ts_ms)
-{
-	char sig[64], *esc, *out;
-	size_t len;
-
-	format_dingtalk_sign(secret, ts_ms, sig, sizeof(sig));
-	if ((esc = curl_easy_escape(NULL, sig, 0)) == NULL)
-		return NULL;
-	len = strlen(url) + strlen(esc) + 64;
-	if ((out = malloc(len)) != NULL)
-		snprintf(out, len, "%s%ctimestamp=%lld&sign=%s", url,
-		    strchr(url, '?') ? '&' : '?', ts_ms, esc);
-	curl_free(esc);
-	return out;
 }
 
 static size_t
@@ -149,7 +113,7 @@ notify_headers(const struct req *r, json_t *const *ev, size_t k)
 	    w->format == FMT_SLACK)) {
 		snprintf(buf, sizeof(buf), "X-Lakewatch-Timestamp: %lld", now);
 		h = curl_slist_append(h, buf);
-		notify_sign(w->secret, now, r->body, sig, sizeof(sig));
+		sign_body(w->secret, now, r->body, sig, sizeof(sig));
 		snprintf(buf, sizeof(buf), "X-Lakewatch-Signature: %s", sig);
 		h = curl_slist_append(h, buf);
 	}
@@ -286,7 +250,7 @@ notify_send(struct notify *n, struct req *r, json_t *const *ev, size_t k)
 	if ((r->body = format_message(ev, k, &o, &r->nfold)) == NULL)
 		return -1;
 	if (w->format == FMT_DINGTALK && w->secret != NULL &&
-	    (r->req_url = notify_dingtalk_url(r->t->url, w->secret,
+	    (r->req_url = sign_dingtalk_url(r->t->url, w->secret,
 	    (long long)(wall_now() * 1000))) == NULL)
 		fatal("notify");
 	r->kind = REQ_EVENTS;

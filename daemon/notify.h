@@ -58,14 +58,5 @@ int		 notify_enqueue(struct notify *, const struct event *ev,
 /* Try again to write events kept in memory; returns how many are left. */
 size_t		 notify_retry_pending(struct notify *);
 void		 notify_stats(struct notify *, struct notify_stats *);
-/* The X-Lakewatch-Signature value for BODY at timestamp TS into OUT. */
-void		 notify_sign(const char *secret, long long ts,
-		    const char *body, char *out, size_t len);
-/*
- * DingTalk's signed URL: URL plus "&timestamp=TS_MS&sign=S" (S URL-encoded
- * base64 HMAC, DOMAIN.md 4.1), malloc'd; NULL on ENOMEM.
- */
-char		*notify_dingtalk_url(const char *url, const char *secret,
-		    long long ts_ms);
 
 #endif

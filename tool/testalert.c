@@ -20,7 +20,7 @@
 #include "../lib/conf.h"
 #include "../lib/event.h"
 #include "../lib/format.h"
-#include "../lib/hmac.h"
+#include "../lib/sign.h"
 #include "../lib/util.h"
 #include "tool.h"
 
@@ -142,7 +142,7 @@ ta_body(const struct conf_webhook *w, json_t *ev, time_t now)
 static char *
 ta_url(const struct conf_webhook *w, long long now_ms)
 {
-	char sig[64], *esc, *out;
+	char *out;
 	size_t len = strlen(w->url) + 128;
 
 	if ((out = malloc(len)) == NULL)
@@ -154,15 +154,8 @@ ta_url(const struct conf_webhook *w, long long now_ms)
 			out[strlen(out) - 1] = '\0';
 		strcat(out, "/api/v2/alerts");
 	} else if (w->format == FMT_DINGTALK && w->secret != NULL) {
-		format_dingtalk_sign(w->secret, now_ms, sig, sizeof(sig));
-		if ((esc = curl_easy_escape(NULL, sig, 0)) == NULL) {
-			free(out);
-			return NULL;
-		}
-		snprintf(out + strlen(out), len - strlen(out),
-		    "%ctimestamp=%lld&sign=%s", strchr(w->url, '?') ? '&' :
-		    '?', now_ms, esc);
-		curl_free(esc);
+		free(out);
+		return sign_dingtalk_url(w->url, w->secret, now_ms);
 	}
 	return out;
 }
@@ -172,22 +165,12 @@ static struct curl_slist *
 ta_sign(struct curl_slist *h, const char *secret, long long now,
     const char *body)
 {
-	unsigned char md[HMAC_SHA256_LEN];
-	unsigned int mdlen = 0, i;
-	char buf[128], *msg;
-	size_t n = strlen(body) + 32;
+	char buf[128], sig[80];
 
-	if ((msg = malloc(n)) == NULL)
-		return h;
-	snprintf(msg, n, "%lld.%s", now, body);
-	hmac_sha256(secret, msg, md, &mdlen);
-	free(msg);
+	sign_body(secret, now, body, sig, sizeof(sig));
 	snprintf(buf, sizeof(buf), "X-Lakewatch-Timestamp: %lld", now);
 	h = curl_slist_append(h, buf);
-	n = (size_t)snprintf(buf, sizeof(buf), "X-Lakewatch-Signature: "
-	    "sha256=");
-	for (i = 0; i < mdlen && n + 2 < sizeof(buf); i++, n += 2)
-		snprintf(buf + n, sizeof(buf) - n, "%02x", md[i]);
+	snprintf(buf, sizeof(buf), "X-Lakewatch-Signature: %s", sig);
 	return curl_slist_append(h, buf);
 }
 

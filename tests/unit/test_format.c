@@ -15,6 +15,7 @@
 
 #include "../../daemon/notify.h"
 #include "../../lib/format.h"
+#include "../../lib/sign.h"
 
 #define T0	1795680000	/* 2026-11-26T08:00:00Z */
 #define SITE	"长荡湖湖心"
@@ -338,15 +339,15 @@ test_sign(void **state)
 	for (i = 0; i < mdlen; i++)
 		n += (size_t)snprintf(want + n, sizeof(want) - n, "%02x",
 		    md[i]);
-	notify_sign(secret, T0, body, got, sizeof(got));
+	sign_body(secret, T0, body, got, sizeof(got));
 	assert_string_equal(got, want);
 	assert_int_equal(strlen(got), 7 + 64);
 	/* exactly large enough */
 	memset(got, 'x', sizeof(got));
-	notify_sign(secret, T0, body, got, 7 + 64 + 1);
+	sign_body(secret, T0, body, got, 7 + 64 + 1);
 	assert_string_equal(got, want);
 	/* the timestamp is signed too */
-	notify_sign(secret, T0 + 1, body, other, sizeof(other));
+	sign_body(secret, T0 + 1, body, other, sizeof(other));
 	assert_string_not_equal(other, want);
 	assert_memory_equal(other, "sha256=", 7);
 }

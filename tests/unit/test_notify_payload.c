@@ -17,6 +17,7 @@
 
 #include "../../daemon/notify.h"
 #include "../../lib/format.h"
+#include "../../lib/sign.h"
 #include "../../lib/util.h"
 
 #define T0	1795680000	/* 2026-11-26T08:00:00Z = 16:00 Beijing */
@@ -373,14 +374,14 @@ test_signatures(void **state)
 	    sizeof(sig));
 	assert_string_equal(sig,
 	    "7VLRjiliF3Yert24DOOvaPCQ4N5pbJcG8z6FYuBFPzw=");
-	url = notify_dingtalk_url("https://oapi.dingtalk.com/robot/send?"
+	url = sign_dingtalk_url("https://oapi.dingtalk.com/robot/send?"
 	    "access_token=abc", "SEC0123456789abcdef", 1795680000003LL);
 	assert_non_null(url);
 	assert_string_equal(url, "https://oapi.dingtalk.com/robot/send?"
 	    "access_token=abc&timestamp=1795680000003&sign="
 	    "sKOPsSmfpkf2CFo46h%2BPaFVT%2FXRIDxMCa3KGBIg5sA0%3D");
 	free(url);
-	url = notify_dingtalk_url("http://127.0.0.1:1/hook", "SEC0123456789"
+	url = sign_dingtalk_url("http://127.0.0.1:1/hook", "SEC0123456789"
 	    "abcdef", 1795680000000LL);
 	assert_string_equal(url, "http://127.0.0.1:1/hook?timestamp="
 	    "1795680000000&sign=7VLRjiliF3Yert24DOOvaPCQ4N5pbJcG8z6FYuBFPzw"
