@@ -1,7 +1,8 @@
 /*
  * import.c: `lakewatch import`: backfill lab or historical results
- * (time,value[,flag]) into the sample log and, where time order allows,
- * the RRD. Every row is checked before anything is written: one bad row
+ * (time,value[,flag], or a sheet as Excel and WPS save it: RFC 4180 by
+ * libcsv, UTF-8 or GBK by iconv, Chinese headers, a unit column) into the
+ * sample log and, where time order allows, the RRD. Every row is checked before anything is written: one bad row
  * and nothing changes. The sample log stays append-only (it is the audit
  * trail): new rows are appended, in time order, to the files of their
  * UTC months; a row whose time is already in the log is skipped.
