@@ -20,6 +20,8 @@ endif
 LW_CPPFLAGS = -D_GNU_SOURCE -DLW_VERSION=\"$(VERSION)\"
 LW_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
+# lakewatch import only (RFC 4180 CSV); libcsv-dev ships no .pc file
+TOOL_LIBS = -lcsv
 
 # Three homes for the C code (README, "Layout"): lib/ and drivers/ are
 # what both programs use, daemon/ is lakewatchd only, tool/ lakewatch
@@ -38,7 +40,7 @@ bin/lakewatchd: $(LIB) $(DAEMON)
 
 bin/lakewatch: $(LIB) $(TOOL)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LW_LIBS) $(TOOL_LIBS)
 
 bin/lwsim: tests/sim/lwsim.c
 	@mkdir -p bin
@@ -52,7 +54,7 @@ include tests/tests.mk
 
 # Debian packages to build (DEB_BUILD), test (DEB_TEST) and benchmark
 DEB_BUILD = gcc make pkg-config libmodbus-dev librrd-dev libcurl4-openssl-dev \
-	  libinih-dev libjansson-dev libsystemd-dev libssl-dev
+	  libinih-dev libjansson-dev libsystemd-dev libssl-dev libcsv-dev
 DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
 	  python3-serial python3-serial-asyncio socat curl procps valgrind \
 	  clang systemd man-db chromium fonts-noto-cjk fonts-dejavu-core tzdata \

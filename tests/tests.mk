@@ -9,7 +9,7 @@ CORE	= $(LIB) $(filter-out daemon/main.o,$(DAEMON))
 bin/tests/%: tests/unit/%.c $(CORE) $(HDRS)
 	@mkdir -p bin/tests
 	$(CC) $(LW_CPPFLAGS) $(CPPFLAGS) $(LW_CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(CORE) $(LW_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+	    $(CORE) $(LW_LIBS) $(TOOL_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 # LD_PRELOAD shim that steps a test daemon's wall clock (clock_step.sh)
 bin/tests/clockshift.so: tests/sim/clockshift.c
@@ -70,7 +70,7 @@ bin/fuzz/%.o: %.c $(HDRS)
 
 bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) $(HDRS)
 	$(FUZZ_CC) $(LW_CPPFLAGS) $(LW_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
-	    -o $@ $< $(FUZZ_OBJ) $(LW_LIBS)
+	    -o $@ $< $(FUZZ_OBJ) $(LW_LIBS) $(TOOL_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 .SECONDARY: $(FUZZ_OBJ)

@@ -4,7 +4,8 @@
  * times before 1980 (0000 made a file 0000-01.csv), a NUL in a line (it
  * cut the value silently); and what samplelog_scan (lib/samplelog_read.c)
  * says of the sample log lines it skips (it skipped them without a
- * word).
+ * word); and what Excel and WPS write (issue 14, item 12): GBK, a BOM,
+ * quoted fields, semicolons, Chinese headers, slash dates, units.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -190,6 +191,163 @@ test_report_skips(void **state)
 		fail_msg("stderr:\n%s", errbuf);
 }
 
+/* ---- Excel and WPS (read_text directly: the rows it keeps) ------------- */
+
+static struct imp xim;
+static struct conf *xconf;
+
+/* IN read as `import` reads a file (-e ENC), in zone CST-8; bad rows. */
+static int
+read_buf(const char *in, size_t len, const char *enc)
+{
+	char err[LW_ERRLEN], *copy;
+	int idx;
+
+	memset(&xim, 0, sizeof(xim));
+	assert_non_null(xconf = conf_load(conf, err));
+	assert_int_equal(report_tz("CST-8", err), 0);
+	assert_int_not_equal(idx = conf_sensor_find(xconf, "tp"), -1);
+	xim.c = xconf;
+	xim.s = &xconf->sensors[idx];
+	xim.csv = csv;
+	xim.enc = enc;
+	assert_non_null(copy = malloc(len + 1));
+	memcpy(copy, in, len);
+	capture_start();
+	assert_int_equal(read_text(&xim, copy, len), 0);
+	capture_end();
+	free(copy);
+	return xim.bad;
+}
+
+static int
+xteardown(void **state)
+{
+	free(xim.row);
+	conf_free(xconf);
+	xconf = NULL;
+	return teardown(state);
+}
+
+#define T0	1777593600	/* 2026-05-01T00:00:00Z, 08:00 in CST-8 */
+
+static void
+row_is(size_t i, time_t t, double v, char flag, int line)
+{
+	assert_true(i < xim.n);
+	assert_int_equal(xim.row[i].t, t);
+	assert_float_equal(xim.row[i].value, v, 1e-12);
+	assert_int_equal(xim.row[i].flag, flag);
+	assert_int_equal(xim.row[i].line, line);
+}
+
+/* WPS in a Chinese locale: GBK, CR LF, 时间/总磷/单位, μg/L, a quoted note. */
+static void
+test_excel_gbk(void **state)
+{
+	static const char in[] =
+	    "\xCA\xB1\xBC\xE4,\xD7\xDC\xC1\xD7,\xB5\xA5\xCE\xBB,"
+	    "\xB1\xB8\xD7\xA2\r\n"
+	    "2026/5/1 8:00,35,\xA6\xCC" "g/L,\"\xBA\xFE\xD0\xC4, "
+	    "\xB1\xED\xB2\xE3\"\r\n"
+	    "2026/5/1 9:00,0.04,mg/L,\r\n";
+
+	(void)state;
+	if (read_buf(in, sizeof(in) - 1, NULL) != 0)
+		fail_msg("refused:\n%s", errbuf);
+	assert_int_equal(xim.n, 2);
+	row_is(0, T0, 0.035, 'N', 2);
+	row_is(1, T0 + 3600, 0.04, 'N', 3);
+}
+
+/* Excel "CSV UTF-8" in a decimal-comma locale: BOM, ';', "0,05". */
+static void
+test_excel_bom_semicolon(void **state)
+{
+	static const char in[] = "\xEF\xBB\xBF时间;数值;数据标识\n"
+	    "2026-05-01 08:00;0,05;N\n"
+	    "2026/05/01 09:30:00;0,06;M\n";
+
+	(void)state;
+	if (read_buf(in, sizeof(in) - 1, NULL) != 0)
+		fail_msg("refused:\n%s", errbuf);
+	assert_int_equal(xim.n, 2);
+	row_is(0, T0, 0.05, 'N', 2);
+	row_is(1, T0 + 5400, 0.06, 'M', 3);
+}
+
+/* RFC 4180: quotes, a comma and a line break inside a field, "" inside. */
+static void
+test_quoted(void **state)
+{
+	static const char in[] = "time,value,flag,note\n"
+	    "2026-05-01T00:00:00Z,0.05,N,\"a, b \"\"c\"\"\"\n"
+	    "\"2026-05-01 09:00\",\"0.04\",,\"two\n"
+	    "lines\"\n"
+	    "2026-05-01 10:00,0.03\n"
+	    ",,,\n";
+
+	(void)state;
+	if (read_buf(in, sizeof(in) - 1, NULL) != 0)
+		fail_msg("refused:\n%s", errbuf);
+	assert_int_equal(xim.n, 3);
+	row_is(0, T0, 0.05, 'N', 2);
+	row_is(1, T0 + 3600, 0.04, 'N', 3);
+	row_is(2, T0 + 7200, 0.03, 'N', 5);
+}
+
+/* A lab sheet of several parameters: the sensor's column, its unit. */
+static void
+test_param_columns(void **state)
+{
+	static const char in[] = "采样时间,氨氮(mg/L),总磷（μg/L）,pH\n"
+	    "2026/5/1 8:00,0.5,42,7.9\n";
+
+	(void)state;
+	if (read_buf(in, sizeof(in) - 1, NULL) != 0)
+		fail_msg("refused:\n%s", errbuf);
+	assert_int_equal(xim.n, 1);
+	row_is(0, T0, 0.042, 'N', 2);
+}
+
+static void
+test_excel_rejects(void **state)
+{
+	static const char gbk[] = "\xCA\xB1\xBC\xE4,\xD7\xDC\xC1\xD7\n"
+	    "2026/5/1 8:00,0.05\n"
+	    "2026/5/1 9:00,0.0\x81 \n";				/* 3 */
+	static const char unit[] = "time,value,unit\n"
+	    "2026-05-01 08:00,0.05,ppm\n"			/* 2 */
+	    "2026-05-01 09:00,50,ug/L\n"
+	    "2026/5/32 10:00,0.05,mg/L\n"			/* 4 */
+	    "2026-05-01 11:00,\"0.0\"5\",mg/L\n"		/* 5 */
+	    "2026-05-01 12:00,\"0.05,mg/L\n";			/* 6 */
+	static const char nocol[] = "时间,氨氮\n2026/5/1 8:00,0.5\n";
+
+	(void)state;
+	assert_int_equal(read_buf(gbk, sizeof(gbk) - 1, NULL), 1);
+	if (!named(3) || strstr(errbuf, "bad GB18030 byte sequence") == NULL)
+		fail_msg("stderr:\n%s", errbuf);
+	xteardown(state);
+	setup(state);
+	assert_int_equal(read_buf(gbk, sizeof(gbk) - 1, "UTF-8"), 2);
+	if (!named(1) || !named(3) || strstr(errbuf, "not UTF-8") == NULL)
+		fail_msg("stderr:\n%s", errbuf);
+	xteardown(state);
+	setup(state);
+	assert_int_equal(read_buf(unit, sizeof(unit) - 1, NULL), 4);
+	if (!named(2) || strstr(errbuf, "unknown unit 'ppm'") == NULL ||
+	    !named(4) || !named(5) || !named(6) || named(3))
+		fail_msg("stderr:\n%s", errbuf);
+	assert_int_equal(xim.n, 1);
+	row_is(0, T0 + 3600, 0.05, 'N', 3);
+	xteardown(state);
+	setup(state);
+	assert_int_equal(read_buf(nocol, sizeof(nocol) - 1, NULL), 1);
+	if (!named(1) || strstr(errbuf, "no column for tp") == NULL)
+		fail_msg("stderr:\n%s", errbuf);
+}
+
 int
 main(void)
 {
@@ -198,6 +356,15 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_accepts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_skips, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_excel_gbk, setup,
+		    xteardown),
+		cmocka_unit_test_setup_teardown(test_excel_bom_semicolon,
+		    setup, xteardown),
+		cmocka_unit_test_setup_teardown(test_quoted, setup, xteardown),
+		cmocka_unit_test_setup_teardown(test_param_columns, setup,
+		    xteardown),
+		cmocka_unit_test_setup_teardown(test_excel_rejects, setup,
+		    xteardown),
 	};
 
 	log_init("test", LOG_LVL_WARNING);
