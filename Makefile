@@ -83,7 +83,10 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/doc/lakewatch
+	install -m 644 etc/nginx-lakewatch.conf \
+	    $(DESTDIR)$(PREFIX)/share/doc/lakewatch/
 	install -m 644 man/man1/lakewatch.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/man5/lakewatch.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/man8/lakewatchd.8 $(DESTDIR)$(MANDIR)/man8/

@@ -290,7 +290,8 @@ sensor_head(struct dash *d, const struct conf_sensor *s)
 static void
 sensor_graphs(struct dash *d, const struct conf_sensor *s)
 {
-	struct graph_opts o = { 0, d->now, GRAPH_W, GRAPH_H, 0, NULL };
+	struct graph_opts o = { .end = d->now, .width = GRAPH_W,
+	    .height = GRAPH_H };
 	struct graph_periods gp;
 	char path[PATH_MAX], err[LW_ERRLEN];
 	size_t i;

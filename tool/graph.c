@@ -31,6 +31,8 @@
 #define MAX_ARGS	96
 #define MAX_PERIODS	200	/* per kind, after merging */
 #define LONG_RANGE	(30 * 86400)
+#define SCALE_MARGIN	1.2	/* headroom above max(data, target limit) */
+#define XLABEL_PX	64	/* room for one "Thu 03" x label, pixels */
 
 /* band colours: I/II blue, III green, IV yellow, V orange, worse red */
 static const char *const band_colour[] = { "#dcebfa", "#cfe3f7",
@@ -147,6 +149,54 @@ graph_periods_free(struct graph_periods *gp)
 	memset(gp, 0, sizeof(*gp));
 }
 
+/* ---- what the range holds ------------------------------------------ */
+
+struct extent {
+	unsigned long	step;	/* asked of rrd_fetch and rrd_graph alike */
+	double		max;	/* largest value in view */
+	int		known;	/* values in view */
+};
+
+/*
+ * The MAX rows of RRD over O's range (MAX is also the top of the
+ * min-max band). The step asked is two pixels or more, and rrd_graph
+ * gets the same --step: it ignores a step under a pixel, and its own
+ * pixel-wide step can pick another archive (hourly rows known, daily
+ * not yet). A failed fetch counts as no data; rrd_graph names the error.
+ */
+static void
+extent(const char *rrd, const struct graph_opts *o, struct extent *e)
+{
+	unsigned long step, nds = 0, i;
+	char **names = NULL;
+	rrd_value_t *data = NULL, v;
+	time_t from = o->start, to = o->end;
+
+	e->max = -INFINITY;
+	e->known = 0;
+	e->step = (unsigned long)((o->end - o->start) / (o->width / 2));
+	if (e->step < 1)
+		e->step = 1;
+	step = e->step;
+	rrd_clear_error();
+	if (rrd_fetch_r(rrd, "MAX", &from, &to, &step, &nds, &names,
+	    &data) != 0)
+		return;
+	for (i = 0; nds > 0 && step > 0 && from + (time_t)((i + 1) * step) <=
+	    to; i++) {
+		v = data[i * nds];
+		if (isnan(v))
+			continue;
+		e->known++;
+		if (v > e->max)
+			e->max = v;
+	}
+	for (i = 0; i < nds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	rrd_freemem(data);
+}
+
 /* ---- the rrd_graph arguments ---------------------------------------- */
 
 struct args {
@@ -199,6 +249,26 @@ esc(const char *text, int pct, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Ranges of 2 to 14 days: one short label ("Thu 03") per day or per N
+ * days, centred on its day; rrd's own choice ("Thu 03 Dec" under each
+ * midnight) overlaps below ~900 pixels and is cut at the right edge.
+ */
+static void
+opt_xgrid(struct args *a, const struct graph_opts *o)
+{
+	long days = (long)((o->end - o->start) / 86400);
+	int plot = o->width - 100, every;	/* less the axis */
+
+	if (days < 2 || days > 14)
+		return;
+	every = (int)((XLABEL_PX * days + plot - 1) / (plot > 0 ? plot : 1));
+	if (every < 1)
+		every = 1;
+	arg(a, "--x-grid=HOUR:%d:DAY:%d:DAY:%d:86400:%%a %%d",
+	    every > 1 ? 24 : 6, every, every);
+}
+
 static void
 opt_common(struct args *a, const struct conf_sensor *s,
     const struct graph_opts *o)
@@ -228,6 +298,7 @@ opt_common(struct args *a, const struct conf_sensor *s,
 	arg(a, "--color=FRAME#ffffff");
 	arg(a, "--slope-mode");
 	arg(a, "--disable-rrdtool-tag");
+	opt_xgrid(a, o);
 }
 
 /* Lower and upper ends of the class bands of S; how many bands, 0 none. */
@@ -272,7 +343,7 @@ opt_bands(struct args *a, const struct conf_sensor *s)
 
 static void
 opt_series(struct args *a, const char *rrd, const struct conf_sensor *s,
-    const struct graph_opts *o)
+    const struct graph_opts *o, const struct extent *e)
 {
 	char u[256];
 	int d = s->decimals;
@@ -285,10 +356,18 @@ opt_series(struct args *a, const char *rrd, const struct conf_sensor *s,
 	}
 	opt_bands(a, s);
 	if (o->end - o->start >= LONG_RANGE) {
+		/* light, with its edges: the class colours show through */
 		arg(a, "AREA:lo");
-		arg(a, "STACK:span#1f4e7930:min–max");
+		arg(a, "STACK:span#1f4e7914:min–max");
+		arg(a, "LINE1:lo#1f4e7940");
+		arg(a, "LINE1:hi#1f4e7940");
 	}
 	arg(a, "LINE2:v#1f4e79:%s average", gb3838_param_label(s->parameter));
+	if (e->known == 0) {
+		/* a VDEF of nothing prints "-nan" */
+		arg(a, "COMMENT:  no data in this period\\l");
+		return;
+	}
 	arg(a, "VDEF:vlast=v,LAST");
 	arg(a, "VDEF:vavg=v,AVERAGE");
 	arg(a, "VDEF:vmax=v,MAXIMUM");
@@ -299,10 +378,11 @@ opt_series(struct args *a, const char *rrd, const struct conf_sensor *s,
 }
 
 static void
-opt_target(struct args *a, const struct conf_sensor *s)
+opt_target(struct args *a, const struct conf_sensor *s,
+    const struct extent *e)
 {
 	char u[256];
-	double lim;
+	double lim, top;
 
 	if (gb3838_direction(s->parameter) == 0 ||
 	    gb3838_limit(s->parameter, s->water_body, s->target_class,
@@ -311,10 +391,15 @@ opt_target(struct args *a, const struct conf_sensor *s)
 	arg(a, "HRULE:%.6g#c62828:target Class %s %.*f %s\\l:dashes=6,3", lim,
 	    gb3838_class_name(s->target_class), s->decimals, lim,
 	    esc(s->unit_label, 0, u, sizeof(u)));
-	/* keep the limit in view without clipping higher values */
-	arg(a, "--upper-limit=%.6g", gb3838_direction(s->parameter) > 0 ?
-	    lim * 1.3 : lim * 1.6);
+	/*
+	 * Scale to the data and the limit, not to rrd's autoscale: with no
+	 * value in view that is 0..1, and the class bands (skipscale) do
+	 * not count. Rigid, so the bands are clipped to the view.
+	 */
+	top = e->known > 0 && e->max > lim ? e->max : lim;
+	arg(a, "--upper-limit=%.6g", top * SCALE_MARGIN);
 	arg(a, "--lower-limit=0");
+	arg(a, "--rigid");
 }
 
 /* Append "TIME,A,B,LIMIT,UN,0,1,IF" (1 inside [A, B]) to *S. */
@@ -428,8 +513,32 @@ svg_title(const char *path, const struct conf_sensor *s)
 	return rc;
 }
 
+/* What rrdtool graphv prints: geometry, y range, legend texts. */
+static void
+print_info(const rrd_info_t *i)
+{
+	for (; i != NULL; i = i->next) {
+		switch (i->type) {
+		case RD_I_VAL:
+			printf("%s = %.10e\n", i->key, i->value.u_val);
+			break;
+		case RD_I_CNT:
+			printf("%s = %lu\n", i->key, i->value.u_cnt);
+			break;
+		case RD_I_INT:
+			printf("%s = %d\n", i->key, i->value.u_int);
+			break;
+		case RD_I_STR:
+			printf("%s = \"%s\"\n", i->key, i->value.u_str);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static int
-render(struct args *a, const char *tmp, char err[LW_ERRLEN])
+render(struct args *a, const char *tmp, int info_out, char err[LW_ERRLEN])
 {
 	rrd_info_t *info;
 
@@ -440,6 +549,8 @@ render(struct args *a, const char *tmp, char err[LW_ERRLEN])
 		unlink(tmp);
 		return -1;
 	}
+	if (info_out)
+		print_info(info);
 	rrd_info_free(info);
 	return 0;
 }
@@ -474,6 +585,7 @@ graph_render(const struct conf *c, const struct conf_sensor *s,
 {
 	char rrd[PATH_MAX], tmp[PATH_MAX], e[PATH_MAX * 2];
 	struct args a = { { 0 }, 0 };
+	struct extent ext;
 	int rc;
 
 	rrdfile_path(c, s->name, rrd, sizeof(rrd));
@@ -490,14 +602,16 @@ graph_render(const struct conf *c, const struct conf_sensor *s,
 	if (c->rrdcached != NULL && flush_cached(c->rrdcached, rrd, err) ==
 	    -1)
 		return -1;
+	extent(rrd, o, &ext);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
 	arg(&a, "graph");
 	arg(&a, "%s", tmp);
 	opt_common(&a, s, o);
-	opt_series(&a, esc(rrd, 0, e, sizeof(e)), s, o);
+	arg(&a, "--step=%lu", ext.step);
+	opt_series(&a, esc(rrd, 0, e, sizeof(e)), s, o, &ext);
 	opt_periods(&a, gp, o);
-	opt_target(&a, s);
-	rc = render(&a, tmp, err);
+	opt_target(&a, s, &ext);
+	rc = render(&a, tmp, o->info, err);
 	args_free(&a);
 	if (rc == 0 && o->svg && svg_title(tmp, s) == -1)
 		log_warn("%s: svg title", tmp);
@@ -556,7 +670,7 @@ tool_graph_usage(FILE *fp)
 {
 	fprintf(fp, "usage: lakewatch graph -c FILE --sensor NAME "
 	    "[--range 1d|7d|30d|1y | --start T [--end T]]\n"
-	    "\t[--width W] [--height H] -o out.png|out.svg\n");
+	    "\t[--width W] [--height H] [--info] -o out.png|out.svg\n");
 }
 
 static int
@@ -576,6 +690,7 @@ graph_args(int argc, char **argv, struct graph_cli *g)
 		{ "end", required_argument, NULL, 'E' },
 		{ "width", required_argument, NULL, 'W' },
 		{ "height", required_argument, NULL, 'H' },
+		{ "info", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -594,6 +709,7 @@ graph_args(int argc, char **argv, struct graph_cli *g)
 		case 'E': g->end = optarg; break;
 		case 'W': g->o.width = (int)strtol(optarg, NULL, 10); break;
 		case 'H': g->o.height = (int)strtol(optarg, NULL, 10); break;
+		case 'I': g->o.info = 1; break;
 		default: return -1;
 		}
 	}

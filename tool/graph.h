@@ -32,6 +32,7 @@ struct graph_opts {
 	int		 width, height;	/* of the whole image, pixels */
 	int		 svg;		/* else PNG */
 	const char	*what;		/* in the title: "last 7 days" */
+	int		 info;		/* print rrd's graph info (graphv) */
 };
 
 /*
