@@ -10,7 +10,8 @@ PKG_CONFIG ?= pkg-config
 CC	?= cc
 CFLAGS	?= -O2 -g
 
-PKGS	= libmodbus librrd libcurl inih jansson libsystemd libcrypto
+PKGS	= libmodbus librrd libcurl inih jansson libsystemd libcrypto \
+	  libmicrohttpd
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla -Wformat=2 \
 	  -Wundef -Wno-format-truncation -Wno-unknown-warning-option
@@ -54,11 +55,12 @@ include tests/tests.mk
 
 # Debian packages to build (DEB_BUILD), test (DEB_TEST) and benchmark
 DEB_BUILD = gcc make pkg-config libmodbus-dev librrd-dev libcurl4-openssl-dev \
-	  libinih-dev libjansson-dev libsystemd-dev libssl-dev libcsv-dev
+	  libinih-dev libjansson-dev libsystemd-dev libssl-dev libcsv-dev \
+	  libmicrohttpd-dev
 DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
 	  python3-serial python3-serial-asyncio socat curl procps valgrind \
 	  clang systemd man-db chromium fonts-noto-cjk fonts-dejavu-core tzdata \
-	  prometheus-alertmanager
+	  prometheus-alertmanager prometheus
 SUDO	= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 deps:

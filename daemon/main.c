@@ -22,6 +22,7 @@
 #include "../lib/util.h"
 #include "bus.h"
 #include "core.h"
+#include "metrics.h"
 #include "notify.h"
 #include "queue.h"
 #include "sdnotify.h"
@@ -68,6 +69,7 @@ struct daemon {
 	double		 started;	/* wall clock */
 	struct run	 run;		/* the config in force */
 	struct uplinks	*up;		/* of run.c */
+	struct metrics	*metrics;	/* /metrics; off unless configured */
 	struct sample	*batch;		/* BATCH samples off the queue */
 	int		 stuck_logged;	/* buses_healthy */
 	time_t		 status_last;	/* status_due */
@@ -322,6 +324,7 @@ do_reload(struct daemon *d)
 	r->buses = NULL;
 	uplinks_stop(d->up);	/* the spools stay on disk */
 	d->up = uplinks_start(c);
+	metrics_reconf(d->metrics, c);
 	run_free(r, 0);
 	*r = nr;
 	log_setlevel((enum log_level)c->log_level);
@@ -403,8 +406,10 @@ report_status(struct daemon *d)
 	core_tick(r->core, time(NULL));
 	if (!status_due(d))
 		return;
+	metrics_update(d->metrics, r->c, r->buses, r->core, r->n, q, d->up,
+	    d->started);
 	if (status_write(r->c, r->buses, r->core, r->n, q, d->up,
-	    d->started) == -1) {
+	    d->started, metrics_addr(d->metrics)) == -1) {
 		if (!d->status_failed)
 			log_warn("status file");
 		d->status_failed = 1;
@@ -575,12 +580,14 @@ main(int argc, char *argv[])
 	log_info("started: %zu buses, %zu sensors, %zu webhooks, state in %s",
 	    c->nbus, c->nsensor, c->nwebhook, c->state_dir);
 	d.up = uplinks_start(c);
+	d.metrics = metrics_start(c);
 	sdnotify_ready();
 	loop(&d);
 	sdnotify_stopping();
 	log_info("stopping");
 	pthread_join(sigs, NULL);	/* it ended with quit */
 	uplinks_stop(d.up);
+	metrics_stop(d.metrics);
 	left = buses_stop(&d);
 	run_free(&d.run, left > 0);
 	if (left == 0) {	/* else exit ends the workers left in a poll */

@@ -113,7 +113,7 @@ uplink_json(const struct conf_uplink *u, struct uplinks *up, size_t i)
 int
 status_write(const struct conf *c, struct bus *const *buses,
     const struct core *core, struct notify *n, struct queue *q,
-    struct uplinks *up, double started)
+    struct uplinks *up, double started, const char *metrics)
 {
 	struct notify_stats ns;
 	struct core_stats cs;
@@ -131,6 +131,8 @@ status_write(const struct conf *c, struct bus *const *buses,
 	jsonout_add(&o, "config", json_string(c->path));
 	jsonout_add(&o, "started", json_real(started));
 	jsonout_add(&o, "now", json_real(wall_now()));
+	jsonout_add(&o, "metrics", metrics != NULL ? json_string(metrics) :
+	    json_null());
 	jsonout_add(&o, "core", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "samples", (json_int_t)cs.samples,
 	    "stored", (json_int_t)cs.stored,

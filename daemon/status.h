@@ -16,11 +16,12 @@
 /*
  * Write the status of a running daemon: per bus counters (BUSES has
  * c->nbus entries), per sensor last sample and alert state, outbox and
- * queue, per uplink its connection and spool (UP may be NULL). 0, or -1
- * with errno set (the caller logs once).
+ * queue, per uplink its connection and spool (UP may be NULL), and
+ * METRICS, where /metrics is served (NULL: not). 0, or -1 with errno set
+ * (the caller logs once).
  */
 int	status_write(const struct conf *c, struct bus *const *buses,
 	    const struct core *core, struct notify *n, struct queue *q,
-	    struct uplinks *up, double started);
+	    struct uplinks *up, double started, const char *metrics);
 
 #endif

@@ -27,7 +27,7 @@ enum section { SEC_NONE, SEC_DAEMON, SEC_ALERT, SEC_BUS, SEC_SENSOR,
 	SEC_WEBHOOK, SEC_UPLINK };
 enum ktype { K_STR, K_INT, K_DBL, K_DUR, K_ENUM, K_CLASS, K_DRIVER,
 	K_PARAM, K_WATER, K_PARITY, K_LEVEL, K_SECRETFILE, K_MENTION,
-	K_KEYWORD };
+	K_KEYWORD, K_ADDR };
 
 /* One key of a section: where it goes in the section's struct. */
 struct key {
@@ -66,6 +66,7 @@ static const struct key daemon_keys[] = {
 	{ "state_dir", K_STR, F(conf, state_dir), 0, 0, NULL },
 	{ "interval", K_INT, F(conf, interval), 1, 86400, NULL },
 	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
+	{ "metrics", K_ADDR, F(conf, metrics), 0, 0, NULL },
 	{ "store_buffer", K_INT, F(conf, store_buffer), 1000, 100000000,
 	    NULL },
 	{ "sample_buffer", K_INT, F(conf, sample_buffer), 0, 10000000,
@@ -770,6 +771,23 @@ set_mention(struct parse *p, const struct key *k, struct wh_mention *m,
 	return rc;
 }
 
+/* metrics = 127.0.0.1:9471; "off" or empty: none */
+static int
+set_addr(struct parse *p, const struct key *k, char **dst, const char *v)
+{
+	free(*dst);
+	*dst = NULL;
+	if (v[0] == '\0' || strcasecmp(v, "off") == 0)
+		return 0;
+	if (sockaddr_parse(v, NULL) == -1) {
+		perr(p, p->line, "%s: bad address '%s' (an IP address and a "
+		    "port: 127.0.0.1:9471, [::1]:9471)", k->name, v);
+		return -1;
+	}
+	*dst = xstrdup(v);
+	return 0;
+}
+
 static int
 set_key(struct parse *p, const struct key *k, void *dst, const char *v)
 {
@@ -790,6 +808,8 @@ set_key(struct parse *p, const struct key *k, void *dst, const char *v)
 		return set_mention(p, k, dst, v);
 	case K_KEYWORD:
 		return set_keyword(p, k, dst, v);
+	case K_ADDR:
+		return set_addr(p, k, dst, v);
 	case K_DRIVER:
 		if ((*(const struct driver **)dst = driver_find(v)) == NULL)
 			break;
@@ -1314,6 +1334,7 @@ conf_free(struct conf *c)
 	free(c->dir);
 	free(c->state_dir);
 	free(c->rrdcached);
+	free(c->metrics);
 	free(c->timezone);
 	free(c->www_dir);
 	free(c);

@@ -168,6 +168,7 @@ struct conf {
 	char		*state_dir;	/* absolute or relative to the cwd */
 	int		 interval;
 	char		*rrdcached;	/* NULL if none */
+	char		*metrics;	/* "host:port" of /metrics; NULL off */
 	int		 store_buffer;	/* RRD values held while unwritable */
 	int		 sample_buffer;	/* sample-log rows held, the same */
 	int		 log_level;

@@ -1,5 +1,9 @@
 /* util.c: time and file helpers */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -574,4 +578,41 @@ url_masked(const char *url, char *buf, size_t len)
 	}
 	mask_query(mask_path(p, buf, len), buf, len);
 	return buf;
+}
+
+int
+sockaddr_parse(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_storage tmp;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&tmp;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&tmp;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	size_t n;
+	long port;
+
+	if (colon == NULL || (n = (size_t)(colon - s)) >= sizeof(host) ||
+	    colon[1] == '\0' || strspn(colon + 1, "0123456789") !=
+	    strlen(colon + 1))
+		return -1;
+	if (strlen(colon + 1) > 5 || (port = strtol(colon + 1, NULL, 10)) >
+	    65535)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	memset(&tmp, 0, sizeof(tmp));
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+		host[n - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return -1;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+	} else
+		return -1;
+	if (ss != NULL)
+		*ss = tmp;
+	return 0;
 }

@@ -97,4 +97,12 @@ const char	*url_masked(const char *url, char *buf, size_t len);
 /* A random double in [0, 1), thread-safe (per-thread state). */
 double		 jitter01(void);
 
+struct sockaddr_storage;
+/*
+ * "127.0.0.1:9471" or "[::1]:9471" (an IP address, never a name: one
+ * address to bind, not what a resolver says; port 0..65535, 0 any free
+ * one) into *SS (may be NULL to only check). 0, or -1 if malformed.
+ */
+int		 sockaddr_parse(const char *s, struct sockaddr_storage *ss);
+
 #endif
