@@ -13,6 +13,7 @@
 #include "../lib/samplelog.h"
 #include "../lib/util.h"
 #include "core.h"
+#include "cumul.h"
 #include "eval.h"
 #include "state.h"
 #include "store.h"
@@ -43,6 +44,7 @@ struct core {
 	struct writer		*w;		/* drives st */
 	struct notify		*n;
 	struct alarm_state	*alarms;	/* per sensor */
+	struct cumul		*cumul;		/* per sensor: year to date */
 	struct sample		*last;		/* per sensor */
 	struct samplelog	*log;
 	struct batch		*batch;		/* per sensor */
@@ -72,6 +74,8 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 	    (core->maint_until = calloc(c->nsensor + 1, sizeof(time_t))) ==
 	    NULL ||
 	    (core->maint_was = calloc(c->nsensor + 1, sizeof(time_t))) ==
+	    NULL ||
+	    (core->cumul = calloc(c->nsensor + 1, sizeof(*core->cumul))) ==
 	    NULL)
 		fatal("core");
 	core->log = samplelog_new(c);
@@ -114,6 +118,7 @@ adopt_alarm(struct core *core, size_t i, const struct core *old, int j,
 	const struct conf_sensor *os = &old->c->sensors[j];
 
 	core->alarms[i] = old->alarms[j];
+	core->cumul[i] = old->cumul[j];	/* the same log: no rescan */
 	if (ns->interval != os->interval ||
 	    ns->alert.stale_after != os->alert.stale_after)
 		eval_rescheduled(&core->alarms[i],
@@ -146,6 +151,7 @@ core_free(struct core *core)
 	writer_stop(core->w);	/* after it wrote what it had */
 	store_free(core->st);
 	free(core->alarms);
+	free(core->cumul);
 	free(core->last);
 	free(core->maint_until);
 	free(core->maint_was);
@@ -257,6 +263,31 @@ file_events(struct core *core, const struct event *ev, int n)
 	}
 }
 
+/*
+ * The cumulative rule: a valid fresh reading joins the sensor's year to
+ * date (rebuilt from the sample log at its first one since the start;
+ * the rows before this reading, which audit() may have written) and the
+ * projected year-to-date mean is judged.
+ */
+static void
+cumulative(struct core *core, const struct sample *s)
+{
+	const struct conf_sensor *sc = &core->c->sensors[s->idx];
+	struct cumul *cu = &core->cumul[s->idx];
+	struct event ev[EVAL_MAX_EVENTS];
+	char err[LW_ERRLEN];
+
+	if (!cumul_wanted(sc) || !sample_valid(s) || !s->fresh ||
+	    !isfinite(s->value))
+		return;
+	if (!cu->loaded && cumul_load(core->c, sc, cu, s->t, err) == -1)
+		log_warnx("sensor '%s': year to date: %s; counted from now",
+		    sc->name, err);
+	cumul_add(sc, cu, s->t, s->value);
+	file_events(core, ev, eval_cumulative(sc, &core->alarms[s->idx],
+	    cumul_mean(sc, cu), s->t, ev));
+}
+
 static void
 judge(struct core *core, const struct sample *s)
 {
@@ -275,6 +306,7 @@ judge(struct core *core, const struct sample *s)
 		    "threshold and stale alerts suppressed") :
 		    "back to normal operation; alerts active");
 	file_events(core, ev, n);
+	cumulative(core, s);
 }
 
 /*

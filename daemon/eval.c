@@ -10,13 +10,21 @@
 #include "eval.h"
 
 static const char *const rule_names[RULE_COUNT] = {
-	"threshold", "warn", "stale", "comm", "fault"
+	"threshold", "warn", "stale", "comm", "fault", "cumulative"
 };
 
-/* the event's kind: the four of DESIGN.md 5 (warn is a threshold) */
+/* the event's kind: the four of DESIGN.md 5 (warn is a threshold), and
+   cumulative (issue 12, item 10) */
 static const char *const rule_kind[RULE_COUNT] = {
-	"threshold", "threshold", "stale", "comm", "fault"
+	"threshold", "threshold", "stale", "comm", "fault", "cumulative"
 };
+
+/* The rules that judge a value, which their events carry. */
+static int
+judges_value(enum rule rule)
+{
+	return rule <= RULE_WARN || rule == RULE_CUMULATIVE;
+}
 
 const char *
 eval_rule_name(enum rule r)
@@ -94,7 +102,7 @@ limit_of(const struct conf_sensor *sc, enum rule rule)
 
 	if (rule == RULE_WARN)
 		return sc->alert.warn;
-	if (!isnan(sc->alert.crit))
+	if (!isnan(sc->alert.crit) && rule != RULE_CUMULATIVE)
 		return sc->alert.crit;
 	gb3838_limit(sc->parameter, sc->water_body, sc->target_class, &lim);
 	return lim;
@@ -142,6 +150,15 @@ message(const struct conf_sensor *sc, enum rule rule, struct event *ev,
 		    ev->firing ? "reports a fault or over-range" :
 		    "reports normal operation again");
 		break;
+	case RULE_CUMULATIVE:
+		snprintf(what, sizeof(what), "%s year-to-date mean %.*f %s "
+		    "(the month in progress included) %s Class %s%s (Class "
+		    "%s)", label, ev->decimals, ev->value, ev->unit,
+		    ev->firing ? (dir < 0 ? "below the minimum of" :
+		    "exceeds the limit of") : "back within the limit of",
+		    gb3838_class_name(sc->target_class), lim,
+		    gb3838_class_name(ev->cls));
+		break;
 	default:
 		snprintf(what, sizeof(what), "%s %.*f %s %s %s%s%s (Class %s)",
 		    label, ev->decimals, ev->value, ev->unit,
@@ -174,15 +191,16 @@ emit(const struct conf_sensor *sc, enum rule rule, struct rule_state *r,
 	snprintf(ev->site, sizeof(ev->site), "%s", sc->site);
 	snprintf(ev->kind, sizeof(ev->kind), "%s", rule_kind[rule]);
 	snprintf(ev->severity, sizeof(ev->severity), "%s",
-	    rule == RULE_WARN ? "warning" : "critical");
+	    rule == RULE_WARN || rule == RULE_CUMULATIVE ? "warning" :
+	    "critical");
 	snprintf(ev->unit, sizeof(ev->unit), "%s", sc->unit_label);
 	ev->firing = r->firing;
 	ev->parameter = sc->parameter;
-	/* only the threshold rules judge a value: the others carry none */
-	ev->value = rule <= RULE_WARN ? r->value : NAN;
+	/* only the value rules judge a value: the others carry none */
+	ev->value = judges_value(rule) ? r->value : NAN;
 	ev->decimals = sc->decimals;
-	ev->limit = rule <= RULE_WARN ? limit_of(sc, rule) : NAN;
-	ev->cls = rule <= RULE_WARN ? gb3838_class(sc->parameter,
+	ev->limit = judges_value(rule) ? limit_of(sc, rule) : NAN;
+	ev->cls = judges_value(rule) ? gb3838_class(sc->parameter,
 	    sc->water_body, r->value, sc->decimals) : 0;
 	ev->target_class = sc->target_class;
 	ev->water_body = sc->water_body;
@@ -246,7 +264,8 @@ worse(const struct conf_sensor *sc, enum rule rule, double v)
 	double lim = limit_of(sc, rule);
 	int dir = gb3838_direction(sc->parameter);
 
-	if (rule == RULE_THRESHOLD && isnan(sc->alert.crit))
+	if (rule == RULE_CUMULATIVE ||
+	    (rule == RULE_THRESHOLD && isnan(sc->alert.crit)))
 		return gb3838_exceeds(sc->parameter, sc->water_body,
 		    sc->target_class, v, sc->decimals);
 	if (isnan(lim))
@@ -345,6 +364,21 @@ eval_sample(const struct conf_sensor *sc, struct alarm_state *st,
 	n += judge_value(sc, st, RULE_THRESHOLD, v, s->t, ev + n);
 	n += judge_value(sc, st, RULE_WARN, v, s->t, ev + n);
 	return n;
+}
+
+int
+eval_cumulative(const struct conf_sensor *sc, struct alarm_state *st,
+    double mean, time_t t, struct event *ev)
+{
+	double lim;
+
+	if (!sc->alert.cumulative || !isfinite(mean) ||
+	    gb3838_direction(sc->parameter) == 0 ||
+	    gb3838_limit(sc->parameter, sc->water_body, sc->target_class,
+	    &lim) == -1)
+		return 0;
+	return judge_value(sc, st, RULE_CUMULATIVE,
+	    gb3838_round(mean, sc->decimals), t, ev);
 }
 
 int

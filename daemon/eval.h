@@ -13,10 +13,12 @@
  * The rules of one sensor. threshold: a valid reading worse than the
  * target class (or crit); warn: beyond the optional warn level; stale:
  * no valid reading for stale_after; comm: comm_after failed polls in a
- * row; fault: fault_after readings flagged D, T or F in a row.
+ * row; fault: fault_after readings flagged D, T or F in a row;
+ * cumulative: the projected year-to-date mean (lib/ytd.h, daemon/cumul.h)
+ * worse than the target class.
  */
 enum rule { RULE_THRESHOLD, RULE_WARN, RULE_STALE, RULE_COMM, RULE_FAULT,
-	RULE_COUNT };
+	RULE_CUMULATIVE, RULE_COUNT };
 
 #define EVAL_MAX_EVENTS	RULE_COUNT
 
@@ -57,6 +59,16 @@ void	eval_start(struct alarm_state *st, time_t now);
  */
 int	eval_sample(const struct conf_sensor *sc, struct alarm_state *st,
 	    const struct sample *s, struct event *ev);
+/*
+ * The cumulative rule of SC at T: MEAN is the projected year-to-date
+ * mean after a valid reading (the completed valid months' means and the
+ * month to date, weighted as months), judged like the threshold rule
+ * against the target class (rounded, limits inclusive, for/clear_for,
+ * hysteresis, flapping). NAN, a parameter without a class or
+ * cumulative = off: nothing is judged. Events as eval_sample.
+ */
+int	eval_cumulative(const struct conf_sensor *sc, struct alarm_state *st,
+	    double mean, time_t t, struct event *ev);
 /* The time-based rules (stale, the end of flapping) at NOW; as above. */
 int	eval_tick(const struct conf_sensor *sc, struct alarm_state *st,
 	    time_t now, struct event *ev);

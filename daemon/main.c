@@ -22,6 +22,7 @@
 #include "../lib/util.h"
 #include "bus.h"
 #include "core.h"
+#include "cumul.h"
 #include "metrics.h"
 #include "notify.h"
 #include "queue.h"
@@ -561,6 +562,7 @@ main(int argc, char *argv[])
 	if (check)
 		return check_conf(c, check == 2);
 	log_setlevel(verbose ? LOG_LVL_DEBUG : (enum log_level)c->log_level);
+	cumul_tz(c->timezone);	/* before any thread: months are local */
 	signals();
 	raise_nofile();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)

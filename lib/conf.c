@@ -100,7 +100,9 @@ static const struct key daemon_keys[] = {
 	    NULL },							\
 	{ "flap_window", K_DUR, F(st, alert.flap_window), 1,		\
 	    7 * 86400, NULL },						\
-	{ "grace", K_DUR, F(st, alert.grace), 0, 86400, NULL }
+	{ "grace", K_DUR, F(st, alert.grace), 0, 86400, NULL },		\
+	{ "cumulative", K_ENUM, F(st, alert.cumulative), 0, 0,		\
+	    conf_onoff_names }
 
 static const struct key alert_keys[] = {
 	ALERT_KEYS(conf),
@@ -276,7 +278,8 @@ alert_defaults(struct alert_conf *a)
 {
 	*a = (struct alert_conf){ .warn = NAN, .crit = NAN,
 	    .for_count = 1, .clear_count = 1, .comm_after = 3,
-	    .fault_after = 1, .flap_limit = 6, .flap_window = 3600 };
+	    .fault_after = 1, .flap_limit = 6, .flap_window = 3600,
+	    .cumulative = 1 };
 }
 
 /* [daemon] keys the file does not set; also without a [daemon] section */

@@ -64,6 +64,7 @@ struct alert_conf {
 	double		 flap_window;	/* s */
 	double		 grace;		/* s after start-up: no stale/comm;
 					   0: 2 x interval */
+	int		 cumulative;	/* the year-to-date rule; 1 on */
 };
 
 struct conf_sensor {

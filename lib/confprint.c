@@ -39,6 +39,7 @@ print_alert(const struct alert_conf *a, FILE *fp)
 	    "grace = %gs\n", a->for_s, a->for_count, a->clear_for,
 	    a->clear_count, a->stale_after, a->comm_after, a->fault_after,
 	    a->flap_limit, a->flap_window, a->grace);
+	fprintf(fp, "cumulative = %s\n", a->cumulative ? "on" : "off");
 }
 
 static void

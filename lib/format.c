@@ -293,6 +293,8 @@ kind_zh(const struct view *v)
 		return "仪器故障";
 	if (strcmp(v->kind, "test") == 0)
 		return "测试 TEST";	/* lakewatch test-alert */
+	if (strcmp(v->kind, "cumulative") == 0)
+		return "年累计均值超标风险";
 	return v->kind;
 }
 
@@ -342,7 +344,9 @@ render_one(const struct view *v, const struct style *s, struct sbuf *b)
 	time_text(v->observed, when, sizeof(when));
 	sb_printf(b, "%s%s%s\n", s->h1, head, s->h2);
 	if (v->value[0] != '\0')
-		sb_printf(b, "%s测值: %s%s %s%s%s%s\n", s->item, s->v1,
+		sb_printf(b, "%s%s: %s%s %s%s%s%s\n", s->item,
+		    strcmp(v->kind, "cumulative") == 0 ? "年累计均值(含本月)" :
+		    "测值", s->v1,
 		    v->value, v->unit, s->v2, *class_zh(v->cls) ? ", " : "",
 		    class_zh(v->cls));
 	if (*class_zh(v->target) != '\0')

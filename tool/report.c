@@ -452,3 +452,38 @@ report_main_pollutants(const struct rp_site *st,
 	}
 	return n;
 }
+
+/* ---- the year-to-date risk (issue 12, item 10) ------------------------ */
+
+void
+report_ytd(struct rp_sensor *r, int through, int current)
+{
+	const struct rp_month *m;
+	double sum = 0;
+	int i, k = 0;
+
+	r->ytd_current = 0;
+	for (i = 1; i <= through && i <= 12; i++) {
+		m = &r->m[i - 1];
+		if (i == current && !m->valid && !isnan(m->mean))
+			r->ytd_current = i;
+		else if (!m->valid)
+			continue;
+		else if (i == current)
+			r->ytd_current = i;
+		sum += m->mean;
+		k++;
+	}
+	ytd_project(sum, k, 12 - through, r->limit,
+	    gb3838_direction(r->s->parameter), r->s->decimals, &r->ytd);
+}
+
+int
+report_current_month(int year, time_t now)
+{
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL || tm.tm_year + 1900 != year)
+		return 0;
+	return tm.tm_mon + 1;
+}

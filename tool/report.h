@@ -36,6 +36,7 @@
 
 #include "../lib/conf.h"
 #include "../lib/samplelog.h"
+#include "../lib/ytd.h"
 
 #define REPORT_DAYS	366
 
@@ -159,6 +160,8 @@ struct rp_sensor {
 	double		 limit;		/* of the target class; NAN none */
 	int		 cls;		/* of the cumulative mean */
 	int		 last;		/* last month with a mean, 0 none */
+	struct ytd	 ytd;		/* the year-to-date risk (report_ytd) */
+	int		 ytd_current;	/* its month to date, 0 none */
 };
 
 /* A site's sensors, assessed together. */
@@ -206,5 +209,15 @@ void	 report_site_judge(struct rp_site *st);
  */
 size_t	 report_main_pollutants(const struct rp_site *st,
 	    struct rp_pollutant out[REPORT_MAIN_MAX]);
+
+/*
+ * The year-to-date risk of *R summed through THROUGH into R->ytd
+ * (lib/ytd.h): the valid months 1..THROUGH, and CURRENT (1..12, the
+ * month in progress; 0 none) with its mean to date even though it is not
+ * yet valid; the months after THROUGH are to come.
+ */
+void	 report_ytd(struct rp_sensor *r, int through, int current);
+/* The month in progress at NOW (local time) if it is in YEAR, else 0. */
+int	 report_current_month(int year, time_t now);
 
 #endif

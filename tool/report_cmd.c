@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "../lib/conf.h"
 #include "../lib/log.h"
@@ -57,6 +58,8 @@ report_sensor(const struct conf *c, const struct rp_opts *o)
 		return 1;
 	}
 	report_sensor_sum(&r, o->through ? o->through : r.last);
+	report_ytd(&r, r.cum.through, report_current_month(o->year,
+	    time(NULL)));
 	if (o->format == RP_JSON)
 		print_json(report_json(c, &r));
 	else if (o->format == RP_CSV)

@@ -406,8 +406,62 @@ report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 	} else
 		fprintf(fp, "year on year: – (no valid month in %d)\n",
 		    isnan(r->mean) ? r->year : r->year - 1);
+	report_ytd_text(r, zh, sizeof(zh));
+	fprintf(fp, "%s\n", zh);
 	summary(r, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
+}
+
+/* ---- the year-to-date risk (issue 12, item 10) ------------------------ */
+
+/* "mean 0.049 mg/L over 5 months (May to date)" */
+static size_t
+ytd_mean_text(const struct rp_sensor *r, char *buf, size_t len)
+{
+	const struct conf_sensor *s = r->s;
+	const struct ytd *y = &r->ytd;
+	int n;
+
+	if (y->months_used == 0)
+		return (size_t)snprintf(buf, len, "mean – (no valid month)");
+	n = snprintf(buf, len, "mean %.*f %s over %d month%s", s->decimals,
+	    gb3838_round(y->mean, s->decimals), s->unit_label,
+	    y->months_used, y->months_used == 1 ? "" : "s");
+	if (r->ytd_current && (size_t)n < len)
+		n += snprintf(buf + n, len - n, " (%s to date)",
+		    mon_en[r->ytd_current - 1]);
+	return (size_t)n;
+}
+
+void
+report_ytd_text(const struct rp_sensor *r, char *buf, size_t len)
+{
+	const struct conf_sensor *s = r->s;
+	const struct ytd *y = &r->ytd;
+	const char *cls = gb3838_class_name(s->target_class);
+	size_t n;
+
+	n = (size_t)snprintf(buf, len, "year to date %d: ", r->year);
+	if (n < len)
+		n += ytd_mean_text(r, buf + n, len - n);
+	if (n >= len)
+		return;
+	if (y->reachable == -1)
+		snprintf(buf + n, len - n, "; no target limit to project "
+		    "against");
+	else if (y->remaining == 0)
+		snprintf(buf + n, len - n, "; the year %s Class %s",
+		    y->reachable ? "meets" : "does not meet", cls);
+	else if (!y->reachable)
+		snprintf(buf + n, len - n, "; Class %s for the year is out of "
+		    "reach (the remaining %d month%s cannot bring the mean "
+		    "back)", cls, y->remaining, y->remaining == 1 ? "" : "s");
+	else
+		snprintf(buf + n, len - n, "; the remaining %d month%s must "
+		    "hold a mean %s %.*f %s for the year to meet Class %s",
+		    y->remaining, y->remaining == 1 ? "" : "s",
+		    gb3838_direction(s->parameter) < 0 ? ">=" : "<=",
+		    s->decimals, y->required, s->unit_label, cls);
 }
 
 /* A number rounded to D decimals, or null. */
@@ -506,6 +560,7 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	}
 	json_object_set_new(json_object_get(j, "cumulative"), "yoy_months",
 	    json_months_of(r->year, r->ymask));
+	json_object_set_new(j, "ytd", report_ytd_json(r));
 	return j;
 }
 
@@ -516,6 +571,38 @@ csv_num(FILE *fp, double v, int d)
 		fprintf(fp, ",%.*f", d, gb3838_round(v, d));
 	else
 		fputc(',', fp);
+}
+
+json_t *
+report_ytd_json(const struct rp_sensor *r)
+{
+	const struct ytd *y = &r->ytd;
+	char ym[16];
+
+	snprintf(ym, sizeof(ym), "%d-%02d", r->year, r->ytd_current);
+	return json_pack("{s:o, s:i, s:i, s:o, s:o, s:o}",
+	    "mean", jnum(y->mean, r->s->decimals),
+	    "months_used", y->months_used,
+	    "remaining_months", y->remaining,
+	    "required_mean", jnum(y->required, -1),
+	    "reachable", y->reachable < 0 ? json_null() :
+	    json_boolean(y->reachable),
+	    "current_month", r->ytd_current ? json_string(ym) : json_null());
+}
+
+/*
+ * The row "2026 ytd": the year-to-date mean, the months used, and in the
+ * note the required mean in words (report_ytd_text).
+ */
+static void
+ytd_csv(const struct rp_sensor *r, FILE *fp)
+{
+	char note[256];
+
+	report_ytd_text(r, note, sizeof(note));
+	fprintf(fp, "%d ytd", r->year);
+	csv_num(fp, r->ytd.mean, r->s->decimals);
+	fprintf(fp, ",,,%d,,,,,\"%s\"\n", r->ytd.months_used > 0, note);
 }
 
 void
@@ -556,6 +643,7 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	csv_num(fp, r->pcum.mean, d);
 	fprintf(fp, ",,,%d,,,,,%s\n", r->pcum.nmonths > 0,
 	    r->pcum.nmonths > 0 ? "" : "no valid month");
+	ytd_csv(r, fp);
 }
 
 /* ---- a site: single-factor assessment --------------------------------- */

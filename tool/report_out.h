@@ -23,6 +23,15 @@ void	 report_text(const struct conf *c, const struct rp_sensor *r,
 	    FILE *fp);
 json_t	*report_json(const struct conf *c, const struct rp_sensor *r);
 void	 report_csv(const struct rp_sensor *r, FILE *fp);
+/*
+ * The year-to-date risk of R (report_ytd) in words: "year to date 2026:
+ * mean 0.049 mg/L over 5 months (May to date); the remaining 7 months
+ * must hold a mean <= 0.050 mg/L for the year to meet Class III"; as
+ * JSON: {mean, months_used, remaining_months, required_mean|null,
+ * reachable|null, current_month|null}.
+ */
+void	 report_ytd_text(const struct rp_sensor *r, char *buf, size_t len);
+json_t	*report_ytd_json(const struct rp_sensor *r);
 /* Site ST's assessment (judged by report_site_judge) as text, JSON. */
 void	 report_site_text(const struct rp_site *st, FILE *fp);
 json_t	*report_site_json(const struct rp_site *st);

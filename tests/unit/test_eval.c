@@ -588,6 +588,63 @@ test_fault_no_value_refused_not_fault(void **state)
 	assert_int_equal(st.r[RULE_FAULT].firing, 0);
 }
 
+/*
+ * The cumulative rule (issue 12, item 10), fed projected year-to-date
+ * means on a fake clock: lake TP, Class III 0.05 mg/L, inclusive, at 3
+ * decimals. 0.0504 rounds to 0.050: within. 0.052 fires once (Class IV,
+ * the mean and limit in the event, severity warning); 0.053 stays
+ * firing; 0.050 resolves once; off, NAN and pH judge nothing.
+ */
+static void
+test_cumulative(void **state)
+{
+	static const double mean[] = { 0.049, 0.0504, 0.052, 0.053, 0.050,
+		0.049 };
+	struct conf_sensor sc = sensor(PARAM_TP, WATER_LAKE);
+	struct conf_sensor ph = sensor(PARAM_PH, WATER_LAKE);
+	struct event ev[EVAL_MAX_EVENTS];
+	struct alarm_state st;
+	int i, n, fired = 0, resolved = 0;
+
+	(void)state;
+	sc.alert.cumulative = ph.alert.cumulative = 1;
+	memset(&st, 0, sizeof(st));
+	eval_start(&st, T0);
+	for (i = 0; i < (int)(sizeof(mean) / sizeof(mean[0])); i++) {
+		n = eval_cumulative(&sc, &st, mean[i], T0 + i * STEP, ev);
+		if (n == 0)
+			continue;
+		assert_int_equal(n, 1);
+		assert_string_equal(ev[0].kind, "cumulative");
+		assert_string_equal(ev[0].severity, "warning");
+		assert_true(fabs(ev[0].limit - 0.05) < 1e-9);
+		if (ev[0].firing) {
+			fired++;
+			assert_int_equal(i, 2);
+			assert_true(fabs(ev[0].value - 0.052) < 1e-9);
+			assert_int_equal(ev[0].cls, 4);
+			assert_string_equal(ev[0].id, "centre-tp:cumulative:1");
+			assert_non_null(strstr(ev[0].message,
+			    "year-to-date mean 0.052 mg/L"));
+		} else {
+			resolved++;
+			assert_int_equal(i, 4);
+			assert_string_equal(ev[0].id, "centre-tp:cumulative:2");
+		}
+	}
+	assert_int_equal(fired, 1);
+	assert_int_equal(resolved, 1);
+	assert_false(eval_firing(&st));
+	assert_int_equal(eval_cumulative(&sc, &st, NAN, T0, ev), 0);
+	sc.alert.cumulative = 0;
+	assert_int_equal(eval_cumulative(&sc, &st, 0.09, T0 + 10 * STEP, ev),
+	    0);
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(eval_cumulative(&ph, &st, 10, T0, ev), 0);
+	/* the other rules are untouched by it */
+	assert_int_equal(st.r[RULE_THRESHOLD].seq, 0);
+}
+
 int
 main(void)
 {
@@ -611,6 +668,7 @@ main(void)
 		cmocka_unit_test(test_quiet_holds_stale),
 		cmocka_unit_test(test_flapping),
 		cmocka_unit_test(test_fault_no_value_refused_not_fault),
+		cmocka_unit_test(test_cumulative),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -569,6 +569,107 @@ test_manual_month(void **state)
 	assert_true(isnan(m.mean));
 }
 
+/*
+ * The year-to-date risk (lib/ytd.h), by hand. The annual mean is the
+ * mean of the 12 monthly means (the 2011 method, as the bulletin
+ * computes it). The seed: Jan-Apr 0.045, 0.048, 0.046, 0.049 (each meets
+ * Class III, lake TP 0.05), May to date 0.082 (3 valid days: not yet a
+ * valid month, counted as the month in progress):
+ *	S = 0.270, K = 5, mean 0.054 (the bulletin's Jan-May figure)
+ *	x* = (12 x 0.050 - 0.270) / 7 = 0.330 / 7 = 0.04714..., 0.047 down.
+ * The same months read as a past year (no month in progress): May is
+ * not valid, S = 0.188, K = 4, mean 0.047, x* = (0.600 - 0.188) / 8 = 0.0515.
+ */
+static void
+ytd_seed(struct rp_sensor *r, struct conf_sensor *s)
+{
+	static const double mean[5] = { 0.045, 0.048, 0.046, 0.049, 0.082 };
+	int i;
+
+	*s = tp_sensor(WATER_LAKE);
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->year = 2026;
+	assert_int_equal(gb3838_limit(PARAM_TP, WATER_LAKE, 3, &r->limit), 0);
+	assert_true(fabs(r->limit - 0.05) < EPS);
+	for (i = 0; i < 12; i++) {
+		r->m[i].month = i + 1;
+		r->m[i].mean = i < 5 ? mean[i] : NAN;
+		r->m[i].valid = i < 4;
+		r->m[i].valid_days = i < 4 ? 30 : i == 4 ? 3 : 0;
+	}
+}
+
+static void
+test_ytd(void **state)
+{
+	struct conf_sensor s;
+	struct rp_sensor r;
+	char buf[512];
+
+	(void)state;
+	ytd_seed(&r, &s);
+	report_ytd(&r, 5, 5);
+	assert_int_equal(r.ytd.months_used, 5);
+	assert_int_equal(r.ytd.remaining, 7);
+	assert_int_equal(r.ytd_current, 5);
+	assert_true(fabs(r.ytd.mean - 0.054) < EPS);
+	assert_int_equal(r.ytd.reachable, 1);
+	assert_true(fabs(r.ytd.required - 0.047) < EPS);
+	report_ytd_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "year to date 2026: mean 0.054 mg/L over 5 "
+	    "months (May to date); the remaining 7 months must hold a mean "
+	    "<= 0.047 mg/L for the year to meet Class III");
+	/* a past year: May is not valid and not in progress; 8 to come */
+	report_ytd(&r, 4, 0);
+	assert_int_equal(r.ytd.months_used, 4);
+	assert_int_equal(r.ytd.remaining, 8);
+	assert_int_equal(r.ytd_current, 0);
+	assert_true(fabs(r.ytd.mean - 0.047) < EPS);
+	assert_true(fabs(r.ytd.required - 0.051) < EPS);
+	/* Jan-Nov at 0.060: x* = (0.600 - 0.660) / 1 < 0: out of reach */
+	ytd_project(11 * 0.060, 11, 1, 0.05, 1, 3, &r.ytd);
+	assert_int_equal(r.ytd.reachable, 0);
+	assert_true(isnan(r.ytd.required));
+	report_ytd_text(&r, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "Class III for the year is out of reach"));
+	/* a whole year: nothing to come; 0.0504 rounds to 0.050 and meets */
+	ytd_project(12 * 0.0504, 12, 0, 0.05, 1, 3, &r.ytd);
+	assert_int_equal(r.ytd.reachable, 1);
+	assert_true(isnan(r.ytd.required));
+	ytd_project(12 * 0.054, 12, 0, 0.05, 1, 3, &r.ytd);
+	assert_int_equal(r.ytd.reachable, 0);
+	/*
+	 * DO, a lower limit (Class III >= 5 mg/L, 1 decimal): Jan 4.2, Feb
+	 * 4.4: x* = (12 x 5 - 8.6) / 10 = 5.14, rounded up: 5.2.
+	 */
+	ytd_project(8.6, 2, 10, 5, -1, 1, &r.ytd);
+	assert_true(fabs(r.ytd.mean - 4.3) < EPS);
+	assert_int_equal(r.ytd.reachable, 1);
+	assert_true(fabs(r.ytd.required - 5.2) < EPS);
+	/* no limit (conductivity): nothing to project against */
+	ytd_project(1, 1, 11, NAN, 0, 0, &r.ytd);
+	assert_int_equal(r.ytd.reachable, -1);
+	assert_true(isnan(r.ytd.required));
+}
+
+/* The month in progress is the local month (Beijing: 16:00Z next day). */
+static void
+test_ytd_current(void **state)
+{
+	char err[LW_ERRLEN];
+
+	(void)state;
+	assert_int_equal(report_tz("Asia/Shanghai", err), 0);
+	assert_int_equal(report_current_month(2026,
+	    utc("2026-04-30T15:59:59Z")), 4);
+	assert_int_equal(report_current_month(2026,
+	    utc("2026-04-30T16:00:00Z")), 5);
+	assert_int_equal(report_current_month(2025,
+	    utc("2026-04-30T16:00:00Z")), 0);
+	assert_int_equal(report_tz(NULL, err), 0);
+}
+
 /* Run FN's output into BUF (a memstream), NUL-terminated. */
 static char *
 capture(char **buf, size_t *len, FILE **fp)
@@ -692,6 +793,8 @@ main(void)
 		cmocka_unit_test(test_invalid_month),
 		cmocka_unit_test(test_main_pollutants),
 		cmocka_unit_test(test_manual_month),
+		cmocka_unit_test(test_ytd),
+		cmocka_unit_test(test_ytd_current),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
