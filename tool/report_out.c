@@ -368,6 +368,56 @@ text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 	    "valid days", "class", "times over");
 }
 
+/* "95.0 %", or "n/a" when not defined. */
+static void
+pct(double v, char *buf, size_t len)
+{
+	if (isfinite(v))
+		snprintf(buf, len, "%.1f %%", v);
+	else
+		snprintf(buf, len, "n/a");
+}
+
+static void
+text_rate_row(const char *what, const struct rp_rate *rt, FILE *fp)
+{
+	char cap[16], val[16];
+
+	pct(report_rate(rt->obtained, rt->expected), cap, sizeof(cap));
+	pct(report_rate(rt->valid, rt->expected), val, sizeof(val));
+	fprintf(fp, "%-10s %8ld %8ld %8ld %9s %9s\n", what, rt->expected,
+	    rt->obtained, rt->valid, cap, val);
+}
+
+/* The capture and validity rates (数据获取率, 有效率), by month. */
+static void
+text_rates(const struct rp_sensor *r, FILE *fp)
+{
+	struct rp_rate rt;
+	char ym[32];
+	int i;
+
+	report_rates(r->m, 1, r->cum.through, &rt);
+	if (r->rules.manual) {
+		fprintf(fp, "\ncapture and validity rates: n/a (sampling = "
+		    "manual: no expected count); %ld results, %ld valid\n",
+		    rt.obtained, rt.valid);
+		return;
+	}
+	fprintf(fp, "\ncapture and validity rates (数据获取率, 有效率), of "
+	    "%d samples a day expected:\n%-10s %8s %8s %8s %9s %9s\n",
+	    r->rules.expected, "month", "expected", "obtained", "valid",
+	    "capture", "validity");
+	for (i = 1; i <= r->cum.through; i++) {
+		snprintf(ym, sizeof(ym), "%d-%02d", r->year, i);
+		report_rates(r->m, i, i, &rt);
+		text_rate_row(ym, &rt, fp);
+	}
+	report_span_en(1, r->cum.through, ym, sizeof(ym));
+	report_rates(r->m, 1, r->cum.through, &rt);
+	text_rate_row(ym, &rt, fp);
+}
+
 void
 report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 {
@@ -406,6 +456,7 @@ report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 	} else
 		fprintf(fp, "year on year: – (no valid month in %d)\n",
 		    isnan(r->mean) ? r->year : r->year - 1);
+	text_rates(r, fp);
 	summary(r, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
 }
@@ -422,6 +473,29 @@ static json_t *
 jclass(int c)
 {
 	return c ? json_string(gb3838_class_name(c)) : json_null();
+}
+
+/* JSON null for a count not defined (0 expected: manual sampling). */
+static json_t *
+jcount(long n)
+{
+	return n > 0 ? json_integer(n) : json_null();
+}
+
+/* The rates of months FROM..THROUGH of R into object O. */
+static void
+json_rates(json_t *o, const struct rp_sensor *r, int from, int through)
+{
+	struct rp_rate rt;
+
+	report_rates(r->m, from, through, &rt);
+	json_object_set_new(o, "expected_samples", jcount(rt.expected));
+	json_object_set_new(o, "obtained_samples", json_integer(rt.obtained));
+	json_object_set_new(o, "valid_samples", json_integer(rt.valid));
+	json_object_set_new(o, "capture_rate",
+	    jnum(report_rate(rt.obtained, rt.expected), 1));
+	json_object_set_new(o, "valid_rate",
+	    jnum(report_rate(rt.valid, rt.expected), 1));
 }
 
 static json_t *
@@ -446,6 +520,7 @@ json_months(const struct rp_sensor *r)
 		    "samples", m->samples, "lost_rows", m->lost));
 		json_object_set_new(json_array_get(a, i), "target_times_over",
 		    jnum(report_target_multiple(r->s, m->mean), 2));
+		json_rates(json_array_get(a, i), r, i + 1, i + 1);
 	}
 	return a;
 }
@@ -506,6 +581,7 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	}
 	json_object_set_new(json_object_get(j, "cumulative"), "yoy_months",
 	    json_months_of(r->year, r->ymask));
+	json_rates(json_object_get(j, "cumulative"), r, 1, r->cum.through);
 	return j;
 }
 
@@ -518,6 +594,17 @@ csv_num(FILE *fp, double v, int d)
 		fputc(',', fp);
 }
 
+/* ",95.0,91.7": the rates of months FROM..THROUGH; empty if manual. */
+static void
+csv_rates(const struct rp_sensor *r, int from, int through, FILE *fp)
+{
+	struct rp_rate rt;
+
+	report_rates(r->m, from, through, &rt);
+	csv_num(fp, report_rate(rt.obtained, rt.expected), 1);
+	csv_num(fp, report_rate(rt.valid, rt.expected), 1);
+}
+
 void
 report_csv(const struct rp_sensor *r, FILE *fp)
 {
@@ -527,7 +614,7 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	int i, c, d = s->decimals;
 
 	fprintf(fp, "period,mean,valid_days,days,valid,class,times_over,"
-	    "yoy_pct,target_times_over,note\n");
+	    "yoy_pct,target_times_over,capture_rate,valid_rate,note\n");
 	for (i = 0; i < r->cum.through; i++) {
 		m = &r->m[i];
 		fprintf(fp, "%d-%02d", r->year, m->month);
@@ -538,6 +625,7 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 		csv_num(fp, report_multiple(s, m->mean), 2);
 		fputc(',', fp);
 		csv_num(fp, report_target_multiple(s, m->mean), 2);
+		csv_rates(r, i + 1, i + 1, fp);
 		fprintf(fp, ",%s\n", isnan(m->mean) ? "no valid day" :
 		    !m->valid ? "too few valid days: not counted" : "");
 	}
@@ -548,13 +636,14 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	csv_num(fp, r->multiple, 2);
 	csv_num(fp, r->yoy, 1);
 	csv_num(fp, r->tmultiple, 2);
+	csv_rates(r, 1, r->cum.through, fp);
 	note[0] = '\0';
 	if (isnan(r->mean))
 		absent_reason(r, note, sizeof(note));
 	fprintf(fp, ",%s\n%d-01..%d-%02d", note, r->year - 1, r->year - 1,
 	    r->cum.through);
 	csv_num(fp, r->pcum.mean, d);
-	fprintf(fp, ",,,%d,,,,,%s\n", r->pcum.nmonths > 0,
+	fprintf(fp, ",,,%d,,,,,,,%s\n", r->pcum.nmonths > 0,
 	    r->pcum.nmonths > 0 ? "" : "no valid month");
 }
 
