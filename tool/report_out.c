@@ -408,10 +408,10 @@ text_rates(const struct rp_sensor *r, FILE *fp)
 	    "%d samples a day expected:\n%-10s %8s %8s %8s %9s %9s\n",
 	    r->rules.expected, "month", "expected", "obtained", "valid",
 	    "capture", "validity");
+	/* month names: "2026-05" begins the rows of the table above */
 	for (i = 1; i <= r->cum.through; i++) {
-		snprintf(ym, sizeof(ym), "%d-%02d", r->year, i);
 		report_rates(r->m, i, i, &rt);
-		text_rate_row(ym, &rt, fp);
+		text_rate_row(mon_en[i - 1], &rt, fp);
 	}
 	report_span_en(1, r->cum.through, ym, sizeof(ym));
 	report_rates(r->m, 1, r->cum.through, &rt);
