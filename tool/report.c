@@ -467,6 +467,49 @@ report_site_judge(struct rp_site *st)
 	}
 }
 
+void
+report_sensor_month(const struct rp_sensor *r, int month,
+    struct rp_sensor *out)
+{
+	const struct conf_sensor *s = r->s;
+	unsigned bit = 1u << (month - 1);
+
+	*out = *r;
+	report_cumulative(r->m, month, month, &out->cum);
+	report_cumulative(r->pm, month, month, &out->pcum);
+	out->mean = gb3838_round(out->cum.mean, s->decimals);
+	out->pmean = gb3838_round(out->pcum.mean, s->decimals);
+	out->ymask = report_common_months(r->m, r->pm, month) & bit;
+	out->yoy = out->ymask ? report_yoy(out->cum.mean, out->pcum.mean,
+	    s->decimals) : NAN;
+	out->cls = gb3838_class(s->parameter, s->water_body, out->cum.mean,
+	    s->decimals);
+	out->multiple = report_multiple(s, out->cum.mean);
+	out->tmultiple = report_target_multiple(s, out->cum.mean);
+}
+
+void
+report_site_month(const struct rp_site *st, int month, struct rp_site *out,
+    struct rp_sensor *buf)
+{
+	struct rp_sensor *r;
+	size_t i;
+
+	*out = *st;
+	out->r = buf;
+	out->through = month;
+	out->cls = out->tn = 0;
+	for (i = 0; i < st->n; i++) {
+		r = &buf[i];
+		report_sensor_month(&st->r[i], month, r);
+		if (report_site_assessed(r) && r->cls > out->cls)
+			out->cls = r->cls;
+		else if (r->cls && r->s->parameter == PARAM_TN &&
+		    r->cls > out->tn)
+			out->tn = r->cls;
+	}
+}
+
 /* 1 if A goes before B: worse class, then more times over (DO last). */
 static int
 pollutant_before(const struct rp_pollutant *a, const struct rp_pollutant *b)

@@ -238,4 +238,18 @@ void	 report_site_judge(struct rp_site *st);
 size_t	 report_main_pollutants(const struct rp_site *st,
 	    struct rp_pollutant out[REPORT_MAIN_MAX]);
 
+/*
+ * Month MONTH of R as a period of its own into *OUT: the figures of the
+ * cumulative fields (cum, mean, class, times over, year on year) are
+ * that month's alone, none if it is not valid.
+ */
+void	 report_sensor_month(const struct rp_sensor *r, int month,
+	    struct rp_sensor *out);
+/*
+ * Month MONTH of judged site ST into *OUT, its sensors' months in BUF
+ * (ST->n of them): the class and sensors' figures of that month.
+ */
+void	 report_site_month(const struct rp_site *st, int month,
+	    struct rp_site *out, struct rp_sensor *buf);
+
 #endif

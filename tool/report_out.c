@@ -10,6 +10,7 @@
 
 #include "../lib/conf.h"
 #include "../lib/gb3838.h"
+#include "../lib/log.h"
 #include "report.h"
 #include "report_out.h"
 
@@ -116,11 +117,13 @@ nbits(unsigned mask)
 static void
 absent_reason(const struct rp_sensor *r, char *buf, size_t len)
 {
-	unsigned mask = months_short(r->m, r->cum.through);
+	/* from cum.from: a site's months[] judge one month alone */
+	unsigned mask = months_short(r->m, r->cum.through) &
+	    ~((1u << (r->cum.from - 1)) - 1);
 	char ms[64];
 
 	if (mask == 0) {
-		report_span_en(1, r->cum.through, ms, sizeof(ms));
+		report_span_en(r->cum.from, r->cum.through, ms, sizeof(ms));
 		snprintf(buf, len, "no valid day in %s", ms);
 		return;
 	}
@@ -780,12 +783,13 @@ json_pollutants(const struct rp_site *st)
 	return a;
 }
 
-json_t *
-report_site_json(const struct rp_site *st)
+/* The parameters of ST, each over its period (r->cum). */
+static json_t *
+site_params_json(const struct rp_site *st)
 {
 	const struct rp_sensor *r;
 	json_t *a = json_array();
-	char zh[1024], en[1024], from[16], thr[16];
+	char zh[1024];
 	size_t i;
 
 	for (i = 0; i < st->n; i++) {
@@ -801,18 +805,55 @@ report_site_json(const struct rp_site *st)
 		    "times_over", jnum(r->multiple, 2)));
 		json_object_set_new(json_array_get(a, i), "target_times_over",
 		    jnum(r->tmultiple, 2));
+		json_rates(json_array_get(a, i), r, r->cum.from,
+		    r->cum.through);
 		if (isnan(r->mean)) {
 			absent_reason(r, zh, sizeof(zh));
 			json_object_set_new(json_array_get(a, i), "reason",
 			    json_string(zh));
 		}
 	}
+	return a;
+}
+
+/* months[]: {month, class, main_pollutants, tn_class, parameters}. */
+static json_t *
+site_months_json(const struct rp_site *st)
+{
+	struct rp_sensor *buf;
+	struct rp_site ms;
+	json_t *a = json_array();
+	char ym[16];
+	int k;
+
+	if ((buf = calloc(st->n + 1, sizeof(*buf))) == NULL)
+		fatal("report");
+	for (k = 1; k <= st->through; k++) {
+		report_site_month(st, k, &ms, buf);
+		snprintf(ym, sizeof(ym), "%d-%02d", st->year, k);
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:o}",
+		    "month", ym, "class", jclass(ms.cls),
+		    "main_pollutants", json_pollutants(&ms),
+		    "tn_class", jclass(ms.tn),
+		    "parameters", site_params_json(&ms)));
+	}
+	free(buf);
+	return a;
+}
+
+json_t *
+report_site_json(const struct rp_site *st)
+{
+	json_t *a = site_params_json(st), *j;
+	char zh[1024], en[1024], from[16], thr[16];
 	snprintf(from, sizeof(from), "%d-01", st->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);
 	site_summary(st, zh, en, sizeof(zh));
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s, "
+	j = json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s, "
 	    "s:s}", "site", st->site, "year", st->year, "from", from,
 	    "through", thr, "parameters", a, "class", jclass(st->cls),
 	    "main_pollutants", json_pollutants(st),
 	    "tn_class", jclass(st->tn), "summary_zh", zh, "summary_en", en);
+	json_object_set_new(j, "months", site_months_json(st));
+	return j;
 }

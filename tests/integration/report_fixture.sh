@@ -207,6 +207,31 @@ assert p["tp"]["assessed"] and not p["tn"]["assessed"], p
 assert p["turbidity"]["class"] is None and p["nh3n"]["class"] == "II", p
 PYEOF
 
+# issue 12, item 8 and the Contract: each parameter gains capture_rate
+# (95.0 % for TP Jan-May, see above), and months[] gives {month, class,
+# main_pollutants, parameters} per month: January TP 0.048 (III), NH3-N
+# 0.30 (II): Class III, no main pollutant; May TP 0.082 is Class IV,
+# (0.082 - 0.05) / 0.05 = 0.64 times over III.
+check "--site json: capture_rate and months[]" "$PY" - "$W/site.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+p = {x["parameter"]: x for x in d["parameters"]}
+assert p["tp"]["capture_rate"] == 95.0 and p["tp"]["valid_rate"] == 93.9, p
+m = d["months"]
+assert [x["month"] for x in m] == ["2026-0%d" % i for i in range(1, 6)], m
+assert [x["class"] for x in m] == ["III"] * 4 + ["IV"], m
+assert m[0]["main_pollutants"] == [], m[0]
+assert m[4]["main_pollutants"] == [{"parameter": "tp", "class": "IV",
+                                    "times_over": 0.64}], m[4]
+for x in m:
+    assert set(x) >= {"month", "class", "main_pollutants", "parameters"}, x
+q = {x["parameter"]: x for x in m[0]["parameters"]}
+assert q["tp"]["mean"] == 0.048 and q["tp"]["class"] == "III", q
+assert q["tp"]["capture_rate"] == 95.2 and q["tp"]["valid_rate"] == 94.1, q
+assert q["tp"]["previous_mean"] == 0.07 and q["nh3n"]["class"] == "II", q
+assert m[1]["parameters"][0]["capture_rate"] == 94.6, m[1]
+PYEOF
+
 check "--site json: main_pollutants TP (0.08)" "$PY" - "$W/site.json" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
