@@ -325,6 +325,10 @@ do_reload(struct daemon *d)
 	run_free(r, 0);
 	*r = nr;
 	log_setlevel((enum log_level)c->log_level);
+	if (strcmp(c->timezone && c->timezone[0] ? c->timezone : "UTC0",
+	    getenv("TZ") ? getenv("TZ") : "") != 0)
+		log_warnx("timezone %s: the status' days follow it after a "
+		    "restart", c->timezone);
 	log_info("reloaded %s: %zu buses, %zu sensors, %zu webhooks",
 	    c->path, c->nbus, c->nsensor, c->nwebhook);
 	sdnotify_ready();
@@ -556,6 +560,16 @@ main(int argc, char *argv[])
 	if (check)
 		return check_conf(c, check == 2);
 	log_setlevel(verbose ? LOG_LVL_DEBUG : (enum log_level)c->log_level);
+	/*
+	 * The zone of the status' local day (capture rates since local
+	 * midnight), as `lakewatch report` counts days. Set once, before
+	 * any thread starts: setenv is not safe once they run (a reload
+	 * that changes it logs that it needs a restart).
+	 */
+	if (setenv("TZ", c->timezone && c->timezone[0] ? c->timezone :
+	    "UTC0", 1) == -1)
+		fatal("setenv TZ");
+	tzset();
 	signals();
 	raise_nofile();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
