@@ -38,8 +38,16 @@ struct batch {
 	size_t		 n;
 };
 
+/* One sensor's counts of a local day (core_today). */
+struct day_count {
+	time_t		 day;		/* its local midnight */
+	int		 obtained, valid;
+};
+
 struct core {
 	const struct conf	*c;
+	struct day_count	*today;		/* per sensor */
+	time_t			 started;
 	struct store		*st;
 	struct writer		*w;		/* drives st */
 	struct notify		*n;
@@ -80,11 +88,12 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 		fatal("core");
 	core->log = samplelog_new(c);
 	if ((core->batch = calloc(c->nsensor + 1, sizeof(*core->batch))) ==
-	    NULL)
+	    NULL || (core->today = calloc(c->nsensor + 1,
+	    sizeof(*core->today))) == NULL)
 		fatal("core");
 	core->c = c;
 	core->n = n;
-	core->saved = time(NULL);
+	core->saved = core->started = time(NULL);
 	if ((core->st = store_new(c, err)) == NULL) {
 		core_free(core);
 		return NULL;
@@ -134,8 +143,11 @@ core_adopt(struct core *core, const struct core *old)
 
 	for (i = 0; i < core->c->nsensor; i++)
 		if ((j = conf_sensor_find(old->c,
-		    core->c->sensors[i].name)) != -1)
+		    core->c->sensors[i].name)) != -1) {
 			adopt_alarm(core, i, old, j, now);
+			core->today[i] = old->today[j];
+		}
+	core->started = old->started;
 	core->latest = old->latest;	/* the core's clock (core_tick) */
 	writer_drain(old->w);
 	store_adopt(core->st, old->st);	/* RRD values still buffered */
@@ -156,6 +168,7 @@ core_free(struct core *core)
 	free(core->maint_until);
 	free(core->maint_was);
 	free(core->batch);
+	free(core->today);
 	samplelog_free(core->log);
 	free(core);
 }
@@ -322,6 +335,69 @@ audit(struct core *core, const struct sample *s)
 		core->stats.log_errors++;
 }
 
+/* Local midnight of the day T falls in. */
+static time_t
+local_midnight(time_t t)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return t - t % 86400;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/*
+ * Today's counts: a fresh row with a value is obtained whatever its flag
+ * but B (no communication); it is valid with flag N or S, the flags
+ * `lakewatch report` counts.
+ */
+static void
+count_today(struct core *core, const struct sample *s)
+{
+	struct day_count *d = &core->today[s->idx];
+	time_t day;
+
+	if (!s->fresh)
+		return;
+	if ((day = local_midnight(s->t)) != d->day) {
+		if (day < d->day)
+			return;		/* a late row of yesterday */
+		d->day = day;
+		d->obtained = d->valid = 0;
+	}
+	if (s->flag == FLAG_COMM || !isfinite(s->value))
+		return;
+	d->obtained++;
+	d->valid += s->flag == FLAG_NORMAL || s->flag == 'S';
+}
+
+void
+core_today(const struct core *core, int idx, time_t now,
+    struct core_today *t)
+{
+	const struct conf_sensor *sc = &core->c->sensors[idx];
+	const struct day_count *d = &core->today[idx];
+	/* as report_expected (tool/report.c): a result per cycle */
+	double every = sc->cycle > 0 ? sc->cycle : sc->interval;
+	time_t midnight = local_midnight(now);
+	long n, per_day;
+
+	memset(t, 0, sizeof(*t));
+	t->since = core->started > midnight ? core->started : midnight;
+	if (d->day == midnight) {
+		t->obtained = d->obtained;
+		t->valid = d->valid;
+	}
+	if (sc->sampling == SAMPLING_MANUAL || every <= 0)
+		return;
+	per_day = (long)floor(86400.0 / every + 1e-9);
+	/* the slots since SINCE, the one at SINCE included */
+	n = (long)floor((double)(now - t->since) / every) + 1;
+	t->expected = (int)(n < 1 ? 1 : n > per_day ? per_day : n);
+}
+
 /* Manual maintenance (lakewatch maintenance) turns N readings into M. */
 static void
 maintenance_flag(const struct core *core, struct sample *s)
@@ -352,6 +428,7 @@ core_process(struct core *core, struct sample *s, size_t n)
 				core->latest = s[i].t;
 			store_add(core, &s[i]);
 			audit(core, &s[i]);
+			count_today(core, &s[i]);
 			judge(core, &s[i]);
 			core->last[s[i].idx] = s[i];
 		}

@@ -62,6 +62,19 @@ void		 core_save(struct core *, int force);
  * by its size.
  */
 void		 core_clock_step(struct core *, time_t d);
+/*
+ * Capture and validity of sensor IDX today (数据获取率, 有效率): since
+ * local midnight, or since the daemon started if it started later
+ * (SINCE). EXPECTED is 0 for sampling = manual (not defined).
+ */
+struct core_today {
+	time_t	since;
+	int	expected;	/* by the schedule, since SINCE */
+	int	obtained;	/* fresh rows with a value (any flag but B) */
+	int	valid;		/* fresh rows with flag N or S */
+};
+void		 core_today(const struct core *, int idx, time_t now,
+		    struct core_today *);
 /* The last sample of sensor IDX (flag 0 if none yet) and its alert state. */
 void		 core_last(const struct core *, int idx, struct sample *,
 		    int *firing);

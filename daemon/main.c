@@ -329,6 +329,10 @@ do_reload(struct daemon *d)
 	run_free(r, 0);
 	*r = nr;
 	log_setlevel((enum log_level)c->log_level);
+	if (strcmp(c->timezone && c->timezone[0] ? c->timezone : "UTC0",
+	    getenv("TZ") ? getenv("TZ") : "") != 0)
+		log_warnx("timezone %s: the status' days follow it after a "
+		    "restart", c->timezone);
 	log_info("reloaded %s: %zu buses, %zu sensors, %zu webhooks",
 	    c->path, c->nbus, c->nsensor, c->nwebhook);
 	sdnotify_ready();
@@ -562,7 +566,13 @@ main(int argc, char *argv[])
 	if (check)
 		return check_conf(c, check == 2);
 	log_setlevel(verbose ? LOG_LVL_DEBUG : (enum log_level)c->log_level);
-	cumul_tz(c->timezone);	/* before any thread: months are local */
+	/*
+	 * The station's zone, set once before any thread starts (setenv is
+	 * not safe once they run): local months of the cumulative rule and
+	 * the local day of the status' capture rates, as `lakewatch report`
+	 * counts them. A reload that changes it needs a restart.
+	 */
+	cumul_tz(c->timezone);
 	signals();
 	raise_nofile();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)

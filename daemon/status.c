@@ -72,6 +72,33 @@ config_error(const struct conf_sensor *sc, const struct sample *s)
 	return json_string(buf);
 }
 
+/* 100 * N / EXPECTED at 1 decimal, at most 100; null if not defined. */
+static json_t *
+rate_json(int n, int expected)
+{
+	if (expected <= 0)
+		return json_null();
+	if (n > expected)
+		n = expected;
+	return json_real(round(1000.0 * n / expected) / 10);
+}
+
+/* Today's capture and validity rates (数据获取率, 有效率) of sensor IDX. */
+static json_t *
+today_json(const struct core *core, int idx)
+{
+	struct core_today t;
+	char since[32];
+
+	core_today(core, idx, time(NULL), &t);
+	fmt_rfc3339(t.since, since, sizeof(since));
+	return json_pack("{s:s, s:o, s:i, s:i, s:o, s:o}", "since", since,
+	    "expected", t.expected > 0 ? json_integer(t.expected) :
+	    json_null(), "obtained", t.obtained, "valid", t.valid,
+	    "capture_rate", rate_json(t.obtained, t.expected),
+	    "valid_rate", rate_json(t.valid, t.expected));
+}
+
 static json_t *
 sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
 {
@@ -82,7 +109,7 @@ sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
 	core_last(core, idx, &s, &firing);
 	if (s.flag != 0)
 		fmt_rfc3339(s.t, t, sizeof(t));
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:o, s:o}",
 	    "name", sc->name, "site", sc->site,
 	    "parameter", gb3838_param_name(sc->parameter),
 	    "value", s.flag != 0 && isfinite(s.value) ?
@@ -90,7 +117,8 @@ sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
 	    "unit", sc->unit_label,
 	    "flag", s.flag != 0 ? (char[2]){ s.flag, 0 } : "",
 	    "time", t, "alert_firing", firing,
-	    "config_error", config_error(sc, &s));
+	    "config_error", config_error(sc, &s), "today",
+	    today_json(core, idx));
 }
 
 static json_t *

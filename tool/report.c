@@ -94,6 +94,58 @@ manual_month(const struct rp_year *y, int first, struct rp_month *m)
 }
 
 void
+report_day_counts(const struct rp_day *d, const struct rp_rules *r,
+    int *obtained, int *valid)
+{
+	*obtained = d->nobt;
+	*valid = d->nvalid;
+	if (r->manual)
+		return;
+	if (*obtained > r->expected)
+		*obtained = r->expected;
+	if (*valid > r->expected)
+		*valid = r->expected;
+}
+
+double
+report_rate(long n, long expected)
+{
+	return expected > 0 ? 100.0 * (double)n / (double)expected : NAN;
+}
+
+/* The days of month M that have begun (Y->until) expect samples. */
+static void
+month_counts(const struct rp_year *y, int first, const struct rp_rules *r,
+    struct rp_month *m)
+{
+	int i, o, v;
+
+	for (i = first; i < first + m->days; i++) {
+		if (y->until > 0 && i >= y->until)
+			break;
+		report_day_counts(&y->day[i], r, &o, &v);
+		m->obtained += o;
+		m->valid_rows += v;
+		if (!r->manual)
+			m->expected += r->expected;
+	}
+}
+
+void
+report_rates(const struct rp_month m[12], int from, int through,
+    struct rp_rate *out)
+{
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = from; i <= through; i++) {
+		out->expected += m[i - 1].expected;
+		out->obtained += m[i - 1].obtained;
+		out->valid += m[i - 1].valid_rows;
+	}
+}
+
+void
 report_month(const struct rp_year *y, int month, const struct rp_rules *r,
     struct rp_month *m)
 {
@@ -103,6 +155,7 @@ report_month(const struct rp_year *y, int month, const struct rp_rules *r,
 	memset(m, 0, sizeof(*m));
 	m->month = month;
 	m->days = days_in_month(y->year, month);
+	month_counts(y, first, r, m);
 	if (r->manual) {
 		manual_month(y, first, m);
 		return;
@@ -264,6 +317,8 @@ report_add(struct rp_year *y, const struct samplelog_row *r)
 		return 0;
 	d = &y->day[tm.tm_yday];
 	d->nall++;
+	if (r->flag != 'B' && isfinite(r->value))
+		d->nobt++;
 	if (report_flag_valid(r->flag) && isfinite(r->value) &&
 	    (y->sensor == NULL || conf_plausible(y->sensor, r->value))) {
 		d->sum += r->value;
@@ -294,10 +349,15 @@ report_load(const struct conf *c, const char *name, int year,
 {
 	time_t from = report_month_start(year, 1);
 	time_t to = report_month_start(year, 13);
+	time_t now = time(NULL);
 	int i = conf_sensor_find(c, name);
+	struct tm tm;
 
 	memset(y, 0, sizeof(*y));
 	y->year = year;
+	/* this year: the days after today expect nothing yet */
+	if (localtime_r(&now, &tm) != NULL && tm.tm_year + 1900 == year)
+		y->until = tm.tm_yday + 1;
 	y->sensor = i >= 0 ? &c->sensors[i] : NULL;
 	if (samplelog_scan_lost(c, name, from, to, add_lost, y, err) == -1)
 		return -1;
@@ -404,6 +464,49 @@ report_site_judge(struct rp_site *st)
 		else if (r->cls && r->s->parameter == PARAM_TN &&
 		    r->cls > st->tn)
 			st->tn = r->cls;
+	}
+}
+
+void
+report_sensor_month(const struct rp_sensor *r, int month,
+    struct rp_sensor *out)
+{
+	const struct conf_sensor *s = r->s;
+	unsigned bit = 1u << (month - 1);
+
+	*out = *r;
+	report_cumulative(r->m, month, month, &out->cum);
+	report_cumulative(r->pm, month, month, &out->pcum);
+	out->mean = gb3838_round(out->cum.mean, s->decimals);
+	out->pmean = gb3838_round(out->pcum.mean, s->decimals);
+	out->ymask = report_common_months(r->m, r->pm, month) & bit;
+	out->yoy = out->ymask ? report_yoy(out->cum.mean, out->pcum.mean,
+	    s->decimals) : NAN;
+	out->cls = gb3838_class(s->parameter, s->water_body, out->cum.mean,
+	    s->decimals);
+	out->multiple = report_multiple(s, out->cum.mean);
+	out->tmultiple = report_target_multiple(s, out->cum.mean);
+}
+
+void
+report_site_month(const struct rp_site *st, int month, struct rp_site *out,
+    struct rp_sensor *buf)
+{
+	struct rp_sensor *r;
+	size_t i;
+
+	*out = *st;
+	out->r = buf;
+	out->through = month;
+	out->cls = out->tn = 0;
+	for (i = 0; i < st->n; i++) {
+		r = &buf[i];
+		report_sensor_month(&st->r[i], month, r);
+		if (report_site_assessed(r) && r->cls > out->cls)
+			out->cls = r->cls;
+		else if (r->cls && r->s->parameter == PARAM_TN &&
+		    r->cls > out->tn)
+			out->tn = r->cls;
 	}
 }
 

@@ -46,12 +46,14 @@ struct rp_day {
 	int	nvalid;		/* valid samples */
 	int	nall;		/* rows of any flag */
 	int	nlost;		/* rows the daemon could not write */
+	int	nobt;		/* rows with a value from the instrument */
 };
 
 /* One local calendar year of daily sums, by day of the year (0 = 1 Jan). */
 struct rp_year {
 	int		year;
 	const struct conf_sensor *sensor; /* its plausible range; NULL none */
+	int		until;	/* days expected: day < until; 0 all */
 	struct rp_day	day[REPORT_DAYS];
 };
 
@@ -71,6 +73,16 @@ struct rp_month {
 	double	mean;		/* of the valid daily means; NAN if none */
 	int	valid;		/* enough valid days */
 	int	lost;		/* rows the daemon could not write (.lost) */
+	int	expected;	/* samples the schedule expects; 0 manual */
+	int	obtained;	/* of those, obtained (report_day_counts) */
+	int	valid_rows;	/* of those, valid */
+};
+
+/* Capture and validity (数据获取率, 有效率) of some days or months. */
+struct rp_rate {
+	long	expected;	/* 0: not defined (sampling = manual) */
+	long	obtained;
+	long	valid;
 };
 
 struct rp_cum {
@@ -118,6 +130,25 @@ double	 report_yoy(double cur, double prev, int decimals);
 double	 report_multiple(const struct conf_sensor *s, double value);
 /* The same against the sensor's target class (the operator's figure). */
 double	 report_target_multiple(const struct conf_sensor *s, double value);
+
+/*
+ * Capture and validity rates (数据获取率, 有效率), our rule (the 2020
+ * statistics rule's wording could not be read here): a day of a
+ * continuous sensor expects report_expected() samples; obtained are the
+ * rows with a value from the instrument, whatever their flag but B
+ * (no communication: nothing obtained); valid are the rows the
+ * statistics count (N or S, within the plausible range). Each is counted
+ * up to the day's expected number, so that a day of extra rows does not
+ * make up for a day without. A manual (lab) sensor has no schedule: its
+ * expected count is 0, its rates are not defined.
+ */
+void	 report_day_counts(const struct rp_day *d, const struct rp_rules *r,
+	    int *obtained, int *valid);
+/* 100 * N / EXPECTED, NAN when EXPECTED is 0 (not defined). */
+double	 report_rate(long n, long expected);
+/* The counts of months FROM..THROUGH of M (M[0] = January) into *OUT. */
+void	 report_rates(const struct rp_month m[12], int from, int through,
+	    struct rp_rate *out);
 
 /* --- time and files (TZ dependent) ------------------------------------ */
 
@@ -219,5 +250,19 @@ size_t	 report_main_pollutants(const struct rp_site *st,
 void	 report_ytd(struct rp_sensor *r, int through, int current);
 /* The month in progress at NOW (local time) if it is in YEAR, else 0. */
 int	 report_current_month(int year, time_t now);
+
+/*
+ * Month MONTH of R as a period of its own into *OUT: the figures of the
+ * cumulative fields (cum, mean, class, times over, year on year) are
+ * that month's alone, none if it is not valid.
+ */
+void	 report_sensor_month(const struct rp_sensor *r, int month,
+	    struct rp_sensor *out);
+/*
+ * Month MONTH of judged site ST into *OUT, its sensors' months in BUF
+ * (ST->n of them): the class and sensors' figures of that month.
+ */
+void	 report_site_month(const struct rp_site *st, int month,
+	    struct rp_site *out, struct rp_sensor *buf);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "../lib/conf.h"
 #include "../lib/gb3838.h"
+#include "../lib/log.h"
 #include "report.h"
 #include "report_out.h"
 
@@ -116,11 +117,13 @@ nbits(unsigned mask)
 static void
 absent_reason(const struct rp_sensor *r, char *buf, size_t len)
 {
-	unsigned mask = months_short(r->m, r->cum.through);
+	/* from cum.from: a site's months[] judge one month alone */
+	unsigned mask = months_short(r->m, r->cum.through) &
+	    ~((1u << (r->cum.from - 1)) - 1);
 	char ms[64];
 
 	if (mask == 0) {
-		report_span_en(1, r->cum.through, ms, sizeof(ms));
+		report_span_en(r->cum.from, r->cum.through, ms, sizeof(ms));
 		snprintf(buf, len, "no valid day in %s", ms);
 		return;
 	}
@@ -368,6 +371,56 @@ text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 	    "valid days", "class", "times over");
 }
 
+/* "95.0 %", or "n/a" when not defined. */
+static void
+pct(double v, char *buf, size_t len)
+{
+	if (isfinite(v))
+		snprintf(buf, len, "%.1f %%", v);
+	else
+		snprintf(buf, len, "n/a");
+}
+
+static void
+text_rate_row(const char *what, const struct rp_rate *rt, FILE *fp)
+{
+	char cap[16], val[16];
+
+	pct(report_rate(rt->obtained, rt->expected), cap, sizeof(cap));
+	pct(report_rate(rt->valid, rt->expected), val, sizeof(val));
+	fprintf(fp, "%-10s %8ld %8ld %8ld %9s %9s\n", what, rt->expected,
+	    rt->obtained, rt->valid, cap, val);
+}
+
+/* The capture and validity rates (数据获取率, 有效率), by month. */
+static void
+text_rates(const struct rp_sensor *r, FILE *fp)
+{
+	struct rp_rate rt;
+	char ym[32];
+	int i;
+
+	report_rates(r->m, 1, r->cum.through, &rt);
+	if (r->rules.manual) {
+		fprintf(fp, "\ncapture and validity rates: n/a (sampling = "
+		    "manual: no expected count); %ld results, %ld valid\n",
+		    rt.obtained, rt.valid);
+		return;
+	}
+	fprintf(fp, "\ncapture and validity rates (数据获取率, 有效率), of "
+	    "%d samples a day expected:\n%-10s %8s %8s %8s %9s %9s\n",
+	    r->rules.expected, "month", "expected", "obtained", "valid",
+	    "capture", "validity");
+	/* month names: "2026-05" begins the rows of the table above */
+	for (i = 1; i <= r->cum.through; i++) {
+		report_rates(r->m, i, i, &rt);
+		text_rate_row(mon_en[i - 1], &rt, fp);
+	}
+	report_span_en(1, r->cum.through, ym, sizeof(ym));
+	report_rates(r->m, 1, r->cum.through, &rt);
+	text_rate_row(ym, &rt, fp);
+}
+
 void
 report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 {
@@ -408,6 +461,7 @@ report_text(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 		    isnan(r->mean) ? r->year : r->year - 1);
 	report_ytd_text(r, zh, sizeof(zh));
 	fprintf(fp, "%s\n", zh);
+	text_rates(r, fp);
 	summary(r, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
 }
@@ -478,6 +532,29 @@ jclass(int c)
 	return c ? json_string(gb3838_class_name(c)) : json_null();
 }
 
+/* JSON null for a count not defined (0 expected: manual sampling). */
+static json_t *
+jcount(long n)
+{
+	return n > 0 ? json_integer(n) : json_null();
+}
+
+/* The rates of months FROM..THROUGH of R into object O. */
+static void
+json_rates(json_t *o, const struct rp_sensor *r, int from, int through)
+{
+	struct rp_rate rt;
+
+	report_rates(r->m, from, through, &rt);
+	json_object_set_new(o, "expected_samples", jcount(rt.expected));
+	json_object_set_new(o, "obtained_samples", json_integer(rt.obtained));
+	json_object_set_new(o, "valid_samples", json_integer(rt.valid));
+	json_object_set_new(o, "capture_rate",
+	    jnum(report_rate(rt.obtained, rt.expected), 1));
+	json_object_set_new(o, "valid_rate",
+	    jnum(report_rate(rt.valid, rt.expected), 1));
+}
+
 static json_t *
 json_months(const struct rp_sensor *r)
 {
@@ -500,6 +577,7 @@ json_months(const struct rp_sensor *r)
 		    "samples", m->samples, "lost_rows", m->lost));
 		json_object_set_new(json_array_get(a, i), "target_times_over",
 		    jnum(report_target_multiple(r->s, m->mean), 2));
+		json_rates(json_array_get(a, i), r, i + 1, i + 1);
 	}
 	return a;
 }
@@ -561,6 +639,7 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	json_object_set_new(json_object_get(j, "cumulative"), "yoy_months",
 	    json_months_of(r->year, r->ymask));
 	json_object_set_new(j, "ytd", report_ytd_json(r));
+	json_rates(json_object_get(j, "cumulative"), r, 1, r->cum.through);
 	return j;
 }
 
@@ -602,7 +681,18 @@ ytd_csv(const struct rp_sensor *r, FILE *fp)
 	report_ytd_text(r, note, sizeof(note));
 	fprintf(fp, "%d ytd", r->year);
 	csv_num(fp, r->ytd.mean, r->s->decimals);
-	fprintf(fp, ",,,%d,,,,,\"%s\"\n", r->ytd.months_used > 0, note);
+	fprintf(fp, ",,,%d,,,,,,,\"%s\"\n", r->ytd.months_used > 0, note);
+}
+
+/* ",95.0,91.7": the rates of months FROM..THROUGH; empty if manual. */
+static void
+csv_rates(const struct rp_sensor *r, int from, int through, FILE *fp)
+{
+	struct rp_rate rt;
+
+	report_rates(r->m, from, through, &rt);
+	csv_num(fp, report_rate(rt.obtained, rt.expected), 1);
+	csv_num(fp, report_rate(rt.valid, rt.expected), 1);
 }
 
 void
@@ -614,7 +704,7 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	int i, c, d = s->decimals;
 
 	fprintf(fp, "period,mean,valid_days,days,valid,class,times_over,"
-	    "yoy_pct,target_times_over,note\n");
+	    "yoy_pct,target_times_over,capture_rate,valid_rate,note\n");
 	for (i = 0; i < r->cum.through; i++) {
 		m = &r->m[i];
 		fprintf(fp, "%d-%02d", r->year, m->month);
@@ -625,6 +715,7 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 		csv_num(fp, report_multiple(s, m->mean), 2);
 		fputc(',', fp);
 		csv_num(fp, report_target_multiple(s, m->mean), 2);
+		csv_rates(r, i + 1, i + 1, fp);
 		fprintf(fp, ",%s\n", isnan(m->mean) ? "no valid day" :
 		    !m->valid ? "too few valid days: not counted" : "");
 	}
@@ -635,13 +726,14 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	csv_num(fp, r->multiple, 2);
 	csv_num(fp, r->yoy, 1);
 	csv_num(fp, r->tmultiple, 2);
+	csv_rates(r, 1, r->cum.through, fp);
 	note[0] = '\0';
 	if (isnan(r->mean))
 		absent_reason(r, note, sizeof(note));
 	fprintf(fp, ",%s\n%d-01..%d-%02d", note, r->year - 1, r->year - 1,
 	    r->cum.through);
 	csv_num(fp, r->pcum.mean, d);
-	fprintf(fp, ",,,%d,,,,,%s\n", r->pcum.nmonths > 0,
+	fprintf(fp, ",,,%d,,,,,,,%s\n", r->pcum.nmonths > 0,
 	    r->pcum.nmonths > 0 ? "" : "no valid month");
 	ytd_csv(r, fp);
 }
@@ -779,12 +871,13 @@ json_pollutants(const struct rp_site *st)
 	return a;
 }
 
-json_t *
-report_site_json(const struct rp_site *st)
+/* The parameters of ST, each over its period (r->cum). */
+static json_t *
+site_params_json(const struct rp_site *st)
 {
 	const struct rp_sensor *r;
 	json_t *a = json_array();
-	char zh[1024], en[1024], from[16], thr[16];
+	char zh[1024];
 	size_t i;
 
 	for (i = 0; i < st->n; i++) {
@@ -800,18 +893,55 @@ report_site_json(const struct rp_site *st)
 		    "times_over", jnum(r->multiple, 2)));
 		json_object_set_new(json_array_get(a, i), "target_times_over",
 		    jnum(r->tmultiple, 2));
+		json_rates(json_array_get(a, i), r, r->cum.from,
+		    r->cum.through);
 		if (isnan(r->mean)) {
 			absent_reason(r, zh, sizeof(zh));
 			json_object_set_new(json_array_get(a, i), "reason",
 			    json_string(zh));
 		}
 	}
+	return a;
+}
+
+/* months[]: {month, class, main_pollutants, tn_class, parameters}. */
+static json_t *
+site_months_json(const struct rp_site *st)
+{
+	struct rp_sensor *buf;
+	struct rp_site ms;
+	json_t *a = json_array();
+	char ym[16];
+	int k;
+
+	if ((buf = calloc(st->n + 1, sizeof(*buf))) == NULL)
+		fatal("report");
+	for (k = 1; k <= st->through; k++) {
+		report_site_month(st, k, &ms, buf);
+		snprintf(ym, sizeof(ym), "%d-%02d", st->year, k);
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:o}",
+		    "month", ym, "class", jclass(ms.cls),
+		    "main_pollutants", json_pollutants(&ms),
+		    "tn_class", jclass(ms.tn),
+		    "parameters", site_params_json(&ms)));
+	}
+	free(buf);
+	return a;
+}
+
+json_t *
+report_site_json(const struct rp_site *st)
+{
+	json_t *a = site_params_json(st), *j;
+	char zh[1024], en[1024], from[16], thr[16];
 	snprintf(from, sizeof(from), "%d-01", st->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);
 	site_summary(st, zh, en, sizeof(zh));
-	return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s, "
+	j = json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s, "
 	    "s:s}", "site", st->site, "year", st->year, "from", from,
 	    "through", thr, "parameters", a, "class", jclass(st->cls),
 	    "main_pollutants", json_pollutants(st),
 	    "tn_class", jclass(st->tn), "summary_zh", zh, "summary_en", en);
+	json_object_set_new(j, "months", site_months_json(st));
+	return j;
 }

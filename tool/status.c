@@ -106,17 +106,43 @@ print_buses(const json_t *buses)
 	}
 }
 
-/* One row of the sensor table, padded by display width (TCOL: time). */
+/*
+ * One row of the sensor table, padded by display width (TCOL: time;
+ * RATES: today's capture / validity).
+ */
 static void
 sensor_row(const char *name, const char *site, const char *val,
-    const char *flag, const char *t, int tcol, const char *alert)
+    const char *flag, const char *t, int tcol, const char *rates,
+    const char *alert)
 {
 	pad(name, 16);
 	pad(site, 24);
 	pad(val, 16);
 	pad(flag, 4);
 	pad(t, tcol);
+	pad(rates, 14);
 	printf("%s\n", alert);
+}
+
+/*
+ * "95.0/91.7%": today's capture and validity rates (数据获取率, 有效率)
+ * of sensor S since local midnight; "n/a" when not defined (manual
+ * sampling), "-" from a daemon that does not count them.
+ */
+static void
+today_rates(const json_t *s, char *buf, size_t len)
+{
+	const json_t *t = json_object_get(s, "today");
+	const json_t *c = json_object_get(t, "capture_rate");
+	const json_t *v = json_object_get(t, "valid_rate");
+
+	if (t == NULL)
+		snprintf(buf, len, "-");
+	else if (!json_is_number(c) || !json_is_number(v))
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%.1f/%.1f%%", json_number_value(c),
+		    json_number_value(v));
 }
 
 /* The sensors, their times in the zone TZ is set to (named TZNAME). */
@@ -124,14 +150,15 @@ static void
 print_sensors(const json_t *sensors, const char *tzname)
 {
 	const json_t *s, *v;
-	char val[96], t[64], head[96];
+	char val[96], t[64], head[96], rates[32];
 	size_t i;
 	int tcol;
 
 	snprintf(head, sizeof(head), "time (%s)", tzname);
 	tcol = display_width(head) > 19 ? display_width(head) : 19;
 	putchar('\n');
-	sensor_row("sensor", "site", "value", "flag", head, tcol, "alert");
+	sensor_row("sensor", "site", "value", "flag", head, tcol,
+	    "today capt/val", "alert");
 	json_array_foreach(sensors, i, s) {
 		v = json_object_get(s, "value");
 		if (json_is_number(v))
@@ -140,8 +167,9 @@ print_sensors(const json_t *sensors, const char *tzname)
 		else
 			snprintf(val, sizeof(val), "-");
 		local_time(str(s, "time"), t, sizeof(t));
+		today_rates(s, rates, sizeof(rates));
 		sensor_row(str(s, "name"), str(s, "site"), val,
-		    str(s, "flag"), t, tcol,
+		    str(s, "flag"), t, tcol, rates,
 		    json_is_true(json_object_get(s, "alert_firing")) ?
 		    "FIRING" : "ok");
 	}

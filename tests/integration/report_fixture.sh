@@ -60,7 +60,7 @@ assert d["summary_zh"].endswith("1–4月均达到Ⅲ类"), d["summary_zh"]
 PYEOF
 
 "${LW[@]}" --sensor centre-tp --format csv >"$W/r.csv"
-check "csv: cumulative row" grep -q '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,0.08,$' \
+check "csv: cumulative row" grep -q '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,0.08,95.0,93.9,$' \
     "$W/r.csv"
 check "csv: a header and 5 months" test "$(grep -c '^2026-0[1-5],' \
     "$W/r.csv")" -eq 5
@@ -102,7 +102,7 @@ assert jan["times_over"] == 0 and jan["target_times_over"] == 0.92, jan
 PYEOF
 "${LW2[@]}" --format csv >"$W/ii.csv"
 check "target II csv: times_over 0.08, target_times_over 1.16" grep -q \
-    '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,1.16,$' "$W/ii.csv"
+    '^2026-01..2026-05,0.054,,,1,IV,0.08,-28.0,1.16,95.0,93.9,$' "$W/ii.csv"
 
 # issue 12, defect 4: with no valid month (month_min_fraction = 1: no
 # month has all its days valid) nothing prints nan; the absent mean is
@@ -155,6 +155,34 @@ assert c["yoy_months"] == ["2026-01", "2026-02", "2026-03", "2026-05"], c
 assert c["yoy_pct"] == -25.7 and c["mean"] == 0.055, c
 PYEOF
 
+# issue 12, item 8: capture and validity rates (数据获取率, 有效率) of the
+# 4-hourly TP (6 expected a day). January by hand: 31 x 6 = 186 expected;
+# 27 ordinary days 6 N rows (162); the 7th 4 N + 2 C (6 obtained, 4
+# valid); 3 short days 3 N + 3 B (3 obtained, 3 valid); the extra M/C/D
+# rows of the 5th, 10th... are over the day's 6 and do not count.
+# Obtained 177 (95.2 %), valid 175 (94.1 %). A month of n days: 6n - 9
+# obtained, 6n - 11 valid; Jan-May 151 days: 906, 861 (95.0 %), 851
+# (93.9 %).
+check "rates: text table" grep -qE \
+    "^Jan +186 +177 +175 +95.2 % +94.1 %$" "$W/text.out"
+check "rates: text, the period" grep -qE \
+    "^Jan–May +906 +861 +851 +95.0 % +93.9 %$" "$W/text.out"
+check "rates: csv January" grep -q \
+    '^2026-01,0.048,28,31,1,III,0.00,,0.00,95.2,94.1,$' "$W/r.csv"
+check "rates: json capture_rate and valid_rate" "$PY" - "$W/r.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+m = d["months"]
+assert [x["capture_rate"] for x in m] == [95.2, 94.6, 95.2, 95.0, 95.2], m
+assert [x["valid_rate"] for x in m] == [94.1, 93.5, 94.1, 93.9, 94.1], m
+assert [x["expected_samples"] for x in m] == [186, 168, 186, 180, 186], m
+assert m[0]["obtained_samples"] == 177 and m[0]["valid_samples"] == 175, m
+c = d["cumulative"]
+assert (c["expected_samples"], c["obtained_samples"],
+        c["valid_samples"]) == (906, 861, 851), c
+assert c["capture_rate"] == 95.0 and c["valid_rate"] == 93.9, c
+PYEOF
+
 "${LW[@]}" --sensor centre-tp --through $Y-04 >"$W/apr.out"
 check "--through Jan-Apr: 0.047 Class III" grep -q \
     "^Jan–Apr $Y   mean 0.047 mg/L  Class III" "$W/apr.out"
@@ -177,6 +205,31 @@ assert d["class"] == "IV" and d["tn_class"] == "III", d
 p = {x["parameter"]: x for x in d["parameters"]}
 assert p["tp"]["assessed"] and not p["tn"]["assessed"], p
 assert p["turbidity"]["class"] is None and p["nh3n"]["class"] == "II", p
+PYEOF
+
+# issue 12, item 8 and the Contract: each parameter gains capture_rate
+# (95.0 % for TP Jan-May, see above), and months[] gives {month, class,
+# main_pollutants, parameters} per month: January TP 0.048 (III), NH3-N
+# 0.30 (II): Class III, no main pollutant; May TP 0.082 is Class IV,
+# (0.082 - 0.05) / 0.05 = 0.64 times over III.
+check "--site json: capture_rate and months[]" "$PY" - "$W/site.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+p = {x["parameter"]: x for x in d["parameters"]}
+assert p["tp"]["capture_rate"] == 95.0 and p["tp"]["valid_rate"] == 93.9, p
+m = d["months"]
+assert [x["month"] for x in m] == ["2026-0%d" % i for i in range(1, 6)], m
+assert [x["class"] for x in m] == ["III"] * 4 + ["IV"], m
+assert m[0]["main_pollutants"] == [], m[0]
+assert m[4]["main_pollutants"] == [{"parameter": "tp", "class": "IV",
+                                    "times_over": 0.64}], m[4]
+for x in m:
+    assert set(x) >= {"month", "class", "main_pollutants", "parameters"}, x
+q = {x["parameter"]: x for x in m[0]["parameters"]}
+assert q["tp"]["mean"] == 0.048 and q["tp"]["class"] == "III", q
+assert q["tp"]["capture_rate"] == 95.2 and q["tp"]["valid_rate"] == 94.1, q
+assert q["tp"]["previous_mean"] == 0.07 and q["nh3n"]["class"] == "II", q
+assert m[1]["parameters"][0]["capture_rate"] == 94.6, m[1]
 PYEOF
 
 check "--site json: main_pollutants TP (0.08)" "$PY" - "$W/site.json" <<'PYEOF'
@@ -246,6 +299,19 @@ check "manual sampling: February = mean of its results (0.40+0.50)/2" \
     grep -qE "^$Y-02 +0.45 +2/28 +II$" "$W/lab.out"
 check "manual sampling: cumulative (0.62+0.45)/2 = 0.535 -> 0.54" grep -q \
     "^Jan–Feb $Y   mean 0.54 mg/L  Class III" "$W/lab.out"
+check "manual sampling: rates n/a (no expected count)" grep -q \
+    "^capture and validity rates: n/a (sampling = manual: no expected count); \
+4 results, 3 valid$" "$W/lab.out"
+"$BIN/lakewatch" report -c "$W/west.conf" --year $Y --sensor west-nh3n \
+    --format json >"$W/lab.json"
+check "manual sampling: json rates null" "$PY" - "$W/lab.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+for x in d["months"] + [d["cumulative"]]:
+    assert x["capture_rate"] is None and x["valid_rate"] is None, x
+    assert x["expected_samples"] is None, x
+assert [x["obtained_samples"] for x in d["months"]] == [1, 3], d["months"]
+PYEOF
 
 "${LW[@]}" --sensor nosuch >/dev/null 2>&1
 check "unknown sensor exits 1" test $? -eq 1

@@ -90,7 +90,7 @@ static void
 test_valid_day(void **state)
 {
 	struct rp_rules r = { 6, 0.667, 0.667, 0 };
-	struct rp_day d4 = { 4 * 0.05, 4, 6, 0 }, d3 = { 3 * 0.3, 3, 6, 0 };
+	struct rp_day d4 = { 4 * 0.05, 4, 6, 0, 6 }, d3 = { 3 * 0.3, 3, 6, 0, 6 };
 
 	(void)state;
 	assert_true(fabs(report_day_mean(&d4, &r) - 0.05) < EPS);
@@ -106,7 +106,7 @@ fill(struct rp_year *y, int from, int to, int n, double v)
 	int d;
 
 	for (d = from; d <= to; d++)
-		y->day[d - 1] = (struct rp_day){ n * v, n, 6, 0 };
+		y->day[d - 1] = (struct rp_day){ n * v, n, 6, 0, 6 };
 }
 
 static void
@@ -549,7 +549,7 @@ test_manual_month(void **state)
 	(void)state;
 	memset(&y, 0, sizeof(y));
 	y.year = 2026;
-	y.day[14] = (struct rp_day){ 0.046, 1, 1, 0 };	/* 15 Jan */
+	y.day[14] = (struct rp_day){ 0.046, 1, 1, 0, 1 };	/* 15 Jan */
 	report_month(&y, 1, &cont, &m);
 	assert_false(m.valid);
 	assert_int_equal(m.valid_days, 1);
@@ -558,12 +558,12 @@ test_manual_month(void **state)
 	assert_int_equal(m.need_days, 1);
 	assert_true(fabs(m.mean - 0.046) < EPS);
 	/* two results the same day count as two: the mean of the results */
-	y.day[27] = (struct rp_day){ 0.052, 1, 2, 0 };	/* 28 Jan */
+	y.day[27] = (struct rp_day){ 0.052, 1, 2, 0, 2 };	/* 28 Jan */
 	report_month(&y, 1, &man, &m);
 	assert_true(fabs(m.mean - 0.049) < EPS);
 	assert_int_equal(m.samples, 2);
 	/* a result flagged M or C is no result: February stays invalid */
-	y.day[40] = (struct rp_day){ 0, 0, 1, 0 };
+	y.day[40] = (struct rp_day){ 0, 0, 1, 0, 1 };
 	report_month(&y, 2, &man, &m);
 	assert_false(m.valid);
 	assert_true(isnan(m.mean));
@@ -735,7 +735,7 @@ test_no_nan(void **state)
 	report_csv(&r, fp);
 	fclose(fp);
 	assert_no_nan(buf);
-	assert_non_null(strstr(buf, "\n2026-01..2026-01,,,,0,,,,,no valid "
+	assert_non_null(strstr(buf, "\n2026-01..2026-01,,,,0,,,,,,,no valid "
 	    "month: Jan has too few valid days\n"));
 	free(buf);
 
@@ -773,6 +773,174 @@ test_no_nan(void **state)
 	json_decref(j);
 }
 
+/*
+ * Issue 12, item 8: capture and validity rates (数据获取率, 有效率) = rows
+ * obtained / valid over rows expected. A 4-hourly TP analyzer expects
+ * 86400 / 14400 = 6 a day: April 2026 (30 days) expects 6 x 30 = 180.
+ * Worked by hand: 1-27 Apr 6 valid rows each (162); 28 Apr 6 rows, 3 of
+ * them a calibration (C: obtained, not valid); 29 Apr 3 rows, all
+ * faults (D); 30 Apr 6 polls that failed (B: nothing obtained). Obtained
+ * 162 + 6 + 3 = 171, valid 162 + 3 = 165: capture 171 / 180 = 95.0 %,
+ * validity 165 / 180 = 91.666... = 91.7 %.
+ */
+static struct rp_year *
+april_year(void)
+{
+	static struct rp_year y;
+	struct samplelog_row row;
+	time_t t = utc("2026-03-31T16:00:00Z");	/* 1 Apr 00:00 Beijing */
+	int d, k;
+
+	memset(&y, 0, sizeof(y));
+	y.year = 2026;
+	for (d = 0; d < 30; d++)
+		for (k = 0; k < 6; k++) {
+			row.t = t + d * 86400 + k * 14400;
+			row.value = 0.05;
+			row.flag = d < 27 ? 'N' : d == 27 ? (k < 3 ? 'N' : 'C') :
+			    d == 28 ? (k < 3 ? 'D' : 'B') : 'B';
+			if (row.flag == 'B')
+				row.value = NAN;
+			assert_int_equal(report_add(&y, &row), 1);
+		}
+	return &y;
+}
+
+static void
+test_rates(void **state)
+{
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct rp_rules r = report_rules(&s);
+	struct rp_year *y;
+	struct rp_month m[12];
+	struct rp_rate rt;
+	struct rp_day extra = { 8 * 0.05, 8, 8, 0, 8 };
+	int i, o, v;
+
+	(void)state;
+	assert_int_equal(report_tz("Asia/Shanghai", (char[LW_ERRLEN]){0}), 0);
+	y = april_year();
+	assert_int_equal(r.expected, 6);
+	for (i = 0; i < 12; i++)
+		report_month(y, i + 1, &r, &m[i]);
+	assert_int_equal(m[3].expected, 180);
+	assert_int_equal(m[3].obtained, 171);
+	assert_int_equal(m[3].valid_rows, 165);
+	assert_true(fabs(report_rate(m[3].obtained, m[3].expected) - 95.0) <
+	    1e-9);
+	assert_true(fabs(gb3838_round(report_rate(m[3].valid_rows,
+	    m[3].expected), 1) - 91.7) < 1e-9);
+	/* March had no row: 31 x 6 expected, nothing obtained: 0 % */
+	assert_int_equal(m[2].expected, 186);
+	assert_int_equal(m[2].obtained, 0);
+	/* the period March-April: 366 expected, 171 obtained, 165 valid */
+	report_rates(m, 3, 4, &rt);
+	assert_int_equal(rt.expected, 366);
+	assert_int_equal(rt.obtained, 171);
+	assert_int_equal(rt.valid, 165);
+	/* a day of 8 rows counts 6: it does not make up for another day */
+	report_day_counts(&extra, &r, &o, &v);
+	assert_int_equal(o, 6);
+	assert_int_equal(v, 6);
+	/* this year: the days after today are not expected (until) */
+	y->until = report_yday(2026, 4) + 10;	/* through 10 April */
+	report_month(y, 4, &r, &m[3]);
+	assert_int_equal(m[3].expected, 60);
+	assert_int_equal(m[3].obtained, 60);
+	report_month(y, 5, &r, &m[4]);
+	assert_int_equal(m[4].expected, 0);
+	assert_true(isnan(report_rate(m[4].obtained, m[4].expected)));
+	/* manual (lab) samples: no expected count, no rate */
+	y->until = 0;
+	r.manual = 1;
+	report_month(y, 4, &r, &m[3]);
+	assert_int_equal(m[3].expected, 0);
+	assert_int_equal(m[3].obtained, 171);
+	assert_true(isnan(report_rate(m[3].valid_rows, m[3].expected)));
+}
+
+/* The same April in the text, CSV and JSON of a report (item 8). */
+static void
+test_rates_out(void **state)
+{
+	struct conf_sensor s = tp_sensor(WATER_LAKE);
+	struct conf c;
+	struct rp_sensor r;
+	struct rp_year *y;
+	json_t *j, *mo;
+	char *buf = NULL;
+	size_t len;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	assert_int_equal(report_tz("Asia/Shanghai", (char[LW_ERRLEN]){0}), 0);
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	r.s = &s;
+	r.year = 2026;
+	r.rules = report_rules(&s);
+	y = april_year();
+	for (i = 0; i < 12; i++) {
+		report_month(y, i + 1, &r.rules, &r.m[i]);
+		r.pm[i] = (struct rp_month){ .month = i + 1, .mean = NAN };
+	}
+	report_sensor_sum(&r, 4);
+	j = report_json(&c, &r);
+	mo = json_array_get(json_object_get(j, "months"), 3);
+	assert_true(fabs(json_real_value(json_object_get(mo, "capture_rate")) -
+	    95.0) < 1e-9);
+	assert_true(fabs(json_real_value(json_object_get(mo, "valid_rate")) -
+	    91.7) < 1e-9);
+	assert_int_equal(json_integer_value(json_object_get(mo,
+	    "expected_samples")), 180);
+	/* Jan-Apr: 31 + 28 + 31 + 30 = 120 days, 720 expected; 171 / 720 */
+	mo = json_object_get(j, "cumulative");
+	assert_int_equal(json_integer_value(json_object_get(mo,
+	    "expected_samples")), 720);
+	assert_true(fabs(json_real_value(json_object_get(mo, "capture_rate")) -
+	    23.8) < 1e-9);
+	assert_true(fabs(json_real_value(json_object_get(mo, "valid_rate")) -
+	    22.9) < 1e-9);
+	json_decref(j);
+
+	capture(&buf, &len, &fp);
+	report_csv(&r, fp);
+	fclose(fp);
+	assert_non_null(strstr(buf, ",target_times_over,capture_rate,"
+	    "valid_rate,note\n"));
+	/* 28 valid days: tp_sensor has day_min_fraction 0 */
+	assert_non_null(strstr(buf, "\n2026-04,0.050,28,30,1,III,0.00,,0.00,"
+	    "95.0,91.7,\n"));
+	assert_non_null(strstr(buf, "\n2026-01..2026-04,0.050,,,1,III,0.00,,"
+	    "0.00,23.8,22.9,\n"));
+	free(buf);
+
+	capture(&buf, &len, &fp);
+	report_text(&c, &r, fp);
+	fclose(fp);
+	assert_non_null(strstr(buf, "\nApr             180      171      165"
+	    "    95.0 %    91.7 %\n"));
+	free(buf);
+
+	r.rules.manual = 1;
+	for (i = 0; i < 12; i++)
+		report_month(y, i + 1, &r.rules, &r.m[i]);
+	report_sensor_sum(&r, 4);
+	capture(&buf, &len, &fp);
+	report_text(&c, &r, fp);
+	fclose(fp);
+	assert_non_null(strstr(buf, "capture and validity rates: n/a "
+	    "(sampling = manual: no expected count); 171 results, 165 "
+	    "valid\n"));
+	free(buf);
+	j = report_json(&c, &r);
+	mo = json_array_get(json_object_get(j, "months"), 3);
+	assert_true(json_is_null(json_object_get(mo, "capture_rate")));
+	assert_true(json_is_null(json_object_get(mo, "expected_samples")));
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -795,6 +963,8 @@ main(void)
 		cmocka_unit_test(test_manual_month),
 		cmocka_unit_test(test_ytd),
 		cmocka_unit_test(test_ytd_current),
+		cmocka_unit_test(test_rates),
+		cmocka_unit_test(test_rates_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
