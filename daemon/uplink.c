@@ -30,12 +30,13 @@
 #define TICK_MS		200	/* how soon a stop is seen */
 #define NAME_LEN	32	/* "20260101080000123-0001.pkt" */
 #define RBUF_LEN	(4 * HJ212_PKT_MAX)
-#define REQ_MAX		4	/* platform requests waiting to be executed */
+#define REQ_MAX		16	/* platform requests waiting to be executed */
 #define HISTORY_MAX	1440	/* periods one history request may ask for */
 
 /* what was logged on this connection, once each */
-#define LOGGED_AUTH	0x01	/* a request with a wrong PW or MN */
-#define LOGGED_CN	0x02	/* a request we do not execute */
+#define LOGGED_PW	0x01	/* a request with a wrong PW */
+#define LOGGED_MN	0x02	/* ... a wrong MN */
+#define LOGGED_OTHER	0x04	/* ... a CN we do not execute, a bad QN */
 
 struct link {
 	const struct conf *c;
@@ -473,11 +474,12 @@ reply(struct link *l, const char *qn, int st, int cn, const char *fmt, ...)
 	(void)send_all(l, pkt, (size_t)n);	/* a failure shows at recv */
 }
 
-/* Log a refusal: a wrong PW or MN, an unknown CN once a connection. */
+/* Log a refusal once a connection for each of PW, MN and the rest. */
 static void
 request_log(struct link *l, const struct hj212_msg *m, int rtn)
 {
-	int bit = rtn == HJ212_QN_BAD_CN ? LOGGED_CN : LOGGED_AUTH;
+	int bit = rtn == HJ212_QN_BAD_PW ? LOGGED_PW :
+	    rtn == HJ212_QN_BAD_MN ? LOGGED_MN : LOGGED_OTHER;
 
 	if (rtn == HJ212_QN_READY)
 		log_debug("uplink '%s': request CN=%d QN=%s", l->u->name,
