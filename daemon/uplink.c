@@ -158,7 +158,8 @@ spool_load(struct link *l)
 		if (is_pkt(e->d_name))
 			names_push(l, e->d_name);
 	closedir(d);
-	qsort(l->names, l->n, sizeof(*l->names), name_cmp);
+	if (l->n > 1)		/* names is NULL while empty: no qsort(NULL) */
+		qsort(l->names, l->n, sizeof(*l->names), name_cmp);
 	if (l->n > 0)
 		log_info("uplink '%s': %zu packets waiting from before",
 		    l->u->name, l->n);
