@@ -30,6 +30,13 @@
 #define TICK_MS		200	/* how soon a stop is seen */
 #define NAME_LEN	32	/* "20260101080000123-0001.pkt" */
 #define RBUF_LEN	(4 * HJ212_PKT_MAX)
+#define REQ_MAX		16	/* platform requests waiting to be executed */
+#define HISTORY_MAX	1440	/* periods one history request may ask for */
+
+/* what was logged on this connection, once each */
+#define LOGGED_PW	0x01	/* a request with a wrong PW */
+#define LOGGED_MN	0x02	/* ... a wrong MN */
+#define LOGGED_OTHER	0x04	/* ... a CN we do not execute, a bad QN */
 
 struct link {
 	const struct conf *c;
@@ -48,6 +55,9 @@ struct link {
 	double		 retry_at;	/* mono_s() */
 	int		 drop_logged;
 	int		 err_logged;
+	struct hj212_msg req[REQ_MAX];	/* accepted (9011 sent), to run */
+	size_t		 nreq;
+	int		 logged;	/* LOGGED_*, reset on connect */
 	pthread_mutex_t	 mu;		/* st */
 	struct uplink_stats st;
 };
@@ -148,7 +158,7 @@ spool_load(struct link *l)
 		if (is_pkt(e->d_name))
 			names_push(l, e->d_name);
 	closedir(d);
-	if (l->n > 0)	/* qsort(NULL, 0) is undefined */
+	if (l->n > 1)		/* names is NULL while empty: no qsort(NULL) */
 		qsort(l->names, l->n, sizeof(*l->names), name_cmp);
 	if (l->n > 0)
 		log_info("uplink '%s': %zu packets waiting from before",
@@ -329,6 +339,7 @@ drop_conn(struct link *l)
 		close(l->fd);
 	l->fd = -1;
 	l->rlen = 0;
+	l->nreq = 0;		/* the platform asks again on its next link */
 	l->retry_at = mono_s() + l->backoff;
 	l->backoff = fmin(l->backoff * 2, BACKOFF_MAX);
 	stat_update(l, 0, 0);
@@ -408,6 +419,7 @@ connect_platform(struct link *l)
 	}
 	log_info("uplink '%s': connected to %s:%d", l->u->name, l->u->host,
 	    l->u->port);
+	l->logged = 0;
 	stat_update(l, 0, 0);
 	return 0;
 }
@@ -436,6 +448,75 @@ send_all(struct link *l, const char *p, size_t len)
 		}
 	}
 	return 0;
+}
+
+/* --- platform requests (HJ 212-2017 6.x and App. C exchanges) ------- */
+
+static void
+reply(struct link *l, const char *qn, int st, int cn, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Send our packet CN with CP (printf FMT) answering the request QN. */
+static void
+reply(struct link *l, const char *qn, int st, int cn, const char *fmt, ...)
+{
+	char cp[HJ212_DATA_MAX + 1], pkt[HJ212_PKT_MAX + 1];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(cp, sizeof(cp), fmt, ap);
+	va_end(ap);
+	if ((n = hj212_reply(qn, st, cn, l->u->pw, l->u->mn, cp, pkt)) < 0) {
+		log_warnx("uplink '%s': answer CN=%d to QN=%s does not fit",
+		    l->u->name, cn, qn);
+		return;
+	}
+	(void)send_all(l, pkt, (size_t)n);	/* a failure shows at recv */
+}
+
+/* Log a refusal once a connection for each of PW, MN and the rest. */
+static void
+request_log(struct link *l, const struct hj212_msg *m, int rtn)
+{
+	int bit = rtn == HJ212_QN_BAD_PW ? LOGGED_PW :
+	    rtn == HJ212_QN_BAD_MN ? LOGGED_MN : LOGGED_OTHER;
+
+	if (rtn == HJ212_QN_READY)
+		log_debug("uplink '%s': request CN=%d QN=%s", l->u->name,
+		    m->hdr.cn, m->hdr.qn);
+	else if (m->hdr.cn == HJ212_CN_SET_TIME && rtn == HJ212_QN_REFUSED)
+		log_info("uplink '%s': the platform asked to set the clock "
+		    "(CN=1012, QN=%s): refused, the system keeps the time",
+		    l->u->name, m->hdr.qn);
+	else if (l->logged & bit)
+		log_debug("uplink '%s': request CN=%d refused, QnRtn=%d",
+		    l->u->name, m->hdr.cn, rtn);
+	else {
+		log_warnx("uplink '%s': request CN=%d QN=%s refused, QnRtn=%d "
+		    "(%s); logged once a connection", l->u->name, m->hdr.cn,
+		    m->hdr.qn, rtn, rtn == HJ212_QN_BAD_PW ? "wrong PW" :
+		    rtn == HJ212_QN_BAD_MN ? "wrong MN" :
+		    rtn == HJ212_QN_BAD_QN ? "bad QN" : "not supported");
+		l->logged |= bit;
+	}
+}
+
+/*
+ * A request from the platform: answer 9011 at once; keep what is to be
+ * executed for the main loop (never run inside a wait for a 9014).
+ */
+static void
+request(struct link *l, const struct hj212_msg *m)
+{
+	int rtn = hj212_qnrtn(m, l->u->pw, l->u->mn);
+
+	if (rtn == HJ212_QN_READY && l->nreq == REQ_MAX)
+		rtn = HJ212_QN_REFUSED;		/* flooded: ask again */
+	request_log(l, m, rtn);
+	reply(l, m->hdr.qn, HJ212_ST_SYSTEM, HJ212_CN_QNRTN, "QnRtn=%d", rtn);
+	if (rtn == HJ212_QN_READY)
+		l->req[l->nreq++] = *m;
 }
 
 /*
@@ -468,6 +549,8 @@ take_answers(struct link *l, const char *qn)
 		else if (m.hdr.cn == HJ212_CN_DATA_ACK && qn != NULL &&
 		    strcmp(m.hdr.qn, qn) == 0)
 			found = 1;
+		else if (m.hdr.cn < HJ212_CN_QNRTN)
+			request(l, &m);
 		else
 			log_debug("uplink '%s': ignored CN=%d QN=%s",
 			    l->u->name, m.hdr.cn, m.hdr.qn);
@@ -492,6 +575,176 @@ wait_ack(struct link *l, const char *qn)
 		if ((rc = wait_fd(l, l->fd, POLLIN, deadline)) != 1)
 			return rc == 0 ? 0 : -1;
 	}
+}
+
+/* Rows of one sensor into the period they fall in. */
+struct bucket {
+	struct hj212_stat *st;	/* [period][sensor] */
+	size_t		 nsensor, i;
+	time_t		 first, p;
+	long		 n;
+	int		 rows;
+};
+
+static void
+bucket_row(void *arg, const struct samplelog_row *r)
+{
+	struct bucket *b = arg;
+	long k = (long)((r->t - b->first) / b->p);
+
+	if (r->t < b->first || k >= b->n)
+		return;
+	hj212_stat_add(&b->st[(size_t)k * b->nsensor + b->i], r->value,
+	    r->flag);
+	b->rows++;
+}
+
+/* One scan of each sensor's log for all periods: 0, or -1 (logged). */
+static int
+bucket_fill(struct link *l, struct bucket *b)
+{
+	const struct conf *c = l->c;
+	char err[LW_ERRLEN];
+	size_t i;
+	long k;
+
+	for (k = 0; k < b->n; k++)
+		for (i = 0; i < c->nsensor; i++)
+			hj212_stat_init(&b->st[(size_t)k * c->nsensor + i],
+			    c->sensors[i].hj212_code, c->sensors[i].decimals);
+	for (i = 0; i < c->nsensor; i++) {
+		b->i = i;
+		if (samplelog_scan(c, c->sensors[i].name, b->first,
+		    b->first + b->n * b->p, bucket_row, b, err) == -1) {
+			log_warnx("uplink '%s': %s", l->u->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* hj212_pack's emit for an answer: sent, and acknowledged if asked. */
+static int
+send_answer(const char *pkt, size_t len, void *arg)
+{
+	struct link *l = arg;
+	int i, rc;
+
+	for (i = 0; i <= l->u->retries && !*l->stop; i++) {
+		if (send_all(l, pkt, len) == -1)
+			return -1;
+		if (!l->u->ack)
+			return 0;
+		/* the request's QN: a late 9014 may stand for the one before */
+		if ((rc = wait_ack(l, l->req[0].hdr.qn)) != 0)
+			return rc == 1 ? 0 : -1;
+	}
+	set_error(l, "no answer to the data for QN=%s", l->req[0].hdr.qn);
+	return -1;
+}
+
+/* Send the periods of a history request: its ExeRtn, or -1 if the link
+   failed (no 9012 can follow). */
+static int
+history_send(struct link *l, const struct hj212_msg *m, struct bucket *b)
+{
+	const struct conf *c = l->c;
+	struct hj212_hdr h;
+	size_t len = 64 + c->nsensor * (4 * HJ212_CODE_MAX + 96);
+	char *cp;
+	long k;
+	int rc = HJ212_EXE_OK;
+
+	if ((cp = malloc(len)) == NULL)
+		fatal("uplink");
+	memset(&h, 0, sizeof(h));
+	memcpy(h.qn, m->hdr.qn, sizeof(h.qn));
+	h.st = l->u->st;
+	h.cn = m->hdr.cn;
+	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
+	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
+	h.flag = HJ212_FLAG_V2017 | (l->u->ack ? HJ212_FLAG_A : 0);
+	for (k = 0; k < b->n && rc == HJ212_EXE_OK && !*l->stop; k++) {
+		if (hj212_cp_stats(cp, len, b->first + k * b->p,
+		    &b->st[(size_t)k * c->nsensor], c->nsensor) < 0)
+			rc = HJ212_EXE_FAILED;
+		else if (hj212_pack(&h, cp, send_answer, l) < 0)
+			rc = -1;
+	}
+	free(cp);
+	return rc;
+}
+
+/*
+ * CN=2061 (periods of the uplink's period), 2031 (Beijing days) or 2051
+ * (minutes) for each period that starts within [BeginTime, EndTime] and
+ * has ended, from the sample log (one scan per sensor). Returns the
+ * ExeRtn: 3 for a missing or reversed range or more than HISTORY_MAX
+ * periods, 100 if the log has no row in it; -1 if the link failed.
+ */
+static int
+history(struct link *l, const struct hj212_msg *m)
+{
+	struct bucket b;
+	time_t begin, end;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	b.p = m->hdr.cn == HJ212_CN_HOUR ? (time_t)l->u->period :
+	    m->hdr.cn == HJ212_CN_DAY ? 86400 : 60;
+	if (hj212_range(m->cp, &begin, &end) == -1)
+		return HJ212_EXE_BAD_COND;
+	b.n = hj212_periods(begin, end, time(NULL) - BUILD_DELAY, b.p,
+	    &b.first);
+	if (b.n > HISTORY_MAX) {
+		log_warnx("uplink '%s': request CN=%d QN=%s asks for %ld "
+		    "periods, at most %d are sent: ExeRtn=3", l->u->name,
+		    m->hdr.cn, m->hdr.qn, b.n, HISTORY_MAX);
+		return HJ212_EXE_BAD_COND;
+	}
+	if (b.n == 0)
+		return HJ212_EXE_NO_DATA;
+	b.nsensor = l->c->nsensor;
+	if ((b.st = calloc((size_t)b.n * b.nsensor + 1, sizeof(*b.st))) ==
+	    NULL)
+		fatal("uplink");
+	if (bucket_fill(l, &b) == -1)
+		rc = HJ212_EXE_FAILED;
+	else if (b.rows == 0)
+		rc = HJ212_EXE_NO_DATA;
+	else
+		rc = history_send(l, m, &b);
+	free(b.st);
+	return rc;
+}
+
+/* Execute the oldest request accepted: its data, then 9012. */
+static void
+run_request(struct link *l)
+{
+	const struct hj212_msg *m = &l->req[0];
+	char t[HJ212_TIME_LEN + 1], pol[HJ212_CODE_MAX + 1];
+	int rc = HJ212_EXE_OK;
+
+	if (m->hdr.cn == HJ212_CN_GET_TIME) {
+		hj212_time(time(NULL), t);
+		if (hj212_cp_get(m->cp, "PolId", pol, sizeof(pol)) == 0)
+			reply(l, m->hdr.qn, l->u->st, m->hdr.cn,
+			    "PolId=%s;SystemTime=%s", pol, t);
+		else
+			reply(l, m->hdr.qn, l->u->st, m->hdr.cn,
+			    "SystemTime=%s", t);
+	} else
+		rc = history(l, m);
+	if (rc == -1) {
+		drop_conn(l);
+		return;
+	}
+	log_debug("uplink '%s': request CN=%d QN=%s done, ExeRtn=%d",
+	    l->u->name, m->hdr.cn, m->hdr.qn, rc);
+	reply(l, m->hdr.qn, HJ212_ST_SYSTEM, HJ212_CN_EXERTN, "ExeRtn=%d", rc);
+	memmove(l->req, l->req + 1, (l->nreq - 1) * sizeof(*l->req));
+	l->nreq--;
 }
 
 /* The oldest packet's bytes and QN. 0, or -1: it is unreadable. */
@@ -582,7 +835,9 @@ link_thread(void *arg)
 	while (!*l->stop) {
 		build_due(l);
 		stat_update(l, 0, 0);
-		if (l->head == l->n)
+		if (l->fd != -1 && l->nreq > 0)
+			run_request(l);
+		else if (l->head == l->n)
 			idle(l);
 		else if (l->fd == -1 && mono_s() < l->retry_at)
 			idle(l);

@@ -361,6 +361,77 @@ hj212_cp_get(const char *cp, const char *key, char *out, size_t len)
 	return -1;
 }
 
+int
+hj212_reply(const char *qn, int st, int cn, const char *pw, const char *mn,
+    const char *cp, char *out)
+{
+	struct hj212_hdr h;
+	char seg[HJ212_DATA_MAX + 1];
+	int n;
+
+	memset(&h, 0, sizeof(h));
+	snprintf(h.qn, sizeof(h.qn), "%s", qn);
+	h.st = st;
+	h.cn = cn;
+	snprintf(h.pw, sizeof(h.pw), "%s", pw);
+	snprintf(h.mn, sizeof(h.mn), "%s", mn);
+	h.flag = HJ212_FLAG_V2017;
+	if ((n = segment(&h, 0, 0, cp, strlen(cp), seg)) < 0)
+		return -1;
+	return hj212_frame(seg, (size_t)n, out);
+}
+
+int
+hj212_qnrtn(const struct hj212_msg *m, const char *pw, const char *mn)
+{
+	const struct hj212_hdr *h = &m->hdr;
+
+	if (strlen(h->qn) != HJ212_QN_LEN ||
+	    digits(h->qn, HJ212_QN_LEN) < 0)
+		return HJ212_QN_BAD_QN;
+	if (strcmp(h->pw, pw) != 0)
+		return HJ212_QN_BAD_PW;
+	if (strcmp(h->mn, mn) != 0)
+		return HJ212_QN_BAD_MN;
+	switch (h->cn) {
+	case HJ212_CN_GET_TIME:
+	case HJ212_CN_DAY:
+	case HJ212_CN_MIN:
+	case HJ212_CN_HOUR:
+		return HJ212_QN_READY;
+	case HJ212_CN_SET_TIME:
+		return HJ212_QN_REFUSED;
+	default:
+		return HJ212_QN_BAD_CN;
+	}
+}
+
+int
+hj212_range(const char *cp, time_t *begin, time_t *end)
+{
+	char v[HJ212_TIME_LEN + 1];
+
+	if (hj212_cp_get(cp, "BeginTime", v, sizeof(v)) == -1 ||
+	    hj212_time_parse(v, begin) == -1 ||
+	    hj212_cp_get(cp, "EndTime", v, sizeof(v)) == -1 ||
+	    hj212_time_parse(v, end) == -1)
+		return -1;
+	return *end < *begin ? -1 : 0;
+}
+
+long
+hj212_periods(time_t b, time_t e, time_t now, time_t p, time_t *first)
+{
+	time_t off = BEIJING_OFFSET % p, s, last;
+
+	/* the first start at or after B: starts are k * p - off */
+	s = b + off;
+	s = (s % p == 0 ? s : s - s % p + p) - off;
+	*first = s;
+	last = now - p < e ? now - p : e;
+	return last < s ? 0 : (long)((last - s) / p) + 1;
+}
+
 static void
 beijing(time_t t, struct tm *tm)
 {

@@ -42,14 +42,26 @@
 #define HJ212_CN_NOTIFY_ACK	9013
 #define HJ212_CN_DATA_ACK	9014
 
-/* QnRtn and ExeRtn values */
+#define HJ212_ST_SYSTEM		91	/* system interaction: 9011, 9012 */
+
+/*
+ * QnRtn (HJ 212-2017 请求命令返回表) and ExeRtn (执行结果定义表) values.
+ * Read in the standard's tables as quoted by DOMAIN.md 2.5 and by
+ * tang0-0/HJ212-Pack src/hj212.h; the tables' numbers in the standard
+ * could not be confirmed. QnRtn: 1 ready, 2 refused, 3 PW, 4 MN, 5 ST,
+ * 6 Flag, 7 QN, 8 CN, 9 CRC error, 100 unknown. ExeRtn: 1 done,
+ * 2 failed (no reason known), 3 bad request conditions, 4 timeout,
+ * 5 busy, 6 system fault, 100 no data.
+ */
 #define HJ212_QN_READY		1	/* ready to execute */
 #define HJ212_QN_REFUSED	2
 #define HJ212_QN_BAD_PW		3
 #define HJ212_QN_BAD_MN		4
+#define HJ212_QN_BAD_QN		7
 #define HJ212_QN_BAD_CN		8
 #define HJ212_EXE_OK		1
 #define HJ212_EXE_FAILED	2	/* failed, no reason given */
+#define HJ212_EXE_BAD_COND	3	/* the request's conditions are wrong */
 #define HJ212_EXE_NO_DATA	100
 
 /* Fields of a packet's data segment */
@@ -107,6 +119,32 @@ int		 hj212_parse(const char *buf, size_t n, struct hj212_msg *m,
  */
 int		 hj212_cp_get(const char *cp, const char *key, char *out,
 		    size_t len);
+
+/*
+ * A packet of ours answering the request of QN (17 digits): ST, CN, our
+ * PW and MN, Flag=4 (HJ 212-2017, no answer wanted) and CP into OUT
+ * (HJ212_PKT_MAX + 1 bytes). Its length, or -1 if it does not fit.
+ */
+int		 hj212_reply(const char *qn, int st, int cn, const char *pw,
+		    const char *mn, const char *cp, char *out);
+/*
+ * QnRtn of request M to the station of PW and MN: HJ212_QN_READY for a
+ * command this project executes (1011, 2031, 2051, 2061); else, checked
+ * in the order of the standard's table: 7 no QN, 3 PW, 4 MN, 8 a CN we
+ * do not execute, 2 for 1012 (the station clock is the system's, kept by
+ * NTP: never set by a platform).
+ */
+int		 hj212_qnrtn(const struct hj212_msg *m, const char *pw,
+		    const char *mn);
+/* BeginTime and EndTime of CP as UTC; 0, or -1 if absent, bad, E < B. */
+int		 hj212_range(const char *cp, time_t *begin, time_t *end);
+/*
+ * Periods of P seconds (a divisor of a day; starts aligned on Beijing
+ * time) that start within [B, E] and have ended by NOW: their number,
+ * the first start in *FIRST.
+ */
+long		 hj212_periods(time_t b, time_t e, time_t now, time_t p,
+		    time_t *first);
 
 /* QN of wall time T (seconds, with milliseconds), Beijing time. */
 void		 hj212_qn(double t, char out[HJ212_QN_LEN + 1]);

@@ -9,12 +9,19 @@ to --log ({"qn", "cn", "st", "mn", "pw", "flag", "cp": {...}, "ok",
 for it (bit A). Faults: --no-answer, --late S (answer after S seconds),
 --close-mid (once: close the connection after half of a packet).
 
+Commands: with --commands FILE the platform polls FILE and sends each
+new line, a JSON object {"cn", "cp", and optionally "qn", "pw", "mn"},
+as a request on the newest connection (PW and MN default to those of
+the station's last packet, QN to now in Beijing time). Each request sent
+is logged as {"sent": true, "qn", "cn", "pw", "mn", "cp": "...", "ok"}.
+
 The CRC is written here from the standard's description (HJ 212-2017
 App. A), not taken from the daemon: register 0xFFFF; for each byte, the
 register's high byte XOR the byte becomes the register; then 8 times
 shift right, XOR 0xA001 when the bit shifted out was 1.
 """
 import argparse
+import datetime
 import json
 import socket
 import sys
@@ -73,6 +80,10 @@ class Platform:
         self.args = args
         self.lock = threading.Lock()
         self.closed_mid = False
+        self.current = None     # the newest connection
+        self.cmd_off = 0        # bytes of --commands already sent
+        self.last = {}          # PW and MN of the station's last packet
+        self.qn_last = ""
 
     def log(self, rec):
         rec["t"] = time.time()
@@ -121,11 +132,51 @@ class Platform:
             time.sleep(self.args.late)
         conn.sendall(frame(seg))
 
+    def new_qn(self):
+        bj = datetime.timezone(datetime.timedelta(hours=8))
+        qn = datetime.datetime.now(bj).strftime("%Y%m%d%H%M%S%f")[:17]
+        if qn <= self.qn_last:
+            qn = "%017d" % (int(self.qn_last) + 1)
+        self.qn_last = qn
+        return qn
+
+    def poll_commands(self, conn):
+        """Send the lines added to --commands since the last poll."""
+        if not self.args.commands or conn is not self.current:
+            return
+        try:
+            with open(self.args.commands, "rb") as f:
+                f.seek(self.cmd_off)
+                data = f.read()
+        except FileNotFoundError:
+            return
+        end = data.rfind(b"\n") + 1
+        self.cmd_off += end
+        for line in data[:end].decode().splitlines():
+            if not line.strip():
+                continue
+            c = json.loads(line)
+            qn = c.get("qn") or self.new_qn()
+            pw = c.get("pw", self.last.get("pw", ""))
+            mn = c.get("mn", self.last.get("mn", ""))
+            seg = "QN=%s;ST=91;CN=%s;PW=%s;MN=%s;Flag=5;CP=&&%s&&" % (
+                qn, c["cn"], pw, mn, c.get("cp", ""))
+            self.log({"sent": True, "ok": True, "qn": qn,
+                      "cn": str(c["cn"]), "pw": pw, "mn": mn,
+                      "cp": c.get("cp", "")})
+            conn.sendall(frame(seg))
+
     def serve(self, conn):
         buf = b""
+        self.current = conn
+        conn.settimeout(0.2)
         with conn:
             while True:
-                data = conn.recv(4096)
+                try:
+                    data = conn.recv(4096)
+                except socket.timeout:
+                    self.poll_commands(conn)
+                    continue
                 if not data:
                     return
                 buf += data
@@ -140,7 +191,10 @@ class Platform:
                         break
                     buf = buf[used:]
                     self.log(rec)
+                    if rec.get("ok"):
+                        self.last = {"pw": rec["pw"], "mn": rec["mn"]}
                     self.answer(conn, rec)
+                self.poll_commands(conn)
 
 
 def main():
@@ -151,6 +205,7 @@ def main():
     ap.add_argument("--no-answer", action="store_true")
     ap.add_argument("--late", type=float, default=0)
     ap.add_argument("--close-mid", action="store_true")
+    ap.add_argument("--commands", help="JSON lines: requests to send")
     args = ap.parse_args()
     p = Platform(args)
     s = socket.socket()

@@ -262,6 +262,121 @@ test_split(void **state)
 	assert_int_equal(hj212_pack(&h, cp, check_part, &items), -1);
 }
 
+/* our answers: the request's QN, ST 91, Flag 4, the CP asked for */
+static void
+test_reply(void **state)
+{
+	char pkt[HJ212_PKT_MAX + 1], err[LW_ERRLEN], big[1100];
+	struct hj212_msg m;
+	size_t used;
+	int n;
+
+	(void)state;
+	n = hj212_reply("20250601080000123", HJ212_ST_SYSTEM, HJ212_CN_QNRTN,
+	    "123456", "LAKEWATCH000000000000001", "QnRtn=1", pkt);
+	/* length and CRC as tests/peers/platform.py computes them */
+	assert_string_equal(pkt, "##0094QN=20250601080000123;ST=91;CN=9011;"
+	    "PW=123456;MN=LAKEWATCH000000000000001;Flag=4;CP=&&QnRtn=1&&"
+	    "F281\r\n");
+	assert_int_equal(n, 106);
+	assert_int_equal(hj212_parse(pkt, (size_t)n, &m, &used, err), 1);
+	assert_int_equal(m.hdr.flag, HJ212_FLAG_V2017);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(hj212_reply("20250601080000123", 91, 9012, "1",
+	    "2", big, pkt), -1);
+}
+
+/* parse a platform request of CN with PW, MN and CP */
+static void
+request(struct hj212_msg *m, const char *qn, int cn, const char *pw,
+    const char *mn, const char *cp)
+{
+	char seg[HJ212_DATA_MAX + 1], pkt[HJ212_PKT_MAX + 1], err[LW_ERRLEN];
+	size_t used;
+	int n;
+
+	n = snprintf(seg, sizeof(seg), "QN=%s;ST=91;CN=%d;PW=%s;MN=%s;"
+	    "Flag=5;CP=&&%s&&", qn, cn, pw, mn, cp);
+	n = hj212_frame(seg, (size_t)n, pkt);
+	assert_int_equal(hj212_parse(pkt, (size_t)n, m, &used, err), 1);
+}
+
+#define QN	"20250601080000123"
+#define PW	"123456"
+#define MN	"LAKEWATCH000000000000001"
+
+static void
+test_qnrtn(void **state)
+{
+	struct hj212_msg m;
+
+	(void)state;
+	request(&m, QN, 2061, PW, MN, "BeginTime=20250601000000");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), HJ212_QN_READY);
+	request(&m, QN, 1011, PW, MN, "");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), HJ212_QN_READY);
+	request(&m, QN, 2031, PW, MN, "");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), 1);
+	request(&m, QN, 2051, PW, MN, "");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), 1);
+	request(&m, QN, 1012, PW, MN, "SystemTime=20250601080000");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), HJ212_QN_REFUSED);
+	request(&m, QN, 3020, PW, MN, "");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), HJ212_QN_BAD_CN);
+	/* wrong PW comes before an unknown CN, as in the table */
+	request(&m, QN, 3020, "000000", MN, "");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), HJ212_QN_BAD_PW);
+	request(&m, QN, 1011, PW, "LAKEWATCH000000000000002", "");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), HJ212_QN_BAD_MN);
+	request(&m, "2025060108", 1011, PW, MN, "");
+	assert_int_equal(hj212_qnrtn(&m, PW, MN), HJ212_QN_BAD_QN);
+	assert_int_equal(HJ212_QN_BAD_PW, 3);
+	assert_int_equal(HJ212_QN_BAD_MN, 4);
+	assert_int_equal(HJ212_QN_BAD_CN, 8);
+	assert_int_equal(HJ212_EXE_BAD_COND, 3);
+	assert_int_equal(HJ212_EXE_NO_DATA, 100);
+}
+
+static void
+test_range(void **state)
+{
+	/* Beijing 2025-06-01 00:00 is 2025-05-31T16:00:00Z */
+	const time_t day = 1748707200;
+	time_t b, e, first;
+
+	(void)state;
+	assert_int_equal(hj212_range("BeginTime=20250601000000,"
+	    "EndTime=20250601020000", &b, &e), 0);
+	assert_int_equal((long)b, (long)day);
+	assert_int_equal((long)(e - b), 7200);
+	assert_int_equal(hj212_range("BeginTime=20250601020000;"
+	    "EndTime=20250601000000", &b, &e), -1);
+	assert_int_equal(hj212_range("BeginTime=20250601000000", &b, &e), -1);
+	assert_int_equal(hj212_range("BeginTime=2025060100000x,"
+	    "EndTime=20250601000000", &b, &e), -1);
+	/* hours 00, 01, 02 start within [00:00, 02:00] */
+	assert_int_equal(hj212_periods(day, day + 7200, day + 86400, 3600,
+	    &first), 3);
+	assert_int_equal((long)first, (long)day);
+	/* not yet ended: 02:00-03:00 at 02:59:59 */
+	assert_int_equal(hj212_periods(day, day + 7200, day + 3 * 3600 - 1,
+	    3600, &first), 2);
+	/* a start between hours: the next hour is the first */
+	assert_int_equal(hj212_periods(day + 1, day + 7200, day + 86400,
+	    3600, &first), 2);
+	assert_int_equal((long)first, (long)(day + 3600));
+	/* days start at Beijing midnight */
+	assert_int_equal(hj212_periods(day - 3600, day + 2 * 86400,
+	    day + 3 * 86400, 86400, &first), 3);
+	assert_int_equal((long)first, (long)day);
+	/* nothing ended yet, an empty range */
+	assert_int_equal(hj212_periods(day, day + 600, day + 30, 60, &first),
+	    0);
+	assert_int_equal(hj212_periods(day + 10, day + 50, day + 3600, 60,
+	    &first), 0);
+}
+
 int
 main(void)
 {
@@ -274,6 +389,9 @@ main(void)
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_hourly),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_reply),
+		cmocka_unit_test(test_qnrtn),
+		cmocka_unit_test(test_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
