@@ -66,8 +66,8 @@ config_error(const struct conf_sensor *sc, const struct sample *s)
 
 	if (s->flag == 0 || s->refused == 0)
 		return json_null();
-	snprintf(buf, sizeof(buf), "unit %d refused registers %u-%u (%s)",
-	    sc->unit, s->ref_addr, s->ref_addr + s->ref_count - 1,
+	snprintf(buf, sizeof(buf), "unit %d refused registers %d-%d (%s)",
+	    sc->unit, (int)s->ref_addr, s->ref_addr + s->ref_count - 1,
 	    modbus_strerror(MODBUS_ENOBASE + s->refused));
 	return json_string(buf);
 }

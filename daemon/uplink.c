@@ -281,7 +281,7 @@ build(struct link *l, time_t from, time_t to)
 static void
 last_load(struct link *l)
 {
-	char buf[32];
+	char buf[32], *end;
 	time_t now = time(NULL), p = (time_t)l->u->period;
 	long long v;
 	ssize_t n;
@@ -295,7 +295,10 @@ last_load(struct link *l)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	if (sscanf(buf, "%lld", &v) != 1 || v % p != 0 || v > now + p)
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno != 0 || end == buf || (*end != '\0' && *end != '\n') ||
+	    v % p != 0 || v > now + p)
 		return;
 	l->next = (time_t)v + p;
 	if ((now - l->next) / p > CATCHUP_MAX) {

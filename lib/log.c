@@ -36,9 +36,18 @@ stderr_is_journal(void)
 	const char *e = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
 	struct stat st;
+	char *end;
 
-	if (e == NULL || sscanf(e, "%llu:%llu", &dev, &ino) != 2 ||
-	    fstat(2, &st) == -1)
+	/* "DEV:INO", both decimal */
+	if (e == NULL)
+		return 0;
+	errno = 0;
+	dev = strtoull(e, &end, 10);
+	if (errno != 0 || end == e || *end != ':')
+		return 0;
+	e = end + 1;
+	ino = strtoull(e, &end, 10);
+	if (errno != 0 || end == e || *end != '\0' || fstat(2, &st) == -1)
 		return 0;
 	return (unsigned long long)st.st_dev == dev &&
 	    (unsigned long long)st.st_ino == ino;
@@ -129,6 +138,7 @@ vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
 	static const int prio[] = { 3, 4, 6, 7 };
 	char msg[1024], full[1200];
 	char pfx[8] = "";
+	const char *text;
 
 	/* relaxed: the level orders nothing else */
 	if ((int)lvl > atomic_load_explicit(&log_level, memory_order_relaxed))
@@ -137,10 +147,13 @@ vlog(enum log_level lvl, int err, const char *fmt, va_list ap)
 		snprintf(pfx, sizeof(pfx), "<%d>", prio[lvl]);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_journal) {
-		if (err)
+		text = msg;
+		if (err) {
 			snprintf(full, sizeof(full), "%s: %s", msg,
 			    strerror(err));
-		if (log_to_journal(prio[lvl], err ? full : msg) == 0)
+			text = full;
+		}
+		if (log_to_journal(prio[lvl], text) == 0)
 			return;
 	}
 	if (err)

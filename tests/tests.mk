@@ -108,7 +108,7 @@ valgrind: tests
 #   without conversion errors), cert-flp30-c, cert-str34-c, cert-msc30-c,
 #   cert-msc50-c (rand), cert-env33-c (system, popen).
 CPPCHECK_FLAGS = --enable=warning,performance,portability --inline-suppr \
-	--std=c11 -D_GNU_SOURCE -DLW_VERSION=__DATE__ -Idaemon -Idrivers
+	--std=c11 -D_GNU_SOURCE -DLW_VERSION=__DATE__ -Ilib -Idaemon -Itool -Idrivers
 TIDY_CHECKS = -*,bugprone-*,-bugprone-easily-swappable-parameters,$\
 	-bugprone-narrowing-conversions,$\
 	-bugprone-implicit-widening-of-multiplication-result,$\

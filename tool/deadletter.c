@@ -134,6 +134,8 @@ dl_slurp(const char *state_dir, const char *webhook, const char *name)
 	ssize_t got;
 	int dfd, fd;
 
+	if (name == NULL)
+		return NULL;
 	snprintf(sub, sizeof(sub), "deadletter/%s", webhook);
 	if ((dfd = dir_open_below(state_dir, sub, 0, 0)) == -1)
 		return NULL;

@@ -441,7 +441,7 @@ link_name(const struct conf_bus *b, char *buf, size_t len)
 	if (b->type == BUS_RTU)
 		snprintf(buf, len, "rtu %s %d %d%c%d", b->device, b->baud,
 		    b->data_bits, b->parity, b->stop_bits);
-	else if (strchr(b->host, ':') != NULL)
+	else if (b->host != NULL && strchr(b->host, ':') != NULL)
 		snprintf(buf, len, "tcp [%s]:%d", b->host, b->port);
 	else
 		snprintf(buf, len, "tcp %s:%d", b->host, b->port);

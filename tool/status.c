@@ -147,14 +147,14 @@ today_rates(const json_t *s, char *buf, size_t len)
 
 /* The sensors, their times in the zone TZ is set to (named TZNAME). */
 static void
-print_sensors(const json_t *sensors, const char *tzname)
+print_sensors(const json_t *sensors, const char *zone)
 {
 	const json_t *s, *v;
 	char val[96], t[64], head[96], rates[32];
 	size_t i;
 	int tcol;
 
-	snprintf(head, sizeof(head), "time (%s)", tzname);
+	snprintf(head, sizeof(head), "time (%s)", zone);
 	tcol = display_width(head) > 19 ? display_width(head) : 19;
 	putchar('\n');
 	sensor_row("sensor", "site", "value", "flag", head, tcol,
@@ -173,10 +173,11 @@ print_sensors(const json_t *sensors, const char *tzname)
 		    json_is_true(json_object_get(s, "alert_firing")) ?
 		    "FIRING" : "ok");
 	}
-	json_array_foreach(sensors, i, s)
+	json_array_foreach(sensors, i, s) {
 		if (*str(s, "config_error") != '\0')
 			printf("CONFIG ERROR: sensor '%s': %s\n", str(s, "name"),
 			    str(s, "config_error"));
+	}
 }
 
 static void
@@ -196,7 +197,7 @@ print_uplinks(const json_t *uplinks)
 	const json_t *u;
 	size_t i;
 
-	json_array_foreach(uplinks, i, u)
+	json_array_foreach(uplinks, i, u) {
 		printf("uplink %s: %s, backlog %.0f, sent %.0f, acked %.0f, "
 		    "dropped %.0f, last ack %s%s%s\n", str(u, "name"),
 		    json_is_true(json_object_get(u, "connected")) ?
@@ -205,6 +206,7 @@ print_uplinks(const json_t *uplinks)
 		    *str(u, "last_ack") ? str(u, "last_ack") : "never",
 		    *str(u, "last_error") ? "; last error: " : "",
 		    str(u, "last_error"));
+	}
 }
 
 /* -j: the file as it is; 1 (and a word on stderr) when it is stale */
