@@ -66,6 +66,7 @@ static const struct key daemon_keys[] = {
 	{ "state_dir", K_STR, F(conf, state_dir), 0, 0, NULL },
 	{ "interval", K_INT, F(conf, interval), 1, 86400, NULL },
 	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
+	{ "station", K_STR, F(conf, station), 0, 0, NULL },
 	{ "store_buffer", K_INT, F(conf, store_buffer), 1000, 100000000,
 	    NULL },
 	{ "sample_buffer", K_INT, F(conf, sample_buffer), 0, 10000000,
@@ -845,6 +846,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		((struct conf_sensor *)p->obj)->hj212_code_line = p->line;
 	if (p->sec == SEC_UPLINK && strcmp(name, "mn") == 0)
 		((struct conf_uplink *)p->obj)->mn_line = p->line;
+	if (p->sec == SEC_DAEMON && strcmp(name, "station") == 0)
+		p->c->station_line = p->line;
 	return set_key(p, k, (char *)p->obj + k->off, value) == 0;
 }
 
@@ -1147,6 +1150,19 @@ check_uplink(struct parse *p, struct conf_uplink *u)
 		    "digits, at most %d", u->name, HJ212_PW_MAX);
 }
 
+/* station: one directory on the central rrdcached, never a path out */
+static void
+check_station(struct parse *p, const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
+	if (s[n] != '\0' || n > 64 || s[0] == '.')
+		perr(p, p->c->station_line, "station '%s': use at most 64 "
+		    "letters, digits, '-', '_' or '.', not starting with '.'",
+		    s);
+}
+
 static void
 check_all(struct parse *p)
 {
@@ -1165,6 +1181,8 @@ check_all(struct parse *p)
 	}
 	for (i = 0; i < c->nuplink && !p->failed; i++)
 		check_uplink(p, &c->uplinks[i]);
+	if (!p->failed && c->station != NULL)
+		check_station(p, c->station);
 	if (!p->failed && c->state_dir == NULL)
 		c->state_dir = xstrdup("/var/lib/lakewatch");
 	if (!p->failed && c->state_dir[0] != '/') {
@@ -1314,6 +1332,7 @@ conf_free(struct conf *c)
 	free(c->dir);
 	free(c->state_dir);
 	free(c->rrdcached);
+	free(c->station);
 	free(c->timezone);
 	free(c->www_dir);
 	free(c);

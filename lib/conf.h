@@ -168,6 +168,9 @@ struct conf {
 	char		*state_dir;	/* absolute or relative to the cwd */
 	int		 interval;
 	char		*rrdcached;	/* NULL if none */
+	char		*station;	/* NULL; else RRDs are <station>/<s>.rrd
+					   on a central rrdcached */
+	int		 station_line;	/* of its key */
 	int		 store_buffer;	/* RRD values held while unwritable */
 	int		 sample_buffer;	/* sample-log rows held, the same */
 	int		 log_level;

@@ -151,6 +151,8 @@ conf_print(const struct conf *c, FILE *fp)
 	    c->month_min_fraction);
 	fprintf(fp, "store_batch = %gs\nsample_buffer = %d\n",
 	    c->store_batch, c->sample_buffer);
+	if (c->station != NULL)
+		fprintf(fp, "station = %s\n", c->station);
 	for (i = 0; i < c->nbus; i++)
 		print_bus(&c->buses[i], fp);
 	for (i = 0; i < c->nsensor; i++)
