@@ -1077,6 +1077,34 @@ webhook_ca(struct parse *p, struct conf_webhook *w)
 		    w->ca_file, strerror(errno));
 }
 
+/* url: one; an Alertmanager cluster's members, separated by spaces */
+static int
+check_urls(struct parse *p, const struct conf_webhook *w)
+{
+	const char *u = w->url, *sp = " \t";
+	int n = 0;
+
+	for (u += strspn(u, sp); *u != '\0'; u += strspn(u, sp), n++) {
+		if (strncasecmp(u, "http://", 7) != 0 &&
+		    strncasecmp(u, "https://", 8) != 0) {
+			perr(p, w->line, "webhook '%s': url must start with "
+			    "http:// or https://", w->name);
+			return -1;
+		}
+		u += strcspn(u, sp);
+	}
+	if (n > 1 && w->format != FMT_ALERTMANAGER) {
+		perr(p, w->line, "webhook '%s': several urls are for format = "
+		    "alertmanager (a cluster) only", w->name);
+		return -1;
+	}
+	if (n > 16) {
+		perr(p, w->line, "webhook '%s': more than 16 urls", w->name);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 check_webhook(struct parse *p, struct conf_webhook *w)
 {
@@ -1086,12 +1114,8 @@ check_webhook(struct parse *p, struct conf_webhook *w)
 		perr(p, w->line, "webhook '%s': missing key 'url'", w->name);
 		return;
 	}
-	if (strncasecmp(w->url, "http://", 7) != 0 &&
-	    strncasecmp(w->url, "https://", 8) != 0) {
-		perr(p, w->line, "webhook '%s': url must start with http:// "
-		    "or https://", w->name);
+	if (check_urls(p, w) == -1)
 		return;
-	}
 	w->rate_window = 60;
 	if (w->rate_str == NULL)
 		w->rate_limit = chat ? 20 : 0;
