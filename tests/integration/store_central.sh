@@ -5,7 +5,8 @@
 # writing at once. (a) each station's files are BASE/<station>/<s>.rrd,
 # made through CREATE, holding its own simulator's values (0.030 for A,
 # 0.061 for B); (b) rrdcached SIGKILLed mid-run and restarted: after it
-# is back every valid sample of both stations is in the RRDs.
+# is back every valid sample of both stations is in the RRDs; (c) import
+# and graph agree on where a station's files are.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/store_lib.sh"
 
@@ -92,6 +93,39 @@ check "(a) no RRD under either station's state_dir" \
     test ! -e "$W/lake-a/state/rrd" -a ! -e "$W/lake-b/state/rrd"
 check "(a) created through CREATE, by name" \
     grep -q "created lake-a/centre-tp.rrd" "$W/lake-a.log"
+
+# (c) the tool agrees: `lakewatch import` for a third station goes to
+# BASE/lake-c/ through rrdcached (nothing relative to the cwd); `graph`,
+# which reads files, says where they are
+mkdir -p "$W/tool-c"
+sed 's/^station = lake-a/station = lake-c/' "$W/lake-a/lw.conf" \
+    >"$W/tool-c/lw.conf"
+"$PY" - "$W/c.csv" <<'PYEOF'
+import sys, time
+t0 = int(time.time()) - 300
+with open(sys.argv[1], "w") as f:
+    f.write("time,value,flag\n")
+    for i in range(5):
+        f.write("%s,%.3f,N\n" % (time.strftime("%Y-%m-%dT%H:%M:%SZ",
+            time.gmtime(t0 + i)), 0.041 + i / 1000))
+PYEOF
+(cd "$W/tool-c" && "$BIN/lakewatch" import -c lw.conf centre-tp \
+    "$W/c.csv") >"$W/import.out" 2>&1
+IMP_RC=$?
+cat "$W/import.out"
+check "(c) import into station lake-c exits 0" test "$IMP_RC" -eq 0
+check "(c) its file is BASE/lake-c/centre-tp.rrd, none beside us" \
+    test -f "$BASE/lake-c/centre-tp.rrd" -a ! -e "$W/tool-c/lake-c"
+lastc() { rrdtool lastupdate "$BASE/lake-c/centre-tp.rrd" | tail -n 1 |
+    grep -q ' 0.045'; }
+wait_for 10 lastc || echo "lake-c's last value not 0.045"
+check "(c) it holds the imported values (last 0.045)" lastc
+"$BIN/lakewatch" graph -c "$W/lake-a/lw.conf" --sensor centre-tp \
+    -o "$W/g.png" >"$W/graph.out" 2>&1
+GRAPH_RC=$?
+cat "$W/graph.out"
+check "(c) graph refuses, naming the central host" test "$GRAPH_RC" -ne 0 \
+    -a "$(grep -c "central rrdcached's host" "$W/graph.out")" -eq 1
 
 # (b) kill rrdcached hard mid-run, keep it away ~3 s, bring it back
 before=$(on lake-b samples_n centre-tp)
