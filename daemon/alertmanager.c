@@ -3,7 +3,10 @@
  * (lib/format.c builds each) to <url>/api/v2/alerts; the alerts still
  * firing are kept under <state_dir>/alertmanager/<webhook>.json and
  * re-sent every resend seconds with endsAt pushed ahead, so that the
- * Alertmanager does not resolve them on its own. One request at a time.
+ * Alertmanager does not resolve them on its own. One request at a time,
+ * to every member of a cluster (url lists several): taken when one of
+ * them takes it, as Prometheus does; the members gossip it, and the
+ * re-sends bring a member that missed it up to date.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -70,6 +73,7 @@ am_send(struct notify *n, struct req *r, json_t *arr, enum req_kind kind)
 		fatal("notify");
 	r->kind = kind;
 	notify_launch(n, r, notify_headers(r, NULL, 0));
+	notify_launch_members(n, r);
 }
 
 int

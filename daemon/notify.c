@@ -133,7 +133,8 @@ forget(struct notify *n, struct req *r)
 	r->hdrs = NULL;
 	r->body = NULL;
 	r->req_url = NULL;
-	deliver_landed(&r->t->d);
+	if (!r->member)
+		deliver_landed(&r->t->d);
 }
 
 static void
@@ -158,20 +159,45 @@ easy_opts(CURL *e, struct req *r)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 }
 
-void
-notify_launch(struct notify *n, struct req *r, struct curl_slist *h)
+static void
+launch(struct notify *n, struct req *r, struct curl_slist *h)
 {
-	struct target *t = r->t;
-
 	if ((r->easy = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init failed");
 	r->hdrs = h;
 	r->replylen = 0;
 	r->reply[0] = '\0';
 	r->cerr[0] = '\0';
-	r->epoch = deliver_launched(&t->d, r->fold, r->nfold, mono_now());
+	r->ok = 0;
 	easy_opts(r->easy, r);
 	curl_multi_add_handle(n->multi, r->easy);
+}
+
+void
+notify_launch(struct notify *n, struct req *r, struct curl_slist *h)
+{
+	struct target *t = r->t;
+
+	r->epoch = deliver_launched(&t->d, r->fold, r->nfold, mono_now());
+	t->out = 1;
+	launch(n, r, h);
+}
+
+void
+notify_launch_members(struct notify *n, struct req *r)
+{
+	struct target *t = r->t;
+	struct req *m;
+	size_t i;
+
+	for (i = 1; i < t->nurl; i++) {
+		m = &t->req[i];
+		m->body = xstrdup(r->body);
+		m->req_url = xstrdup(t->urls[i]);
+		m->kind = r->kind;
+		launch(n, m, notify_headers(m, NULL, 0));
+	}
+	t->out = t->nurl;
 }
 
 size_t
@@ -328,6 +354,56 @@ finish_ok(struct notify *n, struct req *r)
 	}
 }
 
+/* A member of a cluster answered: say so when it fails or is back. */
+static void
+member_note(struct req *r, CURLcode rc, long code)
+{
+	const struct target *t = r->t;
+	const char *url = t->urls[r - t->req];
+
+	if (!r->ok && !r->member_down && rc != CURLE_OK)
+		log_warnx("webhook '%s': member %s: %s", t->w->name, url,
+		    r->cerr[0] ? r->cerr : curl_easy_strerror(rc));
+	else if (!r->ok && !r->member_down)
+		log_warnx("webhook '%s': member %s: HTTP %ld", t->w->name,
+		    url, code);
+	else if (r->ok && r->member_down)
+		log_info("webhook '%s': member %s takes alerts again",
+		    t->w->name, url);
+	r->member_down = !r->ok;
+}
+
+/*
+ * A member of an Alertmanager cluster answered R. NULL while others are
+ * out; then req[0], which carries the batch, with the outcome of all: as
+ * accepted if any member took it, else req[0]'s own.
+ */
+static struct req *
+member_done(struct notify *n, struct req *r, CURLcode *rc, long *code,
+    curl_off_t *after)
+{
+	struct target *t = r->t;
+	struct req *p = &t->req[0];
+	size_t i;
+	int any = 0;
+
+	r->ok = *rc == CURLE_OK && *code >= 200 && *code < 300;
+	member_note(r, *rc, *code);
+	r->res = *rc;
+	r->code = *code;
+	r->after = *after;
+	if (r->member)
+		forget(n, r);
+	if (--t->out > 0)
+		return NULL;
+	for (i = 0; i < t->nurl; i++)
+		any |= t->req[i].ok;
+	*rc = any ? CURLE_OK : p->res;
+	*code = any ? 200 : p->code;
+	*after = any ? 0 : p->after;
+	return p;
+}
+
 /* Curl is done with R: deliver, retry or dead-letter what it carried. */
 static void
 finish(struct notify *n, struct req *r, CURLcode rc)
@@ -338,6 +414,9 @@ finish(struct notify *n, struct req *r, CURLcode rc)
 
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &after);
+	if (r->t->nurl > 1 && (r = member_done(n, r, &rc, &code, &after)) ==
+	    NULL)
+		return;
 	forget(n, r);
 	if (rc != CURLE_OK) {
 		snprintf(why, sizeof(why), "%s", r->cerr[0] ? r->cerr :
@@ -540,31 +619,66 @@ target_queue(struct notify *n, struct target *t)
 		    "(refused earlier)", name, dead, dir, name);
 }
 
+/* An Alertmanager's alerts endpoint from its base URL U (LEN bytes). */
+static char *
+am_url(const char *u, size_t len)
+{
+	char *url;
+
+	len = strcspn(u, "?#") < len ? strcspn(u, "?#") : len;
+	while (len > 0 && u[len - 1] == '/')
+		len--;
+	if ((url = malloc(len + sizeof(AM_PATH))) == NULL)
+		fatal("notify");
+	memcpy(url, u, len);
+	memcpy(url + len, AM_PATH, sizeof(AM_PATH));
+	return url;
+}
+
+/* T's URLs: an Alertmanager's url may list a cluster's members. */
+static void
+target_urls(struct target *t, const struct conf_webhook *w)
+{
+	const char *u = w->url, *sp = " \t";
+	size_t len;
+
+	if ((t->urls = calloc(strlen(u) / 2 + 2, sizeof(*t->urls))) == NULL)
+		fatal("notify");
+	if (w->format != FMT_ALERTMANAGER) {
+		t->urls[t->nurl++] = xstrdup(u);
+	} else {
+		for (u += strspn(u, sp); *u != '\0'; u += strspn(u, sp)) {
+			len = strcspn(u, sp);
+			t->urls[t->nurl++] = am_url(u, len);
+			u += len;
+		}
+	}
+	t->url = t->urls[0];
+}
+
 /* T's URL, its request slots, its queue, its active alerts. */
 static void
 target_init(struct notify *n, struct target *t, const struct conf_webhook *w)
 {
-	size_t len = strlen(w->url) + sizeof(AM_PATH), i;
+	size_t i;
 
 	t->w = w;
 	t->next_resend = mono_now();
-	/* a digest or an alert array is one request at a time */
+	target_urls(t, w);
+	/* a digest or an alert array is one request at a time (a copy of
+	   it to each further member of an Alertmanager cluster) */
 	t->folds = w->format == FMT_ALERTMANAGER ||
 	    (w->format != FMT_JSON && w->rate_limit > 0);
 	t->nreq = t->folds ? 1 : (size_t)w->max_inflight;
 	deliver_init(&t->d, t->nreq, n->c->nsensor, w->rate_limit,
 	    w->rate_window, t->next_resend);
-	if ((t->url = malloc(len)) == NULL ||
-	    (t->req = calloc(t->nreq, sizeof(*t->req))) == NULL)
+	if (t->nurl > 1)
+		t->nreq = t->nurl;
+	if ((t->req = calloc(t->nreq, sizeof(*t->req))) == NULL)
 		fatal("notify");
-	for (i = 0; i < t->nreq; i++)
+	for (i = 0; i < t->nreq; i++) {
 		t->req[i].t = t;
-	snprintf(t->url, len, "%s", w->url);
-	if (w->format == FMT_ALERTMANAGER) {
-		t->url[strcspn(t->url, "?#")] = '\0';
-		while (len = strlen(t->url), len > 0 && t->url[len - 1] == '/')
-			t->url[len - 1] = '\0';
-		strcat(t->url, AM_PATH);
+		t->req[i].member = t->nurl > 1 && i > 0;
 	}
 	target_queue(n, t);
 	if (w->format == FMT_ALERTMANAGER)
@@ -614,7 +728,9 @@ target_free(struct target *t)
 		json_decref(t->req[i].batch);
 	free(t->req);
 	json_decref(t->active);
-	free(t->url);
+	for (i = 0; i < t->nurl; i++)
+		free(t->urls[i]);
+	free(t->urls);
 }
 
 void

@@ -41,11 +41,22 @@ struct req {
 	char		 reply[REPLY_MAX];
 	size_t		 replylen;
 	char		 cerr[CURL_ERROR_SIZE];	/* curl's detail */
+	/* an Alertmanager cluster: req[i] goes to member i (urls[i]) */
+	int		 member;	/* i > 0: a copy, outside the schedule */
+	int		 member_down;	/* its last request failed */
+	int		 ok;		/* this one was accepted */
+	CURLcode	 res;		/* req[0]: its outcome, kept ... */
+	long		 code;		/* ... until every member answered */
+	curl_off_t	 after;
 };
 
 struct target {
 	const struct conf_webhook *w;
 	char		*url;		/* where to POST */
+	char		**urls;		/* alertmanager: each member's (urls[0]
+					   is url); nurl of them */
+	size_t		 nurl;
+	size_t		 out;		/* members not yet answered */
 	struct dl_entries in;		/* new entries, under n->mu */
 	size_t		 depth;		/* entries in in and q, under n->mu */
 	char		**earlier;	/* outbox names at start (enqueue's) */
@@ -93,6 +104,11 @@ struct curl_slist *notify_headers(const struct req *r, json_t *const *ev,
 	    size_t k);
 /* Hand the request in R (body, headers H, URL, fold) to curl. */
 void	 notify_launch(struct notify *n, struct req *r, struct curl_slist *h);
+/*
+ * An Alertmanager cluster: R (req[0], launched) also to every other
+ * member, as copies the schedule does not count.
+ */
+void	 notify_launch_members(struct notify *n, struct req *r);
 
 /*
  * Send what fits of the K events EV (R's fold) in one body of R's

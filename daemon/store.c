@@ -682,12 +682,32 @@ file_pump(struct store *st, struct sfile *f, char err[LW_ERRLEN])
 
 /* ---- the interface ----------------------------------------------- */
 
+/* [daemon] station: the files are names on a central rrdcached. */
+static int
+store_station(struct store *st)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < st->nfile; i++) {
+		struct sfile *f = &st->files[i];
+
+		f->s = &st->c->sensors[i];
+		rrdfile_path(st->c, f->s->name, path, sizeof(path));
+		f->path = xstrdup(path);
+		f->head = f->tail = f->pend = -1;
+	}
+	return 0;
+}
+
 static int
 store_files(struct store *st, char err[LW_ERRLEN])
 {
 	char dir[PATH_MAX], real[PATH_MAX], path[PATH_MAX + 128];
 	size_t i;
 
+	if (st->c->station != NULL)
+		return store_station(st);
 	snprintf(dir, sizeof(dir), "%s/rrd", st->c->state_dir);
 	if (mkdirs(dir, 0750) == -1 || realpath(dir, real) == NULL) {
 		snprintf(err, LW_ERRLEN, "%s: %s", dir, strerror(errno));
@@ -743,6 +763,11 @@ store_new(const struct conf *c, char err[LW_ERRLEN])
 	struct store *st;
 	struct rrdc *rc;
 
+	if (addr == NULL && c->station != NULL) {
+		snprintf(err, LW_ERRLEN, "station '%s': RRD files by station "
+		    "need an rrdcached (rrdcached = host:port)", c->station);
+		return NULL;
+	}
 	if (addr == NULL)
 		return store_new_ops(c, &rrdfile_ops, NULL, err);
 	rc = rrdcached_new(addr);
@@ -751,7 +776,12 @@ store_new(const struct conf *c, char err[LW_ERRLEN])
 		return NULL;
 	}
 	st->rc = rc;
-	log_info("store: writing RRD files through rrdcached at %s", addr);
+	if (c->station != NULL)
+		log_info("store: writing RRD files %s/<sensor>.rrd through "
+		    "the rrdcached at %s", c->station, addr);
+	else
+		log_info("store: writing RRD files through rrdcached at %s",
+		    addr);
 	return st;
 }
 

@@ -67,6 +67,7 @@ static const struct key daemon_keys[] = {
 	{ "interval", K_INT, F(conf, interval), 1, 86400, NULL },
 	{ "rrdcached", K_STR, F(conf, rrdcached), 0, 0, NULL },
 	{ "metrics", K_ADDR, F(conf, metrics), 0, 0, NULL },
+	{ "station", K_STR, F(conf, station), 0, 0, NULL },
 	{ "store_buffer", K_INT, F(conf, store_buffer), 1000, 100000000,
 	    NULL },
 	{ "sample_buffer", K_INT, F(conf, sample_buffer), 0, 10000000,
@@ -868,6 +869,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		((struct conf_sensor *)p->obj)->hj212_code_line = p->line;
 	if (p->sec == SEC_UPLINK && strcmp(name, "mn") == 0)
 		((struct conf_uplink *)p->obj)->mn_line = p->line;
+	if (p->sec == SEC_DAEMON && strcmp(name, "station") == 0)
+		p->c->station_line = p->line;
 	return set_key(p, k, (char *)p->obj + k->off, value) == 0;
 }
 
@@ -1097,6 +1100,34 @@ webhook_ca(struct parse *p, struct conf_webhook *w)
 		    w->ca_file, strerror(errno));
 }
 
+/* url: one; an Alertmanager cluster's members, separated by spaces */
+static int
+check_urls(struct parse *p, const struct conf_webhook *w)
+{
+	const char *u = w->url, *sp = " \t";
+	int n = 0;
+
+	for (u += strspn(u, sp); *u != '\0'; u += strspn(u, sp), n++) {
+		if (strncasecmp(u, "http://", 7) != 0 &&
+		    strncasecmp(u, "https://", 8) != 0) {
+			perr(p, w->line, "webhook '%s': url must start with "
+			    "http:// or https://", w->name);
+			return -1;
+		}
+		u += strcspn(u, sp);
+	}
+	if (n > 1 && w->format != FMT_ALERTMANAGER) {
+		perr(p, w->line, "webhook '%s': several urls are for format = "
+		    "alertmanager (a cluster) only", w->name);
+		return -1;
+	}
+	if (n > 16) {
+		perr(p, w->line, "webhook '%s': more than 16 urls", w->name);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 check_webhook(struct parse *p, struct conf_webhook *w)
 {
@@ -1106,12 +1137,8 @@ check_webhook(struct parse *p, struct conf_webhook *w)
 		perr(p, w->line, "webhook '%s': missing key 'url'", w->name);
 		return;
 	}
-	if (strncasecmp(w->url, "http://", 7) != 0 &&
-	    strncasecmp(w->url, "https://", 8) != 0) {
-		perr(p, w->line, "webhook '%s': url must start with http:// "
-		    "or https://", w->name);
+	if (check_urls(p, w) == -1)
 		return;
-	}
 	w->rate_window = 60;
 	if (w->rate_str == NULL)
 		w->rate_limit = chat ? 20 : 0;
@@ -1170,6 +1197,19 @@ check_uplink(struct parse *p, struct conf_uplink *u)
 		    "digits, at most %d", u->name, HJ212_PW_MAX);
 }
 
+/* station: one directory on the central rrdcached, never a path out */
+static void
+check_station(struct parse *p, const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
+	if (s[n] != '\0' || n > 64 || s[0] == '.')
+		perr(p, p->c->station_line, "station '%s': use at most 64 "
+		    "letters, digits, '-', '_' or '.', not starting with '.'",
+		    s);
+}
+
 static void
 check_all(struct parse *p)
 {
@@ -1188,6 +1228,8 @@ check_all(struct parse *p)
 	}
 	for (i = 0; i < c->nuplink && !p->failed; i++)
 		check_uplink(p, &c->uplinks[i]);
+	if (!p->failed && c->station != NULL)
+		check_station(p, c->station);
 	if (!p->failed && c->state_dir == NULL)
 		c->state_dir = xstrdup("/var/lib/lakewatch");
 	if (!p->failed && c->state_dir[0] != '/') {
@@ -1338,6 +1380,7 @@ conf_free(struct conf *c)
 	free(c->state_dir);
 	free(c->rrdcached);
 	free(c->metrics);
+	free(c->station);
 	free(c->timezone);
 	free(c->www_dir);
 	free(c);

@@ -170,6 +170,9 @@ struct conf {
 	int		 interval;
 	char		*rrdcached;	/* NULL if none */
 	char		*metrics;	/* "host:port" of /metrics; NULL off */
+	char		*station;	/* NULL; else RRDs are <station>/<s>.rrd
+					   on a central rrdcached */
+	int		 station_line;	/* of its key */
 	int		 store_buffer;	/* RRD values held while unwritable */
 	int		 sample_buffer;	/* sample-log rows held, the same */
 	int		 log_level;

@@ -154,6 +154,8 @@ conf_print(const struct conf *c, FILE *fp)
 	    c->store_batch, c->sample_buffer);
 	if (c->metrics != NULL)
 		fprintf(fp, "metrics = %s\n", c->metrics);
+	if (c->station != NULL)
+		fprintf(fp, "station = %s\n", c->station);
 	for (i = 0; i < c->nbus; i++)
 		print_bus(&c->buses[i], fp);
 	for (i = 0; i < c->nsensor; i++)

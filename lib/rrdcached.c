@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <rrd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,13 +204,14 @@ rc_line(struct rrdc *rc, char *line, size_t len, char err[LW_ERRLEN])
 
 /*
  * Send request LINE (newline included) and read the reply "STATUS text",
- * skipping the STATUS lines that follow a positive one. STORE_OK with
- * the text in MSG, STORE_EFILE with rrdcached's error in err, or
- * STORE_EDOWN (the connection is closed).
+ * handing the STATUS lines that follow a positive one to EACH (if not
+ * NULL). STORE_OK with the text in MSG, STORE_EFILE with rrdcached's
+ * error in err, or STORE_EDOWN (the connection is closed).
  */
 static int
-rc_request(struct rrdc *rc, const char *line, size_t len, int ms, char *msg,
-    size_t msglen, char err[LW_ERRLEN])
+rc_request_each(struct rrdc *rc, const char *line, size_t len, int ms,
+    char *msg, size_t msglen, char err[LW_ERRLEN],
+    void (*each)(void *, char *), void *arg)
 {
 	char reply[RRDC_LINE], *text;
 	long status;
@@ -224,15 +226,26 @@ rc_request(struct rrdc *rc, const char *line, size_t len, int ms, char *msg,
 	if (text == reply)
 		return rc_lost(rc, 0, "garbled reply", err);
 	text += strspn(text, " ");
-	for (; status > 0; status--)
+	for (; status > 0; status--) {
 		if (rc_line(rc, msg, msglen, err) != STORE_OK)
 			return STORE_EDOWN;
+		if (each != NULL)
+			each(arg, msg);
+	}
 	if (status < 0) {
 		snprintf(err, LW_ERRLEN, "rrdcached: %s", text);
 		return STORE_EFILE;
 	}
 	snprintf(msg, msglen, "%s", text);
 	return STORE_OK;
+}
+
+static int
+rc_request(struct rrdc *rc, const char *line, size_t len, int ms, char *msg,
+    size_t msglen, char err[LW_ERRLEN])
+{
+	return rc_request_each(rc, line, len, ms, msg, msglen, err, NULL,
+	    NULL);
 }
 
 struct rc_buf {
@@ -368,9 +381,98 @@ rc_create(void *be, const char *path, unsigned long step, time_t start,
 	    sizeof(msg), err);
 }
 
+/* INFO's lines, "key type value", as librrd's list (the keys we read). */
+struct rc_info {
+	rrd_info_t	*head, **tail;
+};
+
+static void
+rc_info_line(void *arg, char *line)
+{
+	struct rc_info *ri = arg;
+	rrd_info_t *p;
+	char *type, *val;
+
+	if ((type = strchr(line, ' ')) == NULL ||
+	    (val = strchr(type + 1, ' ')) == NULL)
+		return;
+	*type++ = '\0';
+	*val++ = '\0';
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal("rrdcached");
+	p->key = xstrdup(line);
+	p->type = (rrd_info_type_t)atoi(type);
+	if (p->type == RD_I_VAL)
+		p->value.u_val = strtod(val, NULL);
+	else if (p->type == RD_I_CNT)
+		p->value.u_cnt = strtoul(val, NULL, 10);
+	else {
+		p->type = RD_I_STR;
+		p->value.u_str = xstrdup(val);
+	}
+	*ri->tail = p;
+	ri->tail = &p->next;
+}
+
+static void
+rc_info_free(rrd_info_t *p)
+{
+	rrd_info_t *next;
+
+	for (; p != NULL; p = next) {
+		next = p->next;
+		if (p->type == RD_I_STR)
+			free(p->value.u_str);
+		free(p->key);
+		free(p);
+	}
+}
+
+/*
+ * A relative PATH is a file on a central rrdcached ([daemon] station),
+ * which we cannot see: ask it (INFO). Setting a file aside or migrating
+ * it is for its own host, so a changed or unreadable file is an error
+ * here (the values wait in the buffer and the sample log).
+ */
+static int
+rc_probe(void *be, const struct conf_sensor *s, const char *path,
+    char why[LW_ERRLEN])
+{
+	struct rrdc *rc = be;
+	struct rc_info ri = { NULL, &ri.head };
+	struct rc_buf lb = { .n = 0 };
+	char msg[RRDC_LINE], err[LW_ERRLEN];
+	int r;
+
+	if (path[0] == '/')
+		return rrdfile_probe(be, s, path, why);
+	if (rc->fd == -1 && rc_open(rc, err) != STORE_OK) {
+		snprintf(why, LW_ERRLEN, "%s", err);
+		return PROBE_ERROR;
+	}
+	rc_add(&lb, "INFO");
+	rc_add(&lb, path);
+	lb.b[lb.n++] = '\n';
+	r = lb.full ? STORE_EFILE : rc_request_each(rc, lb.b, lb.n,
+	    RRDC_TIMEOUT, msg, sizeof(msg), err, rc_info_line, &ri);
+	if (r == STORE_OK && (r = rrdfile_probe_info(s, ri.head, why)) ==
+	    PROBE_CHANGED) {
+		snprintf(err, LW_ERRLEN, "%s on rrdcached %s has %s; migrate "
+		    "it there (lakewatch cannot over the network)", path,
+		    rc->addr, why);
+		r = STORE_EFILE;
+	}
+	rc_info_free(ri.head);
+	if (r == PROBE_OK)
+		return PROBE_OK;
+	snprintf(why, LW_ERRLEN, "%s", err);
+	return strstr(err, "No such file") != NULL ? PROBE_MISSING :
+	    PROBE_ERROR;
+}
+
 const struct store_ops rrdcached_ops = {
 	.name = "rrdcached", .open = rc_open, .close = rc_close,
-	.probe = rrdfile_probe, .create = rc_create, .update = rc_update,
+	.probe = rc_probe, .create = rc_create, .update = rc_update,
 	.last = rc_last, .flush = rc_flush, .forget = rc_forget, .now = NULL
 };
 

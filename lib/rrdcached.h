@@ -3,7 +3,10 @@
  * store_ops backend like rrdfile_ops. Every request has a time-out (1 s;
  * 30 s for FLUSH and a migrating CREATE), which librrd's rrdc_* calls do
  * not have. One connection per client, used by one thread at a time.
- * Files are named by absolute path and rrdcached must see them there.
+ * Files are named by absolute path and rrdcached must see them there, or
+ * ([daemon] station) by a relative one, <station>/<sensor>.rrd, that a
+ * central rrdcached (-b BASE -B -R) resolves under its base: such files
+ * are probed with INFO, made with CREATE and never touched directly.
  */
 #ifndef LW_RRDCACHED_H
 #define LW_RRDCACHED_H

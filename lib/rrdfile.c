@@ -174,6 +174,16 @@ rrdfile_probe(void *be, const struct conf_sensor *s, const char *path,
 	return layout_differs(&want, &have, why) ? PROBE_CHANGED : PROBE_OK;
 }
 
+int
+rrdfile_probe_info(const struct conf_sensor *s, const rrd_info_t *info,
+    char why[LW_ERRLEN])
+{
+	struct layout want, have;
+
+	layout_want(s, &want);
+	layout_read(&have, info);
+	return layout_differs(&want, &have, why) ? PROBE_CHANGED : PROBE_OK;
+}
 
 /* ---- librrd directly --------------------------------------------- */
 
@@ -363,7 +373,10 @@ rrdfile_rows(const char *old, time_t start, time_t last,
 void
 rrdfile_path(const struct conf *c, const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/rrd/%s.rrd", c->state_dir, name);
+	if (c->station != NULL)
+		snprintf(buf, len, "%s/%s.rrd", c->station, name);
+	else
+		snprintf(buf, len, "%s/rrd/%s.rrd", c->state_dir, name);
 }
 
 /*

@@ -14,6 +14,8 @@
 
 #include "conf.h"
 
+struct rrd_info_t;
+
 /* What a store_ops call returns. */
 #define STORE_OK	0
 #define STORE_EFILE	(-1)	/* this file failed; err says why */
@@ -61,7 +63,11 @@ struct store_ops {
 /* librrd in this process; BE is unused (NULL). */
 extern const struct store_ops rrdfile_ops;
 
-/* The RRD file of sensor NAME into BUF (relative if state_dir is). */
+/*
+ * The RRD file of sensor NAME into BUF: <state_dir>/rrd/NAME.rrd, or with
+ * [daemon] station the name on a central rrdcached, <station>/NAME.rrd
+ * (relative: rrdcached -b resolves it under its base directory).
+ */
 void	 rrdfile_path(const struct conf *, const char *name, char *buf,
 	    size_t len);
 /*
@@ -75,6 +81,12 @@ int	 rrdfile_args(const struct conf_sensor *s, char args[][64], int max);
 /* store_ops.probe of both backends: it reads the file with librrd. */
 int	 rrdfile_probe(void *be, const struct conf_sensor *s,
 	    const char *path, char why[LW_ERRLEN]);
+/*
+ * As rrdfile_probe for a file whose rrd_info list (rrdcached's INFO) is
+ * INFO: PROBE_OK or PROBE_CHANGED with why.
+ */
+int	 rrdfile_probe_info(const struct conf_sensor *s,
+	    const struct rrd_info_t *info, char why[LW_ERRLEN]);
 /*
  * Where a migration of OLD (set aside) to S's layout starts the new file,
  * -1 if it cannot tell; *LAST is OLD's last update.

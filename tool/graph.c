@@ -588,6 +588,13 @@ graph_render(const struct conf *c, const struct conf_sensor *s,
 	struct extent ext;
 	int rc;
 
+	if (c->station != NULL) {	/* not ours to see: rrdcached's host */
+		snprintf(err, LW_ERRLEN, "station '%s': the RRD files are on "
+		    "the central rrdcached's host (%s/<sensor>.rrd under its "
+		    "base directory); graph them there", c->station,
+		    c->station);
+		return -1;
+	}
 	rrdfile_path(c, s->name, rrd, sizeof(rrd));
 	if (access(rrd, R_OK) == -1) {
 		snprintf(err, LW_ERRLEN, "%s: %s (no data stored yet?)", rrd,

@@ -1062,6 +1062,43 @@ first_new(const struct imp *im, time_t last, struct rrd_count *cnt)
 	return first;
 }
 
+/*
+ * [daemon] station: the file is a name on a central rrdcached, seen,
+ * made and read only through it.
+ */
+static int
+rrd_rows_central(struct imp *im, struct batch *b, struct rrd_count *cnt,
+    char err[LW_ERRLEN])
+{
+	char args[RRDFILE_ARGS][64];
+	const char *argv[RRDFILE_ARGS];
+	time_t prev, step = im->s->interval;
+	size_t i, first;
+	int probe, n;
+
+	if ((probe = b->ops->probe(b->be, im->s, b->path, err)) !=
+	    PROBE_OK && probe != PROBE_MISSING)
+		return -1;
+	if (probe == PROBE_OK && b->ops->last(b->be, b->path, &cnt->last,
+	    err) != STORE_OK)
+		return -1;
+	if ((first = first_new(im, cnt->last, cnt)) == im->n)
+		return 0;
+	n = rrdfile_args(im->s, args, RRDFILE_ARGS);
+	for (i = 0; i < (size_t)n; i++)
+		argv[i] = args[i];
+	if (probe == PROBE_MISSING && !im->dry && b->ops->create(b->be,
+	    b->path, (unsigned long)step, im->row[first].t - step, NULL, n,
+	    argv, err) != STORE_OK)
+		return -1;
+	prev = cnt->last;
+	for (i = first; i < im->n; i++)
+		if (!im->row[i].dup &&
+		    put_row(im, b, i, &prev, cnt, err) == -1)
+			return -1;
+	return im->dry ? 0 : batch_flush(b, err);
+}
+
 static int
 rrd_rows(struct imp *im, struct batch *b, struct rrd_count *cnt,
     char err[LW_ERRLEN])
@@ -1102,6 +1139,11 @@ write_rrd(struct imp *im, struct rrd_count *cnt, char err[LW_ERRLEN])
 	int rc;
 
 	memset(cnt, 0, sizeof(*cnt));
+	if (im->c->station != NULL && addr == NULL) {
+		snprintf(err, LW_ERRLEN, "station '%s': its RRD files are on "
+		    "a central rrdcached; set rrdcached =", im->c->station);
+		return -1;
+	}
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		fatal("import");
 	rrdfile_path(im->c, im->s->name, path, sizeof(path));
@@ -1111,8 +1153,10 @@ write_rrd(struct imp *im, struct rrd_count *cnt, char err[LW_ERRLEN])
 	if ((rc = b->ops->open(b->be, err)) == STORE_OK &&
 	    access(path, F_OK) == 0)	/* so the last update is all there */
 		rc = b->ops->flush(b->be, path, err);
-	if (rc == STORE_OK && (rc = rrd_rows(im, b, cnt, err)) == 0 &&
-	    access(path, F_OK) == 0)
+	if (rc == STORE_OK && (rc = im->c->station != NULL ?
+	    rrd_rows_central(im, b, cnt, err) : rrd_rows(im, b, cnt, err)) ==
+	    0 &&
+	    (im->c->station != NULL || access(path, F_OK) == 0))
 		rc = b->ops->flush(b->be, path, err);
 	b->ops->close(b->be);
 	if (addr != NULL)
