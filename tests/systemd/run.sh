@@ -22,7 +22,8 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT=${NSROOT:-${TMPDIR:-/tmp}/lakewatch-nsroot}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-LIBS="libmodbus5 librrd8 libcurl4 libinih1 libjansson4 libssl3 libsystemd0"
+LIBS="libmodbus5 librrd8 libcurl4 libinih1 libjansson4 libssl3 libsystemd0 \
+    libmicrohttpd12 libcsv3"
 PY=/usr/bin/python3
 W=$(mktemp -d "${TMPDIR:-/tmp}/lakewatch-systemd.XXXXXX")
 CONF=$ROOT/etc/lakewatch/lakewatch.conf
@@ -104,7 +105,7 @@ fi
 # a tree made elsewhere may lack the runtime libraries
 n=$(chroot "$ROOT" dpkg-query -W -f='${Status}\n' $LIBS procps 2>/dev/null |
     grep -c 'install ok installed')
-if [ "$n" -ne 8 ]; then
+if [ "$n" -ne "$(($(wc -w <<<"$LIBS") + 1))" ]; then
 	{ chroot "$ROOT" apt-get update -q &&
 	  chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive apt-get \
 	    install -y -q --no-install-recommends $LIBS procps; } \
@@ -279,6 +280,11 @@ check "journal: 'started' logged" journal_has "started: 1 buses"
 
 # --- who it runs as ------------------------------------------------------------
 mainpid=$(prop MainPID)
+# structured journal fields (sd_journal_send under systemd): a line
+# about a sensor carries SENSOR=, so journalctl can select by it
+wait_for 10 eval 'IN journalctl -b --no-pager -o cat SENSOR=centre-tp | grep -q .'
+check "journalctl SENSOR=centre-tp finds the sensor's lines" \
+    eval 'IN journalctl -b --no-pager -o cat SENSOR=centre-tp | grep -q "centre-tp"'
 check "runs as user lakewatch" test "$(IN stat -c %U "/proc/$mainpid")" = lakewatch
 check "supplementary group dialout (serial ports)" eval \
     "IN grep '^Groups:' /proc/$mainpid/status | grep -qw \"\$(IN getent group dialout | cut -d: -f3)\""
@@ -312,6 +318,8 @@ check "systemctl reload exits 0" test "$rc" -eq 0
 check "reload applied: the added sensor shows in STATUS= and status.json" \
     eval 'status_has "sensors 2," && IN lakewatch status -c /etc/lakewatch/lakewatch.conf | grep -q centre-temp'
 # in this order (systemd logs at debug level): the daemon's RELOADING=1;
+# (its own lines reach the journal through sd_journal_send, so -o cat
+# shows them without the "lakewatchd: " that stderr lines carry)
 # its "reloaded" line and its READY=1 with the unit in "reload"; then the
 # unit back to "running". The unit may already be in "reload" for
 # ExecReload's kill when RELOADING=1 comes (the daemon answers SIGHUP at
@@ -320,12 +328,12 @@ in_order() {
 	journal | awk '
 	    /Changed [a-z-]+ -> [a-z-]+$/ { st = $NF }
 	    /notification message.*\(RELOADING=1/ { if (s == 0) s = 1; next }
-	    s == 1 && /lakewatchd: reloaded/ { if (st == "reload") s = 2; next }
+	    s == 1 && /^(lakewatchd: )?reloaded/ { if (st == "reload") s = 2; next }
 	    s == 2 && /notification message.*\(READY=1\)/ { if (st == "reload") s = 3; next }
 	    s == 3 && /Changed reload -> running/ { s = 4 }
 	    END { exit s != 4 }'
 }
-journal | grep -E 'notification message.*(RELOADING|READY)|Changed .*reload|lakewatchd: reload' |
+journal | grep -E 'notification message.*(RELOADING|READY)|Changed .*reload|^(lakewatchd: )?reload' |
     sed 's/^/    | /'
 check "RELOADING=1 ... READY=1: systemd had the unit in 'reload' meanwhile" \
     in_order
