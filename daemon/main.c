@@ -305,6 +305,7 @@ do_reload(struct daemon *d)
 	char err[LW_ERRLEN];
 	struct conf *c;
 	struct run nr;
+	const char *tz;
 
 	sdnotify_reloading();
 	if ((c = conf_load(r->c->path, err)) == NULL) {
@@ -329,10 +330,11 @@ do_reload(struct daemon *d)
 	run_free(r, 0);
 	*r = nr;
 	log_setlevel((enum log_level)c->log_level);
+	tz = getenv("TZ");
 	if (strcmp(c->timezone && c->timezone[0] ? c->timezone : "UTC0",
-	    getenv("TZ") ? getenv("TZ") : "") != 0)
+	    tz ? tz : "") != 0)
 		log_warnx("timezone %s: the status' days follow it after a "
-		    "restart", c->timezone);
+		    "restart", c->timezone ? c->timezone : "UTC");
 	log_info("reloaded %s: %zu buses, %zu sensors, %zu webhooks",
 	    c->path, c->nbus, c->nsensor, c->nwebhook);
 	sdnotify_ready();

@@ -401,7 +401,7 @@ rc_info_line(void *arg, char *line)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal("rrdcached");
 	p->key = xstrdup(line);
-	p->type = (rrd_info_type_t)atoi(type);
+	p->type = (rrd_info_type_t)strtol(type, NULL, 10);
 	if (p->type == RD_I_VAL)
 		p->value.u_val = strtod(val, NULL);
 	else if (p->type == RD_I_CNT)

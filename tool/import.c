@@ -454,6 +454,8 @@ on_row(struct rd *rd)
 	unsigned char c;
 	int i, n = rd->nf < MAX_FIELDS ? rd->nf : MAX_FIELDS, blank = 1;
 
+	if (n == 0)
+		return;
 	for (i = 0; i < n; i++) {
 		f[i] = trim(rd->buf + rd->off[i]);
 		blank &= f[i][0] == '\0';

@@ -80,7 +80,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct rp_year y;
-	struct rp_rules rules = { 24, 0.667, 0.667 };
+	struct rp_rules rules = { 24, 0.667, 0.667, 0 };
 	struct rp_month m;
 	char err[LW_ERRLEN];
 	size_t n = 0;
