@@ -145,14 +145,7 @@ easy_opts(CURL *e, struct req *r)
 	curl_easy_setopt(e, CURLOPT_URL, r->req_url ? r->req_url : r->t->url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(w->timeout * 1000));
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (w->ca_file != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, w->ca_file);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "lakewatch/" LW_VERSION);
+	sign_curl_opts(e, w);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_reply);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->cerr);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "format.h"
 #include "hmac.h"
 #include "log.h"
@@ -45,4 +46,17 @@ sign_dingtalk_url(const char *url, const char *secret, long long ts_ms)
 		    strchr(url, '?') ? '&' : '?', ts_ms, esc);
 	curl_free(esc);
 	return out;
+}
+
+void
+sign_curl_opts(CURL *e, const struct conf_webhook *w)
+{
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(w->timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (w->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, w->ca_file);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "lakewatch/" LW_VERSION);
 }

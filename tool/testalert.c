@@ -221,14 +221,7 @@ ta_post(const struct conf_webhook *w, const char *url, const char *body,
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(w->timeout * 1000));
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (w->ca_file != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, w->ca_file);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "lakewatch/" LW_VERSION);
+	sign_curl_opts(e, w);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, ta_on_reply);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cerr);
