@@ -66,8 +66,8 @@ check "maintenance off seen by the daemon" \
     test "$(grep -c 'maintenance over' "$W/daemon.log")" -eq 1
 # on for 3 s, then the clock alone ends it (nothing touches the folder)
 check "maintenance on for 3 s" "$BIN/lakewatch" maintenance -c "$W/lw.conf" centre-tp on -f 3s
-wait_for 10 test "$(grep -c 'maintenance switched on' "$W/daemon.log")" -eq 2
-wait_for 10 test "$(grep -c 'maintenance over' "$W/daemon.log")" -eq 2
+wait_for 10 eval '[ "$(grep -c "maintenance switched on" "$W/daemon.log")" -eq 2 ]'
+wait_for 10 eval '[ "$(grep -c "maintenance over" "$W/daemon.log")" -eq 2 ]'
 check "a timed maintenance ends by itself" \
     test "$(grep -c 'maintenance over' "$W/daemon.log")" -eq 2
 stop_daemon

@@ -32,7 +32,8 @@ word_order = cdab
 CONF
 start_daemon "$W/lw.conf"
 samples() { tail -q -n +2 "$W"/state/samples/"$1"/*.csv 2>/dev/null; }
-wait_for 60 test "$(samples slow-tp | grep -c ',N,')" -ge 8
+# eval: the count is taken again on every try
+wait_for 60 eval '[ "$(samples slow-tp | grep -c ,N,)" -ge 8 ]'
 stop_daemon
 cat "$W/daemon.log"
 # gaps FILE-ROWS: slots missing between the first and the last row

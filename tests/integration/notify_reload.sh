@@ -26,7 +26,7 @@ url = $(recv_url bad)
 CONF
 start_daemon "$W/lw.conf"
 wait_for 20 recv_has bad 200 1 || die "webhook bad got nothing"
-wait_for 10 test "$(outbox_n good)" -ge 1 || die "nothing waits for good"
+wait_for 10 eval '[ "$(outbox_n good)" -ge 1 ]' || die "nothing waits for good"
 
 rm -rf "$W/state/outbox/bad"
 echo 'not a folder' >"$W/state/outbox/bad"
@@ -37,13 +37,13 @@ kill -0 "$DAEMON_PID" 2>/dev/null || die "the daemon died at the reload"
 grep "webhook 'bad'" "$W/daemon.log" | sed 's/^/    | /'
 check "the unreadable outbox is logged, naming the webhook" \
     grep -q "webhook 'bad': outbox .*Not a directory" "$W/daemon.log"
-wait_for 5 test "$(unreadable)" = 1
+wait_for 5 eval '[ "$(unreadable)" = 1 ]'
 check "status.json: outbox.unreadable is 1" test "$(unreadable)" = 1
 
 recv_mode good ok
 wait_for 20 recv_has good 200 1
 check "the other webhook delivers after the reload" recv_has good 200 1
-wait_for 10 test "$(outbox_n good)" -eq 0
+wait_for 10 eval '[ "$(outbox_n good)" -eq 0 ]'
 check "... and its outbox empties" test "$(outbox_n good)" -eq 0
 
 rm -f "$W/state/outbox/bad"
