@@ -105,6 +105,51 @@ start_receiver() {
 	touch "$HOOK_LOG"
 }
 
+# start_platform ARGS...: tests/peers/platform.py (an HJ 212 platform) on
+# 127.0.0.1, logging to $PLOG -> PLAT_PORT, PLAT_PID
+start_platform() {
+	rm -f "$W/plat.port"
+	bg platform "$PY" "$TOP/tests/peers/platform.py" --port-file \
+	    "$W/plat.port" --log "$PLOG" "$@"
+	PLAT_PID=$LAST_PID
+	wait_for 10 test -s "$W/plat.port" || die "platform did not start"
+	PLAT_PORT=$(head -n 1 "$W/plat.port")
+}
+
+# uplink_conf FILE TIMEOUT: lwsim's unit 1 (TP cdab + status,
+# temperature) every second, and [uplink prov] to $PLAT_PORT with MN $MN,
+# a 10 s period and the answer time-out TIMEOUT
+uplink_conf() {
+	cat >"$1" <<CONF
+[daemon]
+state_dir = state
+interval = 1
+[bus station]
+host = 127.0.0.1
+port = $SIM_PORT
+timeout = 500ms
+[sensor centre-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+status_register = 2
+[sensor centre-temp]
+bus = station
+unit = 1
+parameter = temp
+register = 3
+[uplink prov]
+host = 127.0.0.1
+port = $PLAT_PORT
+mn = $MN
+pw = 123456
+period = 10
+timeout = $2
+retries = 1
+CONF
+}
+
 # start_daemon CONF [ARGS...]: lakewatchd in the foreground of a bg job
 start_daemon() {
 	local conf=$1

@@ -33,38 +33,8 @@ minute_ready() {
 }
 
 start_sim --tp-steps "0.030"
-bg platform "$PY" "$TOP/tests/peers/platform.py" --port-file \
-    "$W/plat.port" --log "$PLOG" --commands "$CMDS"
-wait_for 10 test -s "$W/plat.port" || die "platform did not start"
-PLAT_PORT=$(head -n 1 "$W/plat.port")
-cat >"$W/lw.conf" <<CONF
-[daemon]
-state_dir = state
-interval = 1
-[bus station]
-host = 127.0.0.1
-port = $SIM_PORT
-timeout = 500ms
-[sensor centre-tp]
-bus = station
-unit = 1
-register = 0
-word_order = cdab
-status_register = 2
-[sensor centre-temp]
-bus = station
-unit = 1
-parameter = temp
-register = 3
-[uplink prov]
-host = 127.0.0.1
-port = $PLAT_PORT
-mn = $MN
-pw = 123456
-period = 10
-timeout = 2s
-retries = 1
-CONF
+start_platform --commands "$CMDS"
+uplink_conf "$W/lw.conf" 2s
 T0=$(date +%s)
 start_daemon "$W/lw.conf"
 check "three periods acknowledged" wait_for 60 acked_ge 3

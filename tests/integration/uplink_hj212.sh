@@ -7,15 +7,6 @@
 MN=010000A8900016F000169DC0
 PLOG=$W/platform.jsonl
 
-start_platform() {
-	rm -f "$W/plat.port"
-	bg platform "$PY" "$TOP/tests/peers/platform.py" --port-file \
-	    "$W/plat.port" --log "$PLOG" "$@"
-	PLAT_PID=$LAST_PID
-	wait_for 10 test -s "$W/plat.port" || die "platform did not start"
-	PLAT_PORT=$(head -n 1 "$W/plat.port")
-}
-
 # uplink KEY: the first uplink's KEY in status.json
 uplink() {
 	"$PY" -c 'import json, sys
@@ -31,34 +22,7 @@ packets_ge() { [ "$(packets)" -ge "$1" ]; }
 
 start_sim --tp-steps "0.030"
 start_platform
-cat >"$W/lw.conf" <<CONF
-[daemon]
-state_dir = state
-interval = 1
-[bus station]
-host = 127.0.0.1
-port = $SIM_PORT
-timeout = 500ms
-[sensor centre-tp]
-bus = station
-unit = 1
-register = 0
-word_order = cdab
-status_register = 2
-[sensor centre-temp]
-bus = station
-unit = 1
-parameter = temp
-register = 3
-[uplink prov]
-host = 127.0.0.1
-port = $PLAT_PORT
-mn = $MN
-pw = 123456
-period = 10
-timeout = 1s
-retries = 1
-CONF
+uplink_conf "$W/lw.conf" 1s
 check "config is valid" "$BIN/lakewatchd" -t -c "$W/lw.conf"
 T0=$(date +%s)
 start_daemon "$W/lw.conf"
