@@ -18,8 +18,12 @@ bin/tests/clockshift.so: tests/sim/clockshift.c
 
 tests: all $(UNIT_BIN) bin/tests/clockshift.so
 
+# builds take every CPU (NPROC) unless make was given -j already
+NPROC	?= $(shell nproc 2>/dev/null || echo 2)
+JFLAG	= $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
 check: deps
-	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory $(JFLAG) tests
 	@tests/run.sh
 
 .PHONY: tests check
@@ -36,7 +40,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 sanitize:
 	$(MAKE) clean
-	$(MAKE) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" tests
+	$(MAKE) $(JFLAG) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" tests
 	LW_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
