@@ -374,7 +374,7 @@ station_summary(const struct rp_station *sr, char *zh, char *en, size_t len)
 
 /* "95.0 %", or "n/a" when not defined (sampling = manual). */
 static void
-pct(double v, char *buf, size_t len)
+stn_pct(double v, char *buf, size_t len)
 {
 	if (isfinite(v))
 		snprintf(buf, len, "%.1f %%", v);
@@ -407,9 +407,9 @@ text_row(const struct rp_station *sr, size_t i, FILE *fp)
 
 	num(r->cum.mean, r->s->decimals, mean, sizeof(mean));
 	num(r->multiple, 2, over, sizeof(over));
-	pct(report_rate(sr->rate[i].obtained, sr->rate[i].expected), cap,
+	stn_pct(report_rate(sr->rate[i].obtained, sr->rate[i].expected), cap,
 	    sizeof(cap));
-	pct(report_rate(sr->rate[i].valid, sr->rate[i].expected), val,
+	stn_pct(report_rate(sr->rate[i].valid, sr->rate[i].expected), val,
 	    sizeof(val));
 	report_station_note(sr, i, zh, en, sizeof(zh));
 	fprintf(fp, "%-10s %-16s %*s %-6s %-5s %*s %9s %9s  %s\n",
@@ -516,7 +516,7 @@ report_station_daily_text(const struct rp_station *sr, FILE *fp)
 			    f.mean, r->s->decimals);
 			snprintf(cnt, sizeof(cnt), "%d/%ld", f.nvalid,
 			    f.rate.expected);
-			pct(report_rate(f.rate.obtained, f.rate.expected),
+			stn_pct(report_rate(f.rate.obtained, f.rate.expected),
 			    cap, sizeof(cap));
 			fprintf(fp, "%-10s  %-10s %-16s %*s %-6s %-5s %9s %9s  "
 			    "%s\n", date, gb3838_param_label(r->s->parameter),
@@ -530,7 +530,7 @@ report_station_daily_text(const struct rp_station *sr, FILE *fp)
 /* ---- CSV -------------------------------------------------------------- */
 
 static void
-csv_num(FILE *fp, double v, int d)
+stn_csv_num(FILE *fp, double v, int d)
 {
 	if (isfinite(v))
 		fprintf(fp, ",%.*f", d, gb3838_round(v, d));
@@ -584,14 +584,14 @@ csv_daily(const struct rp_station *sr, FILE *fp)
 			    f.mean, r->s->decimals);
 			fprintf(fp, "%s,%s,%s", date,
 			    gb3838_param_name(r->s->parameter), r->s->name);
-			csv_num(fp, f.mean, r->s->decimals);
+			stn_csv_num(fp, f.mean, r->s->decimals);
 			fprintf(fp, ",%s,%s,%d,", r->s->unit_label, cls ?
 			    gb3838_class_name(cls) : "", f.nvalid);
 			if (f.rate.expected > 0)
 				fprintf(fp, "%ld", f.rate.expected);
-			csv_num(fp, report_rate(f.rate.obtained,
+			stn_csv_num(fp, report_rate(f.rate.obtained,
 			    f.rate.expected), 1);
-			csv_num(fp, report_rate(f.rate.valid,
+			stn_csv_num(fp, report_rate(f.rate.valid,
 			    f.rate.expected), 1);
 			csv_str(fp, why);
 			fputc('\n', fp);
@@ -622,14 +622,14 @@ report_station_csv(const struct rp_station *sr, FILE *fp)
 		r = &sr->st->r[i];
 		fprintf(fp, "%s,%s,%s", per, gb3838_param_name(r->s->parameter),
 		    r->s->name);
-		csv_num(fp, r->cum.mean, r->s->decimals);
+		stn_csv_num(fp, r->cum.mean, r->s->decimals);
 		fprintf(fp, ",%s,%s", r->s->unit_label, r->cls ?
 		    gb3838_class_name(r->cls) : "");
-		csv_num(fp, r->multiple, 2);
-		csv_num(fp, r->tmultiple, 2);
-		csv_num(fp, report_rate(sr->rate[i].obtained,
+		stn_csv_num(fp, r->multiple, 2);
+		stn_csv_num(fp, r->tmultiple, 2);
+		stn_csv_num(fp, report_rate(sr->rate[i].obtained,
 		    sr->rate[i].expected), 1);
-		csv_num(fp, report_rate(sr->rate[i].valid,
+		stn_csv_num(fp, report_rate(sr->rate[i].valid,
 		    sr->rate[i].expected), 1);
 		fprintf(fp, ",%d", report_site_assessed(r));
 		report_station_note(sr, i, zh, en, sizeof(zh));
@@ -649,13 +649,13 @@ report_station_csv(const struct rp_station *sr, FILE *fp)
 /* ---- JSON ------------------------------------------------------------- */
 
 static json_t *
-jnum(double v, int d)
+stn_jnum(double v, int d)
 {
 	return isfinite(v) ? json_real(gb3838_round(v, d)) : json_null();
 }
 
 static json_t *
-jclass(int c)
+stn_jclass(int c)
 {
 	return c ? json_string(gb3838_class_name(c)) : json_null();
 }
@@ -669,9 +669,9 @@ json_rate(json_t *o, const struct rp_rate *rt)
 	json_object_set_new(o, "obtained_samples", json_integer(rt->obtained));
 	json_object_set_new(o, "valid_samples", json_integer(rt->valid));
 	json_object_set_new(o, "capture_rate",
-	    jnum(report_rate(rt->obtained, rt->expected), 1));
+	    stn_jnum(report_rate(rt->obtained, rt->expected), 1));
 	json_object_set_new(o, "valid_rate",
-	    jnum(report_rate(rt->valid, rt->expected), 1));
+	    stn_jnum(report_rate(rt->valid, rt->expected), 1));
 }
 
 static json_t *
@@ -686,10 +686,10 @@ json_param(const struct rp_station *sr, size_t i)
 	    gb3838_param_name(r->s->parameter),
 	    "name_zh", report_param_zh(r->s->parameter),
 	    "unit", r->s->unit_label,
-	    "mean", jnum(r->cum.mean, r->s->decimals),
-	    "class", jclass(r->cls), "assessed", report_site_assessed(r),
-	    "times_over", jnum(r->multiple, 2),
-	    "target_times_over", jnum(r->tmultiple, 2));
+	    "mean", stn_jnum(r->cum.mean, r->s->decimals),
+	    "class", stn_jclass(r->cls), "assessed", report_site_assessed(r),
+	    "times_over", stn_jnum(r->multiple, 2),
+	    "target_times_over", stn_jnum(r->tmultiple, 2));
 	json_rate(o, &sr->rate[i]);
 	report_station_reason(sr, i, zh, en, sizeof(zh));
 	if (en[0])
@@ -698,7 +698,7 @@ json_param(const struct rp_station *sr, size_t i)
 }
 
 static json_t *
-json_pollutants(const struct rp_site *st)
+stn_json_pollutants(const struct rp_site *st)
 {
 	struct rp_pollutant p[REPORT_MAIN_MAX];
 	json_t *a = json_array();
@@ -707,8 +707,8 @@ json_pollutants(const struct rp_site *st)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:s, s:o, s:o}",
 		    "parameter", gb3838_param_name(p[i].r->s->parameter),
-		    "class", jclass(p[i].cls),
-		    "times_over", jnum(p[i].times_over, 2)));
+		    "class", stn_jclass(p[i].cls),
+		    "times_over", stn_jnum(p[i].times_over, 2)));
 	return a;
 }
 
@@ -732,8 +732,8 @@ report_station_json(const struct rp_station *sr)
 	    "site", st->site, "span", sr->span == RP_SPAN_DAY ? "day" :
 	    sr->span == RP_SPAN_MONTH ? "month" : "period",
 	    sr->span == RP_SPAN_DAY ? "date" : "month", se,
-	    "class", jclass(st->cls), "main_pollutants", json_pollutants(st),
-	    "tn_class", jclass(st->tn), "parameters", a,
+	    "class", stn_jclass(st->cls), "main_pollutants", stn_json_pollutants(st),
+	    "tn_class", stn_jclass(st->tn), "parameters", a,
 	    "summary_zh", zh, "summary_en", en);
 	report_station_tn(sr, zh, en, sizeof(zh));
 	json_object_set_new(j, "tn_note", en[0] ? json_string(en) :
@@ -765,8 +765,8 @@ report_station_daily_json(const struct rp_station *sr)
 			o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "date", date,
 			    "parameter", gb3838_param_name(r->s->parameter),
 			    "sensor", r->s->name,
-			    "mean", jnum(f.mean, r->s->decimals),
-			    "class", jclass(gb3838_class(r->s->parameter,
+			    "mean", stn_jnum(f.mean, r->s->decimals),
+			    "class", stn_jclass(gb3838_class(r->s->parameter,
 			    r->s->water_body, f.mean, r->s->decimals)));
 			json_rate(o, &f.rate);
 			if (why[0])
