@@ -218,7 +218,7 @@ report_station(const struct conf *c, const struct rp_opts *o,
 	struct rp_site span;
 	int rc;
 
-	if ((sr.y == NULL && (o->span == RP_SPAN_DAY || o->daily)) &&
+	if ((o->span == RP_SPAN_DAY || o->daily) &&
 	    site_years(c, st, &sr.y) == -1)
 		return 1;
 	if ((buf = calloc(st->n + 1, sizeof(*buf))) == NULL ||
