@@ -141,7 +141,7 @@ day_reason(const struct rp_station *sr, size_t i, char *zh, char *en,
 		snprintf(en, len, "the day has not begun");
 	} else if (r->rules.manual) {
 		snprintf(zh, len, "当日无人工监测结果");
-		snprintf(en, len, "no result that day (sampling = manual)");
+		snprintf(en, len, "no result that day");
 	} else if (f.nvalid == 0) {
 		snprintf(zh, len, "无有效数据");
 		snprintf(en, len, "no valid sample");
@@ -207,15 +207,32 @@ report_station_reason(const struct rp_station *sr, size_t i, char *zh,
 		period_reason(r, zh, en, len);
 }
 
+static void note_of(const struct rp_sensor *, char *, char *, size_t);
+
 void
 report_station_note(const struct rp_station *sr, size_t i, char *zh,
     char *en, size_t len)
 {
 	const struct rp_sensor *r = &sr->st->r[i];
+	size_t nz, ne;
 
 	report_station_reason(sr, i, zh, en, len);
-	if (zh[0] != '\0')
-		return;
+	if (zh[0] == '\0')
+		note_of(r, zh, en, len);
+	nz = strlen(zh);
+	ne = strlen(en);
+	if (r->rules.manual && nz < len && ne < len) {
+		snprintf(zh + nz, len - nz, "%s人工监测，获取率不适用",
+		    nz ? "；" : "");
+		snprintf(en + ne, len - ne, "%smanual sampling: rates n/a",
+		    ne ? "; " : "");
+	}
+}
+
+/* The note on parameter R with a mean: why it is not judged as others. */
+static void
+note_of(const struct rp_sensor *r, char *zh, char *en, size_t len)
+{
 	if (r->cls == 0) {
 		snprintf(zh, len, "无水质类别，不参与评价");
 		snprintf(en, len, "no class: not assessed");
@@ -412,11 +429,11 @@ text_row(const struct rp_station *sr, size_t i, FILE *fp)
 	stn_pct(report_rate(sr->rate[i].valid, sr->rate[i].expected), val,
 	    sizeof(val));
 	report_station_note(sr, i, zh, en, sizeof(zh));
-	fprintf(fp, "%-10s %-16s %*s %-6s %-5s %*s %9s %9s  %s\n",
+	fprintf(fp, "%-10s %-16s %*s %-6s %-5s %*s %9s %9s%s%s\n",
 	    gb3838_param_label(r->s->parameter), r->s->name,
 	    colw(mean, 10), mean, r->s->unit_label,
 	    r->cls ? gb3838_class_name(r->cls) : "-", colw(over, 6), over,
-	    cap, val, en);
+	    cap, val, en[0] ? "  " : "", en);
 }
 
 /* "TP, DO": the assessed parameters of the site's class. */
@@ -518,11 +535,12 @@ report_station_daily_text(const struct rp_station *sr, FILE *fp)
 			    f.rate.expected);
 			stn_pct(report_rate(f.rate.obtained, f.rate.expected),
 			    cap, sizeof(cap));
-			fprintf(fp, "%-10s  %-10s %-16s %*s %-6s %-5s %9s %9s  "
-			    "%s\n", date, gb3838_param_label(r->s->parameter),
+			fprintf(fp, "%-10s  %-10s %-16s %*s %-6s %-5s %9s %9s"
+			    "%s%s\n", date, gb3838_param_label(r->s->parameter),
 			    r->s->name, colw(mean, 10), mean,
 			    r->s->unit_label, cls ? gb3838_class_name(cls) :
-			    "-", r->rules.manual ? "-" : cnt, cap, why);
+			    "-", r->rules.manual ? "-" : cnt, cap,
+			    why[0] ? "  " : "", why);
 		}
 	}
 }

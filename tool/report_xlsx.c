@@ -109,26 +109,12 @@ xl_heads(struct xl *x, const char *const *h, int n)
 	x->row++;
 }
 
-/* The note of parameter I, with the manual sampling that has no rate. */
-static void
-row_note(const struct rp_station *sr, size_t i, char *buf, size_t len)
-{
-	char en[256];
-	size_t n;
-
-	report_station_note(sr, i, buf, en, len);
-	n = strlen(buf);
-	if (sr->st->r[i].rules.manual && n < len)
-		snprintf(buf + n, len - n, "%s人工监测，无应测样本数，获取率不适用",
-		    n ? "；" : "");
-}
-
 static void
 report_row(struct xl *x, const struct rp_station *sr, size_t i)
 {
 	const struct rp_sensor *r = &sr->st->r[i];
 	const struct rp_rate *rt = &sr->rate[i];
-	char buf[256];
+	char buf[256], en[256];
 
 	xl_str(x, 0, report_param_zh(r->s->parameter));
 	xl_str(x, 1, gb3838_param_label(r->s->parameter));
@@ -140,7 +126,7 @@ report_row(struct xl *x, const struct rp_station *sr, size_t i)
 	xl_num(x, 7, r->tmultiple, 2);
 	xl_num(x, 8, report_rate(rt->obtained, rt->expected), 1);
 	xl_num(x, 9, report_rate(rt->valid, rt->expected), 1);
-	row_note(sr, i, buf, sizeof(buf));
+	report_station_note(sr, i, buf, en, sizeof(buf));
 	xl_str(x, 10, buf);
 	x->row++;
 }

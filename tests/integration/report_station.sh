@@ -117,7 +117,8 @@ check "month text: the sentence" grep -qx "$SITE ${Y}年5月水质Ⅳ类（单�
 check "month csv: TP row" grep -qx \
     "$Y-05,tp,dh-tp,0.082,mg/L,IV,0.64,0.64,98.4,98.4,1,\"\"" "$W/month.csv"
 check "month csv: NH3-N row, rates empty (manual)" grep -qx \
-    "$Y-05,nh3n,dh-nh3n,0.62,mg/L,III,0.00,0.00,,,1,\"\"" "$W/month.csv"
+    "$Y-05,nh3n,dh-nh3n,0.62,mg/L,III,0.00,0.00,,,1,\"manual sampling: \
+rates n/a\"" "$W/month.csv"
 check "month csv: the site row" grep -qx "$Y-05,site,,,,IV,,,,,,\"main \
 pollutants: TP (0.64), CODMn (0.05), DO; TN of lakes is assessed \
 separately; this site does not measure TN\"" "$W/month.csv"
@@ -151,7 +152,7 @@ check "day text: TP absent, with the reason" grep -qE "^TP +dh-tp +– +mg/L \
 +- +– +50\.0 % +50\.0 %  too few valid samples \(3 of 6, need 4\)$" \
     "$W/day.txt"
 check "day text: NH3-N absent (no lab result that day)" grep -qE \
-    "^NH3-N .*no result that day \(sampling = manual\)$" "$W/day.txt"
+    "^NH3-N .*no result that day; manual sampling: rates n/a$" "$W/day.txt"
 check "day text: CODMn, DO decide Class IV" grep -q \
     "^site class (单因子评价): IV (decided by CODMn, DO)" "$W/day.txt"
 "${LW[@]}" --day $Y-05-15 --format json >"$W/day.json"
