@@ -181,6 +181,7 @@ station_xlsx(const struct rp_station *sr, const struct rp_opts *o)
 static int
 station_print(const struct rp_station *sr, const struct rp_opts *o)
 {
+	char zh[160], en[160];
 	json_t *j;
 
 	if (o->format == RP_XLSX)
@@ -190,6 +191,9 @@ station_print(const struct rp_station *sr, const struct rp_opts *o)
 	else if (o->format == RP_JSON && o->span == RP_SPAN_PERIOD) {
 		/* the period's JSON is report_site_json's (the contract) */
 		j = report_site_json(sr->st);
+		report_station_tn(sr, zh, en, sizeof(zh));
+		json_object_set_new(j, "tn_note", en[0] ? json_string(en) :
+		    json_null());
 		if (sr->daily)
 			json_object_set_new(j, "daily",
 			    report_station_daily_json(sr));
@@ -197,9 +201,13 @@ station_print(const struct rp_station *sr, const struct rp_opts *o)
 	} else if (o->format == RP_JSON)
 		print_json(report_station_json(sr));
 	else {
-		if (o->span == RP_SPAN_PERIOD)
+		if (o->span == RP_SPAN_PERIOD) {
 			report_site_text(sr->st, stdout);
-		else
+			/* its sentence names TN only when there is a class */
+			report_station_tn(sr, zh, en, sizeof(zh));
+			if (en[0] && sr->st->tn == 0)
+				printf("%s\n", en);
+		} else
 			report_station_text(sr, stdout);
 		if (sr->daily)
 			report_station_daily_text(sr, stdout);

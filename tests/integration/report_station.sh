@@ -181,6 +181,8 @@ check "period csv: site III, no main pollutant" grep -q \
 "${LW[@]}" --year $Y --through $Y-05 >"$W/period.txt"
 check "period text: site class III" grep -q "^site class: III" \
     "$W/period.txt"
+check "period text: the TN note of lakes" grep -qx "TN of lakes is assessed \
+separately; this site does not measure TN" "$W/period.txt"
 check "period text: the capture rate column" grep -qE \
     "^TP +dh-tp +0\.048 .* 99\.7 %" "$W/period.txt"
 
@@ -208,6 +210,7 @@ assert x["mean"] == 0.04 and x["capture_rate"] == 100.0, x
 n = [x for x in d["daily"] if x["parameter"] == "nh3n"]
 assert sum(x["mean"] is not None for x in n) == 2, n
 assert n[0]["reason"] == "no result (manual)", n[0]
+assert d["tn_note"].endswith("this site does not measure TN"), d
 PYEOF
 
 # ---- XLSX ----------------------------------------------------------------
