@@ -12,6 +12,8 @@ CFLAGS	?= -O2 -g
 
 PKGS	= libmodbus librrd libcurl inih jansson libsystemd libcrypto \
 	  libmicrohttpd
+# lakewatch only: report --format xlsx
+TOOL_PKGS = xlsxwriter
 WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla -Wformat=2 \
 	  -Wundef -Wno-format-truncation -Wno-unknown-warning-option
@@ -19,10 +21,11 @@ ifeq ($(DEVELOPER),1)
 WARN	+= -Werror
 endif
 LW_CPPFLAGS = -D_GNU_SOURCE -DLW_VERSION=\"$(VERSION)\"
-LW_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LW_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS) \
+	  $(TOOL_PKGS))
 LW_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread -lm
 # lakewatch import only (RFC 4180 CSV); libcsv-dev ships no .pc file
-TOOL_LIBS = -lcsv
+TOOL_LIBS = -lcsv $(shell $(PKG_CONFIG) --libs $(TOOL_PKGS))
 
 # Three homes for the C code (README, "Layout"): lib/ and drivers/ are
 # what both programs use, daemon/ is lakewatchd only, tool/ lakewatch
@@ -56,9 +59,9 @@ include tests/tests.mk
 # Debian packages to build (DEB_BUILD), test (DEB_TEST) and benchmark
 DEB_BUILD = gcc make pkg-config libmodbus-dev librrd-dev libcurl4-openssl-dev \
 	  libinih-dev libjansson-dev libsystemd-dev libssl-dev libcsv-dev \
-	  libmicrohttpd-dev
+	  libmicrohttpd-dev libxlsxwriter-dev
 DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
-	  python3-serial python3-serial-asyncio socat curl procps valgrind \
+	  python3-serial python3-serial-asyncio python3-openpyxl socat curl procps valgrind \
 	  clang systemd man-db chromium fonts-noto-cjk fonts-dejavu-core tzdata \
 	  prometheus-alertmanager prometheus
 SUDO	= $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -1,7 +1,9 @@
 /*
  * report_cmd.c: `lakewatch report`: the arguments, one sensor's report
- * or a site's assessment, the exit status.
+ * or a site's assessment (a station report of a day, a month or the
+ * period: report_station.h), the exit status.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -9,14 +11,17 @@
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../lib/conf.h"
 #include "../lib/log.h"
+#include "../lib/util.h"
 #include "report.h"
 #include "report_out.h"
+#include "report_station.h"
 #include "tool.h"
 
-enum rp_format { RP_TEXT, RP_JSON, RP_CSV };
+enum rp_format { RP_TEXT, RP_JSON, RP_CSV, RP_XLSX };
 
 struct rp_opts {
 	const char	*file;
@@ -25,6 +30,10 @@ struct rp_opts {
 	int		 year;
 	int		 through;	/* 0: the last month with data */
 	enum rp_format	 format;
+	enum rp_span	 span;		/* --day, --month, else the period */
+	int		 month, mday;	/* of --day, --month */
+	int		 daily;		/* --daily */
+	const char	*out;		/* -o FILE */
 };
 
 static void
@@ -97,6 +106,158 @@ site_load(const struct conf *c, const struct rp_opts *o, struct rp_site *st)
 	return 0;
 }
 
+/* The days of the site's year, for a day report and --daily. */
+static int
+site_years(const struct conf *c, const struct rp_site *st,
+    struct rp_year **out)
+{
+	char err[LW_ERRLEN];
+	struct rp_year *y;
+	size_t i;
+
+	if ((y = calloc(st->n + 1, sizeof(*y))) == NULL)
+		fatal("report");
+	for (i = 0; i < st->n; i++)
+		if (report_load(c, st->r[i].s->name, st->year, &y[i],
+		    err) == -1) {
+			fprintf(stderr, "lakewatch: %s\n", err);
+			free(y);
+			return -1;
+		}
+	*out = y;
+	return 0;
+}
+
+/* Copy file PATH to standard output (an XLSX into a pipe). */
+static int
+copy_out(const char *path)
+{
+	char buf[8192];
+	FILE *fp;
+	size_t n;
+	int rc = 0;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			rc = -1;
+	if (ferror(fp) || fflush(stdout) == EOF)
+		rc = -1;
+	fclose(fp);
+	return rc;
+}
+
+/* The workbook at -o FILE, or through a file of our own into a pipe. */
+static int
+station_xlsx(const struct rp_station *sr, const struct rp_opts *o)
+{
+	char err[LW_ERRLEN], tmp[4096];
+	const char *dir = getenv("TMPDIR");
+	int fd, rc;
+
+	if (o->out) {
+		if (report_station_xlsx(sr, o->out, err) == -1) {
+			fprintf(stderr, "lakewatch: %s\n", err);
+			return EX_CANTCREAT;
+		}
+		return 0;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/lakewatch-report.XXXXXX",
+	    dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(tmp)) == -1) {
+		fprintf(stderr, "lakewatch: %s: %s\n", tmp, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	close(fd);
+	if ((rc = report_station_xlsx(sr, tmp, err)) == -1)
+		fprintf(stderr, "lakewatch: %s\n", err);
+	else if ((rc = copy_out(tmp)) == -1)
+		fprintf(stderr, "lakewatch: stdout: %s\n", strerror(errno));
+	unlink(tmp);
+	return rc == -1 ? EX_IOERR : 0;
+}
+
+static int
+station_print(const struct rp_station *sr, const struct rp_opts *o)
+{
+	char zh[160], en[160];
+	json_t *j;
+
+	if (o->format == RP_XLSX)
+		return station_xlsx(sr, o);
+	if (o->format == RP_CSV)
+		report_station_csv(sr, stdout);
+	else if (o->format == RP_JSON && o->span == RP_SPAN_PERIOD) {
+		/* the period's JSON is report_site_json's (the contract) */
+		j = report_site_json(sr->st);
+		report_station_tn(sr, zh, en, sizeof(zh));
+		json_object_set_new(j, "tn_note", en[0] ? json_string(en) :
+		    json_null());
+		if (sr->daily)
+			json_object_set_new(j, "daily",
+			    report_station_daily_json(sr));
+		print_json(j);
+	} else if (o->format == RP_JSON)
+		print_json(report_station_json(sr));
+	else {
+		if (o->span == RP_SPAN_PERIOD) {
+			report_site_text(sr->st, stdout);
+			/* its sentence names TN only when there is a class */
+			report_station_tn(sr, zh, en, sizeof(zh));
+			if (en[0] && sr->st->tn == 0)
+				printf("%s\n", en);
+		} else
+			report_station_text(sr, stdout);
+		if (sr->daily)
+			report_station_daily_text(sr, stdout);
+	}
+	return 0;
+}
+
+/* Judged site ST as a station report of the day, month or period. */
+static int
+report_station(const struct conf *c, const struct rp_opts *o,
+    const struct rp_site *st)
+{
+	struct rp_station sr = { c, st, o->span, o->year, o->month, o->mday,
+	    NULL, NULL, o->daily };
+	struct rp_sensor *buf;
+	struct rp_site span;
+	int rc;
+
+	if ((o->span == RP_SPAN_DAY || o->daily) &&
+	    site_years(c, st, &sr.y) == -1)
+		return 1;
+	if ((buf = calloc(st->n + 1, sizeof(*buf))) == NULL ||
+	    (sr.rate = calloc(st->n + 1, sizeof(*sr.rate))) == NULL)
+		fatal("report");
+	span = *st;
+	if (o->span == RP_SPAN_DAY)
+		report_site_day(st, sr.y, o->month, o->mday, &span, buf,
+		    sr.rate);
+	else if (o->span == RP_SPAN_MONTH)
+		report_site_month(st, o->month, &span, buf);
+	if (o->span != RP_SPAN_DAY)
+		report_site_rates(&span, sr.rate);
+	sr.st = &span;
+	rc = station_print(&sr, o);
+	free(sr.rate);
+	free(sr.y);
+	free(buf);
+	return rc;
+}
+
+/* 1 if day MDAY of MONTH of YEAR has not begun (local time). */
+static int
+day_ahead(int year, int month, int mday)
+{
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = month - 1,
+	    .tm_mday = mday, .tm_isdst = -1 };
+
+	return mktime(&tm) > time(NULL);
+}
+
 static int
 report_site(const struct conf *c, const struct rp_opts *o)
 {
@@ -113,12 +274,14 @@ report_site(const struct conf *c, const struct rp_opts *o)
 		fprintf(stderr, "lakewatch: site '%s': no valid day in %d\n",
 		    o->site, o->year);
 		rc = 1;
+	} else if (o->span == RP_SPAN_DAY &&
+	    day_ahead(o->year, o->month, o->mday)) {
+		fprintf(stderr, "lakewatch: %d-%02d-%02d has not begun\n",
+		    o->year, o->month, o->mday);
+		rc = 1;
 	} else {
 		report_site_judge(&st);
-		if (o->format == RP_JSON)
-			print_json(report_site_json(&st));
-		else
-			report_site_text(&st, stdout);
+		rc = report_station(c, o, &st);
 	}
 	free(st.r);
 	return rc;
@@ -127,9 +290,12 @@ report_site(const struct conf *c, const struct rp_opts *o)
 void
 tool_report_usage(FILE *fp)
 {
-	fprintf(fp, "usage: lakewatch report -c FILE --sensor NAME | "
-	    "--site SITE --year YYYY\n\t[--through YYYY-MM] "
-	    "[--format text|json|csv]\n");
+	fprintf(fp, "usage: lakewatch report -c FILE --sensor NAME --year "
+	    "YYYY [--through YYYY-MM]\n\t[--format text|json|csv] "
+	    "[-o FILE]\n       lakewatch report -c FILE --site SITE "
+	    "--year YYYY [--through YYYY-MM] |\n\t--month YYYY-MM | --day "
+	    "YYYY-MM-DD [--daily]\n\t[--format text|json|csv|xlsx] "
+	    "[-o FILE]\n");
 }
 
 static int
@@ -161,7 +327,44 @@ parse_format(const char *s, enum rp_format *f)
 		*f = RP_JSON;
 	else if (strcmp(s, "csv") == 0)
 		*f = RP_CSV;
+	else if (strcmp(s, "xlsx") == 0)
+		*f = RP_XLSX;
 	else
+		return -1;
+	return 0;
+}
+
+/* --day YYYY-MM-DD, --month YYYY-MM (MDAY NULL) into *O; 0 or -1. */
+static int
+parse_span(const char *s, struct rp_opts *o, int day)
+{
+	int y, m, d = 1, n = 0, k;
+
+	k = day ? sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) :
+	    sscanf(s, "%4d-%2d%n", &y, &m, &n);
+	if (k != 2 + day || s[n] != '\0' || y < 1971 || y > 9999 ||
+	    m < 1 || m > 12 || d < 1 || d > days_in_month(y, m) ||
+	    o->span != RP_SPAN_PERIOD)
+		return -1;
+	o->span = day ? RP_SPAN_DAY : RP_SPAN_MONTH;
+	o->year = y;
+	o->month = o->through = m;
+	o->mday = d;
+	return 0;
+}
+
+/* What the options leave unsaid or say twice; 0 or -1. */
+static int
+args_check(const struct rp_opts *o, const char *through)
+{
+	if (o->file == NULL || o->year == 0 ||
+	    (o->sensor == NULL) == (o->site == NULL))
+		return -1;
+	if (o->span != RP_SPAN_PERIOD && through)
+		return -1;
+	/* a day, a month, --daily and the workbook are a site's report */
+	if (o->sensor && (o->span != RP_SPAN_PERIOD || o->daily ||
+	    o->format == RP_XLSX))
 		return -1;
 	return 0;
 }
@@ -175,22 +378,33 @@ report_args(int argc, char **argv, struct rp_opts *o)
 		{ "year", required_argument, NULL, 'y' },
 		{ "through", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "day", required_argument, NULL, 'D' },
+		{ "month", required_argument, NULL, 'M' },
+		{ "daily", no_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *through = NULL;
 	char *end;
-	int ch;
+	int ch, y = 0;
 
 	memset(o, 0, sizeof(*o));
-	while ((ch = getopt_long(argc, argv, "c:s:S:y:t:f:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:s:S:y:t:f:o:", lo,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->file = optarg; break;
 		case 's': o->sensor = optarg; break;
 		case 'S': o->site = optarg; break;
-		case 'y': o->year = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o->year < 1971 || o->year > 9999)
+		case 'y': y = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || y < 1971 || y > 9999)
 				return -1;
 			break;
+		case 'D':
+		case 'M': if (parse_span(optarg, o, ch == 'D') == -1)
+				return -1;
+			break;
+		case 'd': o->daily = 1; break;
+		case 'o': o->out = optarg; break;
 		case 't': through = optarg; break;
 		case 'f': if (parse_format(optarg, &o->format) == -1)
 				return -1;
@@ -198,8 +412,12 @@ report_args(int argc, char **argv, struct rp_opts *o)
 		default: return -1;
 		}
 	}
-	if (optind != argc || o->file == NULL || o->year == 0 ||
-	    (o->sensor == NULL) == (o->site == NULL) ||
+	/* --year with --day or --month: the same year */
+	if (y && o->span != RP_SPAN_PERIOD && y != o->year)
+		return -1;
+	if (y)
+		o->year = y;
+	if (optind != argc || args_check(o, through) == -1 ||
 	    (through && parse_through(through, o->year, &o->through) == -1))
 		return -1;
 	return 0;
@@ -215,9 +433,16 @@ tool_report(int argc, char **argv)
 
 	if (report_args(argc, argv, &o) == -1)
 		return usage_report();
-	if (o.site && o.format == RP_CSV) {
-		fprintf(stderr, "lakewatch: --site: text or json only\n");
+	/* never a workbook's bytes on a terminal */
+	if (o.format == RP_XLSX && o.out == NULL && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "lakewatch: --format xlsx: name the file with "
+		    "-o FILE (or redirect standard output)\n");
 		return EX_USAGE;
+	}
+	if (o.out && o.format != RP_XLSX &&
+	    freopen(o.out, "w", stdout) == NULL) {
+		fprintf(stderr, "lakewatch: %s: %s\n", o.out, strerror(errno));
+		return EX_CANTCREAT;
 	}
 	if ((c = conf_load(o.file, err)) == NULL) {
 		fprintf(stderr, "%s\n", err);

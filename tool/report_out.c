@@ -806,21 +806,25 @@ site_deciders(const struct rp_site *st, char *buf, size_t len)
 static void
 site_row(const struct rp_sensor *r, FILE *fp)
 {
-	char over[160], yoy[16] = "-";
+	char over[160], yoy[16] = "-", cap[16];
+	struct rp_rate rt;
 
 	over_text(r->s, r->cum.mean, over, sizeof(over));
 	if (!isnan(r->yoy))
 		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
+	report_rates(r->m, r->cum.from, r->cum.through, &rt);
+	pct(report_rate(rt.obtained, rt.expected), cap, sizeof(cap));
 	if (isnan(r->mean)) {
 		absent_reason(r, over, sizeof(over));
-		fprintf(fp, "%-12s %-16s %12s %-6s %-6s %8s  %s: not "
+		fprintf(fp, "%-12s %-16s %12s %-6s %-6s %8s %9s  %s: not "
 		    "assessed\n", gb3838_param_label(r->s->parameter),
-		    r->s->name, "–", r->s->unit_label, "-", yoy, over);
+		    r->s->name, "–", r->s->unit_label, "-", yoy, cap, over);
 		return;
 	}
-	fprintf(fp, "%-12s %-16s %10.*f %-6s %-6s %8s", gb3838_param_label(
-	    r->s->parameter), r->s->name, r->s->decimals, r->mean,
-	    r->s->unit_label, r->cls ? gb3838_class_name(r->cls) : "-", yoy);
+	fprintf(fp, "%-12s %-16s %10.*f %-6s %-6s %8s %9s",
+	    gb3838_param_label(r->s->parameter), r->s->name, r->s->decimals,
+	    r->mean, r->s->unit_label, r->cls ? gb3838_class_name(r->cls) :
+	    "-", yoy, cap);
 	if (!r->cls)
 		fprintf(fp, "  no class: not assessed");
 	else if (!report_site_assessed(r))
@@ -838,8 +842,8 @@ report_site_text(const struct rp_site *st, FILE *fp)
 
 	report_span_en(1, st->through, span, sizeof(span));
 	fprintf(fp, "%s  single-factor assessment, %s %d\n\n%-12s %-16s "
-	    "%10s %-6s %-6s %8s\n", st->site, span, st->year, "parameter",
-	    "sensor", "mean", "unit", "class", "yoy");
+	    "%10s %-6s %-6s %8s %9s\n", st->site, span, st->year, "parameter",
+	    "sensor", "mean", "unit", "class", "yoy", "capture");
 	for (i = 0; i < st->n; i++)
 		site_row(&st->r[i], fp);
 	site_deciders(st, by, sizeof(by));

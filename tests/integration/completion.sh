@@ -46,6 +46,10 @@ check "sensor names from -c's config (also an indented, spaced header)" \
     "centre-tp north-nh3n "
 check "sensor names by prefix" \
     test "$(comp lakewatch report -c "$W/lw.conf" --sensor no)" = "north-nh3n "
+check "report's station flags" has "$(comp lakewatch report -c "$W/lw.conf" --)" \
+    --site --month --day --daily --format
+check "report --format offers xlsx" has \
+    "$(comp lakewatch report -c "$W/lw.conf" --format '')" text json csv xlsx
 check "maintenance offers the sensors" \
     has "$(comp lakewatch maintenance -c "$W/lw.conf" '')" centre-tp north-nh3n on off
 check "test-alert: webhook names" \

@@ -23,7 +23,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT=${NSROOT:-${TMPDIR:-/tmp}/lakewatch-nsroot}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 LIBS="libmodbus5 librrd8 libcurl4 libinih1 libjansson4 libssl3 libsystemd0 \
-    libmicrohttpd12 libcsv3"
+    libmicrohttpd12 libcsv3 libxlsxwriter4"
 PY=/usr/bin/python3
 W=$(mktemp -d "${TMPDIR:-/tmp}/lakewatch-systemd.XXXXXX")
 CONF=$ROOT/etc/lakewatch/lakewatch.conf
