@@ -97,6 +97,17 @@ site_load(const struct conf *c, const struct rp_opts *o, struct rp_site *st)
 	return 0;
 }
 
+/* Each sensor's year-to-date risk through the site's month. */
+static void
+site_ytd(struct rp_site *st)
+{
+	int now = report_current_month(st->year, time(NULL));
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		report_ytd(&st->r[i], st->through, now);
+}
+
 static int
 report_site(const struct conf *c, const struct rp_opts *o)
 {
@@ -115,6 +126,7 @@ report_site(const struct conf *c, const struct rp_opts *o)
 		rc = 1;
 	} else {
 		report_site_judge(&st);
+		site_ytd(&st);
 		if (o->format == RP_JSON)
 			print_json(report_site_json(&st));
 		else
