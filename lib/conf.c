@@ -905,6 +905,8 @@ unit_default(enum parameter p)
 		return "µS/cm";
 	case PARAM_CHLA:
 		return "µg/L";
+	case PARAM_SD:
+		return "m";
 	default:
 		return "mg/L";
 	}
@@ -991,7 +993,9 @@ static void
 sensor_hj212(struct parse *p, struct conf_sensor *s)
 {
 	if (s->hj212_code == NULL) {
-		s->hj212_code = xstrdup(hj212_code(s->parameter));
+		/* none for sd: not uplinked unless the sensor sets one */
+		if (hj212_code(s->parameter) != NULL)
+			s->hj212_code = xstrdup(hj212_code(s->parameter));
 		return;
 	}
 	if (!hj212_code_valid(s->hj212_code))

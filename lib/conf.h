@@ -99,7 +99,8 @@ struct conf_sensor {
 	enum time_type	 time_type;
 	enum new_result	 new_result;
 	double		 cycle;		/* instrument cycle, s; 0 unknown */
-	char		*hj212_code;	/* HJ 212 factor code ("w21011") */
+	char		*hj212_code;	/* HJ 212 factor code ("w21011");
+					   NULL: none known (sd) */
 	int		 hj212_code_line; /* of its key, 0 if defaulted */
 	enum sampling	 sampling;	/* manual: a month needs 1 result */
 	double		 day_min_fraction;   /* [daemon]'s unless set */

@@ -260,6 +260,7 @@ param_text(const char *name, char *buf, size_t len)
 		[PARAM_DO] = "溶解氧", [PARAM_PH] = "pH值",
 		[PARAM_TEMP] = "水温", [PARAM_TURBIDITY] = "浊度",
 		[PARAM_COND] = "电导率", [PARAM_CHLA] = "叶绿素a",
+		[PARAM_SD] = "透明度",
 	};
 	int p = gb3838_param_parse(name);
 

@@ -32,6 +32,8 @@ static const struct limits dox = { { 7.5, 6, 5, 3, 2 } };
  * more for NH3-N, DO and CODMn; one per sensor here, so the assessment
  * figure wins. Not followed: pH (the table says 0 decimals; kept at 2,
  * as 0 would pass 5.6 as 6) and chl-a (the two disagree, 0 or 3).
+ * Transparency (SD, m; lakes, for the trophic state, lib/tli.c) has no
+ * GB 3838 class and is in neither table: 2 decimals (cm) is our choice.
  *
  * Plausible range (lo, hi) in the default unit of each parameter: a value
  * outside it cannot be a reading of lake or river water (a wrong word
@@ -41,7 +43,8 @@ static const struct limits dox = { { 7.5, 6, 5, 3, 2 } };
  * liquid water in -5..50 C; the upper bounds are far above anything
  * surface water reaches (DOMAIN.md 2.3: a high value is not invalid for
  * being high). DO is in mg/L: a sensor in % saturation sets
- * plausible_max (e.g. 500).
+ * plausible_max (e.g. 500). SD is a depth in m: the clearest lakes
+ * measured reach about 40.
  */
 static const struct {
 	const char	*name;
@@ -59,6 +62,7 @@ static const struct {
 	[PARAM_TURBIDITY] = { "turbidity", "turbidity", 1, 0, 10000 },
 	[PARAM_COND] = { "cond", "conductivity", 1, 0, 200000 },
 	[PARAM_CHLA] = { "chla", "chl-a", 3, 0, 10000 },
+	[PARAM_SD] = { "sd", "SD", 2, 0, 100 },
 };
 
 static const struct limits *

@@ -4,6 +4,7 @@
 
 enum parameter { PARAM_TP, PARAM_TN, PARAM_NH3N, PARAM_CODMN, PARAM_DO,
 	PARAM_PH, PARAM_TEMP, PARAM_TURBIDITY, PARAM_COND, PARAM_CHLA,
+	PARAM_SD,	/* transparency (Secchi depth, 透明度), m */
 	PARAM_COUNT };
 
 enum water_body { WATER_LAKE, WATER_RIVER };

@@ -16,7 +16,10 @@
 /*
  * Factor codes of the HJ 212-2017 code table (ST 21 surface water),
  * indexed by enum parameter. chl-a w01016 could not be confirmed in
- * public sources: a sensor may set hj212_code.
+ * public sources: a sensor may set hj212_code. Transparency (sd) has
+ * none here: no code for it was found in the public code tables we read
+ * (HJ 212-2017 polcode lists); a sensor that must uplink it sets
+ * hj212_code, else it is left out of the uplink.
  */
 static const char *const codes[PARAM_COUNT] = {
 	[PARAM_TP] = "w21011",
@@ -499,7 +502,7 @@ void
 hj212_stat_init(struct hj212_stat *st, const char *code, int decimals)
 {
 	memset(st, 0, sizeof(*st));
-	snprintf(st->code, sizeof(st->code), "%s", code);
+	snprintf(st->code, sizeof(st->code), "%s", code ? code : "");
 	st->decimals = decimals;
 }
 
@@ -542,6 +545,8 @@ stat_items(char *buf, size_t len, size_t *off, const struct hj212_stat *s)
 	int n, d = s->decimals;
 	const char *c = s->code;
 
+	if (c[0] == '\0')	/* a parameter with no code is not uplinked */
+		return 0;
 	if (s->n > 0)
 		n = snprintf(buf + *off, len - *off,
 		    ";%s-Avg=%.*f,%s-Min=%.*f,%s-Max=%.*f,%s-Flag=N", c, d,

@@ -153,7 +153,7 @@ void		 hj212_time(time_t t, char out[HJ212_TIME_LEN + 1]);
 /* YYYYMMDDhhmmss (Beijing) -> UTC time; 0, or -1 if malformed. */
 int		 hj212_time_parse(const char *s, time_t *t);
 
-/* Default factor code of a parameter (HJ 212-2017 code table). */
+/* Default factor code of a parameter (HJ 212-2017 code table); NULL none. */
 const char	*hj212_code(enum parameter);
 /* 1 if S looks like a factor code: a letter and 5 digits ("w21011"). */
 int		 hj212_code_valid(const char *s);
@@ -167,7 +167,7 @@ struct hj212_stat {
 	char		 last_bad;	/* flag of the latest invalid sample */
 };
 
-/* Start STAT for factor CODE. */
+/* Start STAT for factor CODE (NULL: none, the stat is not sent). */
 void		 hj212_stat_init(struct hj212_stat *, const char *code,
 		    int decimals);
 /* Count one sample: only flag N values enter the statistics. */

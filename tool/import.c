@@ -277,6 +277,7 @@ static const char *const param_zh[PARAM_COUNT][3] = {
 	[PARAM_DO] = { "溶解氧" }, [PARAM_PH] = { "pH值" },
 	[PARAM_TEMP] = { "水温", "温度" }, [PARAM_TURBIDITY] = { "浊度" },
 	[PARAM_COND] = { "电导率" }, [PARAM_CHLA] = { "叶绿素a", "叶绿素" },
+	[PARAM_SD] = { "透明度" },
 };
 
 static char *

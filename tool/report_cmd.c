@@ -258,6 +258,17 @@ day_ahead(int year, int month, int mday)
 	return mktime(&tm) > time(NULL);
 }
 
+/* Each sensor's year-to-date risk through the site's month. */
+static void
+site_ytd(struct rp_site *st)
+{
+	int now = report_current_month(st->year, time(NULL));
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		report_ytd(&st->r[i], st->through, now);
+}
+
 static int
 report_site(const struct conf *c, const struct rp_opts *o)
 {
@@ -281,6 +292,7 @@ report_site(const struct conf *c, const struct rp_opts *o)
 		rc = 1;
 	} else {
 		report_site_judge(&st);
+		site_ytd(&st);
 		rc = report_station(c, o, &st);
 	}
 	free(st.r);

@@ -13,6 +13,7 @@
 #include "../lib/log.h"
 #include "report.h"
 #include "report_out.h"
+#include "report_tli.h"
 
 static const char *const mon_en[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -141,6 +142,7 @@ report_param_zh(enum parameter p)
 		[PARAM_DO] = "溶解氧", [PARAM_PH] = "pH",
 		[PARAM_TEMP] = "水温", [PARAM_TURBIDITY] = "浊度",
 		[PARAM_COND] = "电导率", [PARAM_CHLA] = "叶绿素a",
+		[PARAM_SD] = "透明度",
 	};
 
 	return p < PARAM_COUNT && n[p] ? n[p] : "?";
@@ -834,6 +836,24 @@ site_row(const struct rp_sensor *r, FILE *fp)
 	fputc('\n', fp);
 }
 
+/* The year-to-date risk of each assessed parameter of ST's period. */
+static void
+site_ytd_text(const struct rp_site *st, FILE *fp)
+{
+	char buf[512];
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < st->n; i++) {
+		if (!report_site_assessed(&st->r[i]) &&
+		    st->r[i].s->parameter != PARAM_TN)
+			continue;
+		report_ytd_text(&st->r[i], buf, sizeof(buf));
+		fprintf(fp, "%s%s %s\n", n++ ? "" : "\n",
+		    gb3838_param_label(st->r[i].s->parameter), buf);
+	}
+}
+
 void
 report_site_text(const struct rp_site *st, FILE *fp)
 {
@@ -855,6 +875,8 @@ report_site_text(const struct rp_site *st, FILE *fp)
 		    "none (the site meets Class III)");
 	} else
 		fprintf(fp, "\nsite class: - (no assessed parameter)\n");
+	site_ytd_text(st, fp);
+	report_site_tli_text(st, fp);
 	site_summary(st, zh, en, sizeof(zh));
 	fprintf(fp, "\n%s\n%s\n", zh, en);
 }
@@ -908,7 +930,7 @@ site_params_json(const struct rp_site *st)
 	return a;
 }
 
-/* months[]: {month, class, main_pollutants, tn_class, parameters}. */
+/* months[]: {month, class, main_pollutants, tn_class, parameters, tli}. */
 static json_t *
 site_months_json(const struct rp_site *st)
 {
@@ -928,6 +950,7 @@ site_months_json(const struct rp_site *st)
 		    "main_pollutants", json_pollutants(&ms),
 		    "tn_class", jclass(ms.tn),
 		    "parameters", site_params_json(&ms)));
+		report_tli_json(&ms, json_array_get(a, (size_t)k - 1));
 	}
 	free(buf);
 	return a;
@@ -938,6 +961,8 @@ report_site_json(const struct rp_site *st)
 {
 	json_t *a = site_params_json(st), *j;
 	char zh[1024], en[1024], from[16], thr[16];
+	size_t i;
+
 	snprintf(from, sizeof(from), "%d-01", st->year);
 	snprintf(thr, sizeof(thr), "%d-%02d", st->year, st->through);
 	site_summary(st, zh, en, sizeof(zh));
@@ -947,5 +972,9 @@ report_site_json(const struct rp_site *st)
 	    "main_pollutants", json_pollutants(st),
 	    "tn_class", jclass(st->tn), "summary_zh", zh, "summary_en", en);
 	json_object_set_new(j, "months", site_months_json(st));
+	report_tli_json(st, j);
+	for (i = 0; i < st->n; i++)	/* the period's year-to-date risk */
+		json_object_set_new(json_array_get(a, i), "ytd",
+		    report_ytd_json(&st->r[i]));
 	return j;
 }

@@ -16,6 +16,7 @@
 #include "report.h"
 #include "report_out.h"
 #include "report_station.h"
+#include "report_tli.h"
 
 /* ---- a day as a span ------------------------------------------------ */
 
@@ -662,6 +663,7 @@ report_station_csv(const struct rp_station *sr, FILE *fp)
 	    "none", te[0] ? "; " : "", te);
 	csv_str(fp, zh);
 	fputc('\n', fp);
+	report_tli_csv(sr->st, per, fp);
 }
 
 /* ---- JSON ------------------------------------------------------------- */

@@ -212,6 +212,25 @@ test_etc_demo(void **state)
 	load_etc(path);
 }
 
+/* parameter = sd: transparency in m, no GB 3838 class, no HJ 212 code */
+static void
+test_sd(void **state)
+{
+	struct conf *c;
+	const struct conf_sensor *s;
+
+	(void)state;
+	c = load_ok("[sensor sd]\nbus = b\nregister = 0\nparameter = sd\n"
+	    "water_body = lake\n[bus b]\nhost = 127.0.0.1\n"
+	    "[daemon]\nstate_dir = state\n");
+	s = &c->sensors[conf_sensor_find(c, "sd")];
+	assert_int_equal(s->parameter, PARAM_SD);
+	assert_string_equal(s->unit_label, "m");
+	assert_int_equal(s->decimals, 2);
+	assert_null(s->hj212_code);
+	conf_free(c);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -647,6 +666,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_etc_demo, mk_tmp,
 		    rm_tmp),
 		cmocka_unit_test_setup_teardown(test_defaults, mk_tmp,
+		    rm_tmp),
+		cmocka_unit_test_setup_teardown(test_sd, mk_tmp,
 		    rm_tmp),
 		cmocka_unit_test_setup_teardown(test_overrides, mk_tmp,
 		    rm_tmp),

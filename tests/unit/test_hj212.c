@@ -220,6 +220,27 @@ test_hourly(void **state)
 	assert_int_equal(hj212_cp_stats(cp, 30, t, st, 3), -1);
 }
 
+/* Transparency (sd) has no code we could confirm: it is not sent. */
+static void
+test_no_code(void **state)
+{
+	struct hj212_stat st[3];
+	char cp[512];
+	time_t t = 1748736000;
+
+	(void)state;
+	assert_null(hj212_code(PARAM_SD));
+	hj212_stat_init(&st[0], "w21011", 3);
+	hj212_stat_add(&st[0], 0.052, 'N');
+	hj212_stat_init(&st[1], NULL, 2);
+	hj212_stat_add(&st[1], 1.2, 'N');
+	hj212_stat_init(&st[2], "w01010", 1);
+	assert_true(hj212_cp_stats(cp, sizeof(cp), t, st, 3) > 0);
+	assert_string_equal(cp, "DataTime=20250601080000;"
+	    "w21011-Avg=0.052,w21011-Min=0.052,w21011-Max=0.052,"
+	    "w21011-Flag=N;w01010-Flag=B");
+}
+
 static int
 check_part(const char *pkt, size_t len, void *arg)
 {
@@ -387,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_parse_commands),
 		cmocka_unit_test(test_parse_refuses),
 		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_no_code),
 		cmocka_unit_test(test_hourly),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_reply),

@@ -15,6 +15,7 @@
 
 #include "../../tool/report.c"
 #include "../../tool/report_out.c"
+#include "../../tool/report_tli.c"
 
 #define EPS	1e-9
 

@@ -20,6 +20,7 @@
 
 #include "../../tool/report.c"
 #include "../../tool/report_out.c"
+#include "../../tool/report_tli.c"
 #include "../../tool/report_station.c"
 
 #define EPS	1e-9
