@@ -136,6 +136,8 @@ check_report(const struct conf *c, FILE *fp)
 #define CHECK_BY_ID		"/dev/serial/by-id"
 #define CHECK_NGROUPS		64
 
+static int	by_id_for(const char *, char *, size_t);
+
 /* Who opens the devices: a user's uid and groups, or the caller. */
 struct check_who {
 	const char	*user;		/* NULL: the caller, by access(2) */
@@ -198,6 +200,16 @@ owner_mode(const struct stat *st, char *buf, size_t len)
 	if (!*g)
 		snprintf(g, sizeof(g), "%u", (unsigned)st->st_gid);
 	snprintf(buf, len, "%s:%s %04o", u, g, (unsigned)(st->st_mode & 07777));
+}
+
+int
+check_by_id(const char *device, char *buf, size_t len)
+{
+	char real[PATH_MAX];
+
+	if (realpath(device, real) == NULL)
+		return 0;
+	return by_id_for(real, buf, len);
 }
 
 /* The /dev/serial/by-id link to REAL into BUF; 1 if there is one. */

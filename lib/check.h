@@ -27,5 +27,10 @@ int	check_report(const struct conf *c, FILE *fp);
  * errors.
  */
 int	check_devices(const struct conf *c, const char *user, FILE *fp);
+/*
+ * The /dev/serial/by-id link that names the same tty as DEVICE into
+ * BUF (LEN bytes); 1 if there is one, else 0.
+ */
+int	check_by_id(const char *device, char *buf, size_t len);
 
 #endif
