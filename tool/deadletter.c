@@ -491,6 +491,9 @@ tool_deadletter(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[2], "--to") == 0) {
 		to_hook = argv[3];
 		argc = 2;
+	} else if (argc == 3 && strncmp(argv[2], "--to=", 5) == 0) {
+		to_hook = argv[2] + 5;
+		argc = 2;
 	}
 	if (file == NULL || !dl_args_ok(argc, argv, to_hook)) {
 		tool_deadletter_usage(stderr);

@@ -13,7 +13,8 @@ wait_for 10 test -e "$W/ttyB" || die "socat did not make the pty pair"
 rtu_conf() {
 	printf '[daemon]\nstate_dir = state\n[bus r]\ntype = rtu\n' >"$1"
 	printf 'device = %s\nbaud = 9600\ntimeout = 200ms\n' "$2" >>"$1"
-	printf '[sensor s]\nbus = r\nunit = 1\nregister = 0\n' >>"$1"
+	printf '[sensor s]\nbus = r\nunit = 1\nregister = 0\ninterval = 1\n' \
+	    >>"$1"
 }
 # lc CONF OUT ARGS...: lakewatch check, its exit status into RC
 lc() {
@@ -75,7 +76,7 @@ fi
 ln -s "$W/plain" "$W/link-to-plain"
 rtu_conf "$W/d.conf" "$W/link-to-plain"
 start_daemon "$W/d.conf"
-wait_for 15 grep -q "bus 'r': down" "$W/daemon.log"
+wait_for 30 grep -q "bus 'r': down" "$W/daemon.log"
 grep "bus 'r': down" "$W/daemon.log"
 check "bus down names the device and its target" grep -q \
     "bus 'r': down: $W/link-to-plain (-> $W/plain): " "$W/daemon.log"
