@@ -5,9 +5,13 @@
  * bus->ops (busio.c, or a test's fake device); the decisions busrule.c.
  */
 #include <errno.h>
+#include <limits.h>
 #include <modbus.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../lib/log.h"
 #include "../lib/plan.h"
@@ -33,14 +37,35 @@ schedule_retry(struct bus *bus)
 	    jitter01());
 }
 
+/*
+ * What B talks to, for the log: an RTU device and, if it is a link
+ * (/dev/serial/by-id/...), the tty it names now; a TCP host:port.
+ */
+static void
+link_desc(const struct conf_bus *b, char *buf, size_t len)
+{
+	char real[PATH_MAX];
+
+	if (b->type == BUS_TCP)
+		snprintf(buf, len, "%s:%d", b->host, b->port);
+	else if (realpath(b->device, real) != NULL &&
+	    strcmp(real, b->device) != 0)
+		snprintf(buf, len, "%s (-> %s)", b->device, real);
+	else
+		snprintf(buf, len, "%s", b->device);
+}
+
 static void
 mark_down(struct bus *bus, const char *why)
 {
+	char desc[2 * PATH_MAX + 8];
+
 	bus_disconnect(bus);
 	schedule_retry(bus);
-	if (!bus->down_logged)
-		log_warnx("bus '%s': down: %s", bus->b->name, why);
-	else
+	if (!bus->down_logged) {
+		link_desc(bus->b, desc, sizeof(desc));
+		log_warnx("bus '%s': down: %s: %s", bus->b->name, desc, why);
+	} else
 		log_debug("bus '%s': still down: %s; next try in %.1f s",
 		    bus->b->name, why, bus->backoff);
 	bus->down_logged = 1;

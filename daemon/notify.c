@@ -678,6 +678,14 @@ target_init(struct notify *n, struct target *t, const struct conf_webhook *w)
 		am_load(n, t);
 }
 
+static void
+log_orphan(const char *name, size_t k, void *arg)
+{
+	(void)arg;
+	log_warnx("outbox '%s': %zu event%s for a webhook no longer in the "
+	    "config; see lakewatch deadletter", name, k, k == 1 ? "" : "s");
+}
+
 struct notify *
 notify_start(const struct conf *c)
 {
@@ -696,6 +704,8 @@ notify_start(const struct conf *c)
 		target_init(n, &n->t[i], &c->webhooks[i]);
 		slots += n->t[i].nreq;
 	}
+	/* once per start or reload: events no target of C will send */
+	(void)outbox_orphans(c->state_dir, c, log_orphan, NULL);
 	if ((n->multi = curl_multi_init()) == NULL)
 		fatalx("curl_multi_init failed");
 	/* keep a connection per slot alive between bursts (curl's default

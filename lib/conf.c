@@ -865,6 +865,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		*p->seen |= 1UL << (k - p->keys);
 	if (p->sec == SEC_SENSOR && strcmp(name, "bus") == 0)
 		((struct conf_sensor *)p->obj)->bus_line = p->line;
+	if (p->sec == SEC_BUS && strcmp(name, "device") == 0)
+		((struct conf_bus *)p->obj)->device_line = p->line;
 	if (p->sec == SEC_SENSOR && strcmp(name, "hj212_code") == 0)
 		((struct conf_sensor *)p->obj)->hj212_code_line = p->line;
 	if (p->sec == SEC_UPLINK && strcmp(name, "mn") == 0)

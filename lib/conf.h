@@ -36,6 +36,7 @@ struct conf_bus {
 	int		 line;		/* of the section header */
 	enum bus_type	 type;
 	char		*device;	/* rtu */
+	int		 device_line;	/* of the "device =" key */
 	int		 baud;
 	char		 parity;	/* 'N', 'E', 'O' */
 	int		 data_bits;

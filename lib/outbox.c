@@ -268,3 +268,36 @@ outbox_deadletter(const char *state_dir, const char *target,
 	snprintf(to, sizeof(to), "%s/%s", dir, name);
 	return rename(from, to);
 }
+
+static int
+is_webhook(const struct conf *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nwebhook; i++)
+		if (strcmp(c->webhooks[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+outbox_orphans(const char *state_dir, const struct conf *c,
+    void (*fn)(const char *, size_t, void *), void *arg)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	size_t n;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/outbox", state_dir);
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || is_webhook(c, de->d_name))
+			continue;
+		if ((n = count_in(state_dir, "outbox", de->d_name)) > 0)
+			fn(de->d_name, n, arg);
+	}
+	closedir(d);
+	return 0;
+}

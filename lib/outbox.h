@@ -50,5 +50,13 @@ int	 outbox_deadletter(const char *state_dir, const char *target,
 	    const char *name, const char *reason);
 /* Entries waiting for TARGET. */
 size_t	 outbox_count(const char *state_dir, const char *target);
+/*
+ * FN(NAME, N, ARG) for each folder outbox/NAME under STATE_DIR that
+ * holds N > 0 entries and is no webhook of C (a reload or an edit
+ * removed it: nothing sends them; lakewatch deadletter moves or drops
+ * them). 0 (no outbox/: none), or -1 with errno set.
+ */
+int	 outbox_orphans(const char *state_dir, const struct conf *c,
+	    void (*fn)(const char *name, size_t n, void *arg), void *arg);
 
 #endif

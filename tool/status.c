@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "../lib/outbox.h"
 #include "../lib/statusfile.h"
 #include "../drivers/driver.h"
 #include "../lib/conf.h"
@@ -245,6 +246,16 @@ print_queues(const json_t *j)
 		    "samples/<sensor>/<month>.lost)\n", num(k, "log_dropped"));
 }
 
+/* An outbox that nothing sends: its webhook left the config. */
+static void
+print_orphan(const char *name, size_t n, void *arg)
+{
+	(void)arg;
+	printf("WARNING: outbox '%s': %zu event%s for a webhook no longer in "
+	    "the config (lakewatch deadletter: retry --to WEBHOOK, or drop)\n",
+	    name, n, n == 1 ? "" : "s");
+}
+
 void
 tool_status_usage(FILE *fp)
 {
@@ -287,21 +298,26 @@ tool_status(int argc, char **argv)
 		tz[0] = '\0';
 		(void)report_tz(NULL, err);
 	}
-	conf_free(c);
 	if ((j = json_load_file(path, 0, &jerr)) == NULL) {
 		fprintf(stderr, "lakewatch: %s: %s (is lakewatchd running?)\n",
 		    path, jerr.text);
+		conf_free(c);
 		return 1;
 	}
 	age = wall_now() - num(j, "now");
-	if (raw)
+	if (raw) {
+		conf_free(c);
 		return print_raw(j, age, stale);
+	}
 	printf("lakewatchd %s pid %.0f, up %.0f s, config %s\n",
 	    str(j, "version"), num(j, "pid"), num(j, "now") -
 	    num(j, "started"), str(j, "config"));
 	print_buses(json_object_get(j, "buses"));
 	print_sensors(json_object_get(j, "sensors"), tz[0] ? tz : "UTC");
 	print_queues(j);
+	/* unreadable (not run as the daemon's user or root): not shown */
+	(void)outbox_orphans(c->state_dir, c, print_orphan, NULL);
+	conf_free(c);
 	print_store(json_object_get(j, "store"));
 	print_uplinks(json_object_get(j, "uplinks"));
 	json_decref(j);

@@ -58,6 +58,11 @@ check "test-alert's flags" has "$(comp lakewatch test-alert -c "$W/lw.conf" -)" 
     -c --webhook
 check "deadletter's actions" has "$(comp lakewatch deadletter -c "$W/lw.conf" '')" \
     list show retry drop
+check "probe's loop and scan flags" has "$(comp lakewatch probe --)" \
+    --loop --scan-units --scan-serial --print-config
+check "deadletter retry --to: webhook names" test \
+    "$(comp lakewatch deadletter -c "$W/lw.conf" retry all --to '')" = "ding ops-json "
+check "check -u: user names" has "$(comp lakewatch check -u ro)" root
 check "probe --bus: bus names" test "$(comp lakewatch probe -c "$W/lw.conf" --bus '')" = "station "
 check "files after -c" has "$(comp lakewatch status -c "$W/l")" "$W/lw.conf"
 check "no config readable: no names, no error" \
