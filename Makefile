@@ -61,20 +61,33 @@ DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
 	  python3-serial python3-serial-asyncio socat curl procps valgrind \
 	  clang systemd man-db chromium fonts-noto-cjk fonts-dejavu-core tzdata \
 	  prometheus-alertmanager prometheus
+# what `make demo` needs and no more: the build, rrdtool (the demo reads
+# the RRDs back), python3 (the year's generator, the webhook receiver),
+# the zone and the graphs' fonts (CJK site names)
+DEB_DEMO = $(DEB_BUILD) rrdtool python3 tzdata fonts-dejavu-core \
+	  fonts-noto-cjk
+# what `make deb` needs: the build and dpkg-buildpackage's tools
+DEB_PKG	= $(DEB_BUILD) debhelper dpkg-dev fakeroot
 SUDO	= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-deps:
-	@missing=; for p in $(DEB_BUILD) $(DEB_TEST) $(DEB_EXTRA); do \
+# $(call apt_install,TARGET,PACKAGES): apt-get install those missing
+apt_install = @missing=; for p in $(2); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
+	  echo "make $(1): installing$$missing"; \
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 	    --no-install-recommends $$missing; \
 	fi
 
-demo: deps
+deps:
+	$(call apt_install,deps,$(DEB_BUILD) $(DEB_TEST) $(DEB_EXTRA))
+
+demo-deps:
+	$(call apt_install,demo,$(DEB_DEMO))
+
+demo: demo-deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
@@ -119,7 +132,7 @@ clean:
 help:
 	@echo "make            build bin/lakewatchd, bin/lakewatch, bin/lwsim"
 	@echo "make deps       install the Debian packages needed (apt-get)"
-	@echo "make demo       run the daemon on the simulated station"
+	@echo "make demo       a year of simulated data, then the daemon live"
 	@echo "make check      unit and integration tests"
 	@echo "make sanitize   make check under ASan+UBSan"
 	@echo "make valgrind   the tests under valgrind"
