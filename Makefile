@@ -1,5 +1,6 @@
 # lakewatch: plain make + pkg-config. `make help` lists the targets.
-VERSION	= 0.1.0
+# the version is written once, in debian/changelog (the package's)
+VERSION	:= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
@@ -125,9 +126,25 @@ install: all
 	ln -sf lakewatch \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lakewatchd
 
+# the Debian package, built by dpkg-buildpackage in a copy of the tree
+# under build/deb/ and copied to build/ (tests/systemd/deb.sh tries it)
+DEB_FILE = build/lakewatch_$(VERSION)_$(shell dpkg --print-architecture).deb
+deb-deps:
+	$(call apt_install,deb,$(DEB_PKG))
+
+deb: deb-deps
+	rm -rf build/deb
+	mkdir -p build/deb/lakewatch-$(VERSION)
+	tar -cf - --exclude-vcs --exclude=./build --exclude=./bin \
+	    --exclude=./demo --exclude=./tests/out --exclude='*.o' . | \
+	    tar -xf - -C build/deb/lakewatch-$(VERSION)
+	cd build/deb/lakewatch-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cp build/deb/lakewatch_$(VERSION)_*.deb build/
+	@echo "make deb: $(DEB_FILE)"
+
 clean:
 	rm -rf bin lib/*.o daemon/*.o tool/*.o drivers/*.o tests/unit/*.o \
-	    tests/out
+	    tests/out build
 
 help:
 	@echo "make            build bin/lakewatchd, bin/lakewatch, bin/lwsim"
@@ -142,5 +159,7 @@ help:
 	@echo "make check-systemd the unit in a real systemd (nspawn)"
 	@echo "make bench      lakewatchd vs collectd on a simulated farm"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
+	@echo "make deb        the Debian package, in build/"
+	@echo "make check-deb  install, upgrade, purge it in nspawn"
 
-.PHONY: all deps demo install clean help
+.PHONY: all deps demo-deps demo deb-deps deb install clean help
