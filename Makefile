@@ -52,6 +52,10 @@ bin/lwsim: tests/sim/lwsim.c
 %.o: %.c $(HDRS)
 	$(CC) $(LW_CPPFLAGS) $(CPPFLAGS) $(LW_CFLAGS) -c -o $@ $<
 
+# what prints the version is built again when debian/changelog changes
+$(call objs,$(shell grep -l LW_VERSION lib/*.c daemon/*.c tool/*.c)): \
+	debian/changelog
+
 include tests/tests.mk
 
 # Debian packages to build (DEB_BUILD), test (DEB_TEST) and benchmark
@@ -142,6 +146,11 @@ deb: deb-deps
 	cp build/deb/lakewatch_$(VERSION)_*.deb build/
 	@echo "make deb: $(DEB_FILE)"
 
+# the package on a fresh Debian 12 in nspawn: install, upgrade, purge
+# (tests/systemd/deb.sh; root; NSROOT as for check-systemd)
+check-deb: deb
+	@tests/systemd/deb.sh $(DEB_FILE)
+
 clean:
 	rm -rf bin lib/*.o daemon/*.o tool/*.o drivers/*.o tests/unit/*.o \
 	    tests/out build
@@ -162,4 +171,4 @@ help:
 	@echo "make deb        the Debian package, in build/"
 	@echo "make check-deb  install, upgrade, purge it in nspawn"
 
-.PHONY: all deps demo-deps demo deb-deps deb install clean help
+.PHONY: all deps demo-deps demo deb-deps deb check-deb install clean help
