@@ -1,5 +1,6 @@
 # lakewatch: plain make + pkg-config. `make help` lists the targets.
-VERSION	= 0.1.0
+# the version is written once, in debian/changelog (the package's)
+VERSION	:= $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SBINDIR	?= $(PREFIX)/sbin
@@ -54,6 +55,10 @@ bin/lwsim: tests/sim/lwsim.c
 %.o: %.c $(HDRS)
 	$(CC) $(LW_CPPFLAGS) $(CPPFLAGS) $(LW_CFLAGS) -c -o $@ $<
 
+# what prints the version is built again when debian/changelog changes
+$(call objs,$(shell grep -l LW_VERSION lib/*.c daemon/*.c tool/*.c)): \
+	debian/changelog
+
 include tests/tests.mk
 
 # Debian packages to build (DEB_BUILD), test (DEB_TEST) and benchmark
@@ -64,20 +69,33 @@ DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
 	  python3-serial python3-serial-asyncio python3-openpyxl socat curl procps valgrind \
 	  clang systemd man-db chromium fonts-noto-cjk fonts-dejavu-core tzdata \
 	  prometheus-alertmanager prometheus
+# what `make demo` needs and no more: the build, rrdtool (the demo reads
+# the RRDs back), python3 (the year's generator, the webhook receiver),
+# the zone and the graphs' fonts (CJK site names)
+DEB_DEMO = $(DEB_BUILD) rrdtool python3 tzdata fonts-dejavu-core \
+	  fonts-noto-cjk
+# what `make deb` needs: the build and dpkg-buildpackage's tools
+DEB_PKG	= $(DEB_BUILD) debhelper dpkg-dev fakeroot
 SUDO	= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-deps:
-	@missing=; for p in $(DEB_BUILD) $(DEB_TEST) $(DEB_EXTRA); do \
+# $(call apt_install,TARGET,PACKAGES): apt-get install those missing
+apt_install = @missing=; for p in $(2); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
+	  echo "make $(1): installing$$missing"; \
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 	    --no-install-recommends $$missing; \
 	fi
 
-demo: deps
+deps:
+	$(call apt_install,deps,$(DEB_BUILD) $(DEB_TEST) $(DEB_EXTRA))
+
+demo-deps:
+	$(call apt_install,demo,$(DEB_DEMO))
+
+demo: demo-deps
 	@$(MAKE) --no-print-directory all
 	@tests/demo.sh
 
@@ -115,14 +133,35 @@ install: all
 	ln -sf lakewatch \
 	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/lakewatchd
 
+# the Debian package, built by dpkg-buildpackage in a copy of the tree
+# under build/deb/ and copied to build/ (tests/systemd/deb.sh tries it)
+DEB_FILE = build/lakewatch_$(VERSION)_$(shell dpkg --print-architecture).deb
+deb-deps:
+	$(call apt_install,deb,$(DEB_PKG))
+
+deb: deb-deps
+	rm -rf build/deb
+	mkdir -p build/deb/lakewatch-$(VERSION)
+	tar -cf - --exclude-vcs --exclude=./build --exclude=./bin \
+	    --exclude=./demo --exclude=./tests/out --exclude='*.o' . | \
+	    tar -xf - -C build/deb/lakewatch-$(VERSION)
+	cd build/deb/lakewatch-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cp build/deb/lakewatch_$(VERSION)_*.deb build/
+	@echo "make deb: $(DEB_FILE)"
+
+# the package on a fresh Debian 12 in nspawn: install, upgrade, purge
+# (tests/systemd/deb.sh; root; NSROOT as for check-systemd)
+check-deb: deb
+	@tests/systemd/deb.sh $(DEB_FILE)
+
 clean:
 	rm -rf bin lib/*.o daemon/*.o tool/*.o drivers/*.o tests/unit/*.o \
-	    tests/out
+	    tests/out build
 
 help:
 	@echo "make            build bin/lakewatchd, bin/lakewatch, bin/lwsim"
 	@echo "make deps       install the Debian packages needed (apt-get)"
-	@echo "make demo       run the daemon on the simulated station"
+	@echo "make demo       a year of simulated data, then the daemon live"
 	@echo "make check      unit and integration tests"
 	@echo "make sanitize   make check under ASan+UBSan"
 	@echo "make valgrind   the tests under valgrind"
@@ -132,5 +171,7 @@ help:
 	@echo "make check-systemd the unit in a real systemd (nspawn)"
 	@echo "make bench      lakewatchd vs collectd on a simulated farm"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
+	@echo "make deb        the Debian package, in build/"
+	@echo "make check-deb  install, upgrade, purge it in nspawn"
 
-.PHONY: all deps demo install clean help
+.PHONY: all deps demo-deps demo deb-deps deb check-deb install clean help

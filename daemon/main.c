@@ -127,7 +127,7 @@ usage(FILE *fp, int rc)
 	    "  -T       check it, print it in normal form (secrets masked) "
 	    "and exit\n"
 	    "  -v       log debug messages\n"
-	    "  -V       print the version and exit\n"
+	    "  -V, --version  print the version and exit\n"
 	    "  --help   print this and exit\n");
 	exit(rc);
 }
@@ -535,6 +535,7 @@ main(int argc, char *argv[])
 	size_t left;
 	static const struct option lo[] = {
 		{ "help", no_argument, NULL, 'H' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, check = 0, verbose = 0;

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# tests/demo.sh (make demo): the simulated lake station on loopback, the
-# daemon polling it, a webhook receiver printing what arrives, and the RRD
-# files read back every few seconds. Ctrl-C stops everything it started.
-# DEMO_SECONDS=N stops by itself after N seconds.
+# tests/demo.sh (make demo): the simulated lake station on loopback, a
+# year of its results imported first (lakewatch import, so the dashboard
+# has a year and `lakewatch report` a bulletin), the daemon polling it, a
+# webhook receiver printing what arrives, and the RRD files read back
+# every few seconds. Ctrl-C stops everything it started.
+# DEMO_SECONDS=N stops by itself after N seconds; DEMO_DIR=dir works
+# there instead of demo/ (the integration test).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$TOP/bin
-D=$TOP/demo
+D=${DEMO_DIR:-$TOP/demo}
 PY=/usr/bin/python3
 PIDS=()
 
-stop() {
-	local i
+stop() {	# stop [STATUS]: end what was started, exit STATUS (0)
+	local i rc=${1:-0}
 	trap - INT TERM EXIT
 	echo
 	echo "demo: stopping"
@@ -20,9 +23,10 @@ stop() {
 		wait "${PIDS[i]}" 2>/dev/null
 	done
 	echo "demo: state kept in $D/state (rrd/, outbox/); run again to start afresh"
-	exit 0
+	exit "$rc"
 }
-trap stop INT TERM EXIT
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
 
 wait_file() {
 	for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done
@@ -44,12 +48,49 @@ sed -e "s#@PORT@#$(cat "$D/sim.port")#" \
     -e "s#@HOOK@#http://127.0.0.1:$(cat "$D/hook.port")/hook#" \
     "$TOP/etc/demo.conf" >"$D/lakewatch.conf"
 
+# A year before the live part, imported as a station would import its
+# history: the sample log (the report's source) and the RRD files (the
+# graphs'). Last year's January-May goes to the sample log only.
+year() {
+	local s pid rc=0 t0=$SECONDS
+	local -A job=()
+	echo "demo: importing a year of simulated results (tests/sim/demo_year.py)"
+	Y=$("$PY" "$TOP/tests/sim/demo_year.py" "$D/year") || exit 1
+	for s in centre-tp intake-tp centre-temp; do
+		"$BIN/lakewatch" import -c "$D/lakewatch.conf" "$s" \
+		    "$D/year/$s.csv" >"$D/import-$s.log" 2>&1 &
+		job[$s]=$!
+		PIDS+=($!)
+	done
+	for s in "${!job[@]}"; do
+		wait "${job[$s]}" || { rc=1; cat "$D/import-$s.log" >&2; }
+	done
+	for s in centre-tp intake-tp; do
+		"$BIN/lakewatch" import -c "$D/lakewatch.conf" "$s" \
+		    "$D/year/$s.prev.csv" >"$D/import-$s.prev.log" 2>&1 ||
+		    { rc=1; cat "$D/import-$s.prev.log" >&2; }
+	done
+	[ "$rc" -eq 0 ] || { echo "demo: the import failed" >&2; exit 1; }
+	PIDS=("${PIDS[@]:0:2}")
+	for s in "${!job[@]}"; do
+		sed -n 's/^\(RRD .*\): \(.*\)/  \1: a year, \2/p' \
+		    "$D/import-$s.log"
+	done
+	echo "demo: imported in $((SECONDS - t0)) s; the bulletin of $Y:"
+	echo "  lakewatch report -c $D/lakewatch.conf --sensor centre-tp" \
+	    "--year $Y --through $Y-05"
+	"$BIN/lakewatch" report -c "$D/lakewatch.conf" --sensor centre-tp \
+	    --year "$Y" --through "$Y-05" | sed 's/^/  /'
+}
+year
+
 cat <<TXT
 demo: a simulated lake station on 127.0.0.1:$(cat "$D/sim.port"):
   unit 1  lake-centre TP analyzer: 0.032 -> 0.068 -> 0.032 mg/L every 40 s
           (Class III limit for lakes: 0.05 mg/L), calibrating at 44-50 s
   unit 2  drinking-water intake: about 0.030 mg/L
-demo: lakewatchd polls every 2 s; config $D/lakewatch.conf
+demo: lakewatchd polls the lake centre's TP every 2 s, the rest every 10 s;
+      config $D/lakewatch.conf
 demo: webhooks go to a receiver on 127.0.0.1:$(cat "$D/hook.port"); Ctrl-C stops
 TXT
 "$BIN/lakewatchd" -c "$D/lakewatch.conf" &

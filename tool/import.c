@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/conf.h"
@@ -1014,7 +1015,8 @@ rrd_dir(const struct conf *c, char err[LW_ERRLEN])
 
 /*
  * Row I on the step grid: valid values are held, as the daemon holds the
- * last result, until the next row or for the sensor's stale_after; a
+ * last result, until the next row or for the sensor's stale_after (but
+ * not beyond now: the RRD would refuse the daemon's readings until then); a
  * flagged row is one UNKNOWN step. *PREV is the last time written.
  */
 static int
@@ -1033,6 +1035,9 @@ put_row(struct imp *im, struct batch *b, size_t i, time_t *prev,
 	end = r->t + (time_t)(hold > step ? hold : step);
 	if (i + 1 < im->n && im->row[i + 1].t < end)
 		end = im->row[i + 1].t;
+	/* not past the present: the daemon's next reading must be newer */
+	if (end > time(NULL))
+		end = time(NULL);
 	if (!report_flag_valid(r->flag) || !isfinite(r->value)) {
 		end = g + 1;
 		cnt->unknown++;

@@ -100,7 +100,8 @@ main(int argc, char *argv[])
 	log_init("lakewatch", LOG_LVL_WARNING);
 	if (argc < 2)
 		usage(stderr, EX_USAGE);
-	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "version") == 0) {
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
 		printf("lakewatch %s\n", LW_VERSION);
 		return 0;
 	}

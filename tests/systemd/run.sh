@@ -28,12 +28,8 @@ PY=/usr/bin/python3
 W=$(mktemp -d "${TMPDIR:-/tmp}/lakewatch-systemd.XXXXXX")
 CONF=$ROOT/etc/lakewatch/lakewatch.conf
 SD=/var/lib/lakewatch
-pass=0
-fail=0
-NSPID=
-LEADER=
 PIDS=()
-T0=$SECONDS
+. "$TOP/tests/systemd/lib.sh"	# check, die, wait_for, IN, secs, boot
 unset http_proxy https_proxy all_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
 
 cleanup() {
@@ -50,39 +46,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "PASS $what"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $what"
-		fail=$((fail + 1))
-	fi
-}
-die() {
-	echo "FAIL $*"
-	echo "$pass passed, $((fail + 1)) failed"
-	exit 1
-}
-wait_for() {	# wait_for SECONDS CMD...
-	local n=$(($1 * 10))
-	shift
-	while ((n-- > 0)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-IN() { nsenter -t "$LEADER" -a "$@"; }
 prop() { IN systemctl show -p "$1" --value lakewatchd.service; }
 journal() { IN journalctl -b --no-pager -o cat -u lakewatchd.service; }
 journal_has() { journal | grep -q -- "$1"; }
 status_has() { prop StatusText | grep -Eq -- "$1"; }
 substate_is() { [ "$(prop SubState)" = "$1" ]; }
 is_active() { [ "$(IN systemctl is-active lakewatchd.service)" = "$1" ]; }
-secs() { echo "$(((SECONDS - $1)))s"; }
 
 [ "$(id -u)" = 0 ] || die "needs root (systemd-nspawn, debootstrap)"
 
@@ -189,19 +158,7 @@ HOOK_URL=http://127.0.0.1:$(head -n 1 "$W/hook.port")/hook
 touch "$W/hook.jsonl"
 
 # --- boot -------------------------------------------------------------------
-t=$SECONDS
-systemd-nspawn -D "$ROOT" --register=no --keep-unit -b --console=passive \
-    >"$W/nspawn.log" 2>&1 &
-NSPID=$!
-for _ in $(seq 100); do
-	LEADER=$(pgrep -P "$NSPID" -x systemd) && break
-	sleep 0.1
-done
-[ -n "$LEADER" ] || { cat "$W/nspawn.log"; die "the container did not boot"; }
-wait_for 10 IN test -S /run/systemd/private || die "no systemd bus"
-state=$(timeout 60 nsenter -t "$LEADER" -a systemctl is-system-running \
-    --wait 2>/dev/null)
-echo "boot: $state ($(secs $t))"
+boot "$ROOT" "$W/nspawn.log"
 
 check "sysusers made the unprivileged user 'lakewatch' (in dialout)" \
     eval 'IN id -nG lakewatch | grep -qw dialout'
@@ -395,9 +352,7 @@ check "systemd-analyze security (online, in the container): $score <= 1.5" \
     secure
 
 t=$SECONDS
-kill -TERM "$NSPID"
-wait "$NSPID"
-NSPID=
+shutdown
 echo "shutdown: $(secs $t); total $(secs $T0)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
