@@ -74,5 +74,6 @@ if [ -x bench/store.sh ]; then
 	sed 's/^/  /' bench/results/store.txt
 fi
 $PY bench/bench.py summary || rc=1
+bench/uplink.sh || rc=1
 echo "bench: $(($(date +%s) - start)) s; results in bench/results/"
 exit $rc

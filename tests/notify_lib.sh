@@ -79,3 +79,45 @@ outbox_n() {
 # recv_has NAME STATUS N: NAME answered STATUS at least N times (for
 # wait_for, which must re-count on every try)
 recv_has() { test "$(recv_count "$1" "$2")" -ge "$3"; }
+
+# am_pair: two real Alertmanagers peered on loopback
+# (--cluster.listen-address, --cluster.peer), each ready; their URLs in
+# AM1 and AM2, PIDs in AM1_PID and AM2_PID
+am_pair() {
+	AM=/usr/bin/prometheus-alertmanager
+	[ -x "$AM" ] || die "$AM missing (apt-get install prometheus-alertmanager)"
+	cat >"$W/am.yml" <<'YML'
+route: {receiver: hook, group_wait: 1s, group_interval: 2s}
+receivers: [{name: hook}]
+YML
+	P1=$(free_port) C1=$(free_port) P2=$(free_port) C2=$(free_port)
+	am_start 1 "$P1" "$C1" "$C2"
+	AM1_PID=$AM_PID
+	am_start 2 "$P2" "$C2" "$C1"
+	AM2_PID=$AM_PID
+	AM1=http://127.0.0.1:$P1
+	AM2=http://127.0.0.1:$P2
+	wait_for 15 curl -sf "$AM1/-/ready" || die "am1 not ready"
+	wait_for 15 curl -sf "$AM2/-/ready" || die "am2 not ready"
+	wait_for 15 peers "$AM2" || echo "am2 does not see two peers"
+}
+
+# am_start N WEB CLUSTER PEER: member N; its pid in AM_PID
+am_start() {
+	bg "am$1" "$AM" --config.file="$W/am.yml" --storage.path="$W/am$1" \
+	    --web.listen-address=127.0.0.1:$2 \
+	    --cluster.listen-address=127.0.0.1:$3 \
+	    --cluster.peer=127.0.0.1:$4
+	AM_PID=$LAST_PID
+}
+
+peers() {
+	curl -sf "$1/api/v2/status" | "$PY" -c 'import json, sys
+sys.exit(len(json.load(sys.stdin)["cluster"].get("peers") or []) != 2)'
+}
+
+# n_active URL: LakewatchThreshold alerts the member URL shows
+n_active() {
+	curl -sf "$1/api/v2/alerts?filter=alertname=%22LakewatchThreshold%22" |
+	    "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))'
+}

@@ -27,6 +27,27 @@ sys.exit(0 if s.recv(64).startswith(b"0 PONG") else 1)
 PYEOF
 }
 
+# central_start: a central rrdcached on TCP 127.0.0.1:$RRDC_PORT for
+# $BASE (-b BASE -B -R: relative names resolve under BASE, station
+# directories made on CREATE); RRDC_PID. The caller sets BASE and
+# RRDC_PORT (free_port) once, so a restart listens where it did.
+central_start() {
+	mkdir -p "$BASE" "$W/journal"
+	bg "rrdcached-$(date +%s%N)" rrdcached -l "127.0.0.1:$RRDC_PORT" \
+	    -p "$W/rrdcached.pid" -j "$W/journal" -b "$BASE" -B -R -F -g
+	RRDC_PID=$LAST_PID
+	wait_for 10 central_ping || die "rrdcached did not start"
+}
+
+central_ping() {
+	"$PY" - "$RRDC_PORT" <<'PYEOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1)
+s.sendall(b"PING\n")
+sys.exit(0 if s.recv(64).startswith(b"0 PONG") else 1)
+PYEOF
+}
+
 # rrdc_kill: SIGKILL, as a crash would (unjournaled updates are lost)
 rrdc_kill() {
 	kill -KILL "$RRDC_PID"
@@ -59,12 +80,16 @@ wait_samples() {
 # with rrdtool fetch, so through rrdcached's flush when RRDCACHED_ADDRESS
 # is set), and every RRD value between the first and the last sample is
 # a logged one. Prints a summary; exit status 0 if nothing is missing or
-# different.
+# different. With STORE_DAEMON=ADDR the RRD is $STORE_RRD (a name on
+# the daemon's side, e.g. station/sensor.rrd) read through the rrdcached
+# at ADDR (rrdtool info/fetch --daemon), as another host would read it.
 store_compare() {
-	"$PY" - "$W/state/rrd/$1.rrd" "${2:-0}" \
+	"$PY" - "${STORE_RRD:-$W/state/rrd/$1.rrd}" "${2:-0}" \
 	    "$W"/state/samples/"$1"/*.csv <<'PYEOF'
-import calendar, subprocess, sys, time
+import calendar, math, os, subprocess, sys, time
 rrd, since, logs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+via = ["--daemon", os.environ["STORE_DAEMON"]] \
+    if os.environ.get("STORE_DAEMON") else []
 want = {}
 for path in logs:
     for line in open(path, encoding="utf-8"):
@@ -77,11 +102,12 @@ for path in logs:
 if not want:
     sys.exit("no valid samples logged")
 lo, hi = min(want), max(want)
-step = int(subprocess.run(["rrdtool", "info", rrd], capture_output=True,
-    text=True, check=True).stdout.split("step = ")[1].split()[0])
-out = subprocess.run(["rrdtool", "fetch", rrd, "AVERAGE", "-r", str(step),
-    "-s", str(lo - 2 * step), "-e", str(hi + step)], capture_output=True,
-    text=True, check=True).stdout
+step = int(subprocess.run(["rrdtool", "info"] + via + [rrd],
+    capture_output=True, text=True, check=True).stdout.split("step = ")[1]
+    .split()[0])
+out = subprocess.run(["rrdtool", "fetch"] + via + [rrd, "AVERAGE", "-r",
+    str(step), "-s", str(lo - 2 * step), "-e", str(hi + step)],
+    capture_output=True, text=True, check=True).stdout
 have = {}
 for line in out.splitlines():
     if ":" not in line:
@@ -91,8 +117,12 @@ for line in out.splitlines():
     if v not in ("-nan", "nan", "NaN"):
         have[int(t)] = float(v)
 missing = [t for t in sorted(want) if t not in have]
+# the log keeps 7 significant digits (%.7g), the RRD the whole double
+def tol(v):
+    return max(1e-6, 0.5 * 10 ** (math.floor(math.log10(abs(v))) - 6)) \
+        if v else 1e-6
 differ = [t for t in sorted(want) if t in have and
-          abs(have[t] - want[t]) > 1e-6]
+          abs(have[t] - want[t]) > tol(want[t])]
 extra = [t for t in sorted(have) if lo <= t <= hi and t not in want]
 print("%s: %d valid samples %d..%d (%d s), %d RRD values; missing %d, "
       "different %d, extra %d" % (rrd.split("/")[-1], len(want), lo, hi,

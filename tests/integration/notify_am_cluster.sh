@@ -9,33 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/notify_lib.sh"
 
-AM=/usr/bin/prometheus-alertmanager
-[ -x "$AM" ] || die "$AM missing (apt-get install prometheus-alertmanager)"
-cat >"$W/am.yml" <<'YML'
-route: {receiver: hook, group_wait: 1s, group_interval: 2s}
-receivers: [{name: hook}]
-YML
-P1=$(free_port) C1=$(free_port) P2=$(free_port) C2=$(free_port)
-# am_start N WEB CLUSTER PEER: member N; its pid in AM_PID
-am_start() {
-	bg "am$1" "$AM" --config.file="$W/am.yml" --storage.path="$W/am$1" \
-	    --web.listen-address=127.0.0.1:$2 \
-	    --cluster.listen-address=127.0.0.1:$3 \
-	    --cluster.peer=127.0.0.1:$4
-	AM_PID=$LAST_PID
-}
-am_start 1 "$P1" "$C1" "$C2"
-AM1_PID=$AM_PID
-am_start 2 "$P2" "$C2" "$C1"
-AM1=http://127.0.0.1:$P1
-AM2=http://127.0.0.1:$P2
-wait_for 15 curl -sf "$AM1/-/ready" || die "am1 not ready"
-wait_for 15 curl -sf "$AM2/-/ready" || die "am2 not ready"
-peers() {
-	curl -sf "$1/api/v2/status" | "$PY" -c 'import json, sys
-sys.exit(len(json.load(sys.stdin)["cluster"].get("peers") or []) != 2)'
-}
-wait_for 15 peers "$AM2" || echo "am2 does not see two peers"
+am_pair
 check "the two Alertmanagers are peered" peers "$AM2"
 
 start_sim --tp-steps "0.030:2,0.080:16,0.030"
@@ -49,11 +23,6 @@ resolve_timeout = 20s
 CONF
 start_daemon "$W/lw.conf"
 
-# n_active URL: LakewatchThreshold alerts the member URL shows
-n_active() {
-	curl -sf "$1/api/v2/alerts?filter=alertname=%22LakewatchThreshold%22" |
-	    "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))'
-}
 both() { test "$(n_active "$AM1")" -eq 1 -a "$(n_active "$AM2")" -eq 1; }
 wait_for 15 both || echo "alert not active in both after 15 s"
 check "(a) active in both members" both

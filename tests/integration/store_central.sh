@@ -16,24 +16,6 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
 
-# central_start: rrdcached on 127.0.0.1:$RRDC_PORT for $BASE; RRDC_PID
-central_start() {
-	mkdir -p "$BASE" "$W/journal"
-	bg "rrdcached-$(date +%s%N)" rrdcached -l "127.0.0.1:$RRDC_PORT" \
-	    -p "$W/rrdcached.pid" -j "$W/journal" -b "$BASE" -B -R -F -g
-	RRDC_PID=$LAST_PID
-	wait_for 10 central_ping || die "rrdcached did not start"
-}
-
-central_ping() {
-	"$PY" - "$RRDC_PORT" <<'PYEOF'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1)
-s.sendall(b"PING\n")
-sys.exit(0 if s.recv(64).startswith(b"0 PONG") else 1)
-PYEOF
-}
-
 # station_dir NAME TP: $W/NAME/lw.conf, station NAME on a simulator of
 # its own serving TP on unit 1
 station_dir() {
