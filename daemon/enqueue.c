@@ -71,10 +71,14 @@ put(struct notify *n, const struct event *ev, uint64_t *todo, int force,
     char err[LW_ERRLEN])
 {
 	json_t *j = format_event_record(ev);
-	char *text = j ? format_dump(j) : NULL;
+	char *text;
 	int s = notify_sensor_index(n, ev->sensor);
 	size_t i;
 
+	/* stations that share receivers tell theirs apart by it */
+	if (j != NULL && n->c->station != NULL)
+		json_object_set_new(j, "station", json_string(n->c->station));
+	text = j ? format_dump(j) : NULL;
 	json_decref(j);
 	if (text == NULL) {
 		snprintf(err, LW_ERRLEN, "event '%s' cannot be put in JSON",

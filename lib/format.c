@@ -842,6 +842,10 @@ format_am_alert(const json_t *ev, const char *gen)
 	    "startsAt", str(ev, "started_at"));
 	if (a == NULL)
 		return NULL;
+	/* one alert per station in a shared Alertmanager, not one for all */
+	if (*str(ev, "station"))
+		json_object_set_new(json_object_get(a, "labels"), "station",
+		    json_string(str(ev, "station")));
 	render_one(&v, &st_text, &zh);
 	am_annotations(json_object_get(a, "annotations"), &v, zh.s);
 	free(zh.s);

@@ -91,6 +91,15 @@ wait "$AM1_PID" 2>/dev/null
 check "alert: re-sent after am1 died (its failure logged)" wait_for 15 \
     grep -q "member $AM1/api/v2/alerts" "$W/lake-a.log"
 check "alert: once in am2 after am1 died" test "$(n_active "$AM2")" -eq 1
+# stations share the Alertmanager: each alert says whose it is, so that
+# the same sensor name at two stations makes two alerts, not one
+am_station() {
+	curl -sf "$1/api/v2/alerts?filter=alertname=%22LakewatchThreshold%22" |
+	    "$PY" -c 'import json, sys
+print(" ".join(a["labels"].get("station", "-") for a in json.load(sys.stdin)))'
+}
+check "alert: labelled station=lake-a in am2" \
+    test "$(am_station "$AM2")" = lake-a
 check "uplink: both stations' first packets acknowledged" \
     wait_for 30 first_acks
 
