@@ -156,7 +156,10 @@ struct conf_uplink {
 	int		 mn_line;	/* of the "mn =" key */
 	char		*pw;
 	int		 st;		/* system code; 21 surface water */
+	double		 realtime;	/* s between CN=2011; 0 off */
+	int		 minute;	/* min a CN=2051 covers; 0 off */
 	int		 hourly;	/* 1: CN=2061 every hour */
+	int		 daily;		/* 1: CN=2031 every Beijing day */
 	int		 ack;		/* 1: Flag bit A, wait for 9014 */
 	double		 timeout;	/* for an answer, s */
 	int		 retries;	/* re-sends before reconnecting */

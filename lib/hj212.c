@@ -574,3 +574,42 @@ hj212_cp_stats(char *buf, size_t len, time_t start,
 			return -1;
 	return (int)off;
 }
+
+/* Append one parameter's real-time items at BUF + *OFF; -1 if no room. */
+static int
+rtd_items(char *buf, size_t len, size_t *off, const struct hj212_rtd *r)
+{
+	char flag = r->flag ? r->flag : 'B';
+	int n;
+
+	if (r->flag && isfinite(r->value))
+		n = snprintf(buf + *off, len - *off, ";%s-Rtd=%.*f,%s-Flag=%c",
+		    r->code, r->decimals, nozero(r->value, r->decimals),
+		    r->code, flag);
+	else
+		n = snprintf(buf + *off, len - *off, ";%s-Flag=%c", r->code,
+		    flag == 'N' ? 'D' : flag);
+	if (n < 0 || (size_t)n >= len - *off)
+		return -1;
+	*off += (size_t)n;
+	return 0;
+}
+
+int
+hj212_cp_rtd(char *buf, size_t len, time_t t, const struct hj212_rtd *r,
+    size_t n)
+{
+	char ts[HJ212_TIME_LEN + 1];
+	size_t off, i;
+	int k;
+
+	hj212_time(t, ts);
+	k = snprintf(buf, len, "DataTime=%s", ts);
+	if (k < 0 || (size_t)k >= len)
+		return -1;
+	off = (size_t)k;
+	for (i = 0; i < n; i++)
+		if (rtd_items(buf, len, &off, &r[i]) < 0)
+			return -1;
+	return (int)off;
+}

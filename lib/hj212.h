@@ -187,4 +187,21 @@ char		 hj212_stat_flag(const struct hj212_stat *);
 int		 hj212_cp_stats(char *buf, size_t len, time_t start,
 		    const struct hj212_stat *st, size_t n);
 
+/* The latest sample of one parameter within a real-time interval */
+struct hj212_rtd {
+	char		 code[HJ212_CODE_MAX + 1];
+	int		 decimals;
+	double		 value;		/* NAN if the row had none */
+	char		 flag;		/* its letter; 0: no sample, sent B */
+};
+
+/*
+ * CP of real-time data (CN=2011) as of T: "DataTime=...;code-Rtd=..,
+ * code-Flag=N;..." A value goes with the sample's own flag (a value in
+ * calibration is sent with C); a parameter without a value has only its
+ * code-Flag (B when no sample came). The length, or -1 if LEN is short.
+ */
+int		 hj212_cp_rtd(char *buf, size_t len, time_t t,
+		    const struct hj212_rtd *r, size_t n);
+
 #endif

@@ -6,7 +6,10 @@ Listens on 127.0.0.1 (port 0 unless --port), writes its port to
 segment, the CRC16 of the standard, CR LF), logs each as one JSON line
 to --log ({"qn", "cn", "st", "mn", "pw", "flag", "cp": {...}, "ok",
 "error"}) and answers CN=9014 with the packet's QN when its Flag asks
-for it (bit A). Faults: --no-answer, --late S (answer after S seconds),
+for it (bit A). The data uploads (CN=2011, 2051, 2061, 2031) are
+checked too: a DataTime of 14 digits, a known flag letter per code, a
+number in each -Rtd/-Avg/-Min/-Max, Min <= Avg <= Max, and no value
+beside a flag other than N in minute, hour and day data. Faults: --no-answer, --late S (answer after S seconds),
 --close-mid (once: close the connection after half of a packet).
 
 Commands: with --commands FILE the platform polls FILE and sends each
@@ -71,6 +74,46 @@ def parse_segment(seg: str) -> dict:
     return out
 
 
+FLAGS = set("NFMSDCTB")
+DATA_CN = ("2011", "2051", "2061", "2031")
+
+
+def check_data(cn: str, cp: dict) -> str:
+    """Why the CP of data upload CN is wrong, or ''."""
+    dt = cp.get("DataTime", "")
+    if len(dt) != 14 or not dt.isdigit():
+        return "DataTime %r" % dt
+    try:
+        datetime.datetime.strptime(dt, "%Y%m%d%H%M%S")
+    except ValueError:
+        return "DataTime %r" % dt
+    codes = {k.rsplit("-", 1)[0] for k in cp if "-" in k}
+    for c in sorted(codes):
+        flag = cp.get(c + "-Flag")
+        if flag not in FLAGS:
+            return "%s-Flag %r" % (c, flag)
+        vals = {}
+        for k in ("Rtd", "Avg", "Min", "Max"):
+            if c + "-" + k in cp:
+                try:
+                    vals[k] = float(cp[c + "-" + k])
+                except ValueError:
+                    return "%s-%s %r" % (c, k, cp[c + "-" + k])
+        if cn == "2011":
+            if set(vals) - {"Rtd"}:
+                return "%s: statistics in real-time data" % c
+            continue
+        if "Rtd" in vals:
+            return "%s-Rtd in CN=%s" % (c, cn)
+        if flag != "N" and vals:
+            return "%s: a value beside flag %s" % (c, flag)
+        if flag == "N" and set(vals) != {"Avg", "Min", "Max"}:
+            return "%s: flag N without Avg, Min and Max" % c
+        if vals and not vals["Min"] <= vals["Avg"] <= vals["Max"]:
+            return "%s: Min <= Avg <= Max fails" % c
+    return ""
+
+
 def frame(seg: str) -> bytes:
     return ("##%04d%s%04X\r\n" % (len(seg), seg, crc16(seg.encode()))).encode()
 
@@ -119,6 +162,10 @@ class Platform:
                        pnum=f.get("PNUM"), pno=f.get("PNO"), cp=f["CP"])
         except ValueError as e:
             rec.update(ok=False, error=str(e))
+        if rec["ok"] and rec["cn"] in DATA_CN and rec.get("pnum") is None:
+            why = check_data(rec["cn"], rec["cp"])
+            if why:
+                rec.update(ok=False, error="CN=%s: %s" % (rec["cn"], why))
         return rec, end
 
     def answer(self, conn, rec):
