@@ -34,6 +34,7 @@
 #define HISTORY_MAX	1440	/* periods one history request may ask for */
 #define BEIJING		(8 * 3600)	/* UTC+8: days start at 16:00 UTC */
 #define RTD_BEHIND	10	/* real-time ticks missed before skipping */
+#define QC_MAX		64	/* check results of one sensor in a period */
 
 /* The uploads of an uplink, built in this order when due together */
 enum { SC_RTD, SC_MIN, SC_HOUR, SC_DAY, SC_COUNT };
@@ -55,6 +56,7 @@ struct sched {
 struct link {
 	const struct conf *c;
 	const struct conf_uplink *u;
+	const struct hj212_profile *prof;
 	atomic_int	*stop;
 	pthread_t	 th;
 	int		 dfd;		/* the spool directory, -1 if none */
@@ -318,7 +320,7 @@ build(struct link *l, int cn, time_t from, time_t to)
 	h.cn = cn;
 	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
-	h.flag = HJ212_FLAG_V2017 | (l->u->ack ? HJ212_FLAG_A : 0);
+	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
 	if (build_cp(l, cn, from, to, cp, len) < 0)
 		set_error(l, "CN=%d period %lld: CP too long", cn,
 		    (long long)from);
@@ -328,6 +330,86 @@ build(struct link *l, int cn, time_t from, time_t to)
 	else
 		rc = 0;
 	free(cp);
+	return rc;
+}
+
+/* A sensor's check results and latest flag in a period */
+struct info_scan {
+	struct samplelog_row qc[QC_MAX];
+	int		 nqc;
+	char		 last;
+};
+
+static void
+info_row(void *arg, const struct samplelog_row *r)
+{
+	struct info_scan *s = arg;
+
+	s->last = r->flag;
+	if (r->flag == 'C' && isfinite(r->value) && s->nqc < QC_MAX)
+		s->qc[s->nqc++] = *r;
+}
+
+/* One CN=3020 packet of CODE as of T with ITEMS into the spool. */
+static int
+info_put(struct link *l, time_t t, const char *code, const char *items)
+{
+	struct hj212_hdr h;
+	char cp[HJ212_DATA_MAX + 1];
+
+	memset(&h, 0, sizeof(h));
+	next_qn(l, h.qn);
+	h.st = l->u->st;
+	h.cn = HJ212_CN_INFO;
+	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
+	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
+	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
+	if (hj212_cp_info(cp, sizeof(cp), t, code, items) < 0 ||
+	    hj212_pack(&h, cp, spool_put, l) < 0) {
+		set_error(l, "CN=3020 of %s: cannot pack", code);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Profiles with quality-control results and device status (hj1404, see
+ * lib/hj212.c): after the period [FROM, TO), each check result (a
+ * sample flagged C) of each sensor, then its working state at TO.
+ */
+static int
+build_info(struct link *l, time_t from, time_t to)
+{
+	const struct conf *c = l->c;
+	const struct conf_sensor *se;
+	struct info_scan *s;
+	char items[128], err[LW_ERRLEN];
+	size_t i;
+	int k, rc = 0;
+
+	if ((s = malloc(sizeof(*s))) == NULL)
+		fatal("uplink");
+	for (i = 0; i < c->nsensor && rc == 0; i++) {
+		se = &c->sensors[i];
+		s->nqc = 0;
+		s->last = 0;
+		if (samplelog_scan(c, se->name, from, to, info_row, s,
+		    err) == -1)
+			log_warnx("uplink '%s': %s", l->u->name, err);
+		for (k = 0; k < s->nqc && rc == 0 && l->prof->qc; k++) {
+			snprintf(items, sizeof(items), "i12101-Info=%d;"
+			    "%s-Rtd=%.*f,%s-Flag=C", hj212_state('C'),
+			    se->hj212_code, se->decimals, s->qc[k].value,
+			    se->hj212_code);
+			rc = info_put(l, s->qc[k].t, se->hj212_code, items);
+		}
+		if (rc == 0 && l->prof->status && hj212_state(s->last) >= 0) {
+			snprintf(items, sizeof(items), "i12101-Info=%d",
+			    hj212_state(s->last));
+			rc = info_put(l, to, se->hj212_code, items);
+		}
+	}
+	free(s);
 	return rc;
 }
 
@@ -454,6 +536,9 @@ build_due(struct link *l)
 			s->next = period_end(s, now - BUILD_DELAY) - s->p;
 		if (build(l, s->cn, s->next - s->p, s->next) == -1)
 			return;		/* tried again in a moment */
+		/* a failure here leaves the period's data sent, once */
+		if (s->cn == HJ212_CN_HOUR && (l->prof->qc || l->prof->status))
+			(void)build_info(l, s->next - s->p, s->next);
 		last_save(l, s, s->next);
 		s->next += s->p;
 	}
@@ -596,7 +681,8 @@ reply(struct link *l, const char *qn, int st, int cn, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cp, sizeof(cp), fmt, ap);
 	va_end(ap);
-	if ((n = hj212_reply(qn, st, cn, l->u->pw, l->u->mn, cp, pkt)) < 0) {
+	if ((n = hj212_reply_v(l->prof->version, qn, st, cn, l->u->pw,
+	    l->u->mn, cp, pkt)) < 0) {
 		log_warnx("uplink '%s': answer CN=%d to QN=%s does not fit",
 		    l->u->name, cn, qn);
 		return;
@@ -792,7 +878,7 @@ history_send(struct link *l, const struct hj212_msg *m, struct bucket *b)
 	h.cn = m->hdr.cn;
 	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
-	h.flag = HJ212_FLAG_V2017 | (l->u->ack ? HJ212_FLAG_A : 0);
+	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
 	for (k = 0; k < b->n && rc == HJ212_EXE_OK && !*l->stop; k++) {
 		if (hj212_cp_stats(cp, len, b->first + k * b->p,
 		    &b->st[(size_t)k * c->nsensor], c->nsensor) < 0)
@@ -991,6 +1077,7 @@ link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 	memset(l, 0, sizeof(*l));
 	l->c = c;
 	l->u = &c->uplinks[i];
+	l->prof = hj212_profile(l->u->protocol);
 	l->stop = stop;
 	l->fd = -1;
 	l->backoff = BACKOFF_MIN;

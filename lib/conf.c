@@ -1222,12 +1222,6 @@ hj212_text_ok(const char *s)
 static void
 check_uplink(struct parse *p, struct conf_uplink *u)
 {
-	if (u->protocol != UPLINK_HJ212) {
-		perr(p, u->line, "uplink '%s': protocol '%s' is not "
-		    "implemented yet (only hj212, HJ 212-2017)", u->name,
-		    conf_uplink_protos[u->protocol]);
-		return;
-	}
 	if (u->host == NULL || u->port < 0) {
 		perr(p, u->line, "uplink '%s': missing key '%s'", u->name,
 		    u->host == NULL ? "host" : "port");
@@ -1241,6 +1235,11 @@ check_uplink(struct parse *p, struct conf_uplink *u)
 		perr(p, u->mn_line, "uplink '%s': mn '%s' must be %d letters "
 		    "or digits (it is %zu long)", u->name, u->mn,
 		    HJ212_MN_LEN, strlen(u->mn));
+	else if (hj212_profile(u->protocol)->mn_hex &&
+	    strspn(u->mn, "0123456789ABCDEF") != HJ212_MN_LEN)
+		perr(p, u->mn_line, "uplink '%s': mn '%s': protocol %s takes "
+		    "24 of 0-9 and A-F (the MN the platform gave)", u->name,
+		    u->mn, conf_uplink_protos[u->protocol]);
 	else if (u->pw == NULL || strlen(u->pw) > HJ212_PW_MAX ||
 	    !hj212_text_ok(u->pw))
 		perr(p, u->line, "uplink '%s': pw must be set, letters or "

@@ -142,10 +142,10 @@ struct conf_webhook {
 	char		*keyword;	/* in every chat message; NULL: none */
 };
 
-/* profiles of an uplink; only UPLINK_HJ212 is implemented */
+/* profiles of an uplink (what each changes: lib/hj212.c) */
 enum uplink_proto { UPLINK_HJ212, UPLINK_HJ212_2025, UPLINK_HJ1404 };
 
-/* [uplink NAME]: hourly data to a monitoring platform (HJ 212-2017) */
+/* [uplink NAME]: data to a monitoring platform (HJ 212) */
 struct conf_uplink {
 	char		*name;
 	int		 line;
