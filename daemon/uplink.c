@@ -254,16 +254,6 @@ next_qn(struct link *l, char qn[HJ212_QN_LEN + 1])
 	hj212_qn(t + 0.0002, qn);	/* no rounding down to the ms before */
 }
 
-/* The latest row of a sensor in the interval: a real-time value */
-static void
-last_row(void *arg, const struct samplelog_row *r)
-{
-	struct hj212_rtd *d = arg;
-
-	d->value = r->value;
-	d->flag = r->flag;
-}
-
 /* CP of CN for the period [FROM, TO) into CP (LEN): its length or -1. */
 static int
 build_cp(struct link *l, int cn, time_t from, time_t to, char *cp,
@@ -272,6 +262,7 @@ build_cp(struct link *l, int cn, time_t from, time_t to, char *cp,
 	const struct conf *c = l->c;
 	struct hj212_stat *st = NULL;
 	struct hj212_rtd *rt = NULL;
+	struct samplelog_row row;
 	char err[LW_ERRLEN];
 	size_t i;
 	int n;
@@ -287,12 +278,18 @@ build_cp(struct link *l, int cn, time_t from, time_t to, char *cp,
 			snprintf(rt[i].code, sizeof(rt[i].code), "%s",
 			    c->sensors[i].hj212_code);
 			rt[i].decimals = c->sensors[i].decimals;
-		} else
+			if ((n = samplelog_last(c, c->sensors[i].name, from, to,
+			    &row, err)) == 1) {
+				rt[i].value = row.value;
+				rt[i].flag = row.flag;
+			}
+		} else {
 			hj212_stat_init(&st[i], c->sensors[i].hj212_code,
 			    c->sensors[i].decimals);
-		if (samplelog_scan(c, c->sensors[i].name, from, to,
-		    rt != NULL ? last_row : add_row,
-		    rt != NULL ? (void *)&rt[i] : (void *)&st[i], err) == -1)
+			n = samplelog_scan(c, c->sensors[i].name, from, to,
+			    add_row, &st[i], err);
+		}
+		if (n == -1)
 			log_warnx("uplink '%s': %s", l->u->name, err);
 	}
 	/* real-time data are as of the interval's end, the rest its start */

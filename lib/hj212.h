@@ -1,5 +1,5 @@
 /*
- * hj212.h: HJ 212-2017 packets (DOMAIN.md 2.4, 2.5): framing, splitting,
+ * hj212.h: HJ 212 packets (DOMAIN.md 2.4, 2.5): framing, splitting,
  * the CRC, the parser for what a platform sends, the factor codes and
  * the CP of hourly data. Pure: no I/O, no allocation, times as input.
  *
