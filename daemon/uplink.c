@@ -1,4 +1,4 @@
-/* uplink.c: HJ 212-2017 spool and TCP client, one thread per uplink */
+/* uplink.c: HJ 212 spool and TCP client, one thread per uplink */
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -32,6 +32,21 @@
 #define RBUF_LEN	(4 * HJ212_PKT_MAX)
 #define REQ_MAX		16	/* platform requests waiting to be executed */
 #define HISTORY_MAX	1440	/* periods one history request may ask for */
+#define BEIJING		(8 * 3600)	/* UTC+8: days start at 16:00 UTC */
+#define RTD_BEHIND	10	/* real-time ticks missed before skipping */
+#define QC_MAX		64	/* check results of one sensor in a period */
+
+/* The uploads of an uplink, built in this order when due together */
+enum { SC_RTD, SC_MIN, SC_HOUR, SC_DAY, SC_COUNT };
+
+/* One upload: packets of CN, each for a period of P seconds */
+struct sched {
+	int		 cn;
+	time_t		 p;
+	time_t		 off;	/* periods start at k * p - off */
+	const char	*mark;	/* the file of the last period built */
+	time_t		 next;	/* end of the next period; 0 if off */
+};
 
 /* what was logged on this connection, once each */
 #define LOGGED_PW	0x01	/* a request with a wrong PW */
@@ -41,12 +56,13 @@
 struct link {
 	const struct conf *c;
 	const struct conf_uplink *u;
+	const struct hj212_profile *prof;
 	atomic_int	*stop;
 	pthread_t	 th;
 	int		 dfd;		/* the spool directory, -1 if none */
 	char		(*names)[NAME_LEN];	/* spool, oldest first */
 	size_t		 head, n, cap;	/* names[head..n) are waiting */
-	time_t		 next;		/* end of the next period to build */
+	struct sched	 sc[SC_COUNT];
 	double		 last_qn;	/* QNs only grow */
 	int		 fd;		/* to the platform, -1 if none */
 	char		 rbuf[RBUF_LEN];
@@ -238,57 +254,187 @@ next_qn(struct link *l, char qn[HJ212_QN_LEN + 1])
 	hj212_qn(t + 0.0002, qn);	/* no rounding down to the ms before */
 }
 
-/* The packets of the period [FROM, TO) into the spool. 0 or -1. */
+/* CP of CN for the period [FROM, TO) into CP (LEN): its length or -1. */
 static int
-build(struct link *l, time_t from, time_t to)
+build_cp(struct link *l, int cn, time_t from, time_t to, char *cp,
+    size_t len)
 {
 	const struct conf *c = l->c;
-	struct hj212_stat *st;
-	struct hj212_hdr h;
-	char err[LW_ERRLEN], *cp;
-	size_t i, len = 64 + c->nsensor * (4 * HJ212_CODE_MAX + 96);
-	int rc = -1;
+	struct hj212_stat *st = NULL;
+	struct hj212_rtd *rt = NULL;
+	struct samplelog_row row;
+	char err[LW_ERRLEN];
+	size_t i;
+	int n;
 
-	if ((st = calloc(c->nsensor + 1, sizeof(*st))) == NULL ||
-	    (cp = malloc(len)) == NULL)
+	if (cn == HJ212_CN_RTD)
+		rt = calloc(c->nsensor + 1, sizeof(*rt));
+	else
+		st = calloc(c->nsensor + 1, sizeof(*st));
+	if (rt == NULL && st == NULL)
 		fatal("uplink");
 	for (i = 0; i < c->nsensor; i++) {
-		hj212_stat_init(&st[i], c->sensors[i].hj212_code,
-		    c->sensors[i].decimals);
-		if (samplelog_scan(c, c->sensors[i].name, from, to, add_row,
-		    &st[i], err) == -1)
+		if (rt != NULL) {
+			snprintf(rt[i].code, sizeof(rt[i].code), "%s",
+			    c->sensors[i].hj212_code);
+			rt[i].decimals = c->sensors[i].decimals;
+			if ((n = samplelog_last(c, c->sensors[i].name, from, to,
+			    &row, err)) == 1) {
+				rt[i].value = row.value;
+				rt[i].flag = row.flag;
+			}
+		} else {
+			hj212_stat_init(&st[i], c->sensors[i].hj212_code,
+			    c->sensors[i].decimals);
+			n = samplelog_scan(c, c->sensors[i].name, from, to,
+			    add_row, &st[i], err);
+		}
+		if (n == -1)
 			log_warnx("uplink '%s': %s", l->u->name, err);
 	}
+	/* real-time data are as of the interval's end, the rest its start */
+	n = rt != NULL ? hj212_cp_rtd(cp, len, to, rt, c->nsensor) :
+	    hj212_cp_stats(cp, len, from, st, c->nsensor);
+	free(rt);
+	free(st);
+	return n;
+}
+
+/* The packets of CN for the period [FROM, TO) into the spool. 0 or -1. */
+static int
+build(struct link *l, int cn, time_t from, time_t to)
+{
+	struct hj212_hdr h;
+	char *cp;
+	size_t len = 64 + l->c->nsensor * (4 * HJ212_CODE_MAX + 96);
+	int rc = -1;
+
+	if ((cp = malloc(len)) == NULL)
+		fatal("uplink");
 	memset(&h, 0, sizeof(h));
 	next_qn(l, h.qn);
 	h.st = l->u->st;
-	h.cn = HJ212_CN_HOUR;
+	h.cn = cn;
 	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
-	h.flag = HJ212_FLAG_V2017 | (l->u->ack ? HJ212_FLAG_A : 0);
-	if (hj212_cp_stats(cp, len, from, st, c->nsensor) < 0)
-		set_error(l, "period %lld: CP too long", (long long)from);
+	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
+	if (build_cp(l, cn, from, to, cp, len) < 0)
+		set_error(l, "CN=%d period %lld: CP too long", cn,
+		    (long long)from);
 	else if (hj212_pack(&h, cp, spool_put, l) < 0)
-		set_error(l, "period %lld: cannot pack", (long long)from);
+		set_error(l, "CN=%d period %lld: cannot pack", cn,
+		    (long long)from);
 	else
 		rc = 0;
 	free(cp);
-	free(st);
 	return rc;
 }
 
-/* <spool>/last: the end of the last period built. */
+/* A sensor's check results and latest flag in a period */
+struct info_scan {
+	struct samplelog_row qc[QC_MAX];
+	int		 nqc;
+	char		 last;
+};
+
 static void
-last_load(struct link *l)
+info_row(void *arg, const struct samplelog_row *r)
+{
+	struct info_scan *s = arg;
+
+	s->last = r->flag;
+	if (r->flag == 'C' && isfinite(r->value) && s->nqc < QC_MAX)
+		s->qc[s->nqc++] = *r;
+}
+
+/* One CN=3020 packet of CODE as of T with ITEMS into the spool. */
+static int
+info_put(struct link *l, time_t t, const char *code, const char *items)
+{
+	struct hj212_hdr h;
+	char cp[HJ212_DATA_MAX + 1];
+
+	memset(&h, 0, sizeof(h));
+	next_qn(l, h.qn);
+	h.st = l->u->st;
+	h.cn = HJ212_CN_INFO;
+	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
+	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
+	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
+	if (hj212_cp_info(cp, sizeof(cp), t, code, items) < 0 ||
+	    hj212_pack(&h, cp, spool_put, l) < 0) {
+		set_error(l, "CN=3020 of %s: cannot pack", code);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Profiles with quality-control results and device status (hj1404, see
+ * lib/hj212.c): after the period [FROM, TO), each check result (a
+ * sample flagged C) of each sensor, then its working state at TO.
+ */
+static int
+build_info(struct link *l, time_t from, time_t to)
+{
+	const struct conf *c = l->c;
+	const struct conf_sensor *se;
+	struct info_scan *s;
+	char items[128], err[LW_ERRLEN];
+	size_t i;
+	int k, rc = 0;
+
+	if ((s = malloc(sizeof(*s))) == NULL)
+		fatal("uplink");
+	for (i = 0; i < c->nsensor && rc == 0; i++) {
+		se = &c->sensors[i];
+		s->nqc = 0;
+		s->last = 0;
+		if (samplelog_scan(c, se->name, from, to, info_row, s,
+		    err) == -1)
+			log_warnx("uplink '%s': %s", l->u->name, err);
+		for (k = 0; k < s->nqc && rc == 0 && l->prof->qc; k++) {
+			snprintf(items, sizeof(items), "i12101-Info=%d;"
+			    "%s-Rtd=%.*f,%s-Flag=C", hj212_state('C'),
+			    se->hj212_code, se->decimals, s->qc[k].value,
+			    se->hj212_code);
+			rc = info_put(l, s->qc[k].t, se->hj212_code, items);
+		}
+		if (rc == 0 && l->prof->status && hj212_state(s->last) >= 0) {
+			snprintf(items, sizeof(items), "i12101-Info=%d",
+			    hj212_state(s->last));
+			rc = info_put(l, to, se->hj212_code, items);
+		}
+	}
+	free(s);
+	return rc;
+}
+
+/* The end of the period of S that contains T */
+static time_t
+period_end(const struct sched *s, time_t t)
+{
+	t += s->off;
+	return t - t % s->p + s->p - s->off;
+}
+
+/*
+ * <spool>/<mark>: the end of the last period of S built. Without it (or
+ * without a mark: real-time data are never built for the past) the
+ * first period is the one running now.
+ */
+static void
+last_load(struct link *l, struct sched *s)
 {
 	char buf[32], *end;
-	time_t now = time(NULL), p = (time_t)l->u->period;
+	time_t now = time(NULL), p = s->p;
 	long long v;
 	ssize_t n;
 	int fd;
 
-	l->next = now - now % p + p;
-	if ((fd = openat(l->dfd, "last", O_RDONLY | O_NOFOLLOW)) == -1)
+	s->next = period_end(s, now);
+	if (s->mark == NULL ||
+	    (fd = openat(l->dfd, s->mark, O_RDONLY | O_NOFOLLOW)) == -1)
 		return;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -298,38 +444,100 @@ last_load(struct link *l)
 	errno = 0;
 	v = strtoll(buf, &end, 10);
 	if (errno != 0 || end == buf || (*end != '\0' && *end != '\n') ||
-	    v % p != 0 || v > now + p)
+	    (v + s->off) % p != 0 || v > now + p)
 		return;
-	l->next = (time_t)v + p;
-	if ((now - l->next) / p > CATCHUP_MAX) {
-		log_warnx("uplink '%s': down for more than %d periods; "
-		    "building only the last %d", l->u->name, CATCHUP_MAX,
-		    CATCHUP_MAX);
-		l->next = now - now % p - (CATCHUP_MAX - 1) * p;
+	s->next = (time_t)v + p;
+	if ((now - s->next) / p > CATCHUP_MAX) {
+		log_warnx("uplink '%s': down for more than %d periods of "
+		    "CN=%d; building only the last %d", l->u->name,
+		    CATCHUP_MAX, s->cn, CATCHUP_MAX);
+		s->next = period_end(s, now) - CATCHUP_MAX * p;
 	}
 }
 
 static void
-last_save(struct link *l, time_t end)
+last_save(struct link *l, const struct sched *s, time_t end)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%lld\n", (long long)end);
 
-	if (write_replace_at(l->dfd, "last", buf, (size_t)n, 0640, 1) == -1)
-		set_error(l, "spool/last: %s", strerror(errno));
+	if (s->mark != NULL && write_replace_at(l->dfd, s->mark, buf,
+	    (size_t)n, 0640, 1) == -1)
+		set_error(l, "spool/%s: %s", s->mark, strerror(errno));
+}
+
+/*
+ * The uploads of the uplink. A mark of an upload that is off is removed:
+ * turned on later, it starts with the period running then rather than
+ * building the ones it was off for.
+ */
+static void
+sched_init(struct link *l)
+{
+	static const struct { int cn; const char *mark; } def[SC_COUNT] = {
+		[SC_RTD] = { HJ212_CN_RTD, NULL },
+		[SC_MIN] = { HJ212_CN_MIN, "last-2051" },
+		[SC_HOUR] = { HJ212_CN_HOUR, "last" },
+		[SC_DAY] = { HJ212_CN_DAY, "last-2031" },
+	};
+	const struct conf_uplink *u = l->u;
+	time_t p[SC_COUNT];
+	int i;
+
+	p[SC_RTD] = (time_t)u->realtime;
+	p[SC_MIN] = (time_t)u->minute * 60;
+	p[SC_HOUR] = u->hourly ? (time_t)u->period : 0;
+	p[SC_DAY] = u->daily ? 86400 : 0;
+	for (i = 0; i < SC_COUNT; i++) {
+		struct sched *s = &l->sc[i];
+
+		s->cn = def[i].cn;
+		s->mark = def[i].mark;
+		s->p = p[i];
+		s->next = 0;
+		if (s->p <= 0) {
+			if (s->mark != NULL)
+				(void)unlinkat(l->dfd, s->mark, 0);
+			continue;
+		}
+		/* hourly periods stay on the epoch, as they always were */
+		s->off = i == SC_HOUR ? 0 : BEIJING % s->p;
+		last_load(l, s);
+	}
+}
+
+/* The upload due first (the earliest period end), or NULL. */
+static struct sched *
+sched_due(struct link *l, time_t now)
+{
+	struct sched *best = NULL;
+	int i;
+
+	for (i = 0; i < SC_COUNT; i++)
+		if (l->sc[i].next != 0 && now >= l->sc[i].next + BUILD_DELAY &&
+		    (best == NULL || l->sc[i].next < best->next))
+			best = &l->sc[i];
+	return best;
 }
 
 /* Build every period that has ended (and whose rows are logged). */
 static void
 build_due(struct link *l)
 {
-	time_t p = (time_t)l->u->period;
+	struct sched *s;
+	time_t now;
 
-	while (!*l->stop && time(NULL) >= l->next + BUILD_DELAY) {
-		if (l->u->hourly && build(l, l->next - p, l->next) == -1)
+	while (!*l->stop && (s = sched_due(l, now = time(NULL))) != NULL) {
+		/* real-time data long gone by are no longer real-time */
+		if (s->mark == NULL && (now - s->next) / s->p > RTD_BEHIND)
+			s->next = period_end(s, now - BUILD_DELAY) - s->p;
+		if (build(l, s->cn, s->next - s->p, s->next) == -1)
 			return;		/* tried again in a moment */
-		last_save(l, l->next);
-		l->next += p;
+		/* a failure here leaves the period's data sent, once */
+		if (s->cn == HJ212_CN_HOUR && (l->prof->qc || l->prof->status))
+			(void)build_info(l, s->next - s->p, s->next);
+		last_save(l, s, s->next);
+		s->next += s->p;
 	}
 }
 
@@ -470,7 +678,8 @@ reply(struct link *l, const char *qn, int st, int cn, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cp, sizeof(cp), fmt, ap);
 	va_end(ap);
-	if ((n = hj212_reply(qn, st, cn, l->u->pw, l->u->mn, cp, pkt)) < 0) {
+	if ((n = hj212_reply_v(l->prof->version, qn, st, cn, l->u->pw,
+	    l->u->mn, cp, pkt)) < 0) {
 		log_warnx("uplink '%s': answer CN=%d to QN=%s does not fit",
 		    l->u->name, cn, qn);
 		return;
@@ -666,7 +875,7 @@ history_send(struct link *l, const struct hj212_msg *m, struct bucket *b)
 	h.cn = m->hdr.cn;
 	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
-	h.flag = HJ212_FLAG_V2017 | (l->u->ack ? HJ212_FLAG_A : 0);
+	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
 	for (k = 0; k < b->n && rc == HJ212_EXE_OK && !*l->stop; k++) {
 		if (hj212_cp_stats(cp, len, b->first + k * b->p,
 		    &b->st[(size_t)k * c->nsensor], c->nsensor) < 0)
@@ -680,7 +889,7 @@ history_send(struct link *l, const struct hj212_msg *m, struct bucket *b)
 
 /*
  * CN=2061 (periods of the uplink's period), 2031 (Beijing days) or 2051
- * (minutes) for each period that starts within [BeginTime, EndTime] and
+ * (the uplink's minute periods, else minutes) for each period that starts within [BeginTime, EndTime] and
  * has ended, from the sample log (one scan per sensor). Returns the
  * ExeRtn: 3 for a missing or reversed range or more than HISTORY_MAX
  * periods, 100 if the log has no row in it; -1 if the link failed.
@@ -694,7 +903,8 @@ history(struct link *l, const struct hj212_msg *m)
 
 	memset(&b, 0, sizeof(b));
 	b.p = m->hdr.cn == HJ212_CN_HOUR ? (time_t)l->u->period :
-	    m->hdr.cn == HJ212_CN_DAY ? 86400 : 60;
+	    m->hdr.cn == HJ212_CN_DAY ? 86400 :
+	    l->u->minute > 0 ? (time_t)l->u->minute * 60 : 60;
 	if (hj212_range(m->cp, &begin, &end) == -1)
 		return HJ212_EXE_BAD_COND;
 	b.n = hj212_periods(begin, end, time(NULL) - BUILD_DELAY, b.p,
@@ -833,7 +1043,7 @@ link_thread(void *arg)
 	struct link *l = arg;
 
 	spool_load(l);
-	last_load(l);
+	sched_init(l);
 	stat_update(l, 0, 0);
 	while (!*l->stop) {
 		build_due(l);
@@ -864,6 +1074,7 @@ link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 	memset(l, 0, sizeof(*l));
 	l->c = c;
 	l->u = &c->uplinks[i];
+	l->prof = hj212_profile(l->u->protocol);
 	l->stop = stop;
 	l->fd = -1;
 	l->backoff = BACKOFF_MIN;

@@ -1,10 +1,12 @@
 /*
- * uplink.h: HJ 212-2017 data to monitoring platforms ([uplink NAME]).
+ * uplink.h: HJ 212 data to monitoring platforms ([uplink NAME]; profiles
+ * in lib/hj212.c).
  *
  * One thread per uplink, so a slow or silent platform delays only its
  * own packets, never another uplink nor the core. At the end of each
  * period (3600 s: every UTC hour, which is a Beijing hour) plus a few
- * seconds the thread builds the CN=2061 packets of that period from the
+ * seconds the thread builds the CN=2061 packets of that period (and the
+ * real-time 2011, minute 2051 and Beijing-day 2031 ones) from the
  * sample log, writes each durably to <state_dir>/uplink/<name>/<QN>.pkt
  * (fsync'd) and only then sends. A packet leaves the spool when the
  * platform answered 9014 with its QN (ack = yes) or when its bytes were

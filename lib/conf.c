@@ -27,7 +27,7 @@ enum section { SEC_NONE, SEC_DAEMON, SEC_ALERT, SEC_BUS, SEC_SENSOR,
 	SEC_WEBHOOK, SEC_UPLINK };
 enum ktype { K_STR, K_INT, K_DBL, K_DUR, K_ENUM, K_CLASS, K_DRIVER,
 	K_PARAM, K_WATER, K_PARITY, K_LEVEL, K_SECRETFILE, K_MENTION,
-	K_KEYWORD, K_ADDR };
+	K_KEYWORD, K_ADDR, K_DUR_OFF, K_MIN_OFF };
 
 /* One key of a section: where it goes in the section's struct. */
 struct key {
@@ -207,7 +207,10 @@ static const struct key uplink_keys[] = {
 	{ "mn", K_STR, F(conf_uplink, mn), 0, 0, NULL },
 	{ "pw", K_STR, F(conf_uplink, pw), 0, 0, NULL },
 	{ "st", K_INT, F(conf_uplink, st), 1, 99, NULL },
+	{ "realtime", K_DUR_OFF, F(conf_uplink, realtime), 1, 3600, NULL },
+	{ "minute", K_MIN_OFF, F(conf_uplink, minute), 1, 60, NULL },
 	{ "hourly", K_ENUM, F(conf_uplink, hourly), 0, 0, conf_onoff_names },
+	{ "daily", K_ENUM, F(conf_uplink, daily), 0, 0, conf_onoff_names },
 	{ "ack", K_ENUM, F(conf_uplink, ack), 0, 0, conf_yesno_names },
 	{ "timeout", K_DUR, F(conf_uplink, timeout), 0.1, 600, NULL },
 	{ "retries", K_INT, F(conf_uplink, retries), 0, 100, NULL },
@@ -430,6 +433,7 @@ uplink_defaults(struct conf_uplink *u)
 	u->port = -1;
 	u->st = 21;
 	u->hourly = 1;
+	u->daily = 1;
 	u->ack = 1;
 	u->timeout = 10;
 	u->retries = 3;
@@ -604,6 +608,50 @@ set_number(struct parse *p, const struct key *k, void *dst, const char *v)
 		return -1;
 	}
 	*(double *)dst = d;
+	return 0;
+}
+
+/*
+ * "off" (0) or a period of uplink data: realtime a duration in whole
+ * seconds, minute a number of minutes. Periods start on Beijing
+ * midnight, so a realtime interval divides a day and a minute count
+ * divides an hour.
+ */
+static int
+set_off(struct parse *p, const struct key *k, void *dst, const char *v)
+{
+	char *end;
+	double d;
+	long m;
+
+	if (strcasecmp(v, "off") == 0) {
+		if (k->type == K_DUR_OFF)
+			*(double *)dst = 0;
+		else
+			*(int *)dst = 0;
+		return 0;
+	}
+	if (k->type == K_DUR_OFF) {
+		if (conf_duration(v, &d) == -1 || d < k->min || d > k->max ||
+		    d != floor(d) || 86400 % (long)d != 0) {
+			perr(p, p->line, "%s: bad value '%s' (off, or whole "
+			    "seconds from %g to %g that divide a day: 30s, "
+			    "1m, 5m)", k->name, v, k->min, k->max);
+			return -1;
+		}
+		*(double *)dst = d;
+		return 0;
+	}
+	errno = 0;
+	m = strtol(v, &end, 10);
+	if (errno || end == v || *end || m < k->min || m > k->max ||
+	    60 % m != 0) {
+		perr(p, p->line, "%s: bad value '%s' (off, or minutes from "
+		    "%g to %g that divide an hour: 1, 5, 10, 15, 30, 60)",
+		    k->name, v, k->min, k->max);
+		return -1;
+	}
+	*(int *)dst = (int)m;
 	return 0;
 }
 
@@ -814,6 +862,8 @@ set_key(struct parse *p, const struct key *k, void *dst, const char *v)
 		return set_keyword(p, k, dst, v);
 	case K_ADDR:
 		return set_addr(p, k, dst, v);
+	case K_DUR_OFF: case K_MIN_OFF:
+		return set_off(p, k, dst, v);
 	case K_DRIVER:
 		if ((*(const struct driver **)dst = driver_find(v)) == NULL)
 			break;
@@ -859,7 +909,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 	}
 	/* "key =" with nothing: the default, as if the line were not there */
 	if (*value == '\0' && (k->type == K_INT || k->type == K_DBL ||
-	    k->type == K_DUR))
+	    k->type == K_DUR || k->type == K_DUR_OFF || k->type == K_MIN_OFF))
 		return 1;
 	if (p->seen != NULL)
 		*p->seen |= 1UL << (k - p->keys);
@@ -1178,12 +1228,6 @@ hj212_text_ok(const char *s)
 static void
 check_uplink(struct parse *p, struct conf_uplink *u)
 {
-	if (u->protocol != UPLINK_HJ212) {
-		perr(p, u->line, "uplink '%s': protocol '%s' is not "
-		    "implemented yet (only hj212, HJ 212-2017)", u->name,
-		    conf_uplink_protos[u->protocol]);
-		return;
-	}
 	if (u->host == NULL || u->port < 0) {
 		perr(p, u->line, "uplink '%s': missing key '%s'", u->name,
 		    u->host == NULL ? "host" : "port");
@@ -1197,6 +1241,11 @@ check_uplink(struct parse *p, struct conf_uplink *u)
 		perr(p, u->mn_line, "uplink '%s': mn '%s' must be %d letters "
 		    "or digits (it is %zu long)", u->name, u->mn,
 		    HJ212_MN_LEN, strlen(u->mn));
+	else if (hj212_profile(u->protocol)->mn_hex &&
+	    strspn(u->mn, "0123456789ABCDEF") != HJ212_MN_LEN)
+		perr(p, u->mn_line, "uplink '%s': mn '%s': protocol %s takes "
+		    "24 of 0-9 and A-F (the MN the platform gave)", u->name,
+		    u->mn, conf_uplink_protos[u->protocol]);
 	else if (u->pw == NULL || strlen(u->pw) > HJ212_PW_MAX ||
 	    !hj212_text_ok(u->pw))
 		perr(p, u->line, "uplink '%s': pw must be set, letters or "

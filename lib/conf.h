@@ -144,10 +144,10 @@ struct conf_webhook {
 	char		*keyword;	/* in every chat message; NULL: none */
 };
 
-/* profiles of an uplink; only UPLINK_HJ212 is implemented */
+/* profiles of an uplink (what each changes: lib/hj212.c) */
 enum uplink_proto { UPLINK_HJ212, UPLINK_HJ212_2025, UPLINK_HJ1404 };
 
-/* [uplink NAME]: hourly data to a monitoring platform (HJ 212-2017) */
+/* [uplink NAME]: data to a monitoring platform (HJ 212) */
 struct conf_uplink {
 	char		*name;
 	int		 line;
@@ -158,7 +158,10 @@ struct conf_uplink {
 	int		 mn_line;	/* of the "mn =" key */
 	char		*pw;
 	int		 st;		/* system code; 21 surface water */
+	double		 realtime;	/* s between CN=2011; 0 off */
+	int		 minute;	/* min a CN=2051 covers; 0 off */
 	int		 hourly;	/* 1: CN=2061 every hour */
+	int		 daily;		/* 1: CN=2031 every Beijing day */
 	int		 ack;		/* 1: Flag bit A, wait for 9014 */
 	double		 timeout;	/* for an answer, s */
 	int		 retries;	/* re-sends before reconnecting */

@@ -133,6 +133,15 @@ print_uplink(const struct conf_uplink *u, FILE *fp)
 	    u->mn ? u->mn : "", u->pw && *u->pw ? "(set)" : "", u->st,
 	    u->hourly ? "on" : "off", u->ack ? "yes" : "no", u->timeout,
 	    u->retries, u->period);
+	if (u->realtime > 0)
+		fprintf(fp, "realtime = %gs\n", u->realtime);
+	else
+		fprintf(fp, "realtime = off\n");
+	if (u->minute > 0)
+		fprintf(fp, "minute = %d\n", u->minute);
+	else
+		fprintf(fp, "minute = off\n");
+	fprintf(fp, "daily = %s\n", u->daily ? "on" : "off");
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * hj212.c: HJ 212-2017 packets; see hj212.h. Sources, read not copied:
+ * hj212.c: HJ 212 packets; see hj212.h. Sources, read not copied:
  * the CRC and the packet layout as DOMAIN.md 2.5 quotes them, checked
  * against the standard's own example (length 0101, CRC 1C80).
  */
@@ -33,6 +33,74 @@ static const char *const codes[PARAM_COUNT] = {
 	[PARAM_COND] = "w01014",
 	[PARAM_CHLA] = "w01016",
 };
+
+/*
+ * The profiles (conf's protocol), indexed by enum uplink_proto. Each
+ * fact is CONFIRMED (with the source read) or UNCONFIRMED (a choice made
+ * without the standard's text; platforms may differ).
+ *
+ * hj212: exactly HJ 212-2017 as before; the contract tests pin it.
+ *
+ * hj212-2025 (HJ 212-2025, in force 2026-01-01):
+ *  - framing, CRC, data segment fields as 2017: CONFIRMED, App. A.1's
+ *    example "QN=20240601085857223;ST=32;CN=1011;PW=123456;MN=010000A89
+ *    00016F000169DC0;Flag=9;CP=&&&&" has length 0087 and CRC 2200 (the
+ *    example as extracted from the standard's PDF by a public test-vector
+ *    script, tests/protocol/hj212/generate_vectors.py of a CEMS pipeline;
+ *    recomputed here: test_hj212.c pins it).
+ *  - Flag: version bits V5..V0 = 000010, so Flag=8, 9 with A, 10/11
+ *    with D: CONFIRMED, 6.3.3 Table 3's example "Flag=9, 00001001: this
+ *    revision, answer wanted, no split", quoted by the same script and
+ *    by a public Node-RED guide (docs/hj212-2025-nodered-guide.md, read
+ *    in the code index); bits A (0) and D (1) keep their places:
+ *    CONFIRMED by that script's count of App. C's examples (only 8, 9,
+ *    10, 11; PNUM/PNO exactly with bit 1).
+ *  - MN: 24 characters of 0-9 A-F (数采仪入网编码, given by the
+ *    platform): CONFIRMED as quoted by the Node-RED guide only.
+ *  - CP of data commands (CN 2000-2999, 1014, 3020) SM4-ECB encrypted:
+ *    the guide and the script say the standard asks it; NOT DONE (key
+ *    exchange by CN=1014 and the ciphertext layout UNCONFIRMED): a
+ *    platform that insists on it refuses our packets.
+ *  - data CNs 2011/2051/2061/2031, items -Rtd/-Avg/-Min/-Max/-Flag and
+ *    the flag letters unchanged: UNCONFIRMED (the guide's ST=31 CN=2011
+ *    example uses -Rtd and -Flag).
+ *
+ * hj1404 (HJ 1404-2024, surface-water stations, in force 2025-07-01; the
+ * 2020 trial 地表水自动监测系统通信协议技术要求 before it):
+ *  - builds on HJ 212-2017 (framing, CRC, data segment): CONFIRMED for
+ *    the 2020 trial, which cites HJ 212-2017, GB/T 19582 and HJ 525
+ *    (donghongscientific.com summary of the trial, 2020-05-20); the
+ *    HJ 1404 text itself could not be read (only its scope, on
+ *    bbs.biaozhuns.com thread 489346), so every further fact is
+ *    UNCONFIRMED:
+ *  - Flag version bits as 2017 (Flag=4/5): UNCONFIRMED.
+ *  - data uploads as 2017 (2011/2051/2061/2031, ST 21): UNCONFIRMED.
+ *  - quality-control results: each sample flagged C (a standard check or
+ *    a calibration: the drivers map the vendor's state to C) goes as
+ *    CN=3020 "DataTime=<its time>;PolId=<code>;i12101-Info=5;
+ *    <code>-Rtd=<value>,<code>-Flag=C": UNCONFIRMED (HJ 1404's own QC
+ *    commands and items are not known here). CN=3020 as "upload
+ *    field-machine information" with PolId and iNNNNN-Info items is
+ *    CONFIRMED for HJ 212-2017 (its example "CN=3020;...;CP=&&DataTime=
+ *    20160801062035;PolId=w01018;i11001-Info=//...//&&", quoted in
+ *    public logger code read in the code index).
+ *  - device status: each hourly period, per sensor, CN=3020 with
+ *    i12101-Info, the working state (i12101 codes CONFIRMED for 2017
+ *    App. B: DOMAIN.md 2.4, srdgame/lua-HJ212): UNCONFIRMED for 1404.
+ */
+static const struct hj212_profile profiles[] = {
+	{ "hj212", HJ212_FLAG_V2017, 0, 0, 0 },
+	{ "hj212-2025", HJ212_FLAG_V2025, 1, 0, 0 },
+	{ "hj1404", HJ212_FLAG_V2017, 0, 1, 1 },
+};
+
+const struct hj212_profile *
+hj212_profile(int p)
+{
+	if (p < 0 || (size_t)p >= sizeof(profiles) / sizeof(profiles[0]))
+		p = 0;
+	return &profiles[p];
+}
 
 /*
  * Not the Modbus CRC: the register is shifted right by 8 before the byte
@@ -368,6 +436,13 @@ int
 hj212_reply(const char *qn, int st, int cn, const char *pw, const char *mn,
     const char *cp, char *out)
 {
+	return hj212_reply_v(HJ212_FLAG_V2017, qn, st, cn, pw, mn, cp, out);
+}
+
+int
+hj212_reply_v(int version, const char *qn, int st, int cn, const char *pw,
+    const char *mn, const char *cp, char *out)
+{
 	struct hj212_hdr h;
 	char seg[HJ212_DATA_MAX + 1];
 	int n;
@@ -378,7 +453,7 @@ hj212_reply(const char *qn, int st, int cn, const char *pw, const char *mn,
 	h.cn = cn;
 	snprintf(h.pw, sizeof(h.pw), "%s", pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", mn);
-	h.flag = HJ212_FLAG_V2017;
+	h.flag = version;
 	if ((n = segment(&h, 0, 0, cp, strlen(cp), seg)) < 0)
 		return -1;
 	return hj212_frame(seg, (size_t)n, out);
@@ -578,4 +653,80 @@ hj212_cp_stats(char *buf, size_t len, time_t start,
 		if (stat_items(buf, len, &off, &st[i]) < 0)
 			return -1;
 	return (int)off;
+}
+
+/* Append one parameter's real-time items at BUF + *OFF; -1 if no room. */
+static int
+rtd_items(char *buf, size_t len, size_t *off, const struct hj212_rtd *r)
+{
+	char flag = r->flag ? r->flag : 'B';
+	int n;
+
+	if (r->flag && isfinite(r->value))
+		n = snprintf(buf + *off, len - *off, ";%s-Rtd=%.*f,%s-Flag=%c",
+		    r->code, r->decimals, nozero(r->value, r->decimals),
+		    r->code, flag);
+	else
+		n = snprintf(buf + *off, len - *off, ";%s-Flag=%c", r->code,
+		    flag == 'N' ? 'D' : flag);
+	if (n < 0 || (size_t)n >= len - *off)
+		return -1;
+	*off += (size_t)n;
+	return 0;
+}
+
+int
+hj212_cp_rtd(char *buf, size_t len, time_t t, const struct hj212_rtd *r,
+    size_t n)
+{
+	char ts[HJ212_TIME_LEN + 1];
+	size_t off, i;
+	int k;
+
+	hj212_time(t, ts);
+	k = snprintf(buf, len, "DataTime=%s", ts);
+	if (k < 0 || (size_t)k >= len)
+		return -1;
+	off = (size_t)k;
+	for (i = 0; i < n; i++)
+		if (rtd_items(buf, len, &off, &r[i]) < 0)
+			return -1;
+	return (int)off;
+}
+
+/*
+ * i12101 (HJ 2017 App. B): 0 idle, 1 measuring, 3 maintenance, 4 fault,
+ * 5 calibration (a standard check, 6, is C too: the flag cannot tell
+ * them apart). F stopped is idle; T is a measurement over range; B says
+ * nothing of the instrument's state.
+ */
+int
+hj212_state(char flag)
+{
+	switch (flag) {
+	case 'N': case 'T': case 'S':
+		return 1;
+	case 'F':
+		return 0;
+	case 'M':
+		return 3;
+	case 'D':
+		return 4;
+	case 'C':
+		return 5;
+	default:
+		return -1;
+	}
+}
+
+int
+hj212_cp_info(char *buf, size_t len, time_t t, const char *code,
+    const char *items)
+{
+	char ts[HJ212_TIME_LEN + 1];
+	int n;
+
+	hj212_time(t, ts);
+	n = snprintf(buf, len, "DataTime=%s;PolId=%s;%s", ts, code, items);
+	return n < 0 || (size_t)n >= len ? -1 : n;
 }

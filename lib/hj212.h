@@ -1,5 +1,5 @@
 /*
- * hj212.h: HJ 212-2017 packets (DOMAIN.md 2.4, 2.5): framing, splitting,
+ * hj212.h: HJ 212 packets (DOMAIN.md 2.4, 2.5): framing, splitting,
  * the CRC, the parser for what a platform sends, the factor codes and
  * the CP of hourly data. Pure: no I/O, no allocation, times as input.
  *
@@ -29,6 +29,7 @@
 #define HJ212_FLAG_A	0x01	/* the receiver must answer (9014/9013) */
 #define HJ212_FLAG_D	0x02	/* the packet is a part: PNUM/PNO follow */
 #define HJ212_FLAG_V2017 0x04	/* V0: protocol version HJ 212-2017 */
+#define HJ212_FLAG_V2025 0x08	/* V1: protocol version HJ 212-2025 */
 
 /* Command codes (CN) this project speaks */
 #define HJ212_CN_GET_TIME	1011
@@ -37,6 +38,7 @@
 #define HJ212_CN_DAY		2031
 #define HJ212_CN_MIN		2051
 #define HJ212_CN_HOUR		2061
+#define HJ212_CN_INFO		3020	/* field-machine information */
 #define HJ212_CN_QNRTN		9011	/* answer to a request */
 #define HJ212_CN_EXERTN		9012	/* result of a request */
 #define HJ212_CN_NOTIFY_ACK	9013
@@ -81,6 +83,21 @@ struct hj212_msg {
 	struct hj212_hdr hdr;
 	char		 cp[HJ212_DATA_MAX + 1];
 };
+
+/*
+ * What an uplink profile (conf's protocol) changes in the packets; the
+ * table in hj212.c says where each fact comes from.
+ */
+struct hj212_profile {
+	const char	*name;		/* "hj212", "hj212-2025", "hj1404" */
+	int		 version;	/* Flag bits V5..V0 (HJ212_FLAG_V...) */
+	int		 mn_hex;	/* 1: an MN is 24 of 0-9 A-F */
+	int		 qc;		/* 1: check results (flag C) as 3020 */
+	int		 status;	/* 1: i12101 device state as 3020 */
+};
+
+/* The profile of enum uplink_proto P (UPLINK_HJ212 if out of range). */
+const struct hj212_profile *hj212_profile(int p);
 
 /* CRC of the standard (App. A) over N bytes of P. */
 uint16_t	 hj212_crc(const char *p, size_t n);
@@ -127,6 +144,9 @@ int		 hj212_cp_get(const char *cp, const char *key, char *out,
  */
 int		 hj212_reply(const char *qn, int st, int cn, const char *pw,
 		    const char *mn, const char *cp, char *out);
+/* The same with the Flag version bits VERSION (HJ212_FLAG_V...). */
+int		 hj212_reply_v(int version, const char *qn, int st, int cn,
+		    const char *pw, const char *mn, const char *cp, char *out);
 /*
  * QnRtn of request M to the station of PW and MN: HJ212_QN_READY for a
  * command this project executes (1011, 2031, 2051, 2061); else, checked
@@ -186,5 +206,32 @@ char		 hj212_stat_flag(const struct hj212_stat *);
  */
 int		 hj212_cp_stats(char *buf, size_t len, time_t start,
 		    const struct hj212_stat *st, size_t n);
+
+/* i12101 working state a sample's flag stands for; -1 if none known. */
+int		 hj212_state(char flag);
+
+/*
+ * CP of a CN=3020 field-machine information packet as of T for factor
+ * CODE: "DataTime=...;PolId=code;" then ITEMS. Length or -1.
+ */
+int		 hj212_cp_info(char *buf, size_t len, time_t t, const char *code,
+		    const char *items);
+
+/* The latest sample of one parameter within a real-time interval */
+struct hj212_rtd {
+	char		 code[HJ212_CODE_MAX + 1];
+	int		 decimals;
+	double		 value;		/* NAN if the row had none */
+	char		 flag;		/* its letter; 0: no sample, sent B */
+};
+
+/*
+ * CP of real-time data (CN=2011) as of T: "DataTime=...;code-Rtd=..,
+ * code-Flag=N;..." A value goes with the sample's own flag (a value in
+ * calibration is sent with C); a parameter without a value has only its
+ * code-Flag (B when no sample came). The length, or -1 if LEN is short.
+ */
+int		 hj212_cp_rtd(char *buf, size_t len, time_t t,
+		    const struct hj212_rtd *r, size_t n);
 
 #endif

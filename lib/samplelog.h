@@ -83,6 +83,15 @@ int		  samplelog_scan(const struct conf *c, const char *name,
 		    void (*fn)(void *, const struct samplelog_row *),
 		    void *arg, char err[LW_ERRLEN]);
 /*
+ * The latest row of sensor NAME with FROM <= t < TO into *R: 1, 0 if
+ * none, -1 with err filled. Reads the tail of the month file of TO (real
+ * time data every few seconds must not read a month each time) and
+ * falls back to samplelog_scan when the tail cannot tell.
+ */
+int		  samplelog_last(const struct conf *c, const char *name,
+		    time_t from, time_t to, struct samplelog_row *r,
+		    char err[LW_ERRLEN]);
+/*
  * Call FN for every record of rows lost (the .lost files of the UTC
  * months that cover FROM..TO) whose first row has FROM <= first < TO;
  * ROWS is how many. Missing files are no error. 0, or -1 with err filled.

@@ -3,6 +3,8 @@
  * of the month files and the records of rows lost, for report, import,
  * graph and dashboard. The writer is samplelog.c.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -167,6 +169,99 @@ samplelog_scan(const struct conf *c, const char *name, time_t from,
 	}
 	close(dfd);
 	return 0;
+}
+
+#define TAIL_BYTES	65536	/* of a month file, for its latest rows */
+
+/* samplelog_scan's FN: keep the row (rows come in time order) */
+static void
+keep_last(void *arg, const struct samplelog_row *r)
+{
+	struct samplelog_row *out = arg;
+
+	if (isnan(out->value) || r->t >= out->t)
+		*out = *r;
+}
+
+/*
+ * The latest row in [FROM, TO) of the last TAIL_BYTES of the month file
+ * PATH: 1; 0 if none and the tail holds every row from FROM on (the file
+ * start, or an older row, is in it); -1 if it cannot tell.
+ */
+static int
+tail_last(int dfd, const char *path, time_t from, time_t to,
+    struct samplelog_row *out)
+{
+	struct samplelog_row r;
+	struct stat st;
+	char *buf, *line, *nl;
+	off_t off;
+	ssize_t n;
+	int fd, found = 0, covered;
+
+	if ((fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) == -1 || (buf = malloc(TAIL_BYTES + 1)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	off = st.st_size > TAIL_BYTES ? st.st_size - TAIL_BYTES : 0;
+	n = pread(fd, buf, TAIL_BYTES, off);
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	covered = off == 0;
+	line = buf;
+	if (off > 0 && (line = strchr(buf, '\n')) != NULL)
+		line++;			/* a line cut by the window */
+	for (; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		if (parse_logline(line, &r) == -1)
+			continue;
+		if (r.t < from)
+			covered = 1;
+		else if (r.t < to && (!found || r.t >= out->t)) {
+			*out = r;
+			found = 1;
+		}
+	}
+	free(buf);
+	return found ? 1 : covered ? 0 : -1;
+}
+
+int
+samplelog_last(const struct conf *c, const char *name, time_t from,
+    time_t to, struct samplelog_row *r, char err[LW_ERRLEN])
+{
+	char path[PATH_MAX];
+	int dfd, rc;
+
+	if (to <= from)
+		return 0;
+	snprintf(path, sizeof(path), "samples/%s", name);
+	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
+		    strerror(errno));
+		return -1;
+	}
+	samplelog_path(c, name, to - 1, path, sizeof(path));
+	rc = tail_last(dfd, path, from, to, r);
+	close(dfd);
+	/* the interval began in the month before, or the tail is too short */
+	if (rc == 1 || (rc == 0 && next_month(from) > to - 1))
+		return rc;
+	r->value = NAN;
+	r->t = 0;
+	if (samplelog_scan(c, name, from, to, keep_last, r, err) == -1)
+		return -1;
+	return r->t != 0;
 }
 
 /* FN for each "first,last,rows" record of PATH with FROM <= first < TO. */

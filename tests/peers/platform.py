@@ -6,7 +6,15 @@ Listens on 127.0.0.1 (port 0 unless --port), writes its port to
 segment, the CRC16 of the standard, CR LF), logs each as one JSON line
 to --log ({"qn", "cn", "st", "mn", "pw", "flag", "cp": {...}, "ok",
 "error"}) and answers CN=9014 with the packet's QN when its Flag asks
-for it (bit A). Faults: --no-answer, --late S (answer after S seconds),
+for it (bit A). The data uploads (CN=2011, 2051, 2061, 2031) are
+checked too: a DataTime of 14 digits, a known flag letter per code, a
+number in each -Rtd/-Avg/-Min/-Max, Min <= Avg <= Max, and no value
+beside a flag other than N in minute, hour and day data. --profile
+hj212 (default), hj212-2025 or hj1404 checks each packet's Flag version
+bits (000001 for HJ 212-2017 and the hj1404 profile, 000010 for HJ
+212-2025, whose MN is 24 of 0-9 A-F) and answers with them; CN=3020
+(hj1404: check results, device state) needs DataTime, PolId and an
+i12101-Info of the standard's working states. Faults: --no-answer, --late S (answer after S seconds),
 --close-mid (once: close the connection after half of a packet).
 
 Commands: with --commands FILE the platform polls FILE and sends each
@@ -71,6 +79,75 @@ def parse_segment(seg: str) -> dict:
     return out
 
 
+FLAGS = set("NFMSDCTB")
+DATA_CN = ("2011", "2051", "2061", "2031")
+VERSION = {"hj212": 1, "hj212-2025": 2, "hj1404": 1}
+STATES = {0, 1, 2, 3, 4, 5, 6, 99}     # i12101, HJ 212-2017 App. B
+
+
+def check_profile(profile: str, rec: dict) -> str:
+    """Why the packet REC breaks PROFILE, or ''."""
+    flag = int(rec.get("flag") or 0)
+    if flag >> 2 != VERSION[profile]:
+        return "Flag=%d: version bits %d, %s wants %d" % (
+            flag, flag >> 2, profile, VERSION[profile])
+    mn = rec.get("mn") or ""
+    if profile == "hj212-2025" and (len(mn) != 24 or
+                                    any(c not in "0123456789ABCDEF"
+                                        for c in mn)):
+        return "MN %r is not 24 of 0-9 A-F" % mn
+    if rec.get("cn") == "3020":
+        cp = rec["cp"]
+        dt = cp.get("DataTime", "")
+        if len(dt) != 14 or not dt.isdigit() or not cp.get("PolId"):
+            return "CN=3020 without DataTime or PolId"
+        try:
+            if int(cp.get("i12101-Info", "")) not in STATES:
+                return "i12101-Info %r" % cp["i12101-Info"]
+        except ValueError:
+            return "i12101-Info %r" % cp.get("i12101-Info")
+        code = cp["PolId"]
+        if code + "-Rtd" in cp and cp.get(code + "-Flag") not in FLAGS:
+            return "CN=3020: %s-Rtd without a flag" % code
+    return ""
+
+
+def check_data(cn: str, cp: dict) -> str:
+    """Why the CP of data upload CN is wrong, or ''."""
+    dt = cp.get("DataTime", "")
+    if len(dt) != 14 or not dt.isdigit():
+        return "DataTime %r" % dt
+    try:
+        datetime.datetime.strptime(dt, "%Y%m%d%H%M%S")
+    except ValueError:
+        return "DataTime %r" % dt
+    codes = {k.rsplit("-", 1)[0] for k in cp if "-" in k}
+    for c in sorted(codes):
+        flag = cp.get(c + "-Flag")
+        if flag not in FLAGS:
+            return "%s-Flag %r" % (c, flag)
+        vals = {}
+        for k in ("Rtd", "Avg", "Min", "Max"):
+            if c + "-" + k in cp:
+                try:
+                    vals[k] = float(cp[c + "-" + k])
+                except ValueError:
+                    return "%s-%s %r" % (c, k, cp[c + "-" + k])
+        if cn == "2011":
+            if set(vals) - {"Rtd"}:
+                return "%s: statistics in real-time data" % c
+            continue
+        if "Rtd" in vals:
+            return "%s-Rtd in CN=%s" % (c, cn)
+        if flag != "N" and vals:
+            return "%s: a value beside flag %s" % (c, flag)
+        if flag == "N" and set(vals) != {"Avg", "Min", "Max"}:
+            return "%s: flag N without Avg, Min and Max" % c
+        if vals and not vals["Min"] <= vals["Avg"] <= vals["Max"]:
+            return "%s: Min <= Avg <= Max fails" % c
+    return ""
+
+
 def frame(seg: str) -> bytes:
     return ("##%04d%s%04X\r\n" % (len(seg), seg, crc16(seg.encode()))).encode()
 
@@ -119,6 +196,14 @@ class Platform:
                        pnum=f.get("PNUM"), pno=f.get("PNO"), cp=f["CP"])
         except ValueError as e:
             rec.update(ok=False, error=str(e))
+        if rec["ok"] and rec["cn"] in DATA_CN and rec.get("pnum") is None:
+            why = check_data(rec["cn"], rec["cp"])
+            if why:
+                rec.update(ok=False, error="CN=%s: %s" % (rec["cn"], why))
+        if rec["ok"]:
+            why = check_profile(self.args.profile, rec)
+            if why:
+                rec.update(ok=False, error=why)
         return rec, end
 
     def answer(self, conn, rec):
@@ -126,8 +211,8 @@ class Platform:
             return
         if not int(rec.get("flag") or 0) & 1:
             return
-        seg = "QN=%s;ST=91;CN=9014;PW=%s;MN=%s;Flag=4;CP=&&&&" % (
-            rec["qn"], rec["pw"], rec["mn"])
+        seg = "QN=%s;ST=91;CN=9014;PW=%s;MN=%s;Flag=%d;CP=&&&&" % (
+            rec["qn"], rec["pw"], rec["mn"], VERSION[self.args.profile] << 2)
         if self.args.late:
             time.sleep(self.args.late)
         conn.sendall(frame(seg))
@@ -159,8 +244,9 @@ class Platform:
             qn = c.get("qn") or self.new_qn()
             pw = c.get("pw", self.last.get("pw", ""))
             mn = c.get("mn", self.last.get("mn", ""))
-            seg = "QN=%s;ST=91;CN=%s;PW=%s;MN=%s;Flag=5;CP=&&%s&&" % (
-                qn, c["cn"], pw, mn, c.get("cp", ""))
+            seg = "QN=%s;ST=91;CN=%s;PW=%s;MN=%s;Flag=%d;CP=&&%s&&" % (
+                qn, c["cn"], pw, mn, VERSION[self.args.profile] << 2 | 1,
+                c.get("cp", ""))
             self.log({"sent": True, "ok": True, "qn": qn,
                       "cn": str(c["cn"]), "pw": pw, "mn": mn,
                       "cp": c.get("cp", "")})
@@ -206,6 +292,7 @@ def main():
     ap.add_argument("--late", type=float, default=0)
     ap.add_argument("--close-mid", action="store_true")
     ap.add_argument("--commands", help="JSON lines: requests to send")
+    ap.add_argument("--profile", default="hj212", choices=sorted(VERSION))
     args = ap.parse_args()
     p = Platform(args)
     s = socket.socket()

@@ -1,7 +1,8 @@
 /*
  * test_hj212.c: HJ 212-2017 framing pinned to the standard's own example
  * (length 0101, CRC 1C80), splitting, the parser's refusals, the factor
- * codes and the CP of hourly data.
+ * codes and the CP of hourly data; each profile's bytes for one input
+ * (hj212, hj212-2025 with its App. A.1 example, hj1404), real-time CP.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -398,6 +399,113 @@ test_range(void **state)
 	    &first), 0);
 }
 
+/* HJ 212-2025 App. A.1: Flag=9 (this revision, answer), 0087, CRC 2200 */
+#define EX2025_SEG "QN=20240601085857223;ST=32;CN=1011;PW=123456;" \
+	"MN=010000A8900016F000169DC0;Flag=9;CP=&&&&"
+
+static void
+test_example_2025(void **state)
+{
+	struct hj212_hdr h = { "20240601085857223", 32, 1011, "123456",
+	    "010000A8900016F000169DC0", 0, 0, 0 };
+	char out[4 * HJ212_PKT_MAX] = "";
+
+	(void)state;
+	h.flag = hj212_profile(1)->version | HJ212_FLAG_A;
+	assert_int_equal(h.flag, 9);
+	assert_int_equal(hj212_pack(&h, "", keep, out), 1);
+	assert_string_equal(out, "##0087" EX2025_SEG "2200\r\n");
+}
+
+#define PROF_HEAD "QN=20250601090003123;ST=21;CN=2061;PW=123456;" \
+	"MN=010000A8900016F000169DC0;Flag="
+#define PROF_CP "CP=&&DataTime=20250601080000;w21011-Avg=0.055," \
+	"w21011-Min=0.050,w21011-Max=0.060,w21011-Flag=N;w01010-Flag=B&&"
+
+/* One hour of TP and none of temperature, answered, in each profile */
+static void
+test_profiles(void **state)
+{
+	static const struct { const char *name, *pkt; } want[] = {
+		{ "hj212", "##0189" PROF_HEAD "5;" PROF_CP "BE01\r\n" },
+		{ "hj212-2025", "##0189" PROF_HEAD "9;" PROF_CP "AF01\r\n" },
+		{ "hj1404", "##0189" PROF_HEAD "5;" PROF_CP "BE01\r\n" },
+	};
+	struct hj212_hdr h = { "20250601090003123", 21, HJ212_CN_HOUR,
+	    "123456", "010000A8900016F000169DC0", 0, 0, 0 };
+	struct hj212_stat st[2];
+	char cp[512];
+	size_t i;
+
+	(void)state;
+	hj212_stat_init(&st[0], "w21011", 3);
+	hj212_stat_add(&st[0], 0.050, 'N');
+	hj212_stat_add(&st[0], 0.060, 'N');
+	hj212_stat_add(&st[0], 0.900, 'C');	/* a check: not averaged */
+	hj212_stat_init(&st[1], "w01010", 1);
+	assert_true(hj212_cp_stats(cp, sizeof(cp), 1748736000, st, 2) > 0);
+	for (i = 0; i < 3; i++) {
+		char out[4 * HJ212_PKT_MAX] = "";
+		const struct hj212_profile *p = hj212_profile((int)i);
+
+		assert_string_equal(p->name, want[i].name);
+		h.flag = p->version | HJ212_FLAG_A;
+		assert_int_equal(hj212_pack(&h, cp, keep, out), 1);
+		assert_string_equal(out, want[i].pkt);
+	}
+	assert_true(hj212_profile(1)->mn_hex && !hj212_profile(0)->mn_hex);
+	assert_true(hj212_profile(2)->qc && hj212_profile(2)->status);
+	assert_true(!hj212_profile(0)->qc && !hj212_profile(1)->status);
+	assert_string_equal(hj212_profile(7)->name, "hj212");
+}
+
+/* hj1404: a standard check's result as CN=3020; the working states */
+static void
+test_info_1404(void **state)
+{
+	struct hj212_hdr h = { "20250601090003124", 21, HJ212_CN_INFO,
+	    "123456", "010000A8900016F000169DC0", 5, 0, 0 };
+	char cp[256], out[4 * HJ212_PKT_MAX] = "";
+
+	(void)state;
+	assert_true(hj212_cp_info(cp, sizeof(cp), 1748737800, "w21011",
+	    "i12101-Info=5;w21011-Rtd=0.500,w21011-Flag=C") > 0);
+	assert_int_equal(hj212_pack(&h, cp, keep, out), 1);
+	assert_string_equal(out, "##0168QN=20250601090003124;ST=21;CN=3020;"
+	    "PW=123456;MN=010000A8900016F000169DC0;Flag=5;CP=&&DataTime="
+	    "20250601083000;PolId=w21011;i12101-Info=5;w21011-Rtd=0.500,"
+	    "w21011-Flag=C&&2800\r\n");
+	assert_int_equal(hj212_cp_info(cp, 20, 0, "w21011", "x"), -1);
+	assert_int_equal(hj212_state('N'), 1);
+	assert_int_equal(hj212_state('M'), 3);
+	assert_int_equal(hj212_state('D'), 4);
+	assert_int_equal(hj212_state('C'), 5);
+	assert_int_equal(hj212_state('F'), 0);
+	assert_int_equal(hj212_state('B'), -1);
+}
+
+/* CN=2011: the latest sample with its own flag; none is B, never 0 */
+static void
+test_rtd(void **state)
+{
+	struct hj212_rtd r[4] = {
+		{ "w21011", 3, 0.0514, 'N' },
+		{ "w01010", 1, 21.04, 'C' },
+		{ "w01009", 2, NAN, 'N' },
+		{ "w01001", 2, 0, 0 },
+	};
+	char cp[256];
+	int n;
+
+	(void)state;
+	n = hj212_cp_rtd(cp, sizeof(cp), 1748736000, r, 4);
+	assert_int_equal(n, (int)strlen(cp));
+	assert_string_equal(cp, "DataTime=20250601080000;w21011-Rtd=0.051,"
+	    "w21011-Flag=N;w01010-Rtd=21.0,w01010-Flag=C;w01009-Flag=D;"
+	    "w01001-Flag=B");
+	assert_int_equal(hj212_cp_rtd(cp, 30, 1748736000, r, 4), -1);
+}
+
 int
 main(void)
 {
@@ -414,6 +522,10 @@ main(void)
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_qnrtn),
 		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_example_2025),
+		cmocka_unit_test(test_profiles),
+		cmocka_unit_test(test_info_1404),
+		cmocka_unit_test(test_rtd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -191,6 +191,59 @@ test_report_skips(void **state)
 		fail_msg("stderr:\n%s", errbuf);
 }
 
+/*
+ * samplelog_last: the latest row of an interval from the month file's
+ * tail (a file of 5000 rows, 10 s apart, is longer than the tail), the
+ * whole file where the tail cannot tell, 0 where no row is.
+ */
+static void
+test_last(void **state)
+{
+	const time_t t0 = 1777593600;		/* 2026-05-01T00:00:00Z */
+	char path[PATH_MAX], err[LW_ERRLEN], line[64];
+	struct samplelog_row r;
+	struct conf *c;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	assert_non_null(c = conf_load(conf, err));
+	samplelog_path(c, "tp", t0, path, sizeof(path));
+	snprintf(err, sizeof(err), "%s/state/samples/tp", dir);
+	assert_int_equal(mkdirs(err, 0750), 0);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(SAMPLELOG_HEADER, fp);
+	for (i = 0; i < 5000; i++) {
+		time_t t = t0 + 10 * i;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(fp, "%s,%d.%03d,%c,,0\n", line, i / 1000, i % 1000,
+		    i % 7 == 0 ? 'C' : 'N');
+	}
+	assert_int_equal(fclose(fp), 0);
+	/* the tail: rows 4996..4998 are in [t0+49960, t0+49990) */
+	assert_int_equal(samplelog_last(c, "tp", t0 + 49960, t0 + 49990, &r,
+	    err), 1);
+	assert_int_equal(r.t, t0 + 49980);
+	assert_true(fabs(r.value - 4.998) < 1e-9 && r.flag == 'C');
+	/* the start of the file, far before the tail: the whole file */
+	assert_int_equal(samplelog_last(c, "tp", t0, t0 + 25, &r, err), 1);
+	assert_int_equal(r.t, t0 + 20);
+	/* an interval from the month before: April has no file */
+	assert_int_equal(samplelog_last(c, "tp", t0 - 60, t0 + 5, &r, err), 1);
+	assert_int_equal(r.t, t0);
+	assert_int_equal(r.flag, 'C');
+	/* after the last row, and between two rows: none */
+	assert_int_equal(samplelog_last(c, "tp", t0 + 50000, t0 + 50100, &r,
+	    err), 0);
+	assert_int_equal(samplelog_last(c, "tp", t0 + 31, t0 + 39, &r, err),
+	    0);
+	assert_int_equal(samplelog_last(c, "nosuch", t0, t0 + 60, &r, err), 0);
+	conf_free(c);
+}
+
 /* ---- Excel and WPS (read_text directly: the rows it keeps) ------------- */
 
 static struct imp xim;
@@ -361,6 +414,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_excel_bom_semicolon,
 		    setup, xteardown),
 		cmocka_unit_test_setup_teardown(test_quoted, setup, xteardown),
+		cmocka_unit_test_setup_teardown(test_last, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_param_columns, setup,
 		    xteardown),
 		cmocka_unit_test_setup_teardown(test_excel_rejects, setup,

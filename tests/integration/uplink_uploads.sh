@@ -1,0 +1,146 @@
+# HJ 212 uploads besides hourly: realtime = 2s (CN=2011, code-Rtd and
+# code-Flag of the latest sample of each interval), minute = 1 (CN=2051,
+# Avg/Min/Max/Flag of the minute) and daily (CN=2031, a Beijing day).
+# Yesterday's samples of centre-tp are seeded in the sample log and the
+# daily mark says the day before was the last built: the daemon builds
+# yesterday's packet at its start. The minute mark is three minutes back:
+# minutes without samples go out flagged B, never as 0. The platform
+# checks every packet; this test checks CN, Beijing DataTime and values
+# against the sample log.
+. "$(dirname "$0")/../lib.sh"
+
+MN=010000A8900016F000169DC0
+PLOG=$W/platform.jsonl
+
+count() {
+	"$PY" -c 'import json, sys
+print(sum(1 for r in map(json.loads, open(sys.argv[1]))
+    if r.get("cn") == sys.argv[2] and not r.get("sent")))' "$PLOG" "$1" \
+	    2>/dev/null || echo 0
+}
+count_ge() { [ "$(count "$1")" -ge "$2" ]; }
+
+start_sim --tp-steps "0.030"
+start_platform
+uplink_conf "$W/lw.conf" 2s
+printf 'realtime = 2s\nminute = 1\n' >>"$W/lw.conf"
+check "config is valid" "$BIN/lakewatchd" -t -c "$W/lw.conf"
+check "-T prints the uploads" grep -qx "realtime = 2s" \
+    <("$BIN/lakewatchd" -T -c "$W/lw.conf")
+check "-T prints minute" grep -qx "minute = 1" \
+    <("$BIN/lakewatchd" -T -c "$W/lw.conf")
+check "-T prints daily on by default" grep -qx "daily = on" \
+    <("$BIN/lakewatchd" -T -c "$W/lw.conf")
+
+NOW=$(date +%s)
+TODAY=$(( (NOW + 28800) - (NOW + 28800) % 86400 - 28800 ))	# Beijing 0:00
+YDAY=$((TODAY - 86400))
+MIN0=$((NOW - NOW % 60 - 180))
+mkdir -p "$W/state/samples/centre-tp" "$W/state/uplink/prov"
+# yesterday: a row every two hours, one in calibration (C: not averaged)
+for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
+	t=$((YDAY + i * 7200 + 60))
+	f=$W/state/samples/centre-tp/$(date -u -d "@$t" +%Y-%m).csv
+	[ -s "$f" ] || printf 'time,value,flag,raw,status\n' >"$f"
+	if [ "$i" = 5 ]; then flag=C; v=0.900; else flag=N; v=0.0$((20 + i)); fi
+	printf '%s,%s,%s,,\n' "$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)" \
+	    "$v" "$flag" >>"$f"
+done
+echo "$YDAY" >"$W/state/uplink/prov/last-2031"
+echo "$MIN0" >"$W/state/uplink/prov/last-2051"
+
+start_daemon "$W/lw.conf"
+check "yesterday's daily packet arrives" wait_for 30 count_ge 2031 1
+check "real-time packets arrive" wait_for 30 count_ge 2011 5
+check "the missed minutes and a minute with samples arrive" \
+    wait_for 100 count_ge 2051 4
+stop_daemon
+check "the daemon stops cleanly" test "$DAEMON_RC" -eq 0
+
+check "CN, Beijing DataTime, values and flags match the sample log" \
+    "$PY" - "$PLOG" "$W/state/samples" "$YDAY" "$MIN0" <<'PYEOF'
+import csv, datetime, glob, json, os, sys
+log, samples, yday, min0 = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+    int(sys.argv[4])
+bj = datetime.timezone(datetime.timedelta(hours=8))
+recs = [json.loads(l) for l in open(log, encoding="utf-8")]
+bad = [r for r in recs if not r["ok"]]
+assert not bad, bad
+
+def t_of(s):
+    d = datetime.datetime.strptime(s, "%Y%m%d%H%M%S").replace(tzinfo=bj)
+    return int(d.timestamp())
+
+def rows(sensor):
+    out = []
+    for path in sorted(glob.glob(os.path.join(samples, sensor, "*.csv"))):
+        for r in csv.DictReader(open(path)):
+            t = datetime.datetime.strptime(r["time"], "%Y-%m-%dT%H:%M:%SZ")
+            t = int(t.replace(tzinfo=datetime.timezone.utc).timestamp())
+            out.append((t, r["value"], r["flag"]))
+    return sorted(out, key=lambda x: x[0])
+
+LOG = {"w21011": rows("centre-tp"), "w01010": rows("centre-temp")}
+
+def near(s, want):
+    d = len(s.split(".")[1]) if "." in s else 0
+    return abs(float(s) - want) <= 0.5 * 10 ** -d + 1e-9
+
+def check_stats(cp, start, p):
+    for code, rs in LOG.items():
+        v = [float(x) for t, x, f in rs if start <= t < start + p and
+             f == "N" and x != ""]
+        if not v:
+            assert code + "-Avg" not in cp, (code, cp)
+            assert cp[code + "-Flag"] != "N", (code, cp)
+            continue
+        assert cp[code + "-Flag"] == "N", (code, cp)
+        for k, want in (("Avg", sum(v) / len(v)), ("Min", min(v)),
+                        ("Max", max(v))):
+            assert near(cp["%s-%s" % (code, k)], want), (code, k, cp)
+
+for r in recs:
+    if r.get("cn") in ("2011", "2051", "2031"):
+        assert r["st"] == "21" and r["flag"] == "5" and r["mn"], r
+# daily: yesterday, Beijing midnight, TP from the seeded rows (C left out)
+d = [r for r in recs if r.get("cn") == "2031"]
+assert len(d) == 1, d
+assert d[0]["cp"]["DataTime"].endswith("000000"), d[0]
+assert t_of(d[0]["cp"]["DataTime"]) == yday, d[0]
+cp = d[0]["cp"]
+assert cp["w21011-Flag"] == "N" and near(cp["w21011-Max"], 0.031), cp
+assert near(cp["w21011-Min"], 0.020), cp
+assert cp["w01010-Flag"] == "B" and "w01010-Avg" not in cp, cp
+check_stats(cp, yday, 86400)
+# minute: the missed minutes flagged B (no value), then one with samples
+m = [r for r in recs if r.get("cn") == "2051"]
+ts = [t_of(r["cp"]["DataTime"]) for r in m]
+assert ts[:3] == [min0, min0 + 60, min0 + 120], ts
+assert ts == sorted(set(ts)), ts
+for r in m[:3]:
+    assert r["cp"]["w21011-Flag"] == "B" and "w21011-Avg" not in r["cp"], r
+for r, t in zip(m, ts):
+    check_stats(r["cp"], t, 60)
+assert any(r["cp"]["w21011-Flag"] == "N" for r in m), m
+# real-time: as of the end of each 2 s interval, the latest sample in it
+rt = [r for r in recs if r.get("cn") == "2011"]
+ts = [t_of(r["cp"]["DataTime"]) for r in rt]
+assert all(t % 2 == 0 for t in ts) and ts == sorted(set(ts)), ts
+withval = 0
+for r, t in zip(rt, ts):
+    for code, rs in LOG.items():
+        last = [x for x in rs if t - 2 <= x[0] < t]
+        cp = r["cp"]
+        if not last:
+            assert cp[code + "-Flag"] == "B", (code, t, cp)
+            assert code + "-Rtd" not in cp, (code, cp)
+            continue
+        _, v, f = last[-1]
+        assert cp[code + "-Flag"] == f, (code, t, cp, last)
+        if v != "":
+            assert near(cp[code + "-Rtd"], float(v)), (code, t, cp, last)
+            withval += 1
+assert withval >= 4, rt
+print("daily 1, minute", len(m), "realtime", len(rt))
+PYEOF
+finish
