@@ -129,7 +129,7 @@ tool_report_usage(FILE *fp)
 {
 	fprintf(fp, "usage: lakewatch report -c FILE --sensor NAME | "
 	    "--site SITE --year YYYY\n\t[--through YYYY-MM] "
-	    "[--format text|json|csv]\n");
+	    "[--format text|json|csv] [--no-cache]\n");
 }
 
 static int
@@ -175,6 +175,7 @@ report_args(int argc, char **argv, struct rp_opts *o)
 		{ "year", required_argument, NULL, 'y' },
 		{ "through", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *through = NULL;
@@ -192,6 +193,7 @@ report_args(int argc, char **argv, struct rp_opts *o)
 				return -1;
 			break;
 		case 't': through = optarg; break;
+		case 'N': report_cache(0); break;
 		case 'f': if (parse_format(optarg, &o->format) == -1)
 				return -1;
 			break;
