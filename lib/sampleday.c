@@ -210,6 +210,8 @@ struct cur {
 static void
 put(struct cur *c, const void *v, size_t n)
 {
+	if (n == 0)
+		return;		/* V may be NULL (no values kept) */
 	memcpy(c->p, v, n);
 	c->p += n;
 }
