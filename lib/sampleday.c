@@ -161,7 +161,8 @@ rd_sum(struct rd *rd, struct sd_month *m, const struct conf_sensor *s)
 			continue;
 		nl++;
 		if (rd->md != NULL)
-			EVP_DigestUpdate(rd->md, rd->buf, (size_t)(nl - rd->buf));
+			EVP_DigestUpdate(rd->md, rd->buf,
+			    (size_t)(nl - rd->buf));
 		rd->cover += (unsigned long long)(nl - rd->buf);
 		for (p = rd->buf; p < nl; p = end + 1) {
 			end = memchr(p, '\n', (size_t)(nl - p));
@@ -282,7 +283,8 @@ sampleday_encode(const struct sd_month *m, const struct sd_ident *id,
 	memcpy(h.skip, m->skip, sizeof(h.skip));
 	h.lines = m->lines;
 	for (i = 0; i < SD_SLOTS; i++)
-		h.ndays += m->day[i / SAMPLEDAY_DAYS][i % SAMPLEDAY_DAYS].nall > 0;
+		h.ndays += m->day[i / SAMPLEDAY_DAYS]
+		    [i % SAMPLEDAY_DAYS].nall > 0;
 	h.nraw = m->nraw;
 	len = 8 + sizeof(h) + h.ndays * sizeof(r) + m->nraw * sizeof(double) +
 	    32;
@@ -532,9 +534,9 @@ ident_equal(const struct sd_ident *a, const struct sd_ident *b)
 
 /*
  * Sum FD (month file of identity ID) into M, from OLD if it still holds;
- * ID gets what was covered and its hash (*KEEP: 1 if it has it). A last line without newline is
- * left in *TAIL (TLEN bytes, one more writable) for the caller to add
- * after it has kept M. 0, or -1 with errno set.
+ * ID gets what was covered and its hash (*KEEP: 1 if it has it). A last
+ * line without newline is left in *TAIL (TLEN bytes, one more writable)
+ * for the caller to add after it has kept M. 0, or -1 with errno set.
  */
 static int
 month_sum(int fd, int have, const struct sd_ident *old, struct sd_ident *id,
@@ -567,7 +569,6 @@ month_sum(int fd, int have, const struct sd_ident *old, struct sd_ident *id,
 		rd.cover = old->cover;
 		rc = 0;
 	}
-	m->from_cache = !fresh;
 	if (rc != -1)
 		rc = rd_sum(&rd, m, s);
 	id->cover = rd.cover;

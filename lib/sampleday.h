@@ -52,7 +52,6 @@ struct sd_month {
 	long		lines;		/* lines read */
 	int		nskip;		/* not samples (samplelog_scan) */
 	int		skip[SAMPLEDAY_SKIPS];
-	int		from_cache;	/* summed (in part) from the .days */
 };
 
 /* What a .days says of the month file it was summed from. */
