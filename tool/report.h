@@ -174,7 +174,9 @@ void	 report_cache(int on);
 /*
  * Sum sensor NAME's samples of local year YEAR into *Y, with the rows
  * recorded as lost (<month>.lost, by the local day of each record's
- * first row). 0 or -1.
+ * first row): from each month file's daily sums (lib/sampleday.h, kept
+ * in its .days), the very doubles a row-by-row scan gives, or row by
+ * row (report_cache(0); or a row outside its month file). 0 or -1.
  */
 int	 report_load(const struct conf *c, const char *name, int year,
 	    struct rp_year *y, char err[LW_ERRLEN]);
