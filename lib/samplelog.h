@@ -92,6 +92,15 @@ int		  samplelog_last(const struct conf *c, const char *name,
 		    time_t from, time_t to, struct samplelog_row *r,
 		    char err[LW_ERRLEN]);
 /*
+ * LINE of LEN bytes (as getline(3) gives it) into *R: 0, or -1 if it is
+ * not a sample (a NUL in it, torn, a header). Cuts LINE at its end.
+ */
+int		  samplelog_parse_line(char *line, size_t len,
+		    struct samplelog_row *r);
+/* log_warnx that N lines of PATH were skipped, the first SHOWN in LINE. */
+void		  samplelog_say_skipped(const char *path, int n,
+		    const int *line, int shown);
+/*
  * Call FN for every record of rows lost (the .lost files of the UTC
  * months that cover FROM..TO) whose first row has FROM <= first < TO;
  * ROWS is how many. Missing files are no error. 0, or -1 with err filled.

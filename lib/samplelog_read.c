@@ -53,9 +53,17 @@ parse_logline(char *line, struct samplelog_row *r)
 	return samplelog_flag_known(r->flag) ? 0 : -1;
 }
 
-/* Name the lines of PATH that were skipped: the first few, and how many. */
-static void
-say_skipped(const char *path, int n, const int *line, int shown)
+int
+samplelog_parse_line(char *line, size_t len, struct samplelog_row *r)
+{
+	if (memchr(line, '\0', len) != NULL)
+		return -1;	/* a NUL cut it: not a sample */
+	line[strcspn(line, "\r\n")] = '\0';
+	return parse_logline(line, r);
+}
+
+void
+samplelog_say_skipped(const char *path, int n, const int *line, int shown)
 {
 	char list[SKIP_SHOWN * 12] = "";
 	size_t len = 0;
@@ -106,10 +114,7 @@ scan_file(int dfd, const char *path, time_t from, time_t to,
 		no++;
 		if (no == 1 && strcmp(line, SAMPLELOG_HEADER) == 0)
 			continue;
-		if (memchr(line, '\0', (size_t)len) != NULL)
-			line[0] = '\0';	/* a NUL cut it: not a sample */
-		line[strcspn(line, "\r\n")] = '\0';
-		if (parse_logline(line, &r) == -1) {
+		if (samplelog_parse_line(line, (size_t)len, &r) == -1) {
 			if (nskip < SKIP_SHOWN)
 				skip[nskip] = no;
 			nskip++;
@@ -119,7 +124,7 @@ scan_file(int dfd, const char *path, time_t from, time_t to,
 	free(line);
 	fclose(fp);
 	if (nskip > 0)
-		say_skipped(path, nskip, skip,
+		samplelog_say_skipped(path, nskip, skip,
 		    nskip < SKIP_SHOWN ? nskip : SKIP_SHOWN);
 	return 0;
 }

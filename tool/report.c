@@ -17,6 +17,7 @@
 #include "../lib/conf.h"
 #include "../lib/gb3838.h"
 #include "../lib/log.h"
+#include "../lib/sampleday.h"
 #include "../lib/samplelog.h"
 #include "../lib/util.h"
 #include "report.h"
@@ -327,6 +328,25 @@ report_add(struct rp_year *y, const struct samplelog_row *r)
 	return 1;
 }
 
+static int	use_cache = 1;
+
+/* The start of the UTC month after the one of T. */
+static time_t
+next_utc_month(time_t t)
+{
+	struct tm tm;
+	int yr, mo;
+
+	gmtime_r(&t, &tm);
+	yr = tm.tm_year + 1900;
+	mo = tm.tm_mon + 2;
+	if (mo > 12) {
+		mo = 1;
+		yr++;
+	}
+	return (time_t)days_civil(yr, mo, 1) * 86400;
+}
+
 static void
 add_row(void *arg, const struct samplelog_row *r)
 {
@@ -343,6 +363,79 @@ add_lost(void *arg, time_t first, long rows)
 		y->day[tm.tm_yday].nlost += (int)rows;
 }
 
+void
+report_cache(int on)
+{
+	use_cache = on;
+}
+
+/*
+ * Add month file M's days of Y's year to Y. Each day's sum is the one a
+ * row-by-row scan makes: the file's partial sum when the day has no
+ * valid row yet, or its values one by one (the day begun the month
+ * before). -1 if a day would need values M did not keep (a row outside
+ * its month met the same day in another file): scan the rows then.
+ */
+static int
+add_month(struct rp_year *y, const struct sd_month *m)
+{
+	const struct sd_day *e;
+	struct rp_day *d;
+	size_t k;
+	int slot, i;
+
+	for (slot = 0; slot < 2; slot++) {
+		if (m->year0 + slot != y->year)
+			continue;
+		for (i = 0; i < SAMPLEDAY_DAYS; i++) {
+			e = &m->day[slot][i];
+			d = &y->day[i];
+			if (e->nall == 0)
+				continue;
+			if (slot == m->head_slot && i == m->head_yday)
+				for (k = 0; k < m->nraw; k++)
+					d->sum += m->raw[k];
+			else if (d->nvalid > 0 && e->nvalid > 0)
+				return -1;
+			else
+				d->sum += e->sum;
+			d->nvalid += e->nvalid;
+			d->nall += e->nall;
+			d->nobt += e->nobt;
+		}
+	}
+	return 0;
+}
+
+/* The days of Y from the month files' daily sums (sampleday.h). */
+static int
+load_days(const struct conf *c, const char *name, time_t from, time_t to,
+    struct rp_year *y, char err[LW_ERRLEN])
+{
+	struct sd_month *m;
+	time_t t, first = 0;
+	int rc = 0, n = 0, i;
+
+	/* the months' skipped lines are named once all are summed */
+	if ((m = calloc(14, sizeof(*m))) == NULL)
+		fatal("report");
+	for (t = from; rc == 0 && t < to && n < 14; t = next_utc_month(t)) {
+		if (n == 0)
+			first = t;
+		rc = sampleday_load(c, name, y->sensor, t, SAMPLEDAY_READ |
+		    SAMPLEDAY_WRITE, &m[n++], err);
+		if (rc == 0 && add_month(y, &m[n - 1]) == -1)
+			rc = 1;
+	}
+	for (i = 0, t = first; i < n; i++, t = next_utc_month(t)) {
+		if (rc == 0)
+			sampleday_warn(c, name, t, &m[i]);
+		sampleday_free(&m[i]);
+	}
+	free(m);
+	return rc;
+}
+
 int
 report_load(const struct conf *c, const char *name, int year,
     struct rp_year *y, char err[LW_ERRLEN])
@@ -350,7 +443,7 @@ report_load(const struct conf *c, const char *name, int year,
 	time_t from = report_month_start(year, 1);
 	time_t to = report_month_start(year, 13);
 	time_t now = time(NULL);
-	int i = conf_sensor_find(c, name);
+	int i = conf_sensor_find(c, name), rc = 1;
 	struct tm tm;
 
 	memset(y, 0, sizeof(*y));
@@ -361,6 +454,15 @@ report_load(const struct conf *c, const char *name, int year,
 	y->sensor = i >= 0 ? &c->sensors[i] : NULL;
 	if (samplelog_scan_lost(c, name, from, to, add_lost, y, err) == -1)
 		return -1;
+	if (use_cache && (rc = load_days(c, name, from, to, y, err)) == -1)
+		return -1;
+	if (rc == 0)
+		return 0;
+	/* --no-cache, or a row out of its month file: row by row */
+	for (i = 0; i < REPORT_DAYS; i++) {
+		y->day[i].sum = 0;
+		y->day[i].nvalid = y->day[i].nall = y->day[i].nobt = 0;
+	}
 	return samplelog_scan(c, name, from, to, add_row, y, err);
 }
 

@@ -167,9 +167,16 @@ int	 report_add(struct rp_year *y, const struct samplelog_row *r);
 /* Local-time start of day 1 of MONTH of YEAR (MONTH 13: next January). */
 time_t	 report_month_start(int year, int month);
 /*
+ * 0: report_load sums every row again (--no-cache); 1 (the default):
+ * from the month files' daily sums, kept in their .days (sampleday.h).
+ */
+void	 report_cache(int on);
+/*
  * Sum sensor NAME's samples of local year YEAR into *Y, with the rows
  * recorded as lost (<month>.lost, by the local day of each record's
- * first row). 0 or -1.
+ * first row): from each month file's daily sums (lib/sampleday.h, kept
+ * in its .days), the very doubles a row-by-row scan gives, or row by
+ * row (report_cache(0); or a row outside its month file). 0 or -1.
  */
 int	 report_load(const struct conf *c, const char *name, int year,
 	    struct rp_year *y, char err[LW_ERRLEN]);

@@ -304,10 +304,10 @@ tool_report_usage(FILE *fp)
 {
 	fprintf(fp, "usage: lakewatch report -c FILE --sensor NAME --year "
 	    "YYYY [--through YYYY-MM]\n\t[--format text|json|csv] "
-	    "[-o FILE]\n       lakewatch report -c FILE --site SITE "
+	    "[-o FILE] [--no-cache]\n       lakewatch report -c FILE --site SITE "
 	    "--year YYYY [--through YYYY-MM] |\n\t--month YYYY-MM | --day "
 	    "YYYY-MM-DD [--daily]\n\t[--format text|json|csv|xlsx] "
-	    "[-o FILE]\n");
+	    "[-o FILE] [--no-cache]\n");
 }
 
 static int
@@ -394,6 +394,7 @@ report_args(int argc, char **argv, struct rp_opts *o)
 		{ "month", required_argument, NULL, 'M' },
 		{ "daily", no_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *through = NULL;
@@ -418,6 +419,7 @@ report_args(int argc, char **argv, struct rp_opts *o)
 		case 'd': o->daily = 1; break;
 		case 'o': o->out = optarg; break;
 		case 't': through = optarg; break;
+		case 'N': report_cache(0); break;
 		case 'f': if (parse_format(optarg, &o->format) == -1)
 				return -1;
 			break;

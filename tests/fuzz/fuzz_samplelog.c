@@ -4,7 +4,9 @@
  * <state_dir>/samples/centre-tp/2026-11.csv, as a crash, a full disk or
  * an operator's editor may leave it; samplelog_scan must hand over only
  * rows inside the month with a known HJ 212 flag, and report_load must
- * sum them into days of the year without going out of bounds.
+ * sum them into days of the year without going out of bounds, the same
+ * bit for bit from the daily sums and their .days cache (cold, then
+ * warm) as row by row (--no-cache).
  * (The CSV of `lakewatch import` has its own parser: fuzz_import.c.)
  */
 #include <sys/stat.h>
@@ -79,7 +81,7 @@ count(void *arg, const struct samplelog_row *r)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct rp_year y;
+	static struct rp_year y, rows;
 	struct rp_rules rules = { 24, 0.667, 0.667, 0 };
 	struct rp_month m;
 	char err[LW_ERRLEN];
@@ -94,8 +96,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (samplelog_scan(conf, "centre-tp", from, to, row, NULL, err) == -1 ||
 	    samplelog_scan(conf, "centre-tp", year0, year1, count, &n, err) == -1)
 		abort();
-	if (report_load(conf, "centre-tp", 2026, &y, err) == -1)
+	report_cache(0);
+	if (report_load(conf, "centre-tp", 2026, &rows, err) == -1)
 		abort();
+	report_cache(1);
+	for (i = 0; i < 2; i++)
+		if (report_load(conf, "centre-tp", 2026, &y, err) == -1 ||
+		    memcmp(y.day, rows.day, sizeof(y.day)) != 0)
+			abort();
 	for (i = 0; i < REPORT_DAYS; i++)
 		days += y.day[i].nall;
 	if ((size_t)days != n)
