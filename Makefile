@@ -154,6 +154,11 @@ deb: deb-deps
 check-deb: deb
 	@tests/systemd/deb.sh $(DEB_FILE)
 
+# the README's promise from a clone in a bare Debian 12 tree: make demo,
+# make deb, the package installed and running (slow; not run by CI)
+check-fresh:
+	@tests/systemd/fresh.sh
+
 clean:
 	rm -rf bin lib/*.o daemon/*.o tool/*.o drivers/*.o tests/unit/*.o \
 	    tests/out build
@@ -173,5 +178,6 @@ help:
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=..."
 	@echo "make deb        the Debian package, in build/"
 	@echo "make check-deb  install, upgrade, purge it in nspawn"
+	@echo "make check-fresh   make demo, make deb, install: a bare Debian 12"
 
-.PHONY: all deps demo-deps demo deb-deps deb check-deb install clean help
+.PHONY: all deps demo-deps demo deb-deps deb check-deb check-fresh install clean help
