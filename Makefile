@@ -64,7 +64,8 @@ include tests/tests.mk
 # Debian packages to build (DEB_BUILD), test (DEB_TEST) and benchmark
 DEB_BUILD = gcc make pkg-config libmodbus-dev librrd-dev libcurl4-openssl-dev \
 	  libinih-dev libjansson-dev libsystemd-dev libssl-dev libcsv-dev \
-	  libmicrohttpd-dev libxlsxwriter-dev
+	  libmicrohttpd-dev libxlsxwriter-dev \
+	  zlib1g-dev	# xlsxwriter.pc's -lz: libxlsxwriter-dev does not pull it in
 DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
 	  python3-serial python3-serial-asyncio python3-openpyxl socat curl procps valgrind \
 	  clang systemd man-db chromium fonts-noto-cjk fonts-dejavu-core tzdata \
@@ -158,6 +159,10 @@ check-deb: deb
 # make deb, the package installed and running (slow; not run by CI)
 check-fresh:
 	@tests/systemd/fresh.sh
+
+# make print-VAR: a variable's value (tests/layout.sh reads DEB_BUILD)
+print-%:
+	@echo $($*)
 
 clean:
 	rm -rf bin lib/*.o daemon/*.o tool/*.o drivers/*.o tests/unit/*.o \

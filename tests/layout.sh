@@ -45,5 +45,21 @@ if [ -x bin/lakewatch ]; then
 	done
 	[ "$n" -eq 0 ] && pass=$((pass + 1))
 fi
+
+# the package builds with what `make deps` installs: every library of
+# DEB_BUILD is a Build-Depends of debian/control (a -dev missing there
+# builds here and fails on a buildd)
+if [ -f debian/control ]; then
+	n=0
+	for p in $(make -s --no-print-directory -f Makefile \
+	    print-DEB_BUILD 2>/dev/null | tr ' ' '\n' | grep -- '-dev$'); do
+		if ! sed -n '/^Build-Depends:/,/^[A-Z]/p' debian/control |
+		    grep -qw -- "$p"; then
+			breach "debian/control: Build-Depends lacks $p (DEB_BUILD)"
+			n=$((n + 1))
+		fi
+	done
+	[ "$n" -eq 0 ] && pass=$((pass + 1))
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
