@@ -76,7 +76,7 @@ DEB_TEST = libcmocka-dev rrdtool rrdcached python3 python3-pymodbus \
 DEB_DEMO = $(DEB_BUILD) rrdtool python3 tzdata fonts-dejavu-core \
 	  fonts-noto-cjk
 # what `make deb` needs: the build and dpkg-buildpackage's tools
-DEB_PKG	= $(DEB_BUILD) debhelper dpkg-dev fakeroot
+DEB_PKG	= $(DEB_BUILD) build-essential debhelper dpkg-dev fakeroot
 SUDO	= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # $(call apt_install,TARGET,PACKAGES): apt-get install those missing
