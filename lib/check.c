@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "hj212.h"
 #include "log.h"
 #include "plan.h"
 
@@ -100,12 +101,13 @@ check_webhook(const struct conf_webhook *w, FILE *fp)
 
 /*
  * HJ 212-2025 6.4.1: over the Internet the data "shall" be encrypted, on
- * a private network "should": say which an hj212-2025 uplink does.
+ * a private network "should": say which an hj212-2025 uplink does (the
+ * profiles that encrypt: hj212.c).
  */
 static void
 check_uplink(const struct conf_uplink *u, FILE *fp)
 {
-	if (u->protocol != UPLINK_HJ212_2025)
+	if (!hj212_profile(u->protocol)->sm4)
 		return;
 	if (u->sm4_key != NULL)
 		fprintf(fp, "uplink '%s': data (CN 2000-2999, 3020) go "

@@ -1235,7 +1235,7 @@ check_sm4(struct parse *p, struct conf_uplink *u)
 {
 	unsigned char key[HJ212_SM4_KEY_LEN];
 
-	if (u->protocol != UPLINK_HJ212_2025)
+	if (!hj212_profile(u->protocol)->sm4)
 		perr(p, u->sm4_line, "uplink '%s': sm4_key_file: protocol %s "
 		    "sends no encrypted data (only hj212-2025 does)", u->name,
 		    conf_uplink_protos[u->protocol]);

@@ -3,7 +3,7 @@
  * A.2 examples (key 16 times 0x30; the ciphertext bytes as the standard
  * prints them, recomputed with `openssl enc -sm4-ecb -nopad`): length
  * and CRC of the plain packet kept, a short tail left plain; which CNs
- * are encrypted; the key file's forms; refusals.
+ * are encrypted (and by which profile); the key file's forms; refusals.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -132,6 +132,10 @@ test_key(void **state)
 	assert_int_equal(hj212_sm4_key("30303030303030303030303030303030"
 	    "00", a), -1);
 	assert_int_equal(hj212_sm4_selftest(), 0);
+	/* only the hj212-2025 profile encrypts */
+	assert_true(hj212_profile(UPLINK_HJ212_2025)->sm4);
+	assert_false(hj212_profile(UPLINK_HJ212)->sm4);
+	assert_false(hj212_profile(UPLINK_HJ1404)->sm4);
 }
 
 /* Encrypt a packet of CN with CP "DataTime=20240520210600;w21011-Rtd=1" */
