@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../lib/hj212.h"
+#include "../lib/hj212_sm4.h"
 #include "../lib/log.h"
 #include "../lib/samplelog.h"
 #include "../lib/util.h"
@@ -76,6 +77,8 @@ struct link {
 	int		 logged;	/* LOGGED_*, reset on connect */
 	pthread_mutex_t	 mu;		/* st */
 	struct uplink_stats st;
+	int		 sm4;		/* 1: data CPs go encrypted with key */
+	unsigned char	 key[HJ212_SM4_KEY_LEN];
 };
 
 struct uplinks {
@@ -635,12 +638,26 @@ connect_platform(struct link *l)
 	return 0;
 }
 
-/* All LEN bytes of P, within the timeout. 0, or -1 (error set). */
+/*
+ * All LEN bytes of P, within the timeout. 0, or -1 (error set). The
+ * spool keeps plain packets: they are encrypted here, with the key of
+ * the config that sends them.
+ */
 static int
 send_all(struct link *l, const char *p, size_t len)
 {
 	double deadline = mono_s() + l->u->timeout;
+	char enc[HJ212_PKT_MAX + 1];
 	ssize_t n;
+
+	if (l->sm4) {
+		if (len > HJ212_PKT_MAX || (memcpy(enc, p, len),
+		    hj212_sm4_packet(l->key, enc, len, 1)) == -1) {
+			set_error(l, "SM4 encryption failed");
+			return -1;
+		}
+		p = enc;
+	}
 
 	while (len > 0) {
 		n = send(l->fd, p, len, MSG_NOSIGNAL);
@@ -1075,6 +1092,8 @@ link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 	l->c = c;
 	l->u = &c->uplinks[i];
 	l->prof = hj212_profile(l->u->protocol);
+	l->sm4 = l->u->sm4_key != NULL &&
+	    hj212_sm4_key(l->u->sm4_key, l->key) == 0;
 	l->stop = stop;
 	l->fd = -1;
 	l->backoff = BACKOFF_MIN;

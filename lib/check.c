@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "hj212.h"
 #include "log.h"
 #include "plan.h"
 
@@ -98,6 +99,28 @@ check_webhook(const struct conf_webhook *w, FILE *fp)
 	}
 }
 
+/*
+ * HJ 212-2025 6.4.1: over the Internet the data "shall" be encrypted, on
+ * a private network "should": say which an hj212-2025 uplink does (the
+ * profiles that encrypt: hj212.c).
+ */
+static void
+check_uplink(const struct conf_uplink *u, FILE *fp)
+{
+	if (!hj212_profile(u->protocol)->sm4)
+		return;
+	if (u->sm4_key != NULL)
+		fprintf(fp, "uplink '%s': data (CN 2000-2999, 3020) go "
+		    "SM4-ECB encrypted (HJ 212-2025 6.4)\n", u->name);
+	else
+		fprintf(fp, "uplink '%s': WARNING: hj212-2025 without "
+		    "sm4_key_file: data go unencrypted, fit for a private "
+		    "network (the standard: should encrypt) or a platform "
+		    "that takes plain data; over the Internet the standard "
+		    "requires SM4 and a platform that enforces it refuses "
+		    "them\n", u->name);
+}
+
 int
 check_report(const struct conf *c, FILE *fp)
 {
@@ -125,6 +148,8 @@ check_report(const struct conf *c, FILE *fp)
 	}
 	for (b = 0; b < c->nwebhook; b++)
 		check_webhook(&c->webhooks[b], fp);
+	for (b = 0; b < c->nuplink; b++)
+		check_uplink(&c->uplinks[b], fp);
 	free(idx);
 	free(reqs);
 	return warned;

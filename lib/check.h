@@ -10,7 +10,8 @@
  * Print, per bus, the requests one cycle sends (as the daemon plans
  * them) and the estimated bus time against the shortest interval; then
  * a warning per webhook key its format ignores (a mention or keyword on
- * json, a mention on wecom markdown, mobiles on feishu or slack).
+ * json, a mention on wecom markdown, mobiles on feishu or slack), and
+ * per hj212-2025 uplink whether its data go encrypted (a warning if not).
  * Returns the number of buses whose plan cannot fit their interval.
  */
 int	check_report(const struct conf *c, FILE *fp);

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "conftab.h"
 #include "hj212.h"
+#include "hj212_sm4.h"
 #include "log.h"
 #include "util.h"
 
@@ -215,6 +216,7 @@ static const struct key uplink_keys[] = {
 	{ "timeout", K_DUR, F(conf_uplink, timeout), 0.1, 600, NULL },
 	{ "retries", K_INT, F(conf_uplink, retries), 0, 100, NULL },
 	{ "period", K_DUR, F(conf_uplink, period), 10, 86400, NULL },
+	{ "sm4_key_file", K_SECRETFILE, F(conf_uplink, sm4_key), 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, 0, NULL }
 };
 
@@ -670,7 +672,7 @@ set_enum(struct parse *p, const struct key *k, int *dst, const char *v)
 }
 
 static int
-read_secret(struct parse *p, char **dst, const char *file)
+read_secret(struct parse *p, const char *key, char **dst, const char *file)
 {
 	char path[PATH_MAX], buf[512];
 	struct stat st;
@@ -684,26 +686,26 @@ read_secret(struct parse *p, char **dst, const char *file)
 	/* non-blocking: a FIFO or a device must not hang a (re)load */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &st) == -1) {
-		perr(p, p->line, "secret_file '%s': %s", path, strerror(errno));
+		perr(p, p->line, "%s '%s': %s", key, path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		perr(p, p->line, "secret_file '%s' is not a regular file", path);
+		perr(p, p->line, "%s '%s' is not a regular file", key, path);
 		close(fd);
 		return -1;
 	}
 	if (st.st_mode & 077) {
-		perr(p, p->line, "secret_file '%s' is readable by others "
-		    "(mode %03o); chmod 600 it", path, st.st_mode & 0777);
+		perr(p, p->line, "%s '%s' is readable by others "
+		    "(mode %03o); chmod 600 it", key, path, st.st_mode & 0777);
 		close(fd);
 		return -1;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n == -1) {
-		perr(p, p->line, "secret_file '%s': %s", path, strerror(errno));
+		perr(p, p->line, "%s '%s': %s", key, path, strerror(errno));
 		return -1;
 	}
 	buf[n] = '\0';
@@ -855,7 +857,7 @@ set_key(struct parse *p, const struct key *k, void *dst, const char *v)
 	case K_ENUM:
 		return set_enum(p, k, dst, v);
 	case K_SECRETFILE:
-		return read_secret(p, dst, v);
+		return read_secret(p, k->name, dst, v);
 	case K_MENTION:
 		return set_mention(p, k, dst, v);
 	case K_KEYWORD:
@@ -921,6 +923,8 @@ handler(void *user, const char *section, const char *name, const char *value)
 		((struct conf_sensor *)p->obj)->hj212_code_line = p->line;
 	if (p->sec == SEC_UPLINK && strcmp(name, "mn") == 0)
 		((struct conf_uplink *)p->obj)->mn_line = p->line;
+	if (p->sec == SEC_UPLINK && strcmp(name, "sm4_key_file") == 0)
+		((struct conf_uplink *)p->obj)->sm4_line = p->line;
 	if (p->sec == SEC_DAEMON && strcmp(name, "station") == 0)
 		p->c->station_line = p->line;
 	return set_key(p, k, (char *)p->obj + k->off, value) == 0;
@@ -1225,6 +1229,25 @@ hj212_text_ok(const char *s)
 	return 1;
 }
 
+/* HJ 212-2025 6.4: a 16-byte SM4 key, and an OpenSSL that has SM4 */
+static void
+check_sm4(struct parse *p, struct conf_uplink *u)
+{
+	unsigned char key[HJ212_SM4_KEY_LEN];
+
+	if (!hj212_profile(u->protocol)->sm4)
+		perr(p, u->sm4_line, "uplink '%s': sm4_key_file: protocol %s "
+		    "sends no encrypted data (only hj212-2025 does)", u->name,
+		    conf_uplink_protos[u->protocol]);
+	else if (hj212_sm4_key(u->sm4_key, key) == -1)
+		perr(p, u->sm4_line, "uplink '%s': sm4_key_file: the key must "
+		    "be 32 hex digits or 16 characters (SM4 takes 16 bytes), "
+		    "not %zu characters", u->name, strlen(u->sm4_key));
+	else if (hj212_sm4_selftest() == -1)
+		perr(p, u->sm4_line, "uplink '%s': sm4_key_file: this "
+		    "OpenSSL has no working SM4-ECB", u->name);
+}
+
 static void
 check_uplink(struct parse *p, struct conf_uplink *u)
 {
@@ -1250,6 +1273,8 @@ check_uplink(struct parse *p, struct conf_uplink *u)
 	    !hj212_text_ok(u->pw))
 		perr(p, u->line, "uplink '%s': pw must be set, letters or "
 		    "digits, at most %d", u->name, HJ212_PW_MAX);
+	else if (u->sm4_key != NULL)
+		check_sm4(p, u);
 }
 
 /* station: one directory on the central rrdcached, never a path out */
@@ -1428,6 +1453,7 @@ conf_free(struct conf *c)
 		free(c->uplinks[i].host);
 		free(c->uplinks[i].mn);
 		free(c->uplinks[i].pw);
+		free(c->uplinks[i].sm4_key);
 	}
 	free(c->uplinks);
 	free(c->path);

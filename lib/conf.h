@@ -166,6 +166,8 @@ struct conf_uplink {
 	double		 timeout;	/* for an answer, s */
 	int		 retries;	/* re-sends before reconnecting */
 	double		 period;	/* s a CN=2061 packet covers (3600) */
+	char		*sm4_key;	/* sm4_key_file's line; NULL: plain */
+	int		 sm4_line;	/* of the "sm4_key_file =" key */
 };
 
 struct conf {

@@ -122,7 +122,8 @@ print_webhook(const struct conf_webhook *w, FILE *fp)
 		    sizeof(url)));
 }
 
-/* An [uplink]: the password is never printed, only whether it is set. */
+/* An [uplink]: the password and the key are never printed, only whether
+   they are set. */
 static void
 print_uplink(const struct conf_uplink *u, FILE *fp)
 {
@@ -142,6 +143,8 @@ print_uplink(const struct conf_uplink *u, FILE *fp)
 	else
 		fprintf(fp, "minute = off\n");
 	fprintf(fp, "daily = %s\n", u->daily ? "on" : "off");
+	if (u->sm4_key != NULL)
+		fprintf(fp, "sm4_key_file = (set)\n");
 }
 
 void

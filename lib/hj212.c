@@ -41,38 +41,72 @@ static const char *const codes[PARAM_COUNT] = {
  *
  * hj212: exactly HJ 212-2017 as before; the contract tests pin it.
  *
- * hj212-2025 (HJ 212-2025, in force 2026-01-01):
+ * hj212-2025 (HJ 212-2025, in force 2026-01-01; the standard's PDF
+ * was not read here: its text as quoted by a public CEMS pipeline,
+ * Daidai52640/cems-data-pipeline, tests/protocol/hj212/ and docs/adr/0006,
+ * and by a Node-RED guide, docs/hj212-2025-nodered-guide.md, both in the
+ * code index):
  *  - framing, CRC, data segment fields as 2017: CONFIRMED, App. A.1's
  *    example "QN=20240601085857223;ST=32;CN=1011;PW=123456;MN=010000A89
  *    00016F000169DC0;Flag=9;CP=&&&&" has length 0087 and CRC 2200 (the
- *    example as extracted from the standard's PDF by a public test-vector
- *    script, tests/protocol/hj212/generate_vectors.py of a CEMS pipeline;
- *    recomputed here: test_hj212.c pins it).
- *  - Flag: version bits V5..V0 = 000010, so Flag=8, 9 with A, 10/11
- *    with D: CONFIRMED, 6.3.3 Table 3's example "Flag=9, 00001001: this
- *    revision, answer wanted, no split", quoted by the same script and
- *    by a public Node-RED guide (docs/hj212-2025-nodered-guide.md, read
- *    in the code index); bits A (0) and D (1) keep their places:
- *    CONFIRMED by that script's count of App. C's examples (only 8, 9,
- *    10, 11; PNUM/PNO exactly with bit 1).
+ *    example as extracted from the standard's PDF by that pipeline's
+ *    tests/protocol/hj212/generate_vectors.py; recomputed here:
+ *    test_hj212.c pins it).
+ *  - Flag: version bits V5..V0 = 000010, so Flag=8, 9 with an answer
+ *    wanted, 10/11 split: CONFIRMED, 6.3.3 Table 3's example "Flag=9,
+ *    00001001: this revision, answer wanted, no split"; the answer and
+ *    split bits keep the places of 2017 (bit 0, bit 1): CONFIRMED by the
+ *    pipeline's count of App. C's 193 examples (only 8, 9, 10, 11;
+ *    PNUM/PNO exactly with bit 1; 9/11 on commands, 8/10 on answers).
+ *    Table 3 names the bits the other way round (A "has packet numbers",
+ *    D "answer"): the letters of hj212.h are 2017's.
  *  - MN: 24 characters of 0-9 A-F (数采仪入网编码, given by the
  *    platform): CONFIRMED as quoted by the Node-RED guide only.
- *  - CP of data commands (CN 2000-2999, 1014, 3020) SM4-ECB encrypted:
- *    the guide and the script say the standard asks it; NOT DONE (key
- *    exchange by CN=1014 and the ciphertext layout UNCONFIRMED): a
- *    platform that insists on it refuses our packets.
+ *  - encryption (6.4): DONE, hj212_sm4.c, with [uplink] sm4_key_file;
+ *    SM4-ECB, 16-byte key, no padding, the characters between "CP=&&"
+ *    and "&&" in 16-byte blocks, a shorter tail plain, the CRC that of
+ *    the plain packet (6.4.2, App. A.2): CONFIRMED as quoted, and App.
+ *    A.2's two examples (key 16 times 0x30) recompute byte for byte
+ *    (test_hj212_sm4.c). Encrypted: the data commands the station sends,
+ *    CN 2000-2999 (6.4.4, "other commands need not be"), 1014 and 3020
+ *    (the guide): CONFIRMED as quoted. The ciphertext as raw bytes:
+ *    inferred (App. A.2 prints {0xE4,...} but keeps the plain length
+ *    0295 in the length field). Over the Internet encryption "shall",
+ *    on private networks "should" (6.4.1): CONFIRMED as quoted; without
+ *    a key the data go plain and `lakewatchd -t` warns.
+ *  - keys (6.4.3): registered for the station on the ministry's
+ *    platform, changed every 90 days, no fixed or patterned keys:
+ *    CONFIRMED as quoted. CN=1014 (a new key, asked by the station or
+ *    set by the platform): its CP items UNCONFIRMED; NOT DONE (refused,
+ *    QnRtn=8; the operator updates the key file).
+ *  - RF=1 in the header marks a re-sent (补传) packet, absent otherwise
+ *    (Table 3): CONFIRMED as quoted; NOT DONE (a backlog packet goes as
+ *    built, without RF).
+ *  - CP at most 950 characters (Table 3), a data segment over 1024
+ *    split (8.1.2): CONFIRMED as quoted; kept (a 1024-character segment
+ *    leaves a CP of at most 942 after our header).
+ *  - system codes (Table 7): 31 air and 32 surface-water pollution
+ *    sources, as quoted; ST 21 (surface-water quality) in 2025
+ *    UNCONFIRMED.
  *  - data CNs 2011/2051/2061/2031, items -Rtd/-Avg/-Min/-Max/-Flag and
- *    the flag letters unchanged: UNCONFIRMED (the guide's ST=31 CN=2011
- *    example uses -Rtd and -Flag).
+ *    the flag letters unchanged: CONFIRMED for 2011 (the guide's ST=31
+ *    example: -Rtd, -Flag) and 2051 (App. A.2's example: a01011-Min,
+ *    -Avg, -Max, -Flag=N); 2061, 2031 and the letters UNCONFIRMED.
  *
  * hj1404 (HJ 1404-2024, surface-water stations, in force 2025-07-01; the
  * 2020 trial 地表水自动监测系统通信协议技术要求 before it):
  *  - builds on HJ 212-2017 (framing, CRC, data segment): CONFIRMED for
  *    the 2020 trial, which cites HJ 212-2017, GB/T 19582 and HJ 525
  *    (donghongscientific.com summary of the trial, 2020-05-20); the
- *    HJ 1404 text itself could not be read (only its scope, on
- *    bbs.biaozhuns.com thread 489346), so every further fact is
- *    UNCONFIRMED:
+ *    HJ 1404 text itself could not be read: only its scope, on
+ *    bbs.biaozhuns.com thread 489346, and its foreword (a mirror of the
+ *    ministry's page .../jcffbz/202501/t20250126_1101554.shtml: "data and
+ *    information" transmission; App. A normative, App. B informative);
+ *    the 2020 consultation draft's contents (desk33.com d-1737203: 6
+ *    protocol content, App. A factor and device-information codes, App.
+ *    B command and answer examples, the same parts as HJ 212-2017) give
+ *    no items. No public implementation was found in the code index.
+ *    So every further fact is UNCONFIRMED:
  *  - Flag version bits as 2017 (Flag=4/5): UNCONFIRMED.
  *  - data uploads as 2017 (2011/2051/2061/2031, ST 21): UNCONFIRMED.
  *  - quality-control results: each sample flagged C (a standard check or
@@ -89,9 +123,9 @@ static const char *const codes[PARAM_COUNT] = {
  *    App. B: DOMAIN.md 2.4, srdgame/lua-HJ212): UNCONFIRMED for 1404.
  */
 static const struct hj212_profile profiles[] = {
-	{ "hj212", HJ212_FLAG_V2017, 0, 0, 0 },
-	{ "hj212-2025", HJ212_FLAG_V2025, 1, 0, 0 },
-	{ "hj1404", HJ212_FLAG_V2017, 0, 1, 1 },
+	{ "hj212", HJ212_FLAG_V2017, 0, 0, 0, 0 },
+	{ "hj212-2025", HJ212_FLAG_V2025, 1, 0, 0, 1 },
+	{ "hj1404", HJ212_FLAG_V2017, 0, 1, 1, 0 },
 };
 
 const struct hj212_profile *

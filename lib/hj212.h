@@ -94,6 +94,8 @@ struct hj212_profile {
 	int		 mn_hex;	/* 1: an MN is 24 of 0-9 A-F */
 	int		 qc;		/* 1: check results (flag C) as 3020 */
 	int		 status;	/* 1: i12101 device state as 3020 */
+	int		 sm4;		/* 1: data CPs SM4 encrypted with a
+					   key (hj212_sm4.h) */
 };
 
 /* The profile of enum uplink_proto P (UPLINK_HJ212 if out of range). */

@@ -14,7 +14,14 @@ hj212 (default), hj212-2025 or hj1404 checks each packet's Flag version
 bits (000001 for HJ 212-2017 and the hj1404 profile, 000010 for HJ
 212-2025, whose MN is 24 of 0-9 A-F) and answers with them; CN=3020
 (hj1404: check results, device state) needs DataTime, PolId and an
-i12101-Info of the standard's working states. Faults: --no-answer, --late S (answer after S seconds),
+i12101-Info of the standard's working states. --sm4-key-file FILE
+(hj212-2025; 32 hex digits or 16 characters) enforces HJ 212-2025 6.4:
+the CP of each packet with CN 2000-2999, 1014 or 3020 is deciphered
+(SM4-ECB, 16-byte blocks, a shorter tail plain) before the CRC, which is
+the plain packet's, is checked; such records get "encrypted": true and
+"cipher": the hex of the enciphered blocks as received. A station that
+sends them plain fails the CRC. Faults: --no-answer, --late S (answer
+after S seconds),
 --close-mid (once: close the connection after half of a packet).
 
 Commands: with --commands FILE the platform polls FILE and sends each
@@ -32,6 +39,7 @@ import argparse
 import datetime
 import json
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -148,6 +156,54 @@ def check_data(cn: str, cp: dict) -> str:
     return ""
 
 
+def sm4_ecb(key: bytes, data: bytes, decrypt: bool) -> bytes:
+    """DATA (whole 16-byte blocks) through SM4-ECB: python3-cryptography
+    if there, else openssl enc."""
+    try:
+        from cryptography.hazmat.primitives.ciphers import (
+            Cipher, algorithms, modes)
+    except ImportError:
+        cmd = ["openssl", "enc", "-sm4-ecb", "-nopad", "-K", key.hex()]
+        return subprocess.run(cmd + (["-d"] if decrypt else []),
+                              input=data, capture_output=True,
+                              check=True).stdout
+    c = Cipher(algorithms.SM4(key), modes.ECB())
+    x = c.decryptor() if decrypt else c.encryptor()
+    return x.update(data) + x.finalize()
+
+
+def read_key(path: str) -> bytes:
+    """The key of an sm4_key_file: 32 hex digits or 16 characters."""
+    text = open(path, encoding="latin-1").readline().rstrip("\r\n")
+    if len(text) == 16:
+        return text.encode("latin-1")
+    if len(text) == 32:
+        return bytes.fromhex(text)
+    raise ValueError("%s: not 32 hex digits or 16 characters" % path)
+
+
+def sm4_cn(cn: str) -> bool:
+    """HJ 212-2025 6.4.4: the CNs whose CP a station encrypts."""
+    return cn.isdigit() and (2000 <= int(cn) <= 2999 or
+                             cn in ("1014", "3020"))
+
+
+def decipher(key: bytes, seg: bytes):
+    """(plain segment, hex of the enciphered blocks) of SEG if its CN is
+    one encrypted, else (SEG, None)."""
+    i = seg.find(b"CP=&&")
+    if i < 0 or not seg.endswith(b"&&"):
+        return seg, None
+    head = seg[:i].decode("ascii", "replace").split(";")
+    cn = [f[3:] for f in head if f.startswith("CN=")]
+    if not cn or not sm4_cn(cn[0]):
+        return seg, None
+    region = seg[i + 5:len(seg) - 2]
+    full = len(region) // 16 * 16
+    plain = sm4_ecb(key, region[:full], True) + region[full:]
+    return seg[:i + 5] + plain + b"&&", region[:full].hex().upper()
+
+
 def frame(seg: str) -> bytes:
     return ("##%04d%s%04X\r\n" % (len(seg), seg, crc16(seg.encode()))).encode()
 
@@ -161,6 +217,8 @@ class Platform:
         self.cmd_off = 0        # bytes of --commands already sent
         self.last = {}          # PW and MN of the station's last packet
         self.qn_last = ""
+        self.key = read_key(args.sm4_key_file) if args.sm4_key_file \
+            else None
 
     def log(self, rec):
         rec["t"] = time.time()
@@ -185,6 +243,10 @@ class Platform:
         seg = buf[start + 6:start + 6 + n]
         crc = buf[start + 6 + n:start + 10 + n].decode("ascii", "replace")
         rec = {"ok": True, "error": ""}
+        if self.key is not None:
+            seg, cipher = decipher(self.key, seg)
+            if cipher is not None:
+                rec.update(encrypted=True, cipher=cipher)
         if buf[end - 2:end] != b"\r\n":
             rec.update(ok=False, error="no CR LF after the CRC")
         elif crc != "%04X" % crc16(seg):
@@ -195,7 +257,7 @@ class Platform:
                        mn=f.get("MN"), pw=f.get("PW"), flag=f.get("Flag"),
                        pnum=f.get("PNUM"), pno=f.get("PNO"), cp=f["CP"])
         except ValueError as e:
-            rec.update(ok=False, error=str(e))
+            rec.update(ok=False, error=rec["error"] or str(e))
         if rec["ok"] and rec["cn"] in DATA_CN and rec.get("pnum") is None:
             why = check_data(rec["cn"], rec["cp"])
             if why:
@@ -293,7 +355,10 @@ def main():
     ap.add_argument("--close-mid", action="store_true")
     ap.add_argument("--commands", help="JSON lines: requests to send")
     ap.add_argument("--profile", default="hj212", choices=sorted(VERSION))
+    ap.add_argument("--sm4-key-file", help="hj212-2025: decipher data CPs")
     args = ap.parse_args()
+    if args.sm4_key_file and args.profile != "hj212-2025":
+        ap.error("--sm4-key-file needs --profile hj212-2025")
     p = Platform(args)
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
