@@ -35,6 +35,13 @@ mkdir -p "$W/upper" "$W/work" "$R"
 mount -t overlay overlay -o \
     "lowerdir=$ROOT,upperdir=$W/upper,workdir=$W/work" "$R" ||
     die "overlay mount"
+# what check-systemd's `make install` left in the shared tree: a new
+# machine has none of it (its config would stop dpkg at a conffile prompt)
+rm -rf "$R/etc/lakewatch" "$R/var/lib/lakewatch" "$R/var/www/lakewatch" \
+    "$R/etc/systemd/system/lakewatchd.service.d" \
+    "$R"/usr/lib/systemd/system/lakewatch* "$R/usr/sbin/lakewatchd" \
+    "$R/usr/bin/lakewatch" "$R"/usr/lib/sysusers.d/lakewatch.conf \
+    "$R"/usr/lib/tmpfiles.d/lakewatch.conf
 git clone -q "$TOP" "$R/root/lakewatch" || die "git clone"
 echo lakewatch-fresh >"$R/etc/hostname"
 
