@@ -1458,7 +1458,7 @@ def summary():
         lm = o["status_lag_healthy"].get("lag_max_window_ms")
         worst = max([x for x in (jm, lm) if x is not None] or [None]) \
             if (jm is not None or lm is not None) else None
-        row("isolation 1000 (10%% silent): healthy jitter max / lag ms",
+        row("isolation 1000 (10% silent): healthy jitter max / lag ms",
             "%s / %s" % (f(jm), f(lm)), "", "", "<= 50", le(worst, 50))
     print("\n== Summary: issue 15 targets, lakewatchd %s vs collectd 5.12, "
           "one run (%s; load %s)" % (commit(), time.strftime(
