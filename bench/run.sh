@@ -2,7 +2,7 @@
 # bench/run.sh: lakewatchd and collectd 5.12 side by side (`make bench`).
 # Needs `make all` and `make bench-deps` (collectd-core, libyajl2).
 #
-#   BENCH_N="10 100 1000"  farm sizes (spaces or commas)
+#   BENCH_N="10 200 1000"  farm sizes (spaces or commas)
 #   BENCH_SECONDS=60       each farm run: warm-up plus steady window
 #   BENCH_WARMUP=10        at least this, and 10 s after the last RRD file
 #                          appeared (startup work is not steady state)
@@ -13,7 +13,10 @@
 # lwsim farm); 2. isolation (1000 devices, 10 % silent); 3. RTU through
 # bench/pty_throttle.py at 9600 8N1; 4. alert latency (100 simultaneous
 # crossings, receiver answering in 50 ms; lakewatchd and collectd);
-# 5. bench/store.sh if present. Figures go to bench/results/*.json.
+# 5. a quiet station (10 devices x 2 sensors every 10 s: CPU from
+# schedstat and wake-ups of all threads, lakewatchd and collectd);
+# 6. bench/store.sh if present; then ONE table of every target (issue
+# 15) with the commit measured. Figures go to bench/results/*.json.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -44,21 +47,25 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_ISO_SECONDS:=20}"
 	: "${BENCH_RTU_SECONDS:=15}"
 	: "${SENSORS:=2000}"
+	: "${BENCH_STATION_SECONDS:=30}"
 else
-	: "${BENCH_N:=10 100 1000}"
+	: "${BENCH_N:=10 200 1000}"
 	: "${BENCH_SECONDS:=60}"
 	: "${BENCH_ISO_SECONDS:=40}"
 	: "${BENCH_RTU_SECONDS:=30}"
 fi
 BENCH_N=$(echo "$BENCH_N" | tr ',' ' ')
 export BENCH_SECONDS BENCH_ISO_SECONDS BENCH_RTU_SECONDS
+[ -n "${BENCH_STATION_SECONDS:-}" ] && export BENCH_STATION_SECONDS
 [ -n "${SENSORS:-}" ] && export SENSORS
 
 mkdir -p bench/results
 rm -f bench/results/*.json bench/results/store.txt
 start=$(date +%s)
-echo "lakewatch benchmark: $(nproc) cores, $(uname -r), lakewatchd" \
-    "$(bin/lakewatchd -V | awk '{print $2}'), collectd" \
+echo "lakewatch benchmark: $(nproc) cores, $(uname -r), load" \
+    "$(cut -d' ' -f1-3 /proc/loadavg), lakewatchd" \
+    "$(bin/lakewatchd -V | awk '{print $2}')" \
+    "($(git rev-parse --short HEAD 2>/dev/null || echo '?')), collectd" \
     "$(dpkg-query -W -f='${Version}' collectd-core 2>/dev/null);" \
     "N = $BENCH_N, $BENCH_SECONDS s a run"
 rc=0
@@ -67,12 +74,14 @@ $PY bench/bench.py farm $BENCH_N || rc=1
 $PY bench/bench.py isolation || rc=1
 $PY bench/bench.py rtu || rc=1
 $PY bench/bench.py alerts lakewatchd collectd || rc=1
+$PY bench/bench.py station || rc=1
 if [ -x bench/store.sh ]; then
 	echo
 	echo "== bench/store.sh (RRD store: librrd vs rrdcached)"
 	bench/store.sh >bench/results/store.txt 2>&1 || rc=1
 	sed 's/^/  /' bench/results/store.txt
 fi
+# the uplink section (bench/uplink.sh) goes here, before the summary
 $PY bench/bench.py summary || rc=1
 bench/uplink.sh || rc=1
 echo "bench: $(($(date +%s) - start)) s; results in bench/results/"

@@ -14,6 +14,9 @@
 #include "busrule.h"
 #include "pool.h"
 
+/* s of phase spread per bus of the station (bus_phase_of) */
+#define PHASE_PER_BUS	0.0005
+
 /* The first slot of INTERVAL strictly after NOW. */
 time_t
 bus_next_slot(double now, int interval)
@@ -181,18 +184,23 @@ bus_due_now(struct bus *bus)
 /*
  * Buses do not all poll at the same instant: each keeps a fixed phase
  * after the slot (from its name; up to half its shortest interval, at
- * most a second), so a thousand devices are not asked at once. Samples
- * are still stamped with the slot.
+ * most a second), so a thousand devices are not asked at once. The
+ * spread is half a millisecond per bus of the station up to that: a handful
+ * of devices is asked within one pool tick, so the leader wakes once
+ * for them all, not once each (on a quiet station the wake-ups are the
+ * whole cost). Samples are still stamped with the slot.
  */
 double
 bus_phase_of(const struct bus *bus)
 {
 	const unsigned char *p = (const unsigned char *)bus->b->name;
 	uint32_t h = 2166136261u;
-	double spread = 1;
+	double spread = PHASE_PER_BUS * (double)bus->c->nbus;
 	size_t i;
 	int iv;
 
+	if (spread > 1)
+		spread = 1;
 	for (; *p; p++)
 		h = (h ^ *p) * 16777619u;
 	for (i = 0; i < bus->ns; i++) {

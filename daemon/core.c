@@ -60,9 +60,12 @@ struct core {
 	time_t			*maint_was;	/* the same, before a scan */
 	struct timespec		 maint_mtime;	/* of the folder, last read */
 	time_t			 maint_read;
+	time_t			 maint_scan;	/* the second of the last scan */
 	int			 dirty;		/* state changed since saved */
 	time_t			 latest;	/* newest sample time processed */
 	time_t			 saved;
+	time_t			 synced;	/* the sample log, last */
+	time_t			 ticked;	/* core_clock at the last tick */
 	int			 save_failed;
 	struct core_stats	 stats;
 };
@@ -93,7 +96,7 @@ core_new(const struct conf *c, struct notify *n, char err[LW_ERRLEN])
 		fatal("core");
 	core->c = c;
 	core->n = n;
-	core->saved = core->started = time(NULL);
+	core->saved = core->synced = core->started = time(NULL);
 	if ((core->st = store_new(c, err)) == NULL) {
 		core_free(core);
 		return NULL;
@@ -253,7 +256,10 @@ core_flush(struct core *core, int all)
 		if (core->batch[i].n > 0 && (all ||
 		    now - core->batch[i].first >= core->c->store_batch))
 			store_batch_one(core, (int)i);
-	if (all && core->w != NULL)	/* NULL: core_new failed */
+	if (core->w == NULL)	/* core_new failed */
+		return;
+	writer_go(core->w);
+	if (all)
 		writer_drain(core->w);
 }
 
@@ -398,6 +404,8 @@ core_today(const struct core *core, int idx, time_t now,
 	t->expected = (int)(n < 1 ? 1 : n > per_day ? per_day : n);
 }
 
+static void	scan_maintenance(struct core *, time_t);
+
 /* Manual maintenance (lakewatch maintenance) turns N readings into M. */
 static void
 maintenance_flag(const struct core *core, struct sample *s)
@@ -414,6 +422,8 @@ core_process(struct core *core, struct sample *s, size_t n)
 {
 	size_t i, j;
 
+	/* the operator's switch, before it flags these (once a second) */
+	scan_maintenance(core, time(NULL));
 	resolve(core, s, n);
 	qsort(s, n, sizeof(*s), cmp_sample);
 	for (i = 0; i < n && s[i].idx < 0; i++)
@@ -433,6 +443,7 @@ core_process(struct core *core, struct sample *s, size_t n)
 			core->last[s[i].idx] = s[i];
 		}
 	}
+	writer_go(core->w);
 	if (core->dirty)
 		core_save(core, 1);	/* a transition: save it now */
 }
@@ -518,6 +529,9 @@ scan_maintenance(struct core *core, time_t now)
 	time_t was;
 	size_t i;
 
+	if (now == core->maint_scan)
+		return;
+	core->maint_scan = now;
 	snprintf(dir, sizeof(dir), "%s/maintenance", c->state_dir);
 	if (stat(dir, &sb) == -1)
 		memset(&sb, 0, sizeof(sb));
@@ -544,6 +558,21 @@ scan_maintenance(struct core *core, time_t now)
 	}
 }
 
+/*
+ * The core's "now": time-based rules are judged by the samples' clock,
+ * not the wall's. A core that fell behind (files being created, a slow
+ * disk) has readings still queued, and must not call a sensor stale for
+ * it. Every bus sends a sample per interval, failed or not, and the
+ * queue is in time order, so the newest sample processed is the core's
+ * "now" (a current core is less than a step behind). Before the first
+ * sample, and while the wall is behind the samples, it is the wall's.
+ */
+static time_t
+core_clock(const struct core *core, time_t now)
+{
+	return core->latest != 0 && now > core->latest ? core->latest : now;
+}
+
 void
 core_tick(struct core *core, time_t now)
 {
@@ -552,23 +581,52 @@ core_tick(struct core *core, time_t now)
 
 	scan_maintenance(core, now);
 	core_flush(core, 0);
-	/*
-	 * Judge time-based rules by the samples' clock, not the wall's: a
-	 * core that fell behind (files being created, a slow disk) has
-	 * readings still queued, and must not call a sensor stale for it.
-	 * Every bus sends a sample per interval, failed or not, and the
-	 * queue is in time order, so the newest sample processed is the
-	 * core's "now" (a current core is less than a step behind).
-	 */
-	if (core->latest != 0 && now > core->latest)
-		now = core->latest;
 	samplelog_retry(core->log);
-	if (now % SYNC_EVERY == 0)
+	if (now - core->synced >= SYNC_EVERY || now < core->synced) {
 		samplelog_sync(core->log);
+		core->synced = now;
+	}
+	now = core->ticked = core_clock(core, now);
 	for (i = 0; i < core->c->nsensor; i++)
 		file_events(core, ev, eval_tick(&core->c->sensors[i],
 		    &core->alarms[i], now, ev));
 	core_save(core, 0);
+}
+
+/*
+ * When core_tick has something to do, from NOW on the wall clock: a
+ * core whose clock has moved since the last tick (the rules judge by
+ * it, so they can fire only then: samples came, or it is the wall's), a
+ * batch that has waited store_batch, held sample-log lines, the sync,
+ * the save, a maintenance that ends. Nothing else changes with time
+ * alone, so a quiet station's core sleeps between its polls.
+ */
+time_t
+core_next(const struct core *core, time_t now)
+{
+	const struct conf *c = core->c;
+	time_t t = core->saved + SAVE_EVERY, u, clock = core_clock(core, now);
+	size_t i, held;
+	uint64_t lost;
+
+	if (clock != core->ticked)
+		return now;
+	if (clock == now)	/* the wall's: it moves every second */
+		t = now + 1;
+	if (core->synced + SYNC_EVERY < t)
+		t = core->synced + SYNC_EVERY;
+	samplelog_stats(core->log, &held, &lost);
+	if (held > 0 && now + 1 < t)
+		t = now + 1;
+	for (i = 0; i < c->nsensor; i++) {
+		if (core->batch[i].n > 0 &&
+		    (u = core->batch[i].first + (time_t)ceil(c->store_batch)) <
+		    t)
+			t = u;
+		if ((u = core->maint_until[i]) > 0 && u < t)
+			t = u;
+	}
+	return t <= now ? now + 1 : t;	/* what was due, the tick did */
 }
 
 void
@@ -579,6 +637,7 @@ core_clock_step(struct core *core, time_t d)
 	if (core->latest != 0)
 		core->latest += d;
 	core->saved += d;
+	core->synced += d;
 	for (i = 0; i < core->c->nsensor; i++)
 		eval_clock_step(&core->alarms[i], d);
 }

@@ -47,8 +47,10 @@ void		 core_stats(const struct core *, struct core_stats *);
  */
 int		 core_load_state(struct core *, char err[LW_ERRLEN]);
 /* Time-based rules and manual maintenance at NOW; saves the state now
-   and then. Call about once a second. */
+   and then. Call when core_next says. */
 void		 core_tick(struct core *, time_t now);
+/* The wall-clock second at which core_tick is next due (NOW if due). */
+time_t		 core_next(const struct core *, time_t now);
 /*
  * Write readings waiting for their RRD update: all of them if ALL (on
  * stop and reload), else those that waited store_batch seconds.

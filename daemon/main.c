@@ -19,6 +19,7 @@
 #include "../lib/check.h"
 #include "../lib/conf.h"
 #include "../lib/log.h"
+#include "../lib/statusfile.h"
 #include "../lib/util.h"
 #include "bus.h"
 #include "core.h"
@@ -74,6 +75,8 @@ struct daemon {
 	struct sample	*batch;		/* BATCH samples off the queue */
 	int		 stuck_logged;	/* buses_healthy */
 	time_t		 status_last;	/* status_due */
+	int		 status_dirty;	/* something happened since */
+	size_t		 held;		/* events not yet in the outbox */
 	int		 status_failed;	/* report_status */
 	struct timespec	 linger_last;	/* linger */
 };
@@ -371,17 +374,24 @@ buses_healthy(struct daemon *d, size_t *stuck)
 
 /*
  * status.json is rewritten whole: for 3000 sensors every second would be
- * most of what the core thread does (status_every)
+ * most of what the core thread does (status_every). It is rewritten when
+ * something happened, at most every status_every s, and else at the
+ * heartbeat, which `lakewatch status` counts on (status_stale_after).
  */
-static int
-status_due(struct daemon *d)
+static time_t
+status_next(const struct daemon *d)
 {
-	time_t now = time(NULL);
+	return d->status_last + (d->status_dirty ? status_every(d->run.c) :
+	    STATUS_HEARTBEAT);
+}
 
-	if (now - d->status_last < status_every(d->run.c) &&
-	    now >= d->status_last)
+static int
+status_due(struct daemon *d, time_t now)
+{
+	if (now < status_next(d) && now >= d->status_last)
 		return 0;
 	d->status_last = now;
+	d->status_dirty = 0;
 	return 1;
 }
 
@@ -409,10 +419,6 @@ report_status(struct daemon *d)
 	    r->c->nsensor, (unsigned long long)cs.stored, cs.firing,
 	    ns.depth, queue_depth(q), (unsigned long long)queue_drops(q),
 	    workers);
-	notify_retry_pending(r->n);
-	core_tick(r->core, time(NULL));
-	if (!status_due(d))
-		return;
 	metrics_update(d->metrics, r->c, r->buses, r->core, r->n, q, d->up,
 	    d->started);
 	if (status_write(r->c, r->buses, r->core, r->n, q, d->up,
@@ -443,12 +449,24 @@ linger(struct daemon *d, size_t n)
 		nanosleep(&ts, NULL);
 }
 
-/* ms until the main loop's next once-a-period round from LAST. */
+/*
+ * ms until the main loop has something to do that no sample brings: the
+ * core's next tick, the status file, a held event, the watchdog ping
+ * (every WD s after PINGED). A quiet station sleeps until its next poll.
+ */
 static int
-until(struct timespec last, double period)
+until(struct daemon *d, struct timespec pinged, double wd)
 {
-	double left = period - ts_diff(mono_now(), last);
+	double wall = wall_now(), left;
+	time_t now = (time_t)wall, t = core_next(d->run.core, now);
 
+	if (status_next(d) < t)
+		t = status_next(d);
+	if (d->held > 0 && now + 1 < t)
+		t = now + 1;
+	left = (double)t - wall;
+	if (wd > 0 && wd - ts_diff(mono_now(), pinged) < left)
+		left = wd - ts_diff(mono_now(), pinged);
 	return left <= 0 ? 0 : (int)ceil(left * 1000);
 }
 
@@ -471,27 +489,39 @@ clock_watch(struct run *r, struct wallclock *wc)
 static void
 loop(struct daemon *d)
 {
-	struct timespec last = mono_now();
+	struct timespec pinged = mono_now();
 	struct wallclock wc = { 0, 0 };
+	/* a third of WatchdogSec: a ping is never more than half late */
 	double wd = sdnotify_init();
-	double period = wd > 0 && wd < 1 ? wd : 1;
 	size_t n, stuck;
+	time_t now;
 
 	wallclock_step(&wc);
 	while (!d->quit) {
-		n = queue_pop(d->q, d->batch, BATCH, until(last, period));
+		n = queue_pop(d->q, d->batch, BATCH, until(d, pinged, wd));
 		pool_tick(d->pool, 0.02);
+		clock_watch(&d->run, &wc);
 		if (n > 0) {
 			core_process(d->run.core, d->batch, n);
+			d->status_dirty = 1;
 			linger(d, n);
 		}
-		if (atomic_exchange(&d->reload, 0))
+		if (atomic_exchange(&d->reload, 0)) {
 			do_reload(d);
-		if (ts_diff(mono_now(), last) >= period) {
-			last = mono_now();
-			clock_watch(&d->run, &wc);
+			d->status_dirty = 1;
+		}
+		d->held = notify_retry_pending(d->run.n);
+		/* not time(): its coarse clock lags the second a wait ends at */
+		now = (time_t)wall_now();
+		if (core_next(d->run.core, now) <= now) {
+			core_tick(d->run.core, now);
+			d->status_dirty = 1;
+		}
+		if (status_due(d, now))
 			report_status(d);
-			if (wd > 0 && buses_healthy(d, &stuck))
+		if (wd > 0 && ts_diff(mono_now(), pinged) >= wd) {
+			pinged = mono_now();
+			if (buses_healthy(d, &stuck))
 				sdnotify_watchdog();
 		}
 	}

@@ -30,6 +30,7 @@
 #include "notifyint.h"
 
 #define AM_PATH		"/api/v2/alerts"
+#define IDLE_MS		30000	/* the longest sleep of the thread, ms */
 
 int
 notify_sensor_index(const struct notify *n, const char *name)
@@ -512,12 +513,18 @@ kick(struct notify *n, struct target *t)
 		;
 }
 
+/*
+ * How long the thread may sleep: until a retry or resend is due. New
+ * events wake it (curl_multi_wakeup), curl shortens the wait for its own
+ * time-outs, so an idle thread sleeps long: a quiet station's webhooks
+ * cost no wake-up a second.
+ */
 static long
 poll_ms(struct notify *n)
 {
 	struct timespec now = mono_now();
 	const struct target *t;
-	double ms = 1000, d, s;
+	double ms = IDLE_MS, d, s;
 	size_t i;
 
 	for (i = 0; i < n->nt; i++) {

@@ -305,8 +305,10 @@ follow(struct pool *p)
 	f.next = p->followers;
 	p->followers = &f;
 	p->idle++;
+	/* the POOL_MIN that never retire sleep until called */
 	while (!f.called && !p->stopping && rc != ETIMEDOUT)
-		rc = pthread_cond_timedwait(&f.cv, &p->mu, &dl);
+		rc = p->workers > POOL_MIN ? pthread_cond_timedwait(&f.cv,
+		    &p->mu, &dl) : pthread_cond_wait(&f.cv, &p->mu);
 	p->idle--;
 	if (!f.called)
 		for (pp = &p->followers; *pp != NULL; pp = &(*pp)->next)

@@ -65,8 +65,9 @@ queue_push(struct queue *q, const struct sample *s, int wait_ms)
 		return -1;
 	}
 	q->ring[(q->head + q->len) % q->cap] = *s;
-	q->len++;
-	pthread_cond_signal(&q->nonempty);
+	/* the core takes all there is: only the first of a burst wakes it */
+	if (q->len++ == 0)
+		pthread_cond_signal(&q->nonempty);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
 }

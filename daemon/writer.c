@@ -27,6 +27,7 @@ struct writer {
 	size_t		 ndue;
 	uint64_t	 asked, finished;	/* rounds: kicks, taken ones */
 	int		 stop;
+	int		 idle;		/* waiting for work */
 	int		*down;		/* per sensor: failure logged */
 	struct writer_stats stats;
 };
@@ -40,7 +41,15 @@ writer_kick(struct writer *w, int idx)
 		w->order[w->ndue++] = idx;
 	}
 	w->asked++;
-	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+writer_go(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->ndue > 0 && w->idle)
+		pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -77,8 +86,10 @@ run(void *arg)
 		fatal("writer");
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
+		w->idle = 1;
 		while (w->ndue == 0 && !w->stop)
 			pthread_cond_wait(&w->work, &w->mu);
+		w->idle = 0;
 		if (w->ndue == 0)
 			break;
 		for (n = 0; n < w->ndue; n++) {
@@ -132,6 +143,8 @@ writer_drain(struct writer *w)
 	uint64_t want;
 
 	pthread_mutex_lock(&w->mu);
+	if (w->ndue > 0 && w->idle)
+		pthread_cond_signal(&w->work);
 	want = w->asked;
 	while (w->finished < want)
 		pthread_cond_wait(&w->done, &w->mu);

@@ -23,8 +23,13 @@ struct writer_stats {
  * up the core. Fatal if the thread cannot start.
  */
 struct writer	*writer_start(struct store *st, const struct conf *c);
-/* Have sensor IDX's file written (store_pump) soon; never waits. */
+/*
+ * Have sensor IDX's file written (store_pump) once writer_go says so;
+ * never waits. The core kicks the files of a pass, then wakes the
+ * thread once for them all.
+ */
 void		 writer_kick(struct writer *, int idx);
+void		 writer_go(struct writer *);
 /* Wait until every file asked for so far was written (or failed). */
 void		 writer_drain(struct writer *);
 void		 writer_stats(struct writer *, struct writer_stats *);

@@ -1322,20 +1322,29 @@ check_all(struct parse *p)
 }
 
 /*
- * store_batch: 10 s, or a second per 100 sensors up to a minute, so that
- * a large station updates at most ~100 RRD files a second (each update
- * maps, writes and unmaps its file: the store's whole cost)
+ * store_batch: 10 s, or a second per 100 sensors, or six of the shortest
+ * interval, up to a minute: a large station updates at most ~100 RRD
+ * files a second, and a small one polled every 10 s writes six readings
+ * an update, not one (each update maps, writes and unmaps its file: the
+ * store's whole cost, and most of a quiet station's)
  */
 static void
 store_batch_default(struct conf *c)
 {
+	double b = 10;
+	size_t i;
+	int iv = 0;
+
 	if (c->store_batch >= 0)
 		return;
-	c->store_batch = (double)c->nsensor / 100;
-	if (c->store_batch < 10)
-		c->store_batch = 10;
-	if (c->store_batch > 60)
-		c->store_batch = 60;
+	for (i = 0; i < c->nsensor; i++)
+		if (iv == 0 || c->sensors[i].interval < iv)
+			iv = c->sensors[i].interval;
+	if ((double)c->nsensor / 100 > b)
+		b = (double)c->nsensor / 100;
+	if (6.0 * iv > b)
+		b = 6.0 * iv;
+	c->store_batch = b > 60 ? 60 : b;
 }
 
 /* www_dir: relative to the config's directory; default <state_dir>/www */

@@ -12,7 +12,7 @@ status_every(const struct conf *c)
 int
 status_stale_after(const struct conf *c)
 {
-	return 9 + status_every(c);
+	return STATUS_HEARTBEAT + 9 + status_every(c);
 }
 
 void

@@ -11,10 +11,15 @@
 #include "conf.h"
 
 /*
- * Seconds between two writes: one, and one more per 1000 sensors (the
- * whole file is rewritten each time). A file older than
- * status_stale_after(C) means the daemon is not running.
+ * Seconds at least between two writes: one, and one more per 1000
+ * sensors (the whole file is rewritten each time). It is rewritten when
+ * something happened (samples came, a rule fired, a reload) and else
+ * every STATUS_HEARTBEAT s: a quiet station does not rewrite it every
+ * second. A file older than status_stale_after(C) means the daemon is
+ * not running.
  */
+#define STATUS_HEARTBEAT	30
+
 int	status_every(const struct conf *c);
 int	status_stale_after(const struct conf *c);
 /* Where the status file of C is. */

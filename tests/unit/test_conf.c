@@ -306,6 +306,33 @@ test_defaults(void **state)
 	conf_free(c);
 }
 
+/*
+ * store_batch's default: 10 s at a 1 s station, six of the shortest
+ * interval at a slow one (a 10 s station writes six readings an RRD
+ * update, not one), at most a minute.
+ */
+static void
+test_store_batch_default(void **state)
+{
+	static const struct { const char *iv; double want; } t[] = {
+		{ "1", 10 }, { "2", 12 }, { "10", 60 }, { "60", 60 },
+	};
+	char text[256];
+	struct conf *c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(text, sizeof(text), "[daemon]\nstate_dir = state\n"
+		    "interval = 60\n[bus b]\nhost = 127.0.0.1\n"
+		    "[sensor s]\nbus = b\nregister = 0\ninterval = %s\n"
+		    "[sensor u]\nbus = b\nregister = 2\n", t[i].iv);
+		c = load_ok(text);
+		assert_true(c->store_batch == t[i].want);
+		conf_free(c);
+	}
+}
+
 static void
 test_overrides(void **state)
 {
@@ -671,6 +698,8 @@ main(void)
 		    rm_tmp),
 		cmocka_unit_test_setup_teardown(test_overrides, mk_tmp,
 		    rm_tmp),
+		cmocka_unit_test_setup_teardown(test_store_batch_default,
+		    mk_tmp, rm_tmp),
 		cmocka_unit_test_setup_teardown(test_indented_keys, mk_tmp,
 		    rm_tmp),
 		cmocka_unit_test_setup_teardown(test_sampling, mk_tmp, rm_tmp),
