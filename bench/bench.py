@@ -1433,6 +1433,13 @@ def summary():
     else:
         row("report: 1 year x 4 parameters of 1-min data, warm", "not "
             "measured", "", "", "<= 0.2 s", None)
+    up = res.get("uplink")
+    if up:
+        row("uplink HJ 212 (%d devices, 10 s periods): CPU-ms / 1000 "
+            "readings with / without" % up["n"], "%s / %s" % (
+                f(up["with_cpu_ms_per_1000"]),
+                f(up["without_cpu_ms_per_1000"])), "(no HJ 212)", "",
+            "report", None)
     for k in ("alerts_lakewatchd", "alerts_collectd"):
         a = res.get(k)
         if not a:

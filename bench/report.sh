@@ -62,3 +62,10 @@ cmp -s "$dir/cached.json" "$dir/nocache.json" || same=DIFFERENT
 rows=$(cat "$dir"/state/samples/*/*.csv | wc -l)
 echo "report warm: $warm s (cold $cold s, --no-cache $nocache s;" \
     "$rows rows; output $same)"
+# for bench.py's summary table, when run by bench/run.sh
+if [ -n "${BENCH_RESULTS:-}" ]; then
+	printf '{"warm_s": %s, "cold_s": %s, "nocache_s": %s, "rows": %s, "same": %s}\n' \
+	    "$warm" "$cold" "$nocache" "$rows" \
+	    "$([ "$same" = same ] && echo true || echo false)" \
+	    >"$BENCH_RESULTS/report.json"
+fi

@@ -81,8 +81,12 @@ if [ -x bench/store.sh ]; then
 	bench/store.sh >bench/results/store.txt 2>&1 || rc=1
 	sed 's/^/  /' bench/results/store.txt
 fi
-# the uplink section (bench/uplink.sh) goes here, before the summary
+echo
+echo "== bench/uplink.sh (HJ 212 uplink's cost)"
+BENCH_RESULTS=bench/results bench/uplink.sh || rc=1
+echo
+echo "== bench/report.sh (lakewatch report, a year of 1-min data)"
+BENCH_RESULTS=bench/results RUNS=3 bench/report.sh || rc=1
 $PY bench/bench.py summary || rc=1
-bench/uplink.sh || rc=1
 echo "bench: $(($(date +%s) - start)) s; results in bench/results/"
 exit $rc
