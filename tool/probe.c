@@ -481,17 +481,34 @@ link_name(const struct conf_bus *b, char *buf, size_t len)
 		snprintf(buf, len, "tcp %s:%d", b->host, b->port);
 }
 
+/*
+ * S seconds as people read them, into BUF: "300 ms", "1 s", "1.5 s";
+ * SEP between number and unit ("" for a config line, which takes none).
+ */
+void
+fmt_secs(double s, const char *sep, char *buf, size_t len)
+{
+	double ms = round(s * 1e3);
+
+	if (ms < 1000)
+		snprintf(buf, len, "%g%sms", ms, sep);
+	else
+		snprintf(buf, len, "%g%ss", ms / 1e3, sep);
+}
+
 /* What error ERR of a read means, into BUF. */
 void
 err_text(const struct probe *p, int err, char *buf, size_t len)
 {
+	char secs[32];
 	int x = err - MODBUS_ENOBASE;
 
+	fmt_secs(p->bus.timeout, " ", secs, sizeof(secs));
 	if (x >= 1 && x < (int)nitems(exc_names))
 		snprintf(buf, len, "exception %02X %s", x, exc_names[x]);
 	else if (err == ETIMEDOUT)
-		snprintf(buf, len, "timeout: no reply within %g s (check the "
-		    "unit id%s)", p->bus.timeout, p->bus.type == BUS_RTU ?
+		snprintf(buf, len, "timeout: no reply within %s (check the "
+		    "unit id%s)", secs, p->bus.type == BUS_RTU ?
 		    ", baud rate, parity and A/B wiring" : "");
 	else if (err == EMBBADCRC)
 		snprintf(buf, len, "bad CRC in the reply (check baud rate, "
@@ -617,14 +634,15 @@ static void
 print_header(const struct probe *p)
 {
 	const struct probe_read *r;
-	char link[PATH_MAX + 64];
+	char link[PATH_MAX + 64], secs[32];
 	int i, last;
 
 	link_name(&p->bus, link, sizeof(link));
 	printf("link      %s", link);
 	if (p->bus_name != NULL)
 		printf(" (bus '%s')", p->bus_name);
-	printf(", timeout %g s\n", p->bus.timeout);
+	fmt_secs(p->bus.timeout, " ", secs, sizeof(secs));
+	printf(", timeout %s\n", secs);
 	if (p->sensor != NULL)
 		printf("sensor    %s\n", p->sensor->name);
 	printf("unit      %d\nfunction  0x%02x (read %s registers)\n",

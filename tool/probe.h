@@ -65,6 +65,7 @@ extern const char *const exc_names[12];
 
 /* probe.c */
 void	link_name(const struct conf_bus *b, char *buf, size_t len);
+void	fmt_secs(double s, const char *sep, char *buf, size_t len);
 void	err_text(const struct probe *p, int err, char *buf, size_t len);
 int	read_one(modbus_t *ctx, int function, struct probe_read *r);
 void	fmt_float(float f, char *buf, size_t len);

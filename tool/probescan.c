@@ -345,7 +345,7 @@ guess_order(uint16_t r0, uint16_t r1)
 static void
 print_bus_block(const struct conf_bus *b, double timeout)
 {
-	char id[PATH_MAX];
+	char id[PATH_MAX], secs[32];
 
 	printf("[bus probe]\ntype = %s\n", b->type == BUS_RTU ? "rtu" :
 	    "tcp");
@@ -361,7 +361,8 @@ print_bus_block(const struct conf_bus *b, double timeout)
 		printf("baud = %d\nparity = %c\ndata_bits = %d\n"
 		    "stop_bits = %d\n", b->baud, b->parity, b->data_bits,
 		    b->stop_bits);
-	printf("timeout = %gms\n", round(timeout * 1e3));
+	fmt_secs(timeout, "", secs, sizeof(secs));
+	printf("timeout = %s\n", secs);
 }
 
 /* The float32 readings of F's pair that look plausible, as a hint. */
@@ -452,6 +453,7 @@ int
 probe_scan(struct probe *p, const struct args *a)
 {
 	static struct found f[UNIT_MAX];
+	char secs[32];
 	double keep = p->bus.timeout;
 	int lo = a->scan_hi > 0 ? a->scan_lo : p->unit;
 	int hi = a->scan_hi > 0 ? a->scan_hi : p->unit, n = 0, rc;
@@ -469,9 +471,10 @@ probe_scan(struct probe *p, const struct args *a)
 	if (a->count == 0)
 		p->rd[0].count = 2;	/* short; a float's pair for the block */
 	p->bus.timeout = a->timeout > 0 ? a->timeout : scan_timeout(&p->bus);
+	fmt_secs(p->bus.timeout, " ", secs, sizeof(secs));
 	printf("scan units %d-%d, fc 0x%02x registers %d-%d, timeout %s\n",
 	    lo, hi, p->function ? 4 : 3, p->rd[0].addr, p->rd[0].addr +
-	    p->rd[0].count - 1, a->timeout > 0 ? "as -T" : "short");
+	    p->rd[0].count - 1, a->timeout > 0 ? secs : "short");
 	fflush(stdout);
 	if (a->scan_serial)
 		rc = scan_serial(p, f, &n, lo, hi, a->timeout);
