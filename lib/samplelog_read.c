@@ -298,7 +298,7 @@ scan_lost(int dfd, const char *path, time_t from, time_t to,
 		if (S_ISREG(st.st_mode))
 			fp = fdopen(fd, "r");
 		else
-			errno = EINVAL;	/* a FIFO or a device: not ours */
+			errno = EINVAL;	/* a FIFO, a device: not ours */
 	}
 	if (fp == NULL) {
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
