@@ -1,7 +1,8 @@
 # `sudo lakewatch report` on a state_dir that belongs to the service user
 # (here nobody): the .days caches it writes beside the month files are
-# that user's, not root's; and a .lost file the service user made a
-# symbolic link is not followed to a file of root's. Needs root (as CI
+# that user's, not root's, as is what `sudo lakewatch dashboard` writes;
+# and a .lost file the service user made a symbolic link is not followed
+# to a file of root's. Needs root (as CI
 # runs), like tool_rootlinks.sh.
 . "$(dirname "$0")/../lib.sh"
 
@@ -36,6 +37,16 @@ check "... with the same statistics" cmp "$W/a.out" "$W/b.out"
 rep >"$W/c.out" 2>&1
 check "root's report from nobody's .days: the same" cmp "$W/a.out" \
     "$W/c.out"
+
+# dashboard as root (the timer's job by hand): www_dir, here the default
+# <state_dir>/www, and what it writes there are nobody's
+"$LW" dashboard -c "$W/lw.conf" >"$W/dash.out" 2>&1
+check "dashboard as root exits 0" test $? -eq 0
+cat "$W/dash.out"
+check "www/index.html is nobody's" test "$(owner "$S/www/index.html")" = \
+    nobody
+check "still nothing of root's under the state_dir" test -z \
+    "$(find "$S" -user root)"
 
 # samples/centre-tp/2026-04.lost -> a file of root's: was read as root
 printf 'first,last,rows\n2026-04-01T00:00:00Z,2026-04-01T01:00:00Z,60\n' \
