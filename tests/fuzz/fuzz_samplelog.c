@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
+#include <linux/magic.h>
+
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -29,8 +31,6 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-#define TMPFS	0x01021994	/* statfs f_type of tmpfs */
-
 static struct conf	*conf;
 static char		 file[PATH_MAX], scratch[PATH_MAX];
 static time_t		 from, to, year0, year1;
@@ -40,7 +40,7 @@ on_tmpfs(const char *dir)
 {
 	struct statfs sf;
 
-	return statfs(dir, &sf) == 0 && sf.f_type == TMPFS &&
+	return statfs(dir, &sf) == 0 && sf.f_type == TMPFS_MAGIC &&
 	    access(dir, W_OK) == 0;
 }
 
