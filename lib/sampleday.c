@@ -485,17 +485,57 @@ days_read(int dfd, const char *name, const unsigned char key[32],
 	return rc;
 }
 
+/*
+ * Root (`sudo lakewatch report`) in the directory of the service user
+ * writes as that user for the write: a .days of root's there would be
+ * one the daemon's user cannot read, and root's files do not belong in
+ * its state_dir. The saved set-user-ID stays 0 to come back. 1 if
+ * switched (as_self(*EGID) after), 0 if not needed, -1 if it failed.
+ */
+static int
+as_owner(int dfd, gid_t *egid)
+{
+	struct stat st;
+
+	if (geteuid() != 0 || fstat(dfd, &st) == -1 || st.st_uid == 0)
+		return 0;
+	*egid = getegid();
+	if (setegid(st.st_gid) == -1)
+		return -1;
+	if (seteuid(st.st_uid) == -1) {
+		if (setegid(*egid) == -1)
+			fatal("sampleday: setegid back");
+		return -1;
+	}
+	return 1;
+}
+
+static void
+as_self(gid_t egid)
+{
+	if (seteuid(0) == -1 || setegid(egid) == -1)
+		fatal("sampleday: seteuid back");
+}
+
 static void
 days_write(int dfd, const char *name, const struct sd_month *m,
     const struct sd_ident *id, const unsigned char key[32])
 {
 	unsigned char *buf;
 	size_t len;
+	gid_t egid = 0;
+	int sw;
 
+	if ((sw = as_owner(dfd, &egid)) == -1) {
+		log_debug("%s: not kept: %s", name, strerror(errno));
+		return;
+	}
 	len = sampleday_encode(m, id, key, &buf);
 	/* another user's report may not write here: summed, not kept */
 	if (write_replace_at(dfd, name, buf, len, 0640, 0) == -1)
 		log_debug("%s: not kept: %s", name, strerror(errno));
+	if (sw)
+		as_self(egid);
 	free(buf);
 }
 

@@ -269,22 +269,40 @@ samplelog_last(const struct conf *c, const char *name, time_t from,
 	return r->t != 0;
 }
 
-/* FN for each "first,last,rows" record of PATH with FROM <= first < TO. */
+/*
+ * FN for each "first,last,rows" record of PATH (opened in DFD, not
+ * through a link) with FROM <= first < TO.
+ */
 static int
-scan_lost(const char *path, time_t from, time_t to,
+scan_lost(int dfd, const char *path, time_t from, time_t to,
     void (*fn)(void *, time_t, long), void *arg, char err[LW_ERRLEN])
 {
 	char *line = NULL, *comma;
 	const char *why;
+	struct stat st;
 	size_t cap = 0;
 	long n;
 	time_t t;
 	FILE *fp;
+	int fd;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fp = NULL;
+	if (fstat(fd, &st) == 0) {
+		if (S_ISREG(st.st_mode))
+			fp = fdopen(fd, "r");
+		else
+			errno = EINVAL;	/* a FIFO, a device: not ours */
+	}
+	if (fp == NULL) {
+		snprintf(err, LW_ERRLEN, "%s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	while (getline(&line, &cap, fp) != -1) {
@@ -308,11 +326,22 @@ samplelog_scan_lost(const struct conf *c, const char *name, time_t from,
 {
 	char path[PATH_MAX];
 	time_t t;
+	int dfd, rc = 0;
 
-	for (t = from; t < to; t = next_month(t)) {
-		samplelog_lost_path(c, name, t, path, sizeof(path));
-		if (scan_lost(path, from, to, fn, arg, err) == -1)
-			return -1;
+	if (to <= from)
+		return 0;
+	snprintf(path, sizeof(path), "samples/%s", name);
+	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
+		    strerror(errno));
+		return -1;
 	}
-	return 0;
+	for (t = from; rc == 0 && t < to; t = next_month(t)) {
+		samplelog_lost_path(c, name, t, path, sizeof(path));
+		rc = scan_lost(dfd, path, from, to, fn, arg, err);
+	}
+	close(dfd);
+	return rc;
 }

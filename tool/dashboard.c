@@ -492,6 +492,13 @@ tool_dashboard(int argc, char **argv)
 		conf_free(c);
 		return rc;
 	}
+	/* as the timer's unit runs it: www_dir is the service user's too */
+	if (out == NULL && priv_drop_to_owner(c->state_dir) == -1) {
+		fprintf(stderr, "lakewatch: %s: cannot become its owner: %s\n",
+		    c->state_dir, strerror(errno));
+		conf_free(c);
+		return 1;
+	}
 	d.c = c;
 	d.dir = out ? out : c->www_dir;
 	d.now = time(NULL);

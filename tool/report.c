@@ -5,6 +5,8 @@
  * rules are in report.h; the words and tables are report_out.c, the
  * command report_cmd.c.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -412,27 +414,39 @@ static int
 load_days(const struct conf *c, const char *name, time_t from, time_t to,
     struct rp_year *y, char err[LW_ERRLEN])
 {
-	struct sd_month *m;
+	struct sd_month m;	/* one at a time: 17 kB each */
+	struct stat st;
+	char path[PATH_MAX];
+	struct {
+		int	nskip, skip[SAMPLEDAY_SKIPS];
+	} sk[14];
 	time_t t, first = 0;
 	int rc = 0, n = 0, i;
 
-	/* the months' skipped lines are named once all are summed */
-	if ((m = calloc(14, sizeof(*m))) == NULL)
-		fatal("report");
+	memset(sk, 0, sizeof(sk));
 	for (t = from; rc == 0 && t < to && n < 14; t = next_utc_month(t)) {
 		if (n == 0)
 			first = t;
+		/* no month file, nothing to add: one stat, not four opens */
+		samplelog_path(c, name, t, path, sizeof(path));
+		if (stat(path, &st) == -1 && errno == ENOENT) {
+			n++;
+			continue;
+		}
 		rc = sampleday_load(c, name, y->sensor, t, SAMPLEDAY_READ |
-		    SAMPLEDAY_WRITE, &m[n++], err);
-		if (rc == 0 && add_month(y, &m[n - 1]) == -1)
+		    SAMPLEDAY_WRITE, &m, err);
+		if (rc == 0 && add_month(y, &m) == -1)
 			rc = 1;
+		sk[n].nskip = m.nskip;
+		memcpy(sk[n++].skip, m.skip, sizeof(m.skip));
+		sampleday_free(&m);
 	}
-	for (i = 0, t = first; i < n; i++, t = next_utc_month(t)) {
-		if (rc == 0)
-			sampleday_warn(c, name, t, &m[i]);
-		sampleday_free(&m[i]);
+	/* the months' skipped lines are named once all are summed */
+	for (i = 0, t = first; rc == 0 && i < n; i++, t = next_utc_month(t)) {
+		m.nskip = sk[i].nskip;
+		memcpy(m.skip, sk[i].skip, sizeof(m.skip));
+		sampleday_warn(c, name, t, &m);
 	}
-	free(m);
 	return rc;
 }
 

@@ -66,7 +66,8 @@ check "... with the exception named" grep -q \
     'exception 02 illegal data address' "$W/exc.out"
 "$BIN/lakewatch" "${P[@]}" -u 9 -T 200ms >"$W/to.out" 2>&1
 check "a silent unit exits 1 with a timeout" test $? -eq 1
-check "... saying so" grep -q 'timeout: no reply within 0.2 s' "$W/to.out"
+check "... saying so, in ms" grep -q 'timeout: no reply within 200 ms' \
+    "$W/to.out"
 
 cat >"$W/lw.conf" <<CONF
 [daemon]
@@ -90,6 +91,8 @@ check "--sensor shows the configured value and flag" grep -q \
     '^configured: float32 cdab at 0 -> 0\.054 mg/L flag N' "$W/s.out"
 check "--sensor reads value and status, 0-2" grep -q '^read .*0-2 ' \
     "$W/s.out"
+check "--sensor: the bus's timeout as people read it" grep -q \
+    "^link .*(bus 'station'), timeout 500 ms$" "$W/s.out"
 "$BIN/lakewatch" probe -c "$W/lw.conf" --sensor centre-tp -j >"$W/s.json"
 check "--sensor -j has the configured value" "$PY" -c '
 import json, sys

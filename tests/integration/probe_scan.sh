@@ -36,7 +36,8 @@ check "--print-config: the block has the setting and the word order" eval \
     'grep -qx "baud = $BAUD" "$W/block.conf" &&
     grep -qx "parity = $PAR" "$W/block.conf" &&
     grep -qx "unit = 1" "$W/block.conf" &&
-    grep -qx "word_order = cdab" "$W/block.conf"'
+    grep -qx "word_order = cdab" "$W/block.conf" &&
+    grep -qx "timeout = 1s" "$W/block.conf"'
 "$BIN/lakewatch" check -c "$W/block.conf" >"$W/check.out" 2>&1
 RC=$?
 cat "$W/check.out"
