@@ -20,6 +20,7 @@
 #include "../lib/hj212.h"
 #include "../lib/log.h"
 #include "../lib/samplelog.h"
+#include "../lib/samplelog_idx.h"
 #include "../lib/util.h"
 #include "uplink.h"
 
@@ -46,6 +47,8 @@ struct sched {
 	time_t		 off;	/* periods start at k * p - off */
 	const char	*mark;	/* the file of the last period built */
 	time_t		 next;	/* end of the next period; 0 if off */
+	time_t		 done;	/* end of the period whose data are spooled */
+	int		 ninfo;	/* ... and how many of its CN=3020 packets */
 };
 
 /* what was logged on this connection, once each */
@@ -63,6 +66,7 @@ struct link {
 	char		(*names)[NAME_LEN];	/* spool, oldest first */
 	size_t		 head, n, cap;	/* names[head..n) are waiting */
 	struct sched	 sc[SC_COUNT];
+	struct slidx	**idx;		/* per sensor: its sample log read */
 	double		 last_qn;	/* QNs only grow */
 	int		 fd;		/* to the platform, -1 if none */
 	char		 rbuf[RBUF_LEN];
@@ -286,8 +290,8 @@ build_cp(struct link *l, int cn, time_t from, time_t to, char *cp,
 		} else {
 			hj212_stat_init(&st[i], c->sensors[i].hj212_code,
 			    c->sensors[i].decimals);
-			n = samplelog_scan(c, c->sensors[i].name, from, to,
-			    add_row, &st[i], err);
+			n = slidx_scan(l->idx[i], c, c->sensors[i].name, from,
+			    to, add_row, &st[i], err);
 		}
 		if (n == -1)
 			log_warnx("uplink '%s': %s", l->u->name, err);
@@ -347,13 +351,20 @@ info_row(void *arg, const struct samplelog_row *r)
 		s->qc[s->nqc++] = *r;
 }
 
-/* One CN=3020 packet of CODE as of T with ITEMS into the spool. */
+/*
+ * The K-th CN=3020 packet of the period of S, of CODE as of T with
+ * ITEMS, into the spool unless it is there already (a retry). 0, or -1
+ * if the spool did not take it.
+ */
 static int
-info_put(struct link *l, time_t t, const char *code, const char *items)
+info_put(struct link *l, struct sched *s, int k, time_t t, const char *code,
+    const char *items)
 {
 	struct hj212_hdr h;
 	char cp[HJ212_DATA_MAX + 1];
 
+	if (k < s->ninfo)
+		return 0;
 	memset(&h, 0, sizeof(h));
 	next_qn(l, h.qn);
 	h.st = l->u->st;
@@ -361,28 +372,30 @@ info_put(struct link *l, time_t t, const char *code, const char *items)
 	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
 	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
-	if (hj212_cp_info(cp, sizeof(cp), t, code, items) < 0 ||
-	    hj212_pack(&h, cp, spool_put, l) < 0) {
+	if (hj212_cp_info(cp, sizeof(cp), t, code, items) < 0)
+		/* never fits: trying again would stop every upload */
 		set_error(l, "CN=3020 of %s: cannot pack", code);
-		return -1;
-	}
+	else if (hj212_pack(&h, cp, spool_put, l) < 0)
+		return -1;	/* spool_put said why */
+	s->ninfo++;
 	return 0;
 }
 
 /*
  * Profiles with quality-control results and device status (hj1404, see
- * lib/hj212.c): after the period [FROM, TO), each check result (a
- * sample flagged C) of each sensor, then its working state at TO.
+ * lib/hj212.c): after the period [FROM, TO) of S, each check result (a
+ * sample flagged C) of each sensor, then its working state at TO. 0, or
+ * -1 if a packet could not be spooled (those before it are: S counts).
  */
 static int
-build_info(struct link *l, time_t from, time_t to)
+build_info(struct link *l, struct sched *sc, time_t from, time_t to)
 {
 	const struct conf *c = l->c;
 	const struct conf_sensor *se;
 	struct info_scan *s;
 	char items[128], err[LW_ERRLEN];
 	size_t i;
-	int k, rc = 0;
+	int k, n = 0, rc = 0;
 
 	if ((s = malloc(sizeof(*s))) == NULL)
 		fatal("uplink");
@@ -390,7 +403,7 @@ build_info(struct link *l, time_t from, time_t to)
 		se = &c->sensors[i];
 		s->nqc = 0;
 		s->last = 0;
-		if (samplelog_scan(c, se->name, from, to, info_row, s,
+		if (slidx_scan(l->idx[i], c, se->name, from, to, info_row, s,
 		    err) == -1)
 			log_warnx("uplink '%s': %s", l->u->name, err);
 		for (k = 0; k < s->nqc && rc == 0 && l->prof->qc; k++) {
@@ -398,12 +411,13 @@ build_info(struct link *l, time_t from, time_t to)
 			    "%s-Rtd=%.*f,%s-Flag=C", hj212_state('C'),
 			    se->hj212_code, se->decimals, s->qc[k].value,
 			    se->hj212_code);
-			rc = info_put(l, s->qc[k].t, se->hj212_code, items);
+			rc = info_put(l, sc, n++, s->qc[k].t, se->hj212_code,
+			    items);
 		}
 		if (rc == 0 && l->prof->status && hj212_state(s->last) >= 0) {
 			snprintf(items, sizeof(items), "i12101-Info=%d",
 			    hj212_state(s->last));
-			rc = info_put(l, to, se->hj212_code, items);
+			rc = info_put(l, sc, n++, to, se->hj212_code, items);
 		}
 	}
 	free(s);
@@ -531,11 +545,17 @@ build_due(struct link *l)
 		/* real-time data long gone by are no longer real-time */
 		if (s->mark == NULL && (now - s->next) / s->p > RTD_BEHIND)
 			s->next = period_end(s, now - BUILD_DELAY) - s->p;
-		if (build(l, s->cn, s->next - s->p, s->next) == -1)
-			return;		/* tried again in a moment */
-		/* a failure here leaves the period's data sent, once */
-		if (s->cn == HJ212_CN_HOUR && (l->prof->qc || l->prof->status))
-			(void)build_info(l, s->next - s->p, s->next);
+		if (s->done != s->next) {
+			if (build(l, s->cn, s->next - s->p, s->next) == -1)
+				return;		/* tried again in a moment */
+			s->done = s->next;
+			s->ninfo = 0;
+		}
+		/* the mark moves once every packet of the period is spooled;
+		   a retry does not spool again the ones that were */
+		if (s->cn == HJ212_CN_HOUR && (l->prof->qc || l->prof->status) &&
+		    build_info(l, s, s->next - s->p, s->next) == -1)
+			return;
 		last_save(l, s, s->next);
 		s->next += s->p;
 	}
@@ -826,7 +846,7 @@ bucket_fill(struct link *l, struct bucket *b)
 			    c->sensors[i].hj212_code, c->sensors[i].decimals);
 	for (i = 0; i < c->nsensor; i++) {
 		b->i = i;
-		if (samplelog_scan(c, c->sensors[i].name, b->first,
+		if (slidx_scan(l->idx[i], c, c->sensors[i].name, b->first,
 		    b->first + b->n * b->p, bucket_row, b, err) == -1) {
 			log_warnx("uplink '%s': %s", l->u->name, err);
 			return -1;
@@ -1070,6 +1090,7 @@ static void
 link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 {
 	char sub[PATH_MAX];
+	size_t k;
 
 	memset(l, 0, sizeof(*l));
 	l->c = c;
@@ -1078,6 +1099,11 @@ link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 	l->stop = stop;
 	l->fd = -1;
 	l->backoff = BACKOFF_MIN;
+	if ((l->idx = calloc(c->nsensor + 1, sizeof(*l->idx))) == NULL)
+		fatal("uplink");
+	for (k = 0; k < c->nsensor; k++)
+		if ((l->idx[k] = slidx_new()) == NULL)
+			fatal("uplink");
 	pthread_mutex_init(&l->mu, NULL);
 	snprintf(sub, sizeof(sub), "uplink/%s", l->u->name);
 	if ((l->dfd = dir_open_below(c->state_dir, sub, 1, 0750)) == -1)
@@ -1106,7 +1132,7 @@ uplinks_start(const struct conf *c)
 void
 uplinks_stop(struct uplinks *up)
 {
-	size_t i;
+	size_t i, k;
 
 	if (up == NULL)
 		return;
@@ -1115,6 +1141,9 @@ uplinks_stop(struct uplinks *up)
 		pthread_join(up->l[i].th, NULL);
 		close(up->l[i].dfd);
 		free(up->l[i].names);
+		for (k = 0; k < up->l[i].c->nsensor; k++)
+			slidx_free(up->l[i].idx[k]);
+		free(up->l[i].idx);
 		pthread_mutex_destroy(&up->l[i].mu);
 	}
 	free(up->l);
