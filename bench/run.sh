@@ -75,5 +75,6 @@ if [ -x bench/store.sh ]; then
 fi
 $PY bench/bench.py summary || rc=1
 bench/uplink.sh || rc=1
+bench/uplink_month.sh || rc=1
 echo "bench: $(($(date +%s) - start)) s; results in bench/results/"
 exit $rc

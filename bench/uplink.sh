@@ -142,4 +142,4 @@ fi
 echo "uplink: $4 CPU-ms per 1000 readings (with) vs $1 (without)" \
     "[N = $N devices, $((3 * N)) sensors, ${SECONDS_} s each;" \
     "readings $5 vs $2; $6 CN=2061 packets, period 10 s; sample logs" \
-    "fresh: a build scans each sensor's whole month file]"
+    "fresh: bench/uplink_month.sh measures a long month file]"
