@@ -74,6 +74,7 @@ struct link {
 	double		 backoff;	/* s before the next connect */
 	double		 retry_at;	/* mono_s() */
 	int		 drop_logged;
+	int		 spool_failed;	/* the last spool_put could not write */
 	int		 err_logged;
 	struct hj212_msg req[REQ_MAX];	/* accepted (9011 sent), to run */
 	size_t		 nreq;
@@ -231,6 +232,7 @@ spool_put(const char *pkt, size_t len, void *arg)
 		snprintf(name, sizeof(name), "%s.pkt", m.hdr.qn);
 	if (write_replace_at(l->dfd, name, pkt, len, 0640, 1) == -1) {
 		set_error(l, "spool %s: %s", name, strerror(errno));
+		l->spool_failed = 1;
 		return -1;
 	}
 	names_push(l, name);
@@ -372,11 +374,14 @@ info_put(struct link *l, struct sched *s, int k, time_t t, const char *code,
 	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
 	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
-	if (hj212_cp_info(cp, sizeof(cp), t, code, items) < 0)
+	l->spool_failed = 0;
+	if (hj212_cp_info(cp, sizeof(cp), t, code, items) < 0 ||
+	    hj212_pack(&h, cp, spool_put, l) < 0) {
+		if (l->spool_failed)
+			return -1;	/* said; tried again in a moment */
 		/* never fits: trying again would stop every upload */
 		set_error(l, "CN=3020 of %s: cannot pack", code);
-	else if (hj212_pack(&h, cp, spool_put, l) < 0)
-		return -1;	/* spool_put said why */
+	}
 	s->ninfo++;
 	return 0;
 }
