@@ -41,12 +41,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
+die() { echo "bench/uplink_month.sh: $*" >&2; exit 1; }
+
 # wait_file FILE: until FILE is not empty, 30 s at most
 wait_file() {
 	i=0
 	while [ ! -s "$1" ]; do
 		i=$((i + 1))
-		[ $i -lt 300 ] || { echo "bench/uplink_month.sh: no $1" >&2; exit 1; }
+		[ $i -lt 300 ] || die "no $1"
 		sleep 0.1
 	done
 }
@@ -114,7 +116,7 @@ PYEOF
 	i=0
 	while [ "$(packets "$dir/$1.jsonl")" -lt 1 ]; do
 		i=$((i + 1))
-		[ $i -lt 600 ] || { echo "bench/uplink_month.sh: no packet" >&2; exit 1; }
+		[ $i -lt 600 ] || die "no packet"
 		sleep 0.1
 	done
 	c0=$(cpu "$lw")
@@ -125,7 +127,7 @@ PYEOF
 	c2=$(cpu "$lw")
 	p2=$(packets "$dir/$1.jsonl")
 	kill -TERM "$lw" "$plat"
-	wait "$lw" || { echo "bench/uplink_month.sh: lakewatchd failed" >&2; exit 1; }
+	wait "$lw" || die "lakewatchd failed"
 	wait "$plat" || true
 	pids=
 	RES="$c0 $((c2 - c1)) $((p2 - p1))"
