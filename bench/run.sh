@@ -84,6 +84,7 @@ fi
 echo
 echo "== bench/uplink.sh (HJ 212 uplink's cost)"
 BENCH_RESULTS=bench/results bench/uplink.sh || rc=1
+bench/uplink_month.sh || rc=1
 echo
 echo "== bench/report.sh (lakewatch report, a year of 1-min data)"
 BENCH_RESULTS=bench/results RUNS=3 bench/report.sh || rc=1

@@ -142,7 +142,7 @@ fi
 echo "uplink: $4 CPU-ms per 1000 readings (with) vs $1 (without)" \
     "[N = $N devices, $((3 * N)) sensors, ${SECONDS_} s each;" \
     "readings $5 vs $2; $6 CN=2061 packets, period 10 s; sample logs" \
-    "fresh: a build scans each sensor's whole month file]"
+    "fresh: bench/uplink_month.sh measures a long month file]"
 if [ -n "${BENCH_RESULTS:-}" ]; then
 	printf '{"with_cpu_ms_per_1000": %s, "without_cpu_ms_per_1000": %s, "packets": %s, "n": %s}\n' \
 	    "$4" "$1" "$6" "$N" >"$BENCH_RESULTS/uplink.json"

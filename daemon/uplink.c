@@ -21,6 +21,7 @@
 #include "../lib/hj212_sm4.h"
 #include "../lib/log.h"
 #include "../lib/samplelog.h"
+#include "../lib/samplelog_idx.h"
 #include "../lib/util.h"
 #include "uplink.h"
 
@@ -47,6 +48,8 @@ struct sched {
 	time_t		 off;	/* periods start at k * p - off */
 	const char	*mark;	/* the file of the last period built */
 	time_t		 next;	/* end of the next period; 0 if off */
+	time_t		 done;	/* end of the period whose data are spooled */
+	int		 ninfo;	/* ... and how many of its CN=3020 packets */
 };
 
 /* what was logged on this connection, once each */
@@ -64,6 +67,7 @@ struct link {
 	char		(*names)[NAME_LEN];	/* spool, oldest first */
 	size_t		 head, n, cap;	/* names[head..n) are waiting */
 	struct sched	 sc[SC_COUNT];
+	struct slidx	**idx;		/* per sensor: its sample log read */
 	double		 last_qn;	/* QNs only grow */
 	int		 fd;		/* to the platform, -1 if none */
 	char		 rbuf[RBUF_LEN];
@@ -71,6 +75,7 @@ struct link {
 	double		 backoff;	/* s before the next connect */
 	double		 retry_at;	/* mono_s() */
 	int		 drop_logged;
+	int		 spool_failed;	/* the last spool_put could not write */
 	int		 err_logged;
 	struct hj212_msg req[REQ_MAX];	/* accepted (9011 sent), to run */
 	size_t		 nreq;
@@ -230,6 +235,7 @@ spool_put(const char *pkt, size_t len, void *arg)
 		snprintf(name, sizeof(name), "%s.pkt", m.hdr.qn);
 	if (write_replace_at(l->dfd, name, pkt, len, 0640, 1) == -1) {
 		set_error(l, "spool %s: %s", name, strerror(errno));
+		l->spool_failed = 1;
 		return -1;
 	}
 	names_push(l, name);
@@ -289,8 +295,8 @@ build_cp(struct link *l, int cn, time_t from, time_t to, char *cp,
 		} else {
 			hj212_stat_init(&st[i], c->sensors[i].hj212_code,
 			    c->sensors[i].decimals);
-			n = samplelog_scan(c, c->sensors[i].name, from, to,
-			    add_row, &st[i], err);
+			n = slidx_scan(l->idx[i], c, c->sensors[i].name, from,
+			    to, add_row, &st[i], err);
 		}
 		if (n == -1)
 			log_warnx("uplink '%s': %s", l->u->name, err);
@@ -350,13 +356,20 @@ info_row(void *arg, const struct samplelog_row *r)
 		s->qc[s->nqc++] = *r;
 }
 
-/* One CN=3020 packet of CODE as of T with ITEMS into the spool. */
+/*
+ * The K-th CN=3020 packet of the period of S, of CODE as of T with
+ * ITEMS, into the spool unless it is there already (a retry). 0, or -1
+ * if the spool did not take it.
+ */
 static int
-info_put(struct link *l, time_t t, const char *code, const char *items)
+info_put(struct link *l, struct sched *s, int k, time_t t, const char *code,
+    const char *items)
 {
 	struct hj212_hdr h;
 	char cp[HJ212_DATA_MAX + 1];
 
+	if (k < s->ninfo)
+		return 0;
 	memset(&h, 0, sizeof(h));
 	next_qn(l, h.qn);
 	h.st = l->u->st;
@@ -364,28 +377,33 @@ info_put(struct link *l, time_t t, const char *code, const char *items)
 	snprintf(h.pw, sizeof(h.pw), "%s", l->u->pw);
 	snprintf(h.mn, sizeof(h.mn), "%s", l->u->mn);
 	h.flag = l->prof->version | (l->u->ack ? HJ212_FLAG_A : 0);
+	l->spool_failed = 0;
 	if (hj212_cp_info(cp, sizeof(cp), t, code, items) < 0 ||
 	    hj212_pack(&h, cp, spool_put, l) < 0) {
+		if (l->spool_failed)
+			return -1;	/* said; tried again in a moment */
+		/* never fits: trying again would stop every upload */
 		set_error(l, "CN=3020 of %s: cannot pack", code);
-		return -1;
 	}
+	s->ninfo++;
 	return 0;
 }
 
 /*
  * Profiles with quality-control results and device status (hj1404, see
- * lib/hj212.c): after the period [FROM, TO), each check result (a
- * sample flagged C) of each sensor, then its working state at TO.
+ * lib/hj212.c): after the period [FROM, TO) of S, each check result (a
+ * sample flagged C) of each sensor, then its working state at TO. 0, or
+ * -1 if a packet could not be spooled (those before it are: S counts).
  */
 static int
-build_info(struct link *l, time_t from, time_t to)
+build_info(struct link *l, struct sched *sc, time_t from, time_t to)
 {
 	const struct conf *c = l->c;
 	const struct conf_sensor *se;
 	struct info_scan *s;
 	char items[128], err[LW_ERRLEN];
 	size_t i;
-	int k, rc = 0;
+	int k, n = 0, rc = 0;
 
 	if ((s = malloc(sizeof(*s))) == NULL)
 		fatal("uplink");
@@ -393,7 +411,7 @@ build_info(struct link *l, time_t from, time_t to)
 		se = &c->sensors[i];
 		s->nqc = 0;
 		s->last = 0;
-		if (samplelog_scan(c, se->name, from, to, info_row, s,
+		if (slidx_scan(l->idx[i], c, se->name, from, to, info_row, s,
 		    err) == -1)
 			log_warnx("uplink '%s': %s", l->u->name, err);
 		for (k = 0; k < s->nqc && rc == 0 && l->prof->qc; k++) {
@@ -401,12 +419,13 @@ build_info(struct link *l, time_t from, time_t to)
 			    "%s-Rtd=%.*f,%s-Flag=C", hj212_state('C'),
 			    se->hj212_code, se->decimals, s->qc[k].value,
 			    se->hj212_code);
-			rc = info_put(l, s->qc[k].t, se->hj212_code, items);
+			rc = info_put(l, sc, n++, s->qc[k].t, se->hj212_code,
+			    items);
 		}
 		if (rc == 0 && l->prof->status && hj212_state(s->last) >= 0) {
 			snprintf(items, sizeof(items), "i12101-Info=%d",
 			    hj212_state(s->last));
-			rc = info_put(l, to, se->hj212_code, items);
+			rc = info_put(l, sc, n++, to, se->hj212_code, items);
 		}
 	}
 	free(s);
@@ -534,11 +553,17 @@ build_due(struct link *l)
 		/* real-time data long gone by are no longer real-time */
 		if (s->mark == NULL && (now - s->next) / s->p > RTD_BEHIND)
 			s->next = period_end(s, now - BUILD_DELAY) - s->p;
-		if (build(l, s->cn, s->next - s->p, s->next) == -1)
-			return;		/* tried again in a moment */
-		/* a failure here leaves the period's data sent, once */
-		if (s->cn == HJ212_CN_HOUR && (l->prof->qc || l->prof->status))
-			(void)build_info(l, s->next - s->p, s->next);
+		if (s->done != s->next) {
+			if (build(l, s->cn, s->next - s->p, s->next) == -1)
+				return;		/* tried again in a moment */
+			s->done = s->next;
+			s->ninfo = 0;
+		}
+		/* the mark moves once every packet of the period is spooled;
+		   a retry does not spool again the ones that were */
+		if (s->cn == HJ212_CN_HOUR && (l->prof->qc || l->prof->status) &&
+		    build_info(l, s, s->next - s->p, s->next) == -1)
+			return;
 		last_save(l, s, s->next);
 		s->next += s->p;
 	}
@@ -843,7 +868,7 @@ bucket_fill(struct link *l, struct bucket *b)
 			    c->sensors[i].hj212_code, c->sensors[i].decimals);
 	for (i = 0; i < c->nsensor; i++) {
 		b->i = i;
-		if (samplelog_scan(c, c->sensors[i].name, b->first,
+		if (slidx_scan(l->idx[i], c, c->sensors[i].name, b->first,
 		    b->first + b->n * b->p, bucket_row, b, err) == -1) {
 			log_warnx("uplink '%s': %s", l->u->name, err);
 			return -1;
@@ -1087,6 +1112,7 @@ static void
 link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 {
 	char sub[PATH_MAX];
+	size_t k;
 
 	memset(l, 0, sizeof(*l));
 	l->c = c;
@@ -1097,6 +1123,11 @@ link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 	l->stop = stop;
 	l->fd = -1;
 	l->backoff = BACKOFF_MIN;
+	if ((l->idx = calloc(c->nsensor + 1, sizeof(*l->idx))) == NULL)
+		fatal("uplink");
+	for (k = 0; k < c->nsensor; k++)
+		if ((l->idx[k] = slidx_new()) == NULL)
+			fatal("uplink");
 	pthread_mutex_init(&l->mu, NULL);
 	snprintf(sub, sizeof(sub), "uplink/%s", l->u->name);
 	if ((l->dfd = dir_open_below(c->state_dir, sub, 1, 0750)) == -1)
@@ -1125,7 +1156,7 @@ uplinks_start(const struct conf *c)
 void
 uplinks_stop(struct uplinks *up)
 {
-	size_t i;
+	size_t i, k;
 
 	if (up == NULL)
 		return;
@@ -1134,6 +1165,9 @@ uplinks_stop(struct uplinks *up)
 		pthread_join(up->l[i].th, NULL);
 		close(up->l[i].dfd);
 		free(up->l[i].names);
+		for (k = 0; k < up->l[i].c->nsensor; k++)
+			slidx_free(up->l[i].idx[k]);
+		free(up->l[i].idx);
 		pthread_mutex_destroy(&up->l[i].mu);
 	}
 	free(up->l);
