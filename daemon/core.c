@@ -127,7 +127,7 @@ adopt_alarm(struct core *core, size_t i, const struct core *old, int j,
 	const struct conf_sensor *os = &old->c->sensors[j];
 
 	core->alarms[i] = old->alarms[j];
-	core->cumul[i] = old->cumul[j];	/* the same log: no rescan */
+	cumul_adopt(&core->cumul[i], &old->cumul[j], ns, os);
 	if (ns->interval != os->interval ||
 	    ns->alert.stale_after != os->alert.stale_after)
 		eval_rescheduled(&core->alarms[i],
@@ -157,12 +157,16 @@ core_adopt(struct core *core, const struct core *old)
 void
 core_free(struct core *core)
 {
+	size_t i;
+
 	if (core == NULL)
 		return;
 	core_flush(core, 1);
 	writer_stop(core->w);	/* after it wrote what it had */
 	store_free(core->st);
 	free(core->alarms);
+	for (i = 0; i < core->c->nsensor; i++)
+		cumul_free(&core->cumul[i]);
 	free(core->cumul);
 	free(core->last);
 	free(core->maint_until);
@@ -278,9 +282,10 @@ file_events(struct core *core, const struct event *ev, int n)
 
 /*
  * The cumulative rule: a valid fresh reading joins the sensor's year to
- * date (rebuilt from the sample log at its first one since the start;
- * the rows before this reading, which audit() may have written) and the
- * projected year-to-date mean is judged.
+ * date, which is summed again from the sample log (as `lakewatch report`
+ * sums it) when it is due: the reading is in it then, audit() wrote it.
+ * The reading counts at the time the log gives it: its measurement time
+ * if the instrument has one (samplelog_append).
  */
 static void
 cumulative(struct core *core, const struct sample *s)
@@ -289,16 +294,18 @@ cumulative(struct core *core, const struct sample *s)
 	struct cumul *cu = &core->cumul[s->idx];
 	struct event ev[EVAL_MAX_EVENTS];
 	char err[LW_ERRLEN];
+	time_t when = s->mtime > 0 ? (time_t)s->mtime : s->t;
 
 	if (!cumul_wanted(sc) || !sample_valid(s) || !s->fresh ||
 	    !isfinite(s->value))
 		return;
-	if (!cu->loaded && cumul_load(core->c, sc, cu, s->t, err) == -1)
+	if (!cumul_due(cu, when))
+		cumul_add(cu, when, s->value, s->flag);
+	else if (cumul_load(core->c, sc, cu, when, err) == -1)
 		log_warnx("sensor '%s': year to date: %s; counted from now",
 		    sc->name, err);
-	cumul_add(sc, cu, s->t, s->value);
 	file_events(core, ev, eval_cumulative(sc, &core->alarms[s->idx],
-	    cumul_mean(sc, cu), s->t, ev));
+	    cumul_mean(sc, cu, when), s->t, ev));
 }
 
 static void
