@@ -1,0 +1,130 @@
+# The cumulative alert and `lakewatch report` agree (issue 12, item 10):
+# both judge the year to date by one copy of the month rules
+# (lib/monthrule.h), from the same sums of the sample log. The daemon and
+# the report run on 2025-06-10 12:00 Beijing time (tests/sim/clockshift.c).
+#
+# centre-tp (continuous, a result every 4 h: a day needs 4 of 6):
+# Jan, Feb 0.040; March 0.200 on 20 of 31 days (invalid: 21 needed);
+# April 0.085 on 20 of 30 days (valid at the boundary); May 0.045; June
+# 1-9 0.045 and the daemon's readings of 0.045. lab-tp (sampling =
+# manual): one result a month, 0.040 through March, 0.090 on 15 April,
+# 0.050 on 1 May 00:00, 0.045 on 1 June 00:00. April is imported last
+# (a backfill): its rows are appended to the UTC month file that already
+# holds 1 May 00:00-08:00 Beijing time, after them. The report counts
+# April: year-to-date means 0.051 (5 months) and 0.051 (6 months), over
+# the lake TP limit 0.05. The old daemon read the log in file order and
+# dropped April's rows as "a clock stepped back": 0.0425 and 0.043, no
+# alert. Now each sensor's one `cumulative` firing carries the report's
+# year-to-date mean.
+. "$(dirname "$0")/../lib.sh"
+
+SHIM=$BIN/tests/clockshift.so
+[ -f "$SHIM" ] || die "$SHIM missing: make tests"
+LW=$BIN/lakewatch
+OFF=$W/clock.offset
+# 2025-06-10 12:00 Beijing time
+echo $((1749528000 - $(date +%s))) >"$OFF"
+SHIFT="env LD_PRELOAD=$SHIM LW_CLOCK_OFFSET_FILE=$OFF \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+
+start_sim --tp-steps "0.045"
+start_receiver
+cat >"$W/lw.conf" <<CONF
+[daemon]
+state_dir = state
+interval = 1
+timezone = Asia/Shanghai
+[bus station]
+host = 127.0.0.1
+port = $SIM_PORT
+timeout = 300ms
+backoff_max = 1s
+[sensor centre-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+water_body = lake
+cycle = 4h
+crit = 1
+[sensor lab-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+water_body = lake
+sampling = manual
+crit = 1
+[webhook test]
+url = $HOOK_URL
+CONF
+cd "$W" || die "cd"
+
+"$PY" - "$W" <<'PYEOF'
+import sys
+w = sys.argv[1]
+def days(m, n, v):
+    return ["2025-%02d-%02d %02d:00,%.3f,N" % (m, d, h, v)
+            for d in range(1, n + 1) for h in range(0, 24, 4)]
+main = days(1, 31, 0.04) + days(2, 28, 0.04) + days(3, 20, 0.2) + \
+    days(5, 31, 0.045) + days(6, 9, 0.045)
+lab = ["2025-01-15 10:00,0.040,N", "2025-02-15 10:00,0.040,N",
+       "2025-03-15 10:00,0.040,N", "2025-05-01 00:00,0.050,N",
+       "2025-06-01 00:00,0.045,N"]
+for name, rows in (("centre", main), ("centre-apr", days(4, 20, 0.085)),
+                   ("lab", lab), ("lab-apr", ["2025-04-15 10:00,0.090,N"])):
+    with open("%s/%s.csv" % (w, name), "w") as f:
+        f.write("time,value,flag\n" + "\n".join(rows) + "\n")
+PYEOF
+for s in centre lab; do
+	check "$s-tp: the year but April imported" \
+	    "$LW" import -c "$W/lw.conf" "$s-tp" "$W/$s.csv"
+	check "$s-tp: April imported after (a backfill)" \
+	    "$LW" import -c "$W/lw.conf" "$s-tp" "$W/$s-apr.csv"
+done
+check "April rows follow 1 May's in the UTC April file" \
+    "$PY" - "$W/state/samples" <<'PYEOF'
+import sys
+for s in ("centre-tp", "lab-tp"):
+    t = [l.split(",")[0] for l in open(sys.argv[1] + "/" + s + "/2025-04.csv")
+         if l[0].isdigit()]
+    print(s, t[0], t[-1])
+    assert t[0] == "2025-04-30T16:00:00Z" and t[-1] < t[0], (t[0], t[-1])
+PYEOF
+
+WRAP="$SHIFT ${WRAP:-}" start_daemon "$W/lw.conf"
+for s in centre lab; do
+	wait_for 30 events_ge firing 1 "$s-tp:cumulative"
+	check "$s-tp: cumulative fired" \
+	    test "$(events firing "$s-tp:cumulative")" -ge 1
+done
+stop_daemon
+check "exit 0" test "$DAEMON_RC" -eq 0
+
+for s in centre lab; do
+	$SHIFT "$LW" report -c "$W/lw.conf" --sensor "$s-tp" --year 2025 \
+	    --format json >"$W/$s.json"
+done
+check "each alert's value is the report's year-to-date mean" \
+    "$PY" - "$HOOK_LOG" "$W" <<'PYEOF'
+import json, sys
+ev = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    b = json.loads(line).get("body")
+    if isinstance(b, dict) and b.get("kind") == "cumulative":
+        ev.setdefault(b["event_id"], b)
+for s, k in (("centre", 5), ("lab", 6)):
+    y = json.load(open("%s/%s.json" % (sys.argv[2], s)))["ytd"]
+    b = ev.get(s + "-tp:cumulative:1")
+    print(s, y, b and (b["status"], b["value"]))
+    assert y["months_used"] == k and y["current_month"] == "2025-06", y
+    assert abs(y["mean"] - 0.051) < 1e-9, y
+    assert b is not None and b["status"] == "firing", b
+    assert abs(b["value"] - y["mean"]) < 1e-9, (b["value"], y["mean"])
+    assert b["limit"] == 0.05, b
+PYEOF
+check "no threshold alert (crit = 1)" test "$(events firing centre-tp:threshold)" -eq 0
+check "the daemon kept the .days of the months it read" \
+    test -s "$W/state/samples/centre-tp/2025-03.days"
+grep -E "cumulative|year to date" "$W/daemon.log"
+finish
