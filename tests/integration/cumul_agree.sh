@@ -100,6 +100,8 @@ for s in centre lab; do
 done
 stop_daemon
 check "exit 0" test "$DAEMON_RC" -eq 0
+check "the daemon kept the .days of the months it read" \
+    test -s "$W/state/samples/centre-tp/2025-03.days"
 
 for s in centre lab; do
 	$SHIFT "$LW" report -c "$W/lw.conf" --sensor "$s-tp" --year 2025 \
@@ -124,7 +126,5 @@ for s, k in (("centre", 5), ("lab", 6)):
     assert b["limit"] == 0.05, b
 PYEOF
 check "no threshold alert (crit = 1)" test "$(events firing centre-tp:threshold)" -eq 0
-check "the daemon kept the .days of the months it read" \
-    test -s "$W/state/samples/centre-tp/2025-03.days"
 grep -E "cumulative|year to date" "$W/daemon.log"
 finish
