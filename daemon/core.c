@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../lib/log.h"
+#include "../lib/monthrule.h"
 #include "../lib/samplelog.h"
 #include "../lib/util.h"
 #include "core.h"
@@ -386,7 +387,6 @@ core_today(const struct core *core, int idx, time_t now,
 {
 	const struct conf_sensor *sc = &core->c->sensors[idx];
 	const struct day_count *d = &core->today[idx];
-	/* as report_expected (tool/report.c): a result per cycle */
 	double every = sc->cycle > 0 ? sc->cycle : sc->interval;
 	time_t midnight = local_midnight(now);
 	long n, per_day;
@@ -399,7 +399,7 @@ core_today(const struct core *core, int idx, time_t now,
 	}
 	if (sc->sampling == SAMPLING_MANUAL || every <= 0)
 		return;
-	per_day = (long)floor(86400.0 / every + 1e-9);
+	per_day = report_expected(sc);	/* a result per cycle */
 	/* the slots since SINCE, the one at SINCE included */
 	n = (long)floor((double)(now - t->since) / every) + 1;
 	t->expected = (int)(n < 1 ? 1 : n > per_day ? per_day : n);
