@@ -285,8 +285,9 @@ file_events(struct core *core, const struct event *ev, int n)
  * The cumulative rule: a valid fresh reading joins the sensor's year to
  * date, which is summed again from the sample log (as `lakewatch report`
  * sums it) when it is due: the reading is in it then, audit() wrote it.
- * The reading counts at the time the log gives it: its measurement time
- * if the instrument has one (samplelog_append).
+ * The reading counts on the day the log gives it (its measurement time
+ * if the instrument has one, samplelog_append); the year to date is
+ * judged at the time of the poll, the month in progress the poll's.
  */
 static void
 cumulative(struct core *core, const struct sample *s)
@@ -300,13 +301,13 @@ cumulative(struct core *core, const struct sample *s)
 	if (!cumul_wanted(sc) || !sample_valid(s) || !s->fresh ||
 	    !isfinite(s->value))
 		return;
-	if (!cumul_due(cu, when))
+	if (!cumul_due(cu, s->t))
 		cumul_add(cu, when, s->value, s->flag);
-	else if (cumul_load(core->c, sc, cu, when, err) == -1)
+	else if (cumul_load(core->c, sc, cu, s->t, err) == -1)
 		log_warnx("sensor '%s': year to date: %s; counted from now",
 		    sc->name, err);
 	file_events(core, ev, eval_cumulative(sc, &core->alarms[s->idx],
-	    cumul_mean(sc, cu, when), s->t, ev));
+	    cumul_mean(sc, cu, s->t), s->t, ev));
 }
 
 static void

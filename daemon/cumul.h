@@ -11,8 +11,9 @@
  * The days are summed again from the log at the sensor's first valid
  * reading after a start or a reload that changed its plausible range,
  * at the first of each new local day (what `lakewatch import` added
- * since counts from then on) and of a new year. A reading counts at its
- * measurement time when the instrument gives one, as the log has it.
+ * since counts from then on) and of a new year. A reading counts on the
+ * day of its measurement time when the instrument gives one, as the log
+ * has it; the year to date is judged at the poll's time.
  */
 #ifndef LW_CUMUL_H
 #define LW_CUMUL_H
@@ -38,7 +39,7 @@ int	cumul_due(const struct cumul *cu, time_t t);
  */
 int	cumul_load(const struct conf *c, const struct conf_sensor *sc,
 	    struct cumul *cu, time_t t, char err[LW_ERRLEN]);
-/* Count valid value V of flag FLAG at T (measurement time) in *CU. */
+/* Count value V of flag FLAG at T (measurement time) as report_add. */
 void	cumul_add(struct cumul *cu, time_t t, double v, char flag);
 /*
  * The year-to-date mean at T: the valid months before T's and the month

@@ -14,8 +14,12 @@
 # April: year-to-date means 0.051 (5 months) and 0.051 (6 months), over
 # the lake TP limit 0.05. The old daemon read the log in file order and
 # dropped April's rows as "a clock stepped back": 0.0425 and 0.043, no
-# alert. Now each sensor's one `cumulative` firing carries the report's
-# year-to-date mean.
+# alert. stamp-tp (manual, the instrument's time register): 0.060 each
+# month through April, 0.080 on 5 June, and the daemon's one reading of
+# 0.045 measured on 31 May 23:00 (the simulator's clock): the log and the
+# report put it in May, 0.061 over 6 months; the old daemon put it in
+# June, by the poll's time: 0.0605, rounded 0.060. Now each sensor's
+# one `cumulative` firing carries the report's year-to-date mean.
 . "$(dirname "$0")/../lib.sh"
 
 SHIM=$BIN/tests/clockshift.so
@@ -26,8 +30,13 @@ OFF=$W/clock.offset
 echo $((1749528000 - $(date +%s))) >"$OFF"
 SHIFT="env LD_PRELOAD=$SHIM LW_CLOCK_OFFSET_FILE=$OFF \
     ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0"
-
-start_sim --tp-steps "0.045"
+# the simulator's clock: 2025-05-31 23:00 Beijing time, its tp result's
+echo $((1748703600 - $(date +%s))) >"$W/sim.offset"
+bg sim env LD_PRELOAD="$SHIM" LW_CLOCK_OFFSET_FILE="$W/sim.offset" \
+    "$BIN/lwsim" --tcp 127.0.0.1:0 --port-file "$W/sim.port" \
+    --tp-steps "0.045"
+wait_for 10 test -s "$W/sim.port" || die "lwsim did not start"
+SIM_PORT=$(head -n 1 "$W/sim.port")
 start_receiver
 cat >"$W/lw.conf" <<CONF
 [daemon]
@@ -55,6 +64,16 @@ word_order = cdab
 water_body = lake
 sampling = manual
 crit = 1
+[sensor stamp-tp]
+bus = station
+unit = 1
+register = 0
+word_order = cdab
+time_register = 5
+time_type = unix32
+water_body = lake
+sampling = manual
+crit = 1
 [webhook test]
 url = $HOOK_URL
 CONF
@@ -71,8 +90,11 @@ main = days(1, 31, 0.04) + days(2, 28, 0.04) + days(3, 20, 0.2) + \
 lab = ["2025-01-15 10:00,0.040,N", "2025-02-15 10:00,0.040,N",
        "2025-03-15 10:00,0.040,N", "2025-05-01 00:00,0.050,N",
        "2025-06-01 00:00,0.045,N"]
+stamp = ["2025-%02d-15 10:00,0.060,N" % m for m in range(1, 5)] + \
+    ["2025-06-05 10:00,0.080,N"]
 for name, rows in (("centre", main), ("centre-apr", days(4, 20, 0.085)),
-                   ("lab", lab), ("lab-apr", ["2025-04-15 10:00,0.090,N"])):
+                   ("lab", lab), ("lab-apr", ["2025-04-15 10:00,0.090,N"]),
+                   ("stamp", stamp)):
     with open("%s/%s.csv" % (w, name), "w") as f:
         f.write("time,value,flag\n" + "\n".join(rows) + "\n")
 PYEOF
@@ -82,6 +104,8 @@ for s in centre lab; do
 	check "$s-tp: April imported after (a backfill)" \
 	    "$LW" import -c "$W/lw.conf" "$s-tp" "$W/$s-apr.csv"
 done
+check "stamp-tp: its months imported" \
+    "$LW" import -c "$W/lw.conf" stamp-tp "$W/stamp.csv"
 check "April rows follow 1 May's in the UTC April file" \
     "$PY" - "$W/state/samples" <<'PYEOF'
 import sys
@@ -93,7 +117,7 @@ for s in ("centre-tp", "lab-tp"):
 PYEOF
 
 WRAP="$SHIFT ${WRAP:-}" start_daemon "$W/lw.conf"
-for s in centre lab; do
+for s in centre lab stamp; do
 	wait_for 30 events_ge firing 1 "$s-tp:cumulative"
 	check "$s-tp: cumulative fired" \
 	    test "$(events firing "$s-tp:cumulative")" -ge 1
@@ -103,7 +127,7 @@ check "exit 0" test "$DAEMON_RC" -eq 0
 check "the daemon kept the .days of the months it read" \
     test -s "$W/state/samples/centre-tp/2025-03.days"
 
-for s in centre lab; do
+for s in centre lab stamp; do
 	$SHIFT "$LW" report -c "$W/lw.conf" --sensor "$s-tp" --year 2025 \
 	    --format json >"$W/$s.json"
 done
@@ -115,16 +139,19 @@ for line in open(sys.argv[1], encoding="utf-8"):
     b = json.loads(line).get("body")
     if isinstance(b, dict) and b.get("kind") == "cumulative":
         ev.setdefault(b["event_id"], b)
-for s, k in (("centre", 5), ("lab", 6)):
+for s, k, v in (("centre", 5, 0.051), ("lab", 6, 0.051),
+                ("stamp", 6, 0.061)):
     y = json.load(open("%s/%s.json" % (sys.argv[2], s)))["ytd"]
     b = ev.get(s + "-tp:cumulative:1")
     print(s, y, b and (b["status"], b["value"]))
     assert y["months_used"] == k and y["current_month"] == "2025-06", y
-    assert abs(y["mean"] - 0.051) < 1e-9, y
+    assert abs(y["mean"] - v) < 1e-9, y
     assert b is not None and b["status"] == "firing", b
     assert abs(b["value"] - y["mean"]) < 1e-9, (b["value"], y["mean"])
     assert b["limit"] == 0.05, b
 PYEOF
+check "stamp-tp: its reading logged at its measurement time, in May" \
+    grep -q "^2025-05-31T15:00:0.Z,0.045,N" "$W/state/samples/stamp-tp/2025-05.csv"
 check "no threshold alert (crit = 1)" test "$(events firing centre-tp:threshold)" -eq 0
 grep -E "cumulative|year to date" "$W/daemon.log"
 finish
