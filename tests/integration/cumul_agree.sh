@@ -139,16 +139,19 @@ for line in open(sys.argv[1], encoding="utf-8"):
     b = json.loads(line).get("body")
     if isinstance(b, dict) and b.get("kind") == "cumulative":
         ev.setdefault(b["event_id"], b)
+bad = []
 for s, k, v in (("centre", 5, 0.051), ("lab", 6, 0.051),
                 ("stamp", 6, 0.061)):
     y = json.load(open("%s/%s.json" % (sys.argv[2], s)))["ytd"]
     b = ev.get(s + "-tp:cumulative:1")
     print(s, y, b and (b["status"], b["value"]))
-    assert y["months_used"] == k and y["current_month"] == "2025-06", y
-    assert abs(y["mean"] - v) < 1e-9, y
-    assert b is not None and b["status"] == "firing", b
-    assert abs(b["value"] - y["mean"]) < 1e-9, (b["value"], y["mean"])
-    assert b["limit"] == 0.05, b
+    if y["months_used"] != k or y["current_month"] != "2025-06" or \
+            abs(y["mean"] - v) > 1e-9:
+        bad.append((s, "report", y))
+    if b is None or b["status"] != "firing" or b["limit"] != 0.05 or \
+            abs(b["value"] - y["mean"]) > 1e-9:
+        bad.append((s, "alert", b and b["value"], "report", y["mean"]))
+assert not bad, bad
 PYEOF
 check "stamp-tp: its reading logged at its measurement time, in May" \
     grep -q "^2025-05-31T15:00:0.Z,0.045,N" "$W/state/samples/stamp-tp/2025-05.csv"
