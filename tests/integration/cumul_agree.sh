@@ -33,6 +33,7 @@ SHIFT="env LD_PRELOAD=$SHIM LW_CLOCK_OFFSET_FILE=$OFF \
 # the simulator's clock: 2025-05-31 23:00 Beijing time, its tp result's
 echo $((1748703600 - $(date +%s))) >"$W/sim.offset"
 bg sim env LD_PRELOAD="$SHIM" LW_CLOCK_OFFSET_FILE="$W/sim.offset" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
     "$BIN/lwsim" --tcp 127.0.0.1:0 --port-file "$W/sim.port" \
     --tp-steps "0.045"
 wait_for 10 test -s "$W/sim.port" || die "lwsim did not start"
