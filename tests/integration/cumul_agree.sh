@@ -155,7 +155,9 @@ for s, k, v in (("centre", 5, 0.051), ("lab", 6, 0.051),
 assert not bad, bad
 PYEOF
 check "stamp-tp: its reading logged at its measurement time, in May" \
-    grep -q "^2025-05-31T15:00:0.Z,0.045,N" "$W/state/samples/stamp-tp/2025-05.csv"
-check "no threshold alert (crit = 1)" test "$(events firing centre-tp:threshold)" -eq 0
+    grep -q "^2025-05-31T15:00:0.Z,0.045,N" \
+    "$W/state/samples/stamp-tp/2025-05.csv"
+check "no threshold alert (crit = 1)" \
+    test "$(events firing centre-tp:threshold)" -eq 0
 grep -E "cumulative|year to date" "$W/daemon.log"
 finish
