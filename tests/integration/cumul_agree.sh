@@ -18,8 +18,10 @@
 # month through April, 0.080 on 5 June, and the daemon's one reading of
 # 0.045 measured on 31 May 23:00 (the simulator's clock): the log and the
 # report put it in May, 0.061 over 6 months; the old daemon put it in
-# June, by the poll's time: 0.0605, rounded 0.060. Now each sensor's
-# one `cumulative` firing carries the report's year-to-date mean.
+# June, by the poll's time, and counted it twice (the rows it read back
+# went to the reading's time, not before): 0.058. Now each sensor's one
+# `cumulative` firing carries the report's year-to-date mean; rows
+# imported while the daemon runs count from its next local day.
 . "$(dirname "$0")/../lib.sh"
 
 SHIM=$BIN/tests/clockshift.so
@@ -123,15 +125,33 @@ for s in centre lab stamp; do
 	check "$s-tp: cumulative fired" \
 	    test "$(events firing "$s-tp:cumulative")" -ge 1
 done
+# the report, the daemon running (at 10 June)
+for s in centre lab stamp; do
+	$SHIFT "$LW" report -c "$W/lw.conf" --sensor "$s-tp" --year 2025 \
+	    --format json >"$W/$s.json"
+done
+# rows imported while the daemon runs count from its next local day:
+# April 21-30 at 0.000 (April 0.0567) bring centre-tp's year to date to
+# 0.045; the clock steps to 11 June and the alert resolves
+"$PY" - "$W/late.csv" <<'PYEOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("time,value,flag\n")
+    for d in range(21, 31):
+        for h in range(0, 24, 4):
+            f.write("2025-04-%02d %02d:00,0.000,N\n" % (d, h))
+PYEOF
+check "centre-tp: the rest of April imported, the daemon running" \
+    "$LW" import -c "$W/lw.conf" centre-tp "$W/late.csv"
+echo $((1749528000 + 86400 - $(date +%s))) >"$OFF"
+wait_for 30 events_ge resolved 1 centre-tp:cumulative
+check "centre-tp: cumulative resolved on the next day" \
+    test "$(events resolved centre-tp:cumulative)" -eq 1
 stop_daemon
 check "exit 0" test "$DAEMON_RC" -eq 0
 check "the daemon kept the .days of the months it read" \
     test -s "$W/state/samples/centre-tp/2025-03.days"
 
-for s in centre lab stamp; do
-	$SHIFT "$LW" report -c "$W/lw.conf" --sensor "$s-tp" --year 2025 \
-	    --format json >"$W/$s.json"
-done
 check "each alert's value is the report's year-to-date mean" \
     "$PY" - "$HOOK_LOG" "$W" <<'PYEOF'
 import json, sys
@@ -153,6 +173,22 @@ for s, k, v in (("centre", 5, 0.051), ("lab", 6, 0.051),
             abs(b["value"] - y["mean"]) > 1e-9:
         bad.append((s, "alert", b and b["value"], "report", y["mean"]))
 assert not bad, bad
+PYEOF
+$SHIFT "$LW" report -c "$W/lw.conf" --sensor centre-tp --year 2025 \
+    --format json >"$W/centre2.json"
+check "the resolved alert's value is the report's year-to-date mean" \
+    "$PY" - "$HOOK_LOG" "$W/centre2.json" <<'PYEOF'
+import json, sys
+y = json.load(open(sys.argv[2]))["ytd"]
+for line in open(sys.argv[1], encoding="utf-8"):
+    b = json.loads(line).get("body")
+    if isinstance(b, dict) and b.get("event_id") == "centre-tp:cumulative:2":
+        break
+else:
+    raise SystemExit("no centre-tp:cumulative:2")
+print(y, b["status"], b["value"])
+assert b["status"] == "resolved" and abs(b["value"] - 0.045) < 1e-9, b
+assert abs(y["mean"] - b["value"]) < 1e-9, (y, b)
 PYEOF
 check "stamp-tp: its reading logged at its measurement time, in May" \
     grep -q "^2025-05-31T15:00:0.Z,0.045,N" \
