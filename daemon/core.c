@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../lib/log.h"
+#include "../lib/monthrule.h"
 #include "../lib/samplelog.h"
 #include "../lib/util.h"
 #include "core.h"
@@ -130,7 +131,7 @@ adopt_alarm(struct core *core, size_t i, const struct core *old, int j,
 	const struct conf_sensor *os = &old->c->sensors[j];
 
 	core->alarms[i] = old->alarms[j];
-	core->cumul[i] = old->cumul[j];	/* the same log: no rescan */
+	cumul_adopt(&core->cumul[i], &old->cumul[j], ns, os);
 	if (ns->interval != os->interval ||
 	    ns->alert.stale_after != os->alert.stale_after)
 		eval_rescheduled(&core->alarms[i],
@@ -160,12 +161,16 @@ core_adopt(struct core *core, const struct core *old)
 void
 core_free(struct core *core)
 {
+	size_t i;
+
 	if (core == NULL)
 		return;
 	core_flush(core, 1);
 	writer_stop(core->w);	/* after it wrote what it had */
 	store_free(core->st);
 	free(core->alarms);
+	for (i = 0; i < core->c->nsensor; i++)
+		cumul_free(&core->cumul[i]);
 	free(core->cumul);
 	free(core->last);
 	free(core->maint_until);
@@ -284,9 +289,11 @@ file_events(struct core *core, const struct event *ev, int n)
 
 /*
  * The cumulative rule: a valid fresh reading joins the sensor's year to
- * date (rebuilt from the sample log at its first one since the start;
- * the rows before this reading, which audit() may have written) and the
- * projected year-to-date mean is judged.
+ * date, which is summed again from the sample log (as `lakewatch report`
+ * sums it) when it is due: the reading is in it then, audit() wrote it.
+ * The reading counts on the day the log gives it (its measurement time
+ * if the instrument has one, samplelog_append); the year to date is
+ * judged at the time of the poll, the month in progress the poll's.
  */
 static void
 cumulative(struct core *core, const struct sample *s)
@@ -295,16 +302,18 @@ cumulative(struct core *core, const struct sample *s)
 	struct cumul *cu = &core->cumul[s->idx];
 	struct event ev[EVAL_MAX_EVENTS];
 	char err[LW_ERRLEN];
+	time_t when = s->mtime > 0 ? (time_t)s->mtime : s->t;
 
 	if (!cumul_wanted(sc) || !sample_valid(s) || !s->fresh ||
 	    !isfinite(s->value))
 		return;
-	if (!cu->loaded && cumul_load(core->c, sc, cu, s->t, err) == -1)
+	if (!cumul_due(cu, s->t))
+		cumul_add(cu, when, s->value, s->flag);
+	else if (cumul_load(core->c, sc, cu, s->t, err) == -1)
 		log_warnx("sensor '%s': year to date: %s; counted from now",
 		    sc->name, err);
-	cumul_add(sc, cu, s->t, s->value);
 	file_events(core, ev, eval_cumulative(sc, &core->alarms[s->idx],
-	    cumul_mean(sc, cu), s->t, ev));
+	    cumul_mean(sc, cu, s->t), s->t, ev));
 }
 
 static void
@@ -385,7 +394,6 @@ core_today(const struct core *core, int idx, time_t now,
 {
 	const struct conf_sensor *sc = &core->c->sensors[idx];
 	const struct day_count *d = &core->today[idx];
-	/* as report_expected (tool/report.c): a result per cycle */
 	double every = sc->cycle > 0 ? sc->cycle : sc->interval;
 	time_t midnight = local_midnight(now);
 	long n, per_day;
@@ -398,7 +406,7 @@ core_today(const struct core *core, int idx, time_t now,
 	}
 	if (sc->sampling == SAMPLING_MANUAL || every <= 0)
 		return;
-	per_day = (long)floor(86400.0 / every + 1e-9);
+	per_day = report_expected(sc);	/* a result per cycle */
 	/* the slots since SINCE, the one at SINCE included */
 	n = (long)floor((double)(now - t->since) / every) + 1;
 	t->expected = (int)(n < 1 ? 1 : n > per_day ? per_day : n);

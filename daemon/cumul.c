@@ -8,6 +8,7 @@
 
 #include "../lib/gb3838.h"
 #include "../lib/log.h"
+#include "../lib/monthrule.h"
 #include "../lib/samplelog.h"
 #include "../lib/util.h"
 #include "cumul.h"
@@ -22,137 +23,94 @@ cumul_wanted(const struct conf_sensor *sc)
 	    &lim) == 0;
 }
 
-/* The valid samples a day of SC needs (report_expected, report_need). */
-static int
-day_need(const struct conf_sensor *sc)
-{
-	double every = sc->cycle > 0 ? sc->cycle : sc->interval;
-	int n = every > 0 ? (int)floor(86400.0 / every + 1e-9) : 1, k;
-
-	if (n < 1)
-		n = 1;
-	k = (int)ceil(n * (sc->day_min_fraction - 0.0005) - 1e-9);
-	return k < 1 ? 1 : k;
-}
-
-/* The mean of CU's month so far into *MEAN; its valid days (results). */
-static int
-month_mean(const struct conf_sensor *sc, const struct cumul *cu,
-    double *mean)
-{
-	double sum = 0;
-	int i, n = 0, need = day_need(sc), manual =
-	    sc->sampling == SAMPLING_MANUAL;
-
-	for (i = 0; i < 31; i++) {
-		if (manual) {
-			sum += cu->dsum[i];
-			n += cu->dn[i];
-		} else if (cu->dn[i] > 0 && cu->dn[i] >= need) {
-			sum += cu->dsum[i] / cu->dn[i];
-			n++;
-		}
-	}
-	*mean = n ? sum / n : NAN;
-	return manual ? (n > 0) : n;
-}
-
-/* Close CU's month: a valid one joins the year's months. */
-static void
-close_month(const struct conf_sensor *sc, struct cumul *cu)
-{
-	double mean;
-	int days = days_in_month(cu->year, cu->month), n, need;
-
-	n = month_mean(sc, cu, &mean);
-	need = (int)ceil(days * (sc->month_min_fraction - 0.0005) - 1e-9);
-	if (need < 1 || sc->sampling == SAMPLING_MANUAL)
-		need = 1;
-	if (n >= need) {
-		cu->msum += mean;
-		cu->mk++;
-	}
-}
-
-void
-cumul_add(const struct conf_sensor *sc, struct cumul *cu, time_t t,
-    double v)
+int
+cumul_due(const struct cumul *cu, time_t t)
 {
 	struct tm tm;
-	int y, m;
 
-	if (!isfinite(v) || !conf_plausible(sc, v) ||
-	    localtime_r(&t, &tm) == NULL)
-		return;
-	y = tm.tm_year + 1900;
-	m = tm.tm_mon + 1;
-	if (y < cu->year || (y == cu->year && m < cu->month))
-		return;		/* a clock stepped back: the month is past */
-	if (y != cu->year || m != cu->month) {
-		if (cu->month != 0 && y == cu->year)
-			close_month(sc, cu);
-		if (y != cu->year)
-			cu->msum = cu->mk = 0;
-		memset(cu->dsum, 0, sizeof(cu->dsum));
-		memset(cu->dn, 0, sizeof(cu->dn));
-		cu->year = y;
-		cu->month = m;
-	}
-	cu->dsum[tm.tm_mday - 1] += v;
-	cu->dn[tm.tm_mday - 1]++;
-}
-
-double
-cumul_mean(const struct conf_sensor *sc, const struct cumul *cu)
-{
-	double mean = NAN;
-	int k = cu->mk;
-	double sum = cu->msum;
-
-	if (cu->month != 0 && month_mean(sc, cu, &mean) > 0) {
-		sum += mean;
-		k++;
-	}
-	return k ? sum / k : NAN;
-}
-
-struct load {
-	const struct conf_sensor *sc;
-	struct cumul	*cu;
-};
-
-static void
-load_row(void *arg, const struct samplelog_row *r)
-{
-	struct load *l = arg;
-
-	if (r->flag == 'N' || r->flag == 'S')
-		cumul_add(l->sc, l->cu, r->t, r->value);
+	if (cu->y == NULL)
+		return 1;
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return tm.tm_year + 1900 != cu->y->year || tm.tm_yday > cu->day;
 }
 
 int
 cumul_load(const struct conf *c, const struct conf_sensor *sc,
     struct cumul *cu, time_t t, char err[LW_ERRLEN])
 {
-	struct load l = { sc, cu };
 	struct tm tm;
-	time_t from;
+	int rc;
 
-	memset(cu, 0, sizeof(*cu));
-	cu->loaded = 1;
-	if (localtime_r(&t, &tm) == NULL) {
-		snprintf(err, LW_ERRLEN, "localtime: out of range");
-		return -1;
+	if (cu->y == NULL && (cu->y = malloc(sizeof(*cu->y))) == NULL)
+		fatal("cumul");
+	if (localtime_r(&t, &tm) == NULL)
+		tm = (struct tm){ .tm_year = 70 };
+	cu->day = tm.tm_yday;
+	/* the month files the report reads, through the same .days */
+	if ((rc = report_load(c, sc->name, tm.tm_year + 1900, cu->y,
+	    err)) == -1) {
+		memset(cu->y, 0, sizeof(*cu->y));
+		cu->y->year = tm.tm_year + 1900;
 	}
-	tm = (struct tm){ .tm_year = tm.tm_year, .tm_mday = 1,
-	    .tm_isdst = -1 };
-	from = mktime(&tm);
-	if (samplelog_scan(c, sc->name, from, t, load_row, &l, err) == -1) {
-		memset(cu, 0, sizeof(*cu));
-		cu->loaded = 1;
-		return -1;
-	}
-	return 0;
+	cu->y->sensor = sc;
+	return rc;
+}
+
+void
+cumul_add(struct cumul *cu, time_t t, double v, char flag)
+{
+	struct samplelog_row r;
+
+	if (cu->y == NULL)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.t = t;
+	r.value = v;
+	r.flag = flag;
+	report_add(cu->y, &r);
+}
+
+double
+cumul_mean(const struct conf_sensor *sc, const struct cumul *cu, time_t t)
+{
+	struct rp_rules rules = report_rules(sc);
+	struct rp_month m[12];
+	struct tm tm;
+	double sum;
+	int i, k, cur;
+
+	if (cu->y == NULL || localtime_r(&t, &tm) == NULL ||
+	    tm.tm_year + 1900 != cu->y->year)
+		return NAN;
+	for (i = 0; i <= tm.tm_mon; i++)
+		report_month(cu->y, i + 1, &rules, &m[i]);
+	k = report_ytd_months(m, tm.tm_mon + 1, tm.tm_mon + 1, &sum, &cur);
+	return k ? sum / k : NAN;
+}
+
+void
+cumul_adopt(struct cumul *dst, const struct cumul *src,
+    const struct conf_sensor *sc, const struct conf_sensor *osc)
+{
+	memset(dst, 0, sizeof(*dst));
+	/* another plausible range counts other rows: sum them again */
+	if (src->y == NULL || memcmp(&sc->plausible_min, &osc->plausible_min,
+	    sizeof(double)) != 0 || memcmp(&sc->plausible_max,
+	    &osc->plausible_max, sizeof(double)) != 0)
+		return;
+	if ((dst->y = malloc(sizeof(*dst->y))) == NULL)
+		fatal("cumul");
+	*dst->y = *src->y;
+	dst->y->sensor = sc;
+	dst->day = src->day;
+}
+
+void
+cumul_free(struct cumul *cu)
+{
+	free(cu->y);
+	cu->y = NULL;
 }
 
 void

@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "log.h"
+#include "monthrule.h"
 #include "samplelog.h"
 #include "sampleday.h"
 #include "util.h"
@@ -71,7 +72,7 @@ raw_push(struct sd_month *m, double v)
 	m->raw[m->nraw++] = v;
 }
 
-/* The row-by-row rule of report_add (tool/report.c), by local day. */
+/* The row-by-row rule of report_add (monthrule.h), by local day. */
 static void
 month_add(struct sd_month *m, const struct conf_sensor *s,
     const struct samplelog_row *r)
@@ -89,7 +90,7 @@ month_add(struct sd_month *m, const struct conf_sensor *s,
 	d->nall++;
 	if (r->flag != 'B' && isfinite(r->value))
 		d->nobt++;
-	if ((r->flag != 'N' && r->flag != 'S') || !isfinite(r->value) ||
+	if (!report_flag_valid(r->flag) || !isfinite(r->value) ||
 	    (s != NULL && !conf_plausible(s, r->value)))
 		return;
 	d->sum += r->value;

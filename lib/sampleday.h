@@ -4,7 +4,7 @@
  * report does not parse again the rows it has already summed.
  *
  * A month file is summed by local day (TZ) the way report_add does it
- * row by row (tool/report.c): rows of any flag, rows with a value from
+ * row by row (lib/monthrule.c): rows of any flag, rows with a value from
  * the instrument, valid rows (N or S, finite, within the sensor's
  * plausible range) and the sum of their values, in the order of the
  * file. The day that began before the file's UTC month (east of UTC: the
