@@ -96,7 +96,7 @@ station "$W/lw.conf"
 printf '[webhook r400]\nurl = %s\n' "$(recv_url r400)" >>"$W/lw.conf"
 start_daemon "$W/lw.conf"
 dead2() { test "$(find "$W/state/deadletter/r400" -name '*.json' | wc -l)" -eq 2; }
-wait_for 30 dead2 || bad "no 2 dead letters"
+wait_for 60 dead2 || bad "no 2 dead letters"
 DL="$BIN/lakewatch deadletter -c $W/lw.conf"
 $DL list >"$W/dl.out" 2>&1
 check "list: exit 0" test $? -eq 0
