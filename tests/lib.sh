@@ -116,11 +116,43 @@ start_platform() {
 	PLAT_PORT=$(head -n 1 "$W/plat.port")
 }
 
-# uplink_conf FILE TIMEOUT: lwsim's unit 1 (TP cdab + status,
-# temperature) every second, and [uplink prov] to $PLAT_PORT with MN $MN,
-# a 10 s period and the answer time-out TIMEOUT
-uplink_conf() {
-	cat >"$1" <<CONF
+# plat_count LOG CN [ok|bad|KEY]: packets CN the platform of LOG got
+# (start_platform's --log), the accepted (ok) or refused (bad) ones, or
+# those with CP item KEY; 0 before the log exists
+plat_count() {
+	"$PY" -c 'import json, sys
+w = sys.argv[3] if len(sys.argv) > 3 else None
+def want(r):
+    if w in ("ok", "bad"):
+        return r["ok"] == (w == "ok")
+    return w is None or w in r.get("cp", {})
+print(sum(1 for r in map(json.loads, open(sys.argv[1]))
+    if r.get("cn") == sys.argv[2] and not r.get("sent") and want(r)))' \
+	    "$@" 2>/dev/null || echo 0
+}
+# plat_count_ge LOG CN N [ok|bad|KEY]: plat_count is N or more
+plat_count_ge() { [ "$(plat_count "$1" "$2" ${4:+"$4"})" -ge "$3" ]; }
+
+# lab_conf FILE: [daemon] (state_dir $W/state, Beijing time) and a bus
+# "b" nothing polls, for lakewatch import and report: the caller appends
+# its [sensor]s on bus b
+lab_conf() {
+	cat >"$1" <<EOC
+[daemon]
+state_dir = $W/state
+timezone = Asia/Shanghai
+[bus b]
+host = 127.0.0.1
+EOC
+}
+
+# tp_conf FILE [LINE...]: lwsim's unit 1 TP (cdab) as sensor centre-tp,
+# polled every second; then each LINE: more keys of centre-tp ("key =
+# value"), or a "[section]" and its keys.
+tp_conf() {
+	local f=$1
+	shift
+	cat >"$f" <<CONF
 [daemon]
 state_dir = state
 interval = 1
@@ -133,21 +165,42 @@ bus = station
 unit = 1
 register = 0
 word_order = cdab
-status_register = 2
+CONF
+	[ $# -eq 0 ] || printf '%s\n' "$@" >>"$f"
+}
+
+# uplink_conf FILE TIMEOUT: lwsim's unit 1 (TP cdab + status,
+# temperature) every second, and [uplink prov] to $PLAT_PORT with MN $MN,
+# a 10 s period and the answer time-out TIMEOUT
+uplink_conf() {
+	tp_conf "$1" "status_register = 2"
+	cat >>"$1" <<CONF
 [sensor centre-temp]
 bus = station
 unit = 1
 parameter = temp
 register = 3
-[uplink prov]
+CONF
+	uplink_sect "$1" prov "$PLAT_PORT" "$2"
+}
+
+# uplink_sect FILE NAME PORT TIMEOUT [LINE...]: append [uplink NAME] to
+# 127.0.0.1:PORT with MN $MN, a 10 s period, the answer time-out TIMEOUT
+# and one retry, then each LINE ("key = value")
+uplink_sect() {
+	local f=$1
+	cat >>"$f" <<CONF
+[uplink $2]
 host = 127.0.0.1
-port = $PLAT_PORT
+port = $3
 mn = $MN
 pw = 123456
 period = 10
-timeout = $2
+timeout = $4
 retries = 1
 CONF
+	shift 4
+	[ $# -eq 0 ] || printf '%s\n' "$@" >>"$f"
 }
 
 # start_daemon CONF [ARGS...]: lakewatchd in the foreground of a bg job

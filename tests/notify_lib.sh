@@ -102,6 +102,18 @@ YML
 	wait_for 15 peers "$AM2" || echo "am2 does not see two peers"
 }
 
+# am_webhook FILE: append [webhook am], posting to both members of am_pair
+# (resend = 5s, resolve_timeout = 20s)
+am_webhook() {
+	cat >>"$1" <<CONF
+[webhook am]
+url = $AM1/ $AM2
+format = alertmanager
+resend = 5s
+resolve_timeout = 20s
+CONF
+}
+
 # am_start N WEB CLUSTER PEER: member N; its pid in AM_PID
 am_start() {
 	bg "am$1" "$AM" --config.file="$W/am.yml" --storage.path="$W/am$1" \

@@ -191,12 +191,7 @@ station_print(const struct rp_station *sr, const struct rp_opts *o)
 	else if (o->format == RP_JSON && o->span == RP_SPAN_PERIOD) {
 		/* the period's JSON is report_site_json's (the contract) */
 		j = report_site_json(sr->st);
-		report_station_tn(sr, zh, en, sizeof(zh));
-		json_object_set_new(j, "tn_note", en[0] ? json_string(en) :
-		    json_null());
-		if (sr->daily)
-			json_object_set_new(j, "daily",
-			    report_station_daily_json(sr));
+		report_station_json_tail(sr, j);
 		print_json(j);
 	} else if (o->format == RP_JSON)
 		print_json(report_station_json(sr));

@@ -374,8 +374,8 @@ text_head(const struct conf *c, const struct rp_sensor *r, FILE *fp)
 }
 
 /* "95.0 %", or "n/a" when not defined. */
-static void
-pct(double v, char *buf, size_t len)
+void
+report_pct(double v, char *buf, size_t len)
 {
 	if (isfinite(v))
 		snprintf(buf, len, "%.1f %%", v);
@@ -388,8 +388,8 @@ text_rate_row(const char *what, const struct rp_rate *rt, FILE *fp)
 {
 	char cap[16], val[16];
 
-	pct(report_rate(rt->obtained, rt->expected), cap, sizeof(cap));
-	pct(report_rate(rt->valid, rt->expected), val, sizeof(val));
+	report_pct(report_rate(rt->obtained, rt->expected), cap, sizeof(cap));
+	report_pct(report_rate(rt->valid, rt->expected), val, sizeof(val));
 	fprintf(fp, "%-10s %8ld %8ld %8ld %9s %9s\n", what, rt->expected,
 	    rt->obtained, rt->valid, cap, val);
 }
@@ -521,15 +521,15 @@ report_ytd_text(const struct rp_sensor *r, char *buf, size_t len)
 }
 
 /* A number rounded to D decimals, or null. */
-static json_t *
-jnum(double v, int d)
+json_t *
+report_jnum(double v, int d)
 {
 	return isfinite(v) ? json_real(d >= 0 ? gb3838_round(v, d) : v) :
 	    json_null();
 }
 
-static json_t *
-jclass(int c)
+json_t *
+report_jclass(int c)
 {
 	return c ? json_string(gb3838_class_name(c)) : json_null();
 }
@@ -552,9 +552,9 @@ json_rates(json_t *o, const struct rp_sensor *r, int from, int through)
 	json_object_set_new(o, "obtained_samples", json_integer(rt.obtained));
 	json_object_set_new(o, "valid_samples", json_integer(rt.valid));
 	json_object_set_new(o, "capture_rate",
-	    jnum(report_rate(rt.obtained, rt.expected), 1));
+	    report_jnum(report_rate(rt.obtained, rt.expected), 1));
 	json_object_set_new(o, "valid_rate",
-	    jnum(report_rate(rt.valid, rt.expected), 1));
+	    report_jnum(report_rate(rt.valid, rt.expected), 1));
 }
 
 static json_t *
@@ -570,15 +570,16 @@ json_months(const struct rp_sensor *r)
 		snprintf(ym, sizeof(ym), "%d-%02d", r->year, m->month);
 		json_array_append_new(a, json_pack("{s:s, s:o, s:i, s:o, "
 		    "s:i, s:i, s:b, s:o, s:i, s:i}", "month", ym,
-		    "mean", jnum(m->mean, r->s->decimals),
+		    "mean", report_jnum(m->mean, r->s->decimals),
 		    "valid_days", m->valid_days,
-		    "class", jclass(report_month_class(r, m)),
+		    "class", report_jclass(report_month_class(r, m)),
 		    "days", m->days, "need_days", m->need_days,
 		    "valid", m->valid,
-		    "times_over", jnum(report_multiple(r->s, m->mean), 2),
+		    "times_over",
+		    report_jnum(report_multiple(r->s, m->mean), 2),
 		    "samples", m->samples, "lost_rows", m->lost));
 		json_object_set_new(json_array_get(a, i), "target_times_over",
-		    jnum(report_target_multiple(r->s, m->mean), 2));
+		    report_jnum(report_target_multiple(r->s, m->mean), 2));
 		json_rates(json_array_get(a, i), r, i + 1, i + 1);
 	}
 	return a;
@@ -619,13 +620,14 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	    "water_body", gb3838_water_name(s->water_body), "year", r->year,
 	    "months", json_months(r),
 	    "target_class", gb3838_class_name(s->target_class),
-	    "limit", jnum(r->limit, -1),
+	    "limit", report_jnum(r->limit, -1),
 	    "cumulative", "from", from, "through", thr,
-	    "mean", jnum(r->cum.mean, s->decimals), "class", jclass(r->cls),
-	    "previous_mean", jnum(r->pcum.mean, s->decimals),
-	    "yoy_pct", jnum(r->yoy, 1), "months_valid", r->cum.nmonths,
-	    "times_over", jnum(r->multiple, 2),
-	    "target_times_over", jnum(r->tmultiple, 2),
+	    "mean", report_jnum(r->cum.mean, s->decimals),
+	    "class", report_jclass(r->cls),
+	    "previous_mean", report_jnum(r->pcum.mean, s->decimals),
+	    "yoy_pct", report_jnum(r->yoy, 1), "months_valid", r->cum.nmonths,
+	    "times_over", report_jnum(r->multiple, 2),
+	    "target_times_over", report_jnum(r->tmultiple, 2),
 	    "rules", "timezone", c->timezone ? c->timezone : "UTC",
 	    "day_min_fraction", r->rules.day_min_fraction,
 	    "month_min_fraction", r->rules.month_min_fraction,
@@ -645,8 +647,8 @@ report_json(const struct conf *c, const struct rp_sensor *r)
 	return j;
 }
 
-static void
-csv_num(FILE *fp, double v, int d)
+void
+report_csv_num(FILE *fp, double v, int d)
 {
 	if (isfinite(v))
 		fprintf(fp, ",%.*f", d, gb3838_round(v, d));
@@ -662,10 +664,10 @@ report_ytd_json(const struct rp_sensor *r)
 
 	snprintf(ym, sizeof(ym), "%d-%02d", r->year, r->ytd_current);
 	return json_pack("{s:o, s:i, s:i, s:o, s:o, s:o}",
-	    "mean", jnum(y->mean, r->s->decimals),
+	    "mean", report_jnum(y->mean, r->s->decimals),
 	    "months_used", y->months_used,
 	    "remaining_months", y->remaining,
-	    "required_mean", jnum(y->required, -1),
+	    "required_mean", report_jnum(y->required, -1),
 	    "reachable", y->reachable < 0 ? json_null() :
 	    json_boolean(y->reachable),
 	    "current_month", r->ytd_current ? json_string(ym) : json_null());
@@ -682,7 +684,7 @@ ytd_csv(const struct rp_sensor *r, FILE *fp)
 
 	report_ytd_text(r, note, sizeof(note));
 	fprintf(fp, "%d ytd", r->year);
-	csv_num(fp, r->ytd.mean, r->s->decimals);
+	report_csv_num(fp, r->ytd.mean, r->s->decimals);
 	fprintf(fp, ",,,%d,,,,,,,\"%s\"\n", r->ytd.months_used > 0, note);
 }
 
@@ -693,8 +695,8 @@ csv_rates(const struct rp_sensor *r, int from, int through, FILE *fp)
 	struct rp_rate rt;
 
 	report_rates(r->m, from, through, &rt);
-	csv_num(fp, report_rate(rt.obtained, rt.expected), 1);
-	csv_num(fp, report_rate(rt.valid, rt.expected), 1);
+	report_csv_num(fp, report_rate(rt.obtained, rt.expected), 1);
+	report_csv_num(fp, report_rate(rt.valid, rt.expected), 1);
 }
 
 void
@@ -710,31 +712,31 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 	for (i = 0; i < r->cum.through; i++) {
 		m = &r->m[i];
 		fprintf(fp, "%d-%02d", r->year, m->month);
-		csv_num(fp, m->mean, d);
+		report_csv_num(fp, m->mean, d);
 		c = report_month_class(r, m);
 		fprintf(fp, ",%d,%d,%d,%s", m->valid_days, m->days, m->valid,
 		    c ? gb3838_class_name(c) : "");
-		csv_num(fp, report_multiple(s, m->mean), 2);
+		report_csv_num(fp, report_multiple(s, m->mean), 2);
 		fputc(',', fp);
-		csv_num(fp, report_target_multiple(s, m->mean), 2);
+		report_csv_num(fp, report_target_multiple(s, m->mean), 2);
 		csv_rates(r, i + 1, i + 1, fp);
 		fprintf(fp, ",%s\n", isnan(m->mean) ? "no valid day" :
 		    !m->valid ? "too few valid days: not counted" : "");
 	}
 	fprintf(fp, "%d-01..%d-%02d", r->year, r->year, r->cum.through);
-	csv_num(fp, r->cum.mean, d);
+	report_csv_num(fp, r->cum.mean, d);
 	fprintf(fp, ",,,%d,%s", r->cum.nmonths > 0, r->cls ?
 	    gb3838_class_name(r->cls) : "");
-	csv_num(fp, r->multiple, 2);
-	csv_num(fp, r->yoy, 1);
-	csv_num(fp, r->tmultiple, 2);
+	report_csv_num(fp, r->multiple, 2);
+	report_csv_num(fp, r->yoy, 1);
+	report_csv_num(fp, r->tmultiple, 2);
 	csv_rates(r, 1, r->cum.through, fp);
 	note[0] = '\0';
 	if (isnan(r->mean))
 		absent_reason(r, note, sizeof(note));
 	fprintf(fp, ",%s\n%d-01..%d-%02d", note, r->year - 1, r->year - 1,
 	    r->cum.through);
-	csv_num(fp, r->pcum.mean, d);
+	report_csv_num(fp, r->pcum.mean, d);
 	fprintf(fp, ",,,%d,,,,,,,%s\n", r->pcum.nmonths > 0,
 	    r->pcum.nmonths > 0 ? "" : "no valid month");
 	ytd_csv(r, fp);
@@ -744,11 +746,13 @@ report_csv(const struct rp_sensor *r, FILE *fp)
 
 /*
  * The main pollutants (主要污染指标), the method's way: "高锰酸盐指数
- * (0.05)、溶解氧" / "CODMn (0.05 times over Class III), DO"; water
- * temperature, pH and DO carry no multiple. Empty when there are none.
+ * (0.05)、溶解氧" / "CODMn (0.05 times over Class III), DO" (OVER_EN
+ * follows the English multiple); water temperature, pH and DO carry no
+ * multiple. Empty when there are none.
  */
-static void
-site_pollutants(const struct rp_site *st, char *zh, char *en, size_t len)
+void
+report_site_pollutants(const struct rp_site *st, const char *over_en,
+    char *zh, char *en, size_t len)
 {
 	struct rp_pollutant p[REPORT_MAIN_MAX];
 	size_t i, n, nz = 0, ne = 0;
@@ -765,8 +769,8 @@ site_pollutants(const struct rp_site *st, char *zh, char *en, size_t len)
 		if (isnan(p[i].times_over) || nz >= len || ne >= len)
 			continue;
 		nz += snprintf(zh + nz, len - nz, "（%.2f）", p[i].times_over);
-		ne += snprintf(en + ne, len - ne, " (%.2f times over Class III)",
-		    p[i].times_over);
+		ne += snprintf(en + ne, len - ne, " (%.2f%s)", p[i].times_over,
+		    over_en);
 	}
 }
 
@@ -777,7 +781,7 @@ site_summary(const struct rp_site *st, char *zh, char *en, size_t len)
 
 	report_span_zh(1, st->through, sz, sizeof(sz));
 	report_span_en(1, st->through, se, sizeof(se));
-	site_pollutants(st, pz, pe, sizeof(pz));
+	report_site_pollutants(st, REPORT_OVER_EN, pz, pe, sizeof(pz));
 	if (st->tn) {
 		snprintf(tz, sizeof(tz), "；总氮单独评价为%s",
 		    gb3838_class_name_zh(st->tn));
@@ -793,8 +797,8 @@ site_summary(const struct rp_site *st, char *zh, char *en, size_t len)
 }
 
 /* "TP, NH3-N": the assessed parameters of class CLS. */
-static void
-site_deciders(const struct rp_site *st, char *buf, size_t len)
+void
+report_site_deciders(const struct rp_site *st, char *buf, size_t len)
 {
 	size_t i, n = 0;
 
@@ -815,7 +819,7 @@ site_row(const struct rp_sensor *r, FILE *fp)
 	if (!isnan(r->yoy))
 		snprintf(yoy, sizeof(yoy), "%+.1f%%", r->yoy);
 	report_rates(r->m, r->cum.from, r->cum.through, &rt);
-	pct(report_rate(rt.obtained, rt.expected), cap, sizeof(cap));
+	report_pct(report_rate(rt.obtained, rt.expected), cap, sizeof(cap));
 	if (isnan(r->mean)) {
 		absent_reason(r, over, sizeof(over));
 		fprintf(fp, "%-12s %-16s %12s %-6s %-6s %8s %9s  %s: not "
@@ -866,11 +870,12 @@ report_site_text(const struct rp_site *st, FILE *fp)
 	    "sensor", "mean", "unit", "class", "yoy", "capture");
 	for (i = 0; i < st->n; i++)
 		site_row(&st->r[i], fp);
-	site_deciders(st, by, sizeof(by));
+	report_site_deciders(st, by, sizeof(by));
 	if (st->cls) {
 		fprintf(fp, "\nsite class: %s (decided by %s)\n",
 		    gb3838_class_name(st->cls), by);
-		site_pollutants(st, zh, en, sizeof(zh));
+		report_site_pollutants(st, REPORT_OVER_EN, zh, en,
+		    sizeof(zh));
 		fprintf(fp, "main pollutants (主要污染指标): %s\n", en[0] ? en :
 		    "none (the site meets Class III)");
 	} else
@@ -882,8 +887,8 @@ report_site_text(const struct rp_site *st, FILE *fp)
 }
 
 /* [{parameter, class, times_over|null}], worst first; [] if none. */
-static json_t *
-json_pollutants(const struct rp_site *st)
+json_t *
+report_json_pollutants(const struct rp_site *st)
 {
 	struct rp_pollutant p[REPORT_MAIN_MAX];
 	json_t *a = json_array();
@@ -892,8 +897,8 @@ json_pollutants(const struct rp_site *st)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:s, s:o, s:o}",
 		    "parameter", gb3838_param_name(p[i].r->s->parameter),
-		    "class", jclass(p[i].cls),
-		    "times_over", jnum(p[i].times_over, 2)));
+		    "class", report_jclass(p[i].cls),
+		    "times_over", report_jnum(p[i].times_over, 2)));
 	return a;
 }
 
@@ -911,14 +916,14 @@ site_params_json(const struct rp_site *st)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:o, "
 		    "s:o, s:b, s:o}", "sensor", r->s->name, "parameter",
 		    gb3838_param_name(r->s->parameter),
-		    "mean", jnum(r->cum.mean, r->s->decimals),
-		    "class", jclass(r->cls),
-		    "previous_mean", jnum(r->pcum.mean, r->s->decimals),
-		    "yoy_pct", jnum(r->yoy, 1),
+		    "mean", report_jnum(r->cum.mean, r->s->decimals),
+		    "class", report_jclass(r->cls),
+		    "previous_mean", report_jnum(r->pcum.mean, r->s->decimals),
+		    "yoy_pct", report_jnum(r->yoy, 1),
 		    "assessed", report_site_assessed(r),
-		    "times_over", jnum(r->multiple, 2)));
+		    "times_over", report_jnum(r->multiple, 2)));
 		json_object_set_new(json_array_get(a, i), "target_times_over",
-		    jnum(r->tmultiple, 2));
+		    report_jnum(r->tmultiple, 2));
 		json_rates(json_array_get(a, i), r, r->cum.from,
 		    r->cum.through);
 		if (isnan(r->mean)) {
@@ -946,9 +951,9 @@ site_months_json(const struct rp_site *st)
 		report_site_month(st, k, &ms, buf);
 		snprintf(ym, sizeof(ym), "%d-%02d", st->year, k);
 		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:o}",
-		    "month", ym, "class", jclass(ms.cls),
-		    "main_pollutants", json_pollutants(&ms),
-		    "tn_class", jclass(ms.tn),
+		    "month", ym, "class", report_jclass(ms.cls),
+		    "main_pollutants", report_json_pollutants(&ms),
+		    "tn_class", report_jclass(ms.tn),
 		    "parameters", site_params_json(&ms)));
 		report_tli_json(&ms, json_array_get(a, (size_t)k - 1));
 	}
@@ -968,9 +973,10 @@ report_site_json(const struct rp_site *st)
 	site_summary(st, zh, en, sizeof(zh));
 	j = json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:s, "
 	    "s:s}", "site", st->site, "year", st->year, "from", from,
-	    "through", thr, "parameters", a, "class", jclass(st->cls),
-	    "main_pollutants", json_pollutants(st),
-	    "tn_class", jclass(st->tn), "summary_zh", zh, "summary_en", en);
+	    "through", thr, "parameters", a, "class", report_jclass(st->cls),
+	    "main_pollutants", report_json_pollutants(st),
+	    "tn_class", report_jclass(st->tn), "summary_zh", zh,
+	    "summary_en", en);
 	json_object_set_new(j, "months", site_months_json(st));
 	report_tli_json(st, j);
 	for (i = 0; i < st->n; i++)	/* the period's year-to-date risk */

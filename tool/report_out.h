@@ -36,4 +36,25 @@ json_t	*report_ytd_json(const struct rp_sensor *r);
 void	 report_site_text(const struct rp_site *st, FILE *fp);
 json_t	*report_site_json(const struct rp_site *st);
 
+/* The pieces the station report (report_station.c) shares. */
+/* "95.0 %", or "n/a" when not defined (sampling = manual). */
+void	 report_pct(double v, char *buf, size_t len);
+/* ",0.082" (V rounded to D decimals), or "," when absent. */
+void	 report_csv_num(FILE *fp, double v, int d);
+/* V rounded to D decimals (D < 0: as it is), or null; a class or null. */
+json_t	*report_jnum(double v, int d);
+json_t	*report_jclass(int c);
+/* The English multiple of the site report's main pollutants. */
+#define REPORT_OVER_EN	" times over Class III"
+/*
+ * ST's main pollutants (主要污染指标): "高锰酸盐指数（0.05）、溶解氧" /
+ * "CODMn (0.05<OVER_EN>), DO"; empty when there are none.
+ */
+void	 report_site_pollutants(const struct rp_site *st, const char *over_en,
+	    char *zh, char *en, size_t len);
+/* "TP, DO": the assessed parameters of ST's class. */
+void	 report_site_deciders(const struct rp_site *st, char *buf, size_t len);
+/* [{parameter, class, times_over|null}], worst first; [] if none. */
+json_t	*report_json_pollutants(const struct rp_site *st);
+
 #endif

@@ -252,23 +252,7 @@ void
 report_station_pollutants(const struct rp_station *sr, char *zh, char *en,
     size_t len)
 {
-	struct rp_pollutant p[REPORT_MAIN_MAX];
-	size_t i, n, nz = 0, ne = 0;
-	enum parameter q;
-
-	zh[0] = en[0] = '\0';
-	n = report_main_pollutants(sr->st, p);
-	for (i = 0; i < n && nz < len && ne < len; i++) {
-		q = p[i].r->s->parameter;
-		nz += snprintf(zh + nz, len - nz, "%s%s", nz ? "、" : "",
-		    report_param_zh(q));
-		ne += snprintf(en + ne, len - ne, "%s%s", ne ? ", " : "",
-		    gb3838_param_label(q));
-		if (isnan(p[i].times_over) || nz >= len || ne >= len)
-			continue;
-		nz += snprintf(zh + nz, len - nz, "（%.2f）", p[i].times_over);
-		ne += snprintf(en + ne, len - ne, " (%.2f)", p[i].times_over);
-	}
+	report_site_pollutants(sr->st, "", zh, en, len);
 }
 
 void
@@ -390,16 +374,6 @@ station_summary(const struct rp_station *sr, char *zh, char *en, size_t len)
 
 /* ---- text ----------------------------------------------------------- */
 
-/* "95.0 %", or "n/a" when not defined (sampling = manual). */
-static void
-stn_pct(double v, char *buf, size_t len)
-{
-	if (isfinite(v))
-		snprintf(buf, len, "%.1f %%", v);
-	else
-		snprintf(buf, len, "n/a");
-}
-
 /* "0.082", or "–" (3 bytes, one column: pad by hand) when absent. */
 static void
 num(double v, int d, char *buf, size_t len)
@@ -425,29 +399,16 @@ text_row(const struct rp_station *sr, size_t i, FILE *fp)
 
 	num(r->cum.mean, r->s->decimals, mean, sizeof(mean));
 	num(r->multiple, 2, over, sizeof(over));
-	stn_pct(report_rate(sr->rate[i].obtained, sr->rate[i].expected), cap,
-	    sizeof(cap));
-	stn_pct(report_rate(sr->rate[i].valid, sr->rate[i].expected), val,
-	    sizeof(val));
+	report_pct(report_rate(sr->rate[i].obtained, sr->rate[i].expected),
+	    cap, sizeof(cap));
+	report_pct(report_rate(sr->rate[i].valid, sr->rate[i].expected),
+	    val, sizeof(val));
 	report_station_note(sr, i, zh, en, sizeof(zh));
 	fprintf(fp, "%-10s %-16s %*s %-6s %-5s %*s %9s %9s%s%s\n",
 	    gb3838_param_label(r->s->parameter), r->s->name,
 	    colw(mean, 10), mean, r->s->unit_label,
 	    r->cls ? gb3838_class_name(r->cls) : "-", colw(over, 6), over,
 	    cap, val, en[0] ? "  " : "", en);
-}
-
-/* "TP, DO": the assessed parameters of the site's class. */
-static void
-deciders(const struct rp_site *st, char *buf, size_t len)
-{
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < st->n && n < len; i++)
-		if (report_site_assessed(&st->r[i]) && st->r[i].cls == st->cls)
-			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
-			    gb3838_param_label(st->r[i].s->parameter));
 }
 
 void
@@ -469,7 +430,7 @@ report_station_text(const struct rp_station *sr, FILE *fp)
 	for (i = 0; i < st->n; i++)
 		text_row(sr, i, fp);
 	if (st->cls) {
-		deciders(st, zh, sizeof(zh));
+		report_site_deciders(st, zh, sizeof(zh));
 		fprintf(fp, "\nsite class (单因子评价): %s (decided by %s)\n",
 		    gb3838_class_name(st->cls), zh);
 		report_station_pollutants(sr, zh, en, sizeof(zh));
@@ -509,53 +470,68 @@ report_station_dayfig(const struct rp_station *sr, size_t i, int yday,
 	}
 }
 
-void
-report_station_daily_text(const struct rp_station *sr, FILE *fp)
+/* One parameter's figures of one day: a row of the daily tables. */
+struct dayrow {
+	const struct rp_sensor	*r;
+	const char		*date;	/* "2026-05-01" */
+	struct rp_dayfig	 f;
+	int			 cls;	/* of f.mean; 0: none */
+	char			 why[64];	/* why no mean; "" */
+};
+
+/* FN(row, ARG) for each parameter of each day of SR, day by day. */
+static void
+each_day(const struct rp_station *sr,
+    void (*fn)(const struct dayrow *, void *), void *arg)
 {
-	const struct rp_sensor *r;
-	struct rp_dayfig f;
-	char date[16], mean[32], cap[16], why[64], zh[64], cnt[32];
-	int d, first, last, cls;
+	struct dayrow w;
+	char date[16], zh[64];
+	int d, first, last;
 	size_t i;
 
-	fprintf(fp, "\ndaily means (日均值)\n%-10s  %-10s %-16s %10s %-6s "
-	    "%-5s %9s %9s  %s\n", "date", "param", "sensor", "mean", "unit",
-	    "class", "valid", "capture", "note");
 	if (report_station_days(sr, &first, &last) == -1)
 		return;
+	w.date = date;
 	for (d = first; d <= last; d++) {
 		yday_date(sr->year, d, date, sizeof(date));
 		for (i = 0; i < sr->st->n; i++) {
-			r = &sr->st->r[i];
-			report_station_dayfig(sr, i, d, &f, zh, why,
-			    sizeof(why));
-			num(f.mean, r->s->decimals, mean, sizeof(mean));
-			cls = gb3838_class(r->s->parameter, r->s->water_body,
-			    f.mean, r->s->decimals);
-			snprintf(cnt, sizeof(cnt), "%d/%ld", f.nvalid,
-			    f.rate.expected);
-			stn_pct(report_rate(f.rate.obtained, f.rate.expected),
-			    cap, sizeof(cap));
-			fprintf(fp, "%-10s  %-10s %-16s %*s %-6s %-5s %9s %9s"
-			    "%s%s\n", date, gb3838_param_label(r->s->parameter),
-			    r->s->name, colw(mean, 10), mean,
-			    r->s->unit_label, cls ? gb3838_class_name(cls) :
-			    "-", r->rules.manual ? "-" : cnt, cap,
-			    why[0] ? "  " : "", why);
+			w.r = &sr->st->r[i];
+			report_station_dayfig(sr, i, d, &w.f, zh, w.why,
+			    sizeof(w.why));
+			w.cls = gb3838_class(w.r->s->parameter,
+			    w.r->s->water_body, w.f.mean, w.r->s->decimals);
+			fn(&w, arg);
 		}
 	}
 }
 
-/* ---- CSV -------------------------------------------------------------- */
-
 static void
-stn_csv_num(FILE *fp, double v, int d)
+text_day(const struct dayrow *w, void *arg)
 {
-	if (isfinite(v))
-		fprintf(fp, ",%.*f", d, gb3838_round(v, d));
-	else
-		fputc(',', fp);
+	const struct rp_sensor *r = w->r;
+	char mean[32], cap[16], cnt[32];
+	FILE *fp = arg;
+
+	num(w->f.mean, r->s->decimals, mean, sizeof(mean));
+	snprintf(cnt, sizeof(cnt), "%d/%ld", w->f.nvalid, w->f.rate.expected);
+	report_pct(report_rate(w->f.rate.obtained, w->f.rate.expected), cap,
+	    sizeof(cap));
+	fprintf(fp, "%-10s  %-10s %-16s %*s %-6s %-5s %9s %9s%s%s\n", w->date,
+	    gb3838_param_label(r->s->parameter), r->s->name, colw(mean, 10),
+	    mean, r->s->unit_label, w->cls ? gb3838_class_name(w->cls) : "-",
+	    r->rules.manual ? "-" : cnt, cap, w->why[0] ? "  " : "", w->why);
 }
+
+void
+report_station_daily_text(const struct rp_station *sr, FILE *fp)
+{
+	fprintf(fp, "\ndaily means (日均值)\n%-10s  %-10s %-16s %10s %-6s "
+	    "%-5s %9s %9s  %s\n", "date", "param", "sensor", "mean", "unit",
+	    "class", "valid", "capture", "note");
+	each_day(sr, text_day, fp);
+}
+
+/* ---- CSV -------------------------------------------------------------- */
 
 /* ,"S" with its quotes doubled (RFC 4180). */
 static void
@@ -581,41 +557,32 @@ csv_period(const struct rp_station *sr, char *buf, size_t len)
 }
 
 static void
+csv_day(const struct dayrow *w, void *arg)
+{
+	const struct rp_sensor *r = w->r;
+	FILE *fp = arg;
+
+	fprintf(fp, "%s,%s,%s", w->date, gb3838_param_name(r->s->parameter),
+	    r->s->name);
+	report_csv_num(fp, w->f.mean, r->s->decimals);
+	fprintf(fp, ",%s,%s,%d,", r->s->unit_label, w->cls ?
+	    gb3838_class_name(w->cls) : "", w->f.nvalid);
+	if (w->f.rate.expected > 0)
+		fprintf(fp, "%ld", w->f.rate.expected);
+	report_csv_num(fp, report_rate(w->f.rate.obtained,
+	    w->f.rate.expected), 1);
+	report_csv_num(fp, report_rate(w->f.rate.valid, w->f.rate.expected),
+	    1);
+	csv_str(fp, w->why);
+	fputc('\n', fp);
+}
+
+static void
 csv_daily(const struct rp_station *sr, FILE *fp)
 {
-	const struct rp_sensor *r;
-	struct rp_dayfig f;
-	char date[16], why[64], zh[64];
-	int d, first, last, cls;
-	size_t i;
-
 	fprintf(fp, "date,parameter,sensor,mean,unit,class,valid_samples,"
 	    "expected_samples,capture_rate,valid_rate,note\n");
-	if (report_station_days(sr, &first, &last) == -1)
-		return;
-	for (d = first; d <= last; d++) {
-		yday_date(sr->year, d, date, sizeof(date));
-		for (i = 0; i < sr->st->n; i++) {
-			r = &sr->st->r[i];
-			report_station_dayfig(sr, i, d, &f, zh, why,
-			    sizeof(why));
-			cls = gb3838_class(r->s->parameter, r->s->water_body,
-			    f.mean, r->s->decimals);
-			fprintf(fp, "%s,%s,%s", date,
-			    gb3838_param_name(r->s->parameter), r->s->name);
-			stn_csv_num(fp, f.mean, r->s->decimals);
-			fprintf(fp, ",%s,%s,%d,", r->s->unit_label, cls ?
-			    gb3838_class_name(cls) : "", f.nvalid);
-			if (f.rate.expected > 0)
-				fprintf(fp, "%ld", f.rate.expected);
-			stn_csv_num(fp, report_rate(f.rate.obtained,
-			    f.rate.expected), 1);
-			stn_csv_num(fp, report_rate(f.rate.valid,
-			    f.rate.expected), 1);
-			csv_str(fp, why);
-			fputc('\n', fp);
-		}
-	}
+	each_day(sr, csv_day, fp);
 }
 
 /*
@@ -641,14 +608,14 @@ report_station_csv(const struct rp_station *sr, FILE *fp)
 		r = &sr->st->r[i];
 		fprintf(fp, "%s,%s,%s", per, gb3838_param_name(r->s->parameter),
 		    r->s->name);
-		stn_csv_num(fp, r->cum.mean, r->s->decimals);
+		report_csv_num(fp, r->cum.mean, r->s->decimals);
 		fprintf(fp, ",%s,%s", r->s->unit_label, r->cls ?
 		    gb3838_class_name(r->cls) : "");
-		stn_csv_num(fp, r->multiple, 2);
-		stn_csv_num(fp, r->tmultiple, 2);
-		stn_csv_num(fp, report_rate(sr->rate[i].obtained,
+		report_csv_num(fp, r->multiple, 2);
+		report_csv_num(fp, r->tmultiple, 2);
+		report_csv_num(fp, report_rate(sr->rate[i].obtained,
 		    sr->rate[i].expected), 1);
-		stn_csv_num(fp, report_rate(sr->rate[i].valid,
+		report_csv_num(fp, report_rate(sr->rate[i].valid,
 		    sr->rate[i].expected), 1);
 		fprintf(fp, ",%d", report_site_assessed(r));
 		report_station_note(sr, i, zh, en, sizeof(zh));
@@ -668,18 +635,6 @@ report_station_csv(const struct rp_station *sr, FILE *fp)
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static json_t *
-stn_jnum(double v, int d)
-{
-	return isfinite(v) ? json_real(gb3838_round(v, d)) : json_null();
-}
-
-static json_t *
-stn_jclass(int c)
-{
-	return c ? json_string(gb3838_class_name(c)) : json_null();
-}
-
 /* The rates of RT into object O (null when not defined). */
 static void
 json_rate(json_t *o, const struct rp_rate *rt)
@@ -689,9 +644,9 @@ json_rate(json_t *o, const struct rp_rate *rt)
 	json_object_set_new(o, "obtained_samples", json_integer(rt->obtained));
 	json_object_set_new(o, "valid_samples", json_integer(rt->valid));
 	json_object_set_new(o, "capture_rate",
-	    stn_jnum(report_rate(rt->obtained, rt->expected), 1));
+	    report_jnum(report_rate(rt->obtained, rt->expected), 1));
 	json_object_set_new(o, "valid_rate",
-	    stn_jnum(report_rate(rt->valid, rt->expected), 1));
+	    report_jnum(report_rate(rt->valid, rt->expected), 1));
 }
 
 static json_t *
@@ -706,30 +661,15 @@ json_param(const struct rp_station *sr, size_t i)
 	    gb3838_param_name(r->s->parameter),
 	    "name_zh", report_param_zh(r->s->parameter),
 	    "unit", r->s->unit_label,
-	    "mean", stn_jnum(r->cum.mean, r->s->decimals),
-	    "class", stn_jclass(r->cls), "assessed", report_site_assessed(r),
-	    "times_over", stn_jnum(r->multiple, 2),
-	    "target_times_over", stn_jnum(r->tmultiple, 2));
+	    "mean", report_jnum(r->cum.mean, r->s->decimals),
+	    "class", report_jclass(r->cls), "assessed", report_site_assessed(r),
+	    "times_over", report_jnum(r->multiple, 2),
+	    "target_times_over", report_jnum(r->tmultiple, 2));
 	json_rate(o, &sr->rate[i]);
 	report_station_reason(sr, i, zh, en, sizeof(zh));
 	if (en[0])
 		json_object_set_new(o, "reason", json_string(en));
 	return o;
-}
-
-static json_t *
-stn_json_pollutants(const struct rp_site *st)
-{
-	struct rp_pollutant p[REPORT_MAIN_MAX];
-	json_t *a = json_array();
-	size_t i, n = report_main_pollutants(st, p);
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:o, s:o}",
-		    "parameter", gb3838_param_name(p[i].r->s->parameter),
-		    "class", stn_jclass(p[i].cls),
-		    "times_over", stn_jnum(p[i].times_over, 2)));
-	return a;
 }
 
 /*
@@ -752,48 +692,49 @@ report_station_json(const struct rp_station *sr)
 	    "site", st->site, "span", sr->span == RP_SPAN_DAY ? "day" :
 	    sr->span == RP_SPAN_MONTH ? "month" : "period",
 	    sr->span == RP_SPAN_DAY ? "date" : "month", se,
-	    "class", stn_jclass(st->cls), "main_pollutants", stn_json_pollutants(st),
-	    "tn_class", stn_jclass(st->tn), "parameters", a,
+	    "class", report_jclass(st->cls),
+	    "main_pollutants", report_json_pollutants(st),
+	    "tn_class", report_jclass(st->tn), "parameters", a,
 	    "summary_zh", zh, "summary_en", en);
+	report_station_json_tail(sr, j);
+	return j;
+}
+
+void
+report_station_json_tail(const struct rp_station *sr, json_t *j)
+{
+	char zh[160], en[160];
+
 	report_station_tn(sr, zh, en, sizeof(zh));
 	json_object_set_new(j, "tn_note", en[0] ? json_string(en) :
 	    json_null());
 	if (sr->daily)
 		json_object_set_new(j, "daily",
 		    report_station_daily_json(sr));
-	return j;
+}
+
+static void
+json_day(const struct dayrow *w, void *arg)
+{
+	const struct rp_sensor *r = w->r;
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "date", w->date,
+	    "parameter", gb3838_param_name(r->s->parameter),
+	    "sensor", r->s->name,
+	    "mean", report_jnum(w->f.mean, r->s->decimals),
+	    "class", report_jclass(w->cls));
+	json_rate(o, &w->f.rate);
+	if (w->why[0])
+		json_object_set_new(o, "reason", json_string(w->why));
+	json_array_append_new(arg, o);
 }
 
 json_t *
 report_station_daily_json(const struct rp_station *sr)
 {
-	const struct rp_sensor *r;
-	struct rp_dayfig f;
-	char date[16], why[64], zh[64];
-	json_t *a = json_array(), *o;
-	int d, first, last;
-	size_t i;
+	json_t *a = json_array();
 
-	if (report_station_days(sr, &first, &last) == -1)
-		return a;
-	for (d = first; d <= last; d++) {
-		yday_date(sr->year, d, date, sizeof(date));
-		for (i = 0; i < sr->st->n; i++) {
-			r = &sr->st->r[i];
-			report_station_dayfig(sr, i, d, &f, zh, why,
-			    sizeof(why));
-			o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "date", date,
-			    "parameter", gb3838_param_name(r->s->parameter),
-			    "sensor", r->s->name,
-			    "mean", stn_jnum(f.mean, r->s->decimals),
-			    "class", stn_jclass(gb3838_class(r->s->parameter,
-			    r->s->water_body, f.mean, r->s->decimals)));
-			json_rate(o, &f.rate);
-			if (why[0])
-				json_object_set_new(o, "reason",
-				    json_string(why));
-			json_array_append_new(a, o);
-		}
-	}
+	each_day(sr, json_day, a);
 	return a;
 }

@@ -108,6 +108,8 @@ void	 report_station_csv(const struct rp_station *sr, FILE *fp);
 json_t	*report_station_json(const struct rp_station *sr);
 /* [{date, parameter, sensor, mean, class, ...}]: the daily means. */
 json_t	*report_station_daily_json(const struct rp_station *sr);
+/* Into J: "tn_note" (null when none) and, with daily, "daily". */
+void	 report_station_json_tail(const struct rp_station *sr, json_t *j);
 /*
  * SR as an XLSX workbook at PATH (report_xlsx.c): the report sheet and,
  * with DAILY, a sheet of daily means. 0, or -1 with err filled.

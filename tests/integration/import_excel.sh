@@ -8,12 +8,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 LW="$BIN/lakewatch"
-cat >"$W/lw.conf" <<EOC
-[daemon]
-state_dir = $W/state
-timezone = Asia/Shanghai
-[bus b]
-host = 127.0.0.1
+lab_conf "$W/lw.conf"
+cat >>"$W/lw.conf" <<EOC
 [sensor centre-tp]
 bus = b
 register = 0

@@ -7,22 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 start_sim
-cat >"$W/c.conf" <<CONF
-[daemon]
-state_dir = $W/state
-interval = 1
-store_batch = 0
-[bus station]
-host = 127.0.0.1
-port = $SIM_PORT
-timeout = 500ms
-[sensor centre-tp]
-bus = station
-unit = 1
-register = 0
-word_order = cdab
-cycle = 4h
-CONF
+tp_conf "$W/c.conf" "cycle = 4h" "[daemon]" "store_batch = 0"
 RRD=$W/state/rrd/centre-tp.rrd
 t=$(($(date +%s) / 60 * 60 - 3600))
 printf 'time,value\n%s,0.045\n' "$(date -u -d @$t +%Y-%m-%dT%H:%M:%SZ)" \

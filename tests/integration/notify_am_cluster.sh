@@ -14,13 +14,7 @@ check "the two Alertmanagers are peered" peers "$AM2"
 
 start_sim --tp-steps "0.030:2,0.080:16,0.030"
 station "$W/lw.conf"
-cat >>"$W/lw.conf" <<CONF
-[webhook am]
-url = $AM1/ $AM2
-format = alertmanager
-resend = 5s
-resolve_timeout = 20s
-CONF
+am_webhook "$W/lw.conf"
 start_daemon "$W/lw.conf"
 
 both() { test "$(n_active "$AM1")" -eq 1 -a "$(n_active "$AM2")" -eq 1; }

@@ -19,12 +19,8 @@
 
 Y=2025
 SITE=东湖湖心
-cat >"$W/lw.conf" <<EOC
-[daemon]
-state_dir = $W/state
-timezone = Asia/Shanghai
-[bus b]
-host = 127.0.0.1
+lab_conf "$W/lw.conf"
+cat >>"$W/lw.conf" <<EOC
 [sensor dh-tp]
 bus = b
 register = 0

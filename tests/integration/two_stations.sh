@@ -30,13 +30,7 @@ station() {
 	MN=$2 uplink_conf "$W/$1/lw.conf" 3s
 	sed -i "/^\[daemon\]/a store_batch = 0\nrrdcached = 127.0.0.1:$RRDC_PORT\nstation = $1" \
 	    "$W/$1/lw.conf"
-	cat >>"$W/$1/lw.conf" <<CONF
-[webhook am]
-url = $AM1/ $AM2
-format = alertmanager
-resend = 5s
-resolve_timeout = 20s
-CONF
+	am_webhook "$W/$1/lw.conf"
 }
 
 # up STATION KEY: its uplink's KEY in its status.json

@@ -67,14 +67,13 @@ check "wrong MN logged" test "$(grep -c 'wrong MN' "$W/daemon.log")" -eq 1
 check "set time logged as refused" grep -q 'CN=1012.*refused' "$W/daemon.log"
 
 check "answers: order, codes, data matching the sample log" \
+    env PYTHONPATH="$TOP/tests/peers" PYTHONDONTWRITEBYTECODE=1 \
     "$PY" - "$PLOG" "$W/state/samples" "$FIRST" "$MIN" <<'PYEOF'
-import csv, datetime, glob, json, os, sys
-log, samples, first, minute = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
-    int(sys.argv[4])
-bj = datetime.timezone(datetime.timedelta(hours=8))
-recs = [json.loads(l) for l in open(log, encoding="utf-8")]
-bad = [r for r in recs if not r["ok"]]
-assert not bad, bad
+import sys
+from platlog import records, t_of, sample_log, check_stats
+recs = records(sys.argv[1])
+LOG = sample_log(sys.argv[2])
+first, minute = int(sys.argv[3]), int(sys.argv[4])
 
 def answers(n):
     return [r for r in recs if r.get("qn") == "20990101000000%03d" % n
@@ -83,37 +82,6 @@ def answers(n):
 def shape(rs):
     return [(r["cn"], r["cp"].get("QnRtn") or r["cp"].get("ExeRtn"))
             for r in rs]
-
-def t_of(s):
-    d = datetime.datetime.strptime(s, "%Y%m%d%H%M%S").replace(tzinfo=bj)
-    return int(d.timestamp())
-
-def rows(sensor):
-    out = []
-    for path in sorted(glob.glob(os.path.join(samples, sensor, "*.csv"))):
-        for r in csv.DictReader(open(path)):
-            t = datetime.datetime.strptime(r["time"], "%Y-%m-%dT%H:%M:%SZ")
-            t = int(t.replace(tzinfo=datetime.timezone.utc).timestamp())
-            out.append((t, r["value"], r["flag"]))
-    return out
-
-LOG = {"w21011": rows("centre-tp"), "w01010": rows("centre-temp")}
-
-def check_values(cp, start, p):
-    for code, rs in LOG.items():
-        v = [float(x) for t, x, f in rs if start <= t < start + p and
-             f == "N" and x != ""]
-        if not v:
-            assert code + "-Avg" not in cp, (code, cp)
-            assert cp[code + "-Flag"] != "N", (code, cp)
-            continue
-        assert cp[code + "-Flag"] == "N", (code, cp)
-        for k, want in (("Avg", sum(v) / len(v)), ("Min", min(v)),
-                        ("Max", max(v))):
-            s = cp["%s-%s" % (code, k)]
-            d = len(s.split(".")[1]) if "." in s else 0
-            assert abs(float(s) - want) <= 0.5 * 10 ** -d + 1e-9, \
-                (code, k, s, want)
 
 # history: 9011 1, three 2061 of the range, in order, then 9012 1
 h = answers(1)
@@ -124,7 +92,7 @@ assert [t_of(r["cp"]["DataTime"]) for r in data] == \
 assert len(h) == 5, shape(h)
 for r in data:
     assert r["st"] == "21" and r["flag"] == "5" and r["mn"], r
-    check_values(r["cp"], t_of(r["cp"]["DataTime"]), 10)
+    check_stats(LOG, r["cp"], t_of(r["cp"]["DataTime"]), 10)
 assert any(r["cp"].get("w21011-Flag") == "N" for r in data), data
 # 1012: refused at once, nothing executed
 assert shape(answers(2)) == [("9011", "2")], answers(2)
@@ -146,7 +114,7 @@ assert shape(answers(9)) == [("9011", "1"), ("9012", "100")], answers(9)
 m = answers(10)
 assert shape(m) == [("9011", "1"), ("2051", None), ("9012", "1")], m
 assert t_of(m[1]["cp"]["DataTime"]) == minute, m[1]
-check_values(m[1]["cp"], minute, 60)
+check_stats(LOG, m[1]["cp"], minute, 60)
 # every answer carries the station's MN and PW
 for r in recs:
     if not r.get("sent") and r.get("cn") in ("9011", "9012", "1011"):

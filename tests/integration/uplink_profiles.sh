@@ -10,15 +10,7 @@ P25=$W/p2025.jsonl
 P14=$W/p1404.jsonl
 CMDS=$W/commands.jsonl
 
-# n LOG CN [KEY]: packets CN (with CP item KEY) the platform of LOG got
-n() {
-	"$PY" -c 'import json, sys
-k = sys.argv[3] if len(sys.argv) > 3 else None
-print(sum(1 for r in map(json.loads, open(sys.argv[1]))
-    if r.get("cn") == sys.argv[2] and not r.get("sent")
-    and (k is None or k in r.get("cp", {}))))' "$@" 2>/dev/null || echo 0
-}
-n_ge() { [ "$(n "$1" "$2" ${4:+"$4"})" -ge "$3" ]; }
+n_ge() { plat_count_ge "$@"; }
 
 start_sim --tp-steps "0.030" --status-steps "1:4,6:8,1"
 PLOG=$P25 start_platform --profile hj212-2025 --commands "$CMDS"
@@ -26,18 +18,8 @@ PORT25=$PLAT_PORT
 PLOG=$P14 start_platform --profile hj1404
 uplink_conf "$W/lw.conf" 2s
 sed -i "s/^port = $PLAT_PORT\$/port = $PORT25/" "$W/lw.conf"
-cat >>"$W/lw.conf" <<CONF
-protocol = hj212-2025
-[uplink surface]
-protocol = hj1404
-host = 127.0.0.1
-port = $PLAT_PORT
-mn = $MN
-pw = 123456
-period = 10
-timeout = 2s
-retries = 1
-CONF
+echo "protocol = hj212-2025" >>"$W/lw.conf"
+uplink_sect "$W/lw.conf" surface "$PLAT_PORT" 2s "protocol = hj1404"
 check "config is valid" "$BIN/lakewatchd" -t -c "$W/lw.conf"
 check "-T prints both profiles" test "$("$BIN/lakewatchd" -T -c \
     "$W/lw.conf" | grep -c '^protocol = hj\(212-2025\|1404\)$')" -eq 2

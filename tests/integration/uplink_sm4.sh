@@ -15,15 +15,7 @@ PP=$W/plain.jsonl
 CMDS=$W/commands.jsonl
 KEY=$W/sm4.key
 
-# n LOG CN [ok|bad]: packets CN the platform of LOG got (accepted or not)
-n() {
-	"$PY" -c 'import json, sys
-w = sys.argv[3] if len(sys.argv) > 3 else None
-print(sum(1 for r in map(json.loads, open(sys.argv[1]))
-    if r.get("cn") == sys.argv[2] and not r.get("sent")
-    and (w is None or r["ok"] == (w == "ok"))))' "$@" 2>/dev/null || echo 0
-}
-n_ge() { [ "$(n "$1" "$2" ${4:+"$4"})" -ge "$3" ]; }
+n_ge() { plat_count_ge "$@"; }
 # crc_bad LOG N: at least N packets refused for their CRC
 crc_bad() {
 	[ "$("$PY" -c 'import json, sys
@@ -42,19 +34,8 @@ PLOG=$PP start_platform --profile hj212-2025 --sm4-key-file "$KEY"
 uplink_conf "$W/lw.conf" 2s
 sed -i "s/^port = $PLAT_PORT\$/port = $PORTE/" "$W/lw.conf"
 sed -i "s/^\[uplink prov\]/[uplink enc]/" "$W/lw.conf"
-cat >>"$W/lw.conf" <<CONF
-protocol = hj212-2025
-sm4_key_file = sm4.key
-[uplink plain]
-protocol = hj212-2025
-host = 127.0.0.1
-port = $PLAT_PORT
-mn = $MN
-pw = 123456
-period = 10
-timeout = 2s
-retries = 1
-CONF
+printf 'protocol = hj212-2025\nsm4_key_file = sm4.key\n' >>"$W/lw.conf"
+uplink_sect "$W/lw.conf" plain "$PLAT_PORT" 2s "protocol = hj212-2025"
 KLINE=$(grep -n '^sm4_key_file' "$W/lw.conf" | cut -d: -f1)
 
 # refusals: FILE:LINE and what to do

@@ -12,13 +12,7 @@
 MN=010000A8900016F000169DC0
 PLOG=$W/platform.jsonl
 
-count() {
-	"$PY" -c 'import json, sys
-print(sum(1 for r in map(json.loads, open(sys.argv[1]))
-    if r.get("cn") == sys.argv[2] and not r.get("sent")))' "$PLOG" "$1" \
-	    2>/dev/null || echo 0
-}
-count_ge() { [ "$(count "$1")" -ge "$2" ]; }
+count_ge() { plat_count_ge "$PLOG" "$1" "$2"; }
 
 start_sim --tp-steps "0.030"
 start_platform
@@ -58,46 +52,13 @@ stop_daemon
 check "the daemon stops cleanly" test "$DAEMON_RC" -eq 0
 
 check "CN, Beijing DataTime, values and flags match the sample log" \
+    env PYTHONPATH="$TOP/tests/peers" PYTHONDONTWRITEBYTECODE=1 \
     "$PY" - "$PLOG" "$W/state/samples" "$YDAY" "$MIN0" <<'PYEOF'
-import csv, datetime, glob, json, os, sys
-log, samples, yday, min0 = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
-    int(sys.argv[4])
-bj = datetime.timezone(datetime.timedelta(hours=8))
-recs = [json.loads(l) for l in open(log, encoding="utf-8")]
-bad = [r for r in recs if not r["ok"]]
-assert not bad, bad
-
-def t_of(s):
-    d = datetime.datetime.strptime(s, "%Y%m%d%H%M%S").replace(tzinfo=bj)
-    return int(d.timestamp())
-
-def rows(sensor):
-    out = []
-    for path in sorted(glob.glob(os.path.join(samples, sensor, "*.csv"))):
-        for r in csv.DictReader(open(path)):
-            t = datetime.datetime.strptime(r["time"], "%Y-%m-%dT%H:%M:%SZ")
-            t = int(t.replace(tzinfo=datetime.timezone.utc).timestamp())
-            out.append((t, r["value"], r["flag"]))
-    return sorted(out, key=lambda x: x[0])
-
-LOG = {"w21011": rows("centre-tp"), "w01010": rows("centre-temp")}
-
-def near(s, want):
-    d = len(s.split(".")[1]) if "." in s else 0
-    return abs(float(s) - want) <= 0.5 * 10 ** -d + 1e-9
-
-def check_stats(cp, start, p):
-    for code, rs in LOG.items():
-        v = [float(x) for t, x, f in rs if start <= t < start + p and
-             f == "N" and x != ""]
-        if not v:
-            assert code + "-Avg" not in cp, (code, cp)
-            assert cp[code + "-Flag"] != "N", (code, cp)
-            continue
-        assert cp[code + "-Flag"] == "N", (code, cp)
-        for k, want in (("Avg", sum(v) / len(v)), ("Min", min(v)),
-                        ("Max", max(v))):
-            assert near(cp["%s-%s" % (code, k)], want), (code, k, cp)
+import sys
+from platlog import records, t_of, sample_log, near, check_stats
+recs = records(sys.argv[1])
+LOG = sample_log(sys.argv[2])
+yday, min0 = int(sys.argv[3]), int(sys.argv[4])
 
 for r in recs:
     if r.get("cn") in ("2011", "2051", "2031"):
@@ -111,7 +72,7 @@ cp = d[0]["cp"]
 assert cp["w21011-Flag"] == "N" and near(cp["w21011-Max"], 0.031), cp
 assert near(cp["w21011-Min"], 0.020), cp
 assert cp["w01010-Flag"] == "B" and "w01010-Avg" not in cp, cp
-check_stats(cp, yday, 86400)
+check_stats(LOG, cp, yday, 86400)
 # minute: the missed minutes flagged B (no value), then one with samples
 m = [r for r in recs if r.get("cn") == "2051"]
 ts = [t_of(r["cp"]["DataTime"]) for r in m]
@@ -120,7 +81,7 @@ assert ts == sorted(set(ts)), ts
 for r in m[:3]:
     assert r["cp"]["w21011-Flag"] == "B" and "w21011-Avg" not in r["cp"], r
 for r, t in zip(m, ts):
-    check_stats(r["cp"], t, 60)
+    check_stats(LOG, r["cp"], t, 60)
 assert any(r["cp"]["w21011-Flag"] == "N" for r in m), m
 # real-time: as of the end of each 2 s interval, the latest sample in it
 rt = [r for r in recs if r.get("cn") == "2011"]

@@ -27,18 +27,10 @@ APT=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
 unset http_proxy https_proxy all_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY
 
-cleanup() {
-	shutdown
-	mountpoint -q "$R" && umount "$R"
-	if [ "${KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
-}
-trap cleanup EXIT
+trap overlay_cleanup EXIT
 
-[ "$(id -u)" = 0 ] || die "needs root (systemd-nspawn, mount)"
 [ -f "$DEB" ] || die "no $DEB (make deb)"
-if [ ! -x "$ROOT/usr/lib/systemd/systemd" ]; then
-	"$TOP/tests/systemd/run.sh" --tree-only || die "no container tree"
-fi
+need_tree
 
 # --- a newer version of the same package --------------------------------
 # The tree dpkg-buildpackage built in (make deb), copied, with a changelog
@@ -66,10 +58,7 @@ DEB2=$(ls "$W/b2"/lakewatch_"$V2"_*.deb)
 echo "built $(basename "$DEB2") ($(secs $t))"
 
 # --- the container: an overlay of the tree --------------------------------
-mkdir -p "$W/upper" "$W/work" "$R"
-mount -t overlay overlay -o \
-    "lowerdir=$ROOT,upperdir=$W/upper,workdir=$W/work" "$R" ||
-    die "overlay mount"
+overlay
 rm -rf "$R/etc/lakewatch" "$R/var/lib/lakewatch" "$R/var/www/lakewatch"
 cp "$DEB" "$DEB2" "$R/root/"
 echo lakewatch-deb >"$R/etc/hostname"

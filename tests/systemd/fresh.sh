@@ -19,22 +19,10 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/lakewatch-fresh.XXXXXX")
 R=$W/root
 . "$TOP/tests/systemd/lib.sh"
 APT=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q)
+trap overlay_cleanup EXIT
 
-cleanup() {
-	shutdown
-	mountpoint -q "$R" && umount "$R"
-	if [ "${KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
-}
-trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] || die "needs root (systemd-nspawn, mount)"
-if [ ! -x "$ROOT/usr/lib/systemd/systemd" ]; then
-	"$TOP/tests/systemd/run.sh" --tree-only || die "no container tree"
-fi
-mkdir -p "$W/upper" "$W/work" "$R"
-mount -t overlay overlay -o \
-    "lowerdir=$ROOT,upperdir=$W/upper,workdir=$W/work" "$R" ||
-    die "overlay mount"
+need_tree
+overlay
 # what check-systemd's `make install` left in the shared tree: a new
 # machine has none of it (its config would stop dpkg at a conffile prompt)
 rm -rf "$R/etc/lakewatch" "$R/var/lib/lakewatch" "$R/var/www/lakewatch" \

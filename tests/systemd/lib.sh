@@ -1,4 +1,4 @@
-# tests/systemd/lib.sh: what tests/systemd/deb.sh shares with run.sh:
+# tests/systemd/lib.sh: what deb.sh and fresh.sh share with run.sh:
 # PASS/FAIL lines, wait_for, and a Debian 12 tree booted in
 # systemd-nspawn, driven with nsenter. Source it; set ROOT first.
 pass=0
@@ -51,6 +51,31 @@ boot() {
 	state=$(timeout 60 nsenter -t "$LEADER" -a systemctl \
 	    is-system-running --wait 2>/dev/null)
 	echo "boot: $state ($(secs $t))"
+}
+
+# need_tree: root, and run.sh's tree in ROOT (made when missing)
+need_tree() {
+	[ "$(id -u)" = 0 ] || die "needs root (systemd-nspawn, mount)"
+	if [ ! -x "$ROOT/usr/lib/systemd/systemd" ]; then
+		"$TOP/tests/systemd/run.sh" --tree-only ||
+		    die "no container tree"
+	fi
+}
+
+# overlay: an overlay of ROOT on $R (its upper and work directories in
+# $W), so that the container never changes the shared tree. The scripts'
+# exit trap, overlay_cleanup, powers the container off, unmounts $R and
+# removes $W (KEEP=1 keeps it).
+overlay() {
+	mkdir -p "$W/upper" "$W/work" "$R"
+	mount -t overlay overlay -o \
+	    "lowerdir=$ROOT,upperdir=$W/upper,workdir=$W/work" "$R" ||
+	    die "overlay mount"
+}
+overlay_cleanup() {
+	shutdown
+	mountpoint -q "$R" && umount "$R"
+	if [ "${KEEP:-0}" = 1 ]; then echo "kept $W"; else rm -rf "$W"; fi
 }
 
 # shutdown: power the container off and wait for it
