@@ -68,7 +68,7 @@ struct link {
 	size_t		 head, n, cap;	/* names[head..n) are waiting */
 	struct sched	 sc[SC_COUNT];
 	struct slidx	**idx;		/* per sensor: its sample log read */
-	double		 last_qn;	/* QNs only grow */
+	long long	 last_qn;	/* ms of the last QN: QNs only grow */
 	int		 fd;		/* to the platform, -1 if none */
 	char		 rbuf[RBUF_LEN];
 	size_t		 rlen;
@@ -251,16 +251,21 @@ add_row(void *arg, const struct samplelog_row *r)
 	hj212_stat_add(arg, r->value, r->flag);
 }
 
-/* A QN of now, later than the last one (two periods built at once). */
+/*
+ * A QN of now, later than the last one (packets built in one ms). Kept
+ * in whole ms: a double stepped by 0.001 drifts below the ms it means
+ * and printed two packets with one QN, one spool file for both.
+ */
 static void
 next_qn(struct link *l, char qn[HJ212_QN_LEN + 1])
 {
-	double t = floor(wall_now() * 1000) / 1000;
+	long long ms = (long long)floor(wall_now() * 1000);
 
-	if (t <= l->last_qn)
-		t = l->last_qn + 0.001;
-	l->last_qn = t;
-	hj212_qn(t + 0.0002, qn);	/* no rounding down to the ms before */
+	if (ms <= l->last_qn)
+		ms = l->last_qn + 1;
+	l->last_qn = ms;
+	/* + 0.0002: no rounding down to the ms before */
+	hj212_qn((double)(ms / 1000) + (double)(ms % 1000) / 1000 + 0.0002, qn);
 }
 
 /* CP of CN for the period [FROM, TO) into CP (LEN): its length or -1. */

@@ -174,10 +174,35 @@ test_info_fails_mark_stays(void **state)
 	free(l);
 }
 
+/*
+ * QNs of packets built in one burst (data, then the CN=3020 packets of
+ * the same ms) are distinct and grow: a QN is the spool file's name, so
+ * two alike were one file, the first packet lost. The old double, stepped
+ * by 0.001, drifted below its ms and printed ...153 twice in 10 packets.
+ */
+static void
+test_qn_unique(void **state)
+{
+	struct link lk;
+	char qn[HJ212_QN_LEN + 1], prev[HJ212_QN_LEN + 1] = "";
+	int i;
+
+	(void)state;
+	memset(&lk, 0, sizeof(lk));
+	for (i = 0; i < 5000; i++) {
+		next_qn(&lk, qn);
+		assert_int_equal(strlen(qn), HJ212_QN_LEN);
+		if (strcmp(qn, prev) <= 0)
+			fail_msg("QN %d: %s after %s", i, qn, prev);
+		memcpy(prev, qn, sizeof(prev));
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_qn_unique),
 		cmocka_unit_test_setup_teardown(test_info_fails_mark_stays,
 		    setup, teardown),
 	};
