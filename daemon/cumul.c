@@ -89,15 +89,21 @@ cumul_mean(const struct conf_sensor *sc, const struct cumul *cu, time_t t)
 	return k ? sum / k : NAN;
 }
 
+/* A and B are one bound (NAN: none) */
+static int
+same(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
 void
 cumul_adopt(struct cumul *dst, const struct cumul *src,
     const struct conf_sensor *sc, const struct conf_sensor *osc)
 {
 	memset(dst, 0, sizeof(*dst));
 	/* another plausible range counts other rows: sum them again */
-	if (src->y == NULL || memcmp(&sc->plausible_min, &osc->plausible_min,
-	    sizeof(double)) != 0 || memcmp(&sc->plausible_max,
-	    &osc->plausible_max, sizeof(double)) != 0)
+	if (src->y == NULL || !same(sc->plausible_min, osc->plausible_min) ||
+	    !same(sc->plausible_max, osc->plausible_max))
 		return;
 	if ((dst->y = malloc(sizeof(*dst->y))) == NULL)
 		fatal("cumul");

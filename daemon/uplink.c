@@ -260,12 +260,14 @@ static void
 next_qn(struct link *l, char qn[HJ212_QN_LEN + 1])
 {
 	long long ms = (long long)floor(wall_now() * 1000);
+	lldiv_t s;
 
 	if (ms <= l->last_qn)
 		ms = l->last_qn + 1;
 	l->last_qn = ms;
+	s = lldiv(ms, 1000);
 	/* + 0.0002: no rounding down to the ms before */
-	hj212_qn((double)(ms / 1000) + (double)(ms % 1000) / 1000 + 0.0002, qn);
+	hj212_qn((double)s.quot + (double)s.rem / 1000 + 0.0002, qn);
 }
 
 /* CP of CN for the period [FROM, TO) into CP (LEN): its length or -1. */
@@ -1128,7 +1130,7 @@ link_init(struct link *l, const struct conf *c, size_t i, atomic_int *stop)
 	l->stop = stop;
 	l->fd = -1;
 	l->backoff = BACKOFF_MIN;
-	if ((l->idx = calloc(c->nsensor + 1, sizeof(*l->idx))) == NULL)
+	if ((l->idx = calloc(c->nsensor + 1, sizeof(struct slidx *))) == NULL)
 		fatal("uplink");
 	for (k = 0; k < c->nsensor; k++)
 		if ((l->idx[k] = slidx_new()) == NULL)

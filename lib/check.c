@@ -288,7 +288,7 @@ check_device(const struct conf *c, const struct conf_bus *b,
 	struct stat st;
 	int ok;
 
-	if (realpath(b->device, real) != NULL && strcmp(real, b->device))
+	if (realpath(b->device, real) != NULL && strcmp(real, b->device) != 0)
 		snprintf(arrow, sizeof(arrow), " (-> %s)", real);
 	if (stat(b->device, &st) == -1) {
 		/* a USB adapter may be plugged in later: the bus retries */

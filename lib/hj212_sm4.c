@@ -57,8 +57,9 @@ hj212_sm4_key(const char *t, unsigned char key[HJ212_SM4_KEY_LEN])
 	size_t n = strlen(t), i;
 	int hi, lo;
 
-	if (n == HJ212_SM4_KEY_LEN) {
-		memcpy(key, t, n);
+	if (n == HJ212_SM4_KEY_LEN) {	/* 16 characters as they are */
+		for (i = 0; i < n; i++)
+			key[i] = (unsigned char)t[i];
 		return 0;
 	}
 	if (n != 2 * HJ212_SM4_KEY_LEN)

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 out=tests/out/analyze
 mkdir -p "$out"
-files=$(ls lib/*.c daemon/*.c tool/*.c drivers/*.c)
+files=${ANALYZE_FILES:-$(ls lib/*.c daemon/*.c tool/*.c drivers/*.c)}
 
 t=$SECONDS
 # shellcheck disable=SC2086
