@@ -1,10 +1,11 @@
 /*
  * enqueue.c: the core's side of delivery. notify_enqueue_many writes a
- * core pass's events to the outbox of every webhook as one batch (fsync'd
- * together) and hands the new entries to the delivery thread under n->mu. An event that some outbox cannot take
- * (a write error, or max_outbox reached) is held in memory for those
- * webhooks, in order, and written by notify_retry_pending or a later
- * enqueue; at stop what still cannot be written is logged as lost.
+ * core pass's events to the outbox of every webhook as one batch
+ * (fsync'd together) and hands the new entries to the delivery thread
+ * under n->mu. An event that some outbox cannot take (a write error, or
+ * max_outbox reached) is held in memory for those webhooks, in order,
+ * and written by notify_retry_pending or a later enqueue; at stop what
+ * still cannot be written is logged as lost.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -110,12 +110,14 @@ unstage(int dfd, int *fds, char (*names)[OUTBOX_NAME_MAX], size_t from,
 }
 
 /*
- * The entries' files are all written (and their writeback started)
- * before any is fsync'd: the first fsync's journal commit carries the
- * others' data, so theirs cost next to nothing, and one fsync of the folder makes all the renames
- * durable. A burst of K events costs two commits, not 2K (each is
- * milliseconds on a loaded disk, and the events wait for them in line).
- * An entry is never renamed into place before its text is on disk.
+ * The entries' files are all written and their writeback waited for
+ * before any is fsync'd (a write's completion dirties its inode again:
+ * fsync'd one by one, each would be a journal commit of its own). Then
+ * the first fsync's commit carries the others, theirs cost next to
+ * nothing, and one fsync of the folder makes all the renames durable: a
+ * burst of K events costs about two commits, not 2K (each milliseconds
+ * on a loaded disk, and the events waited for them in line). An entry
+ * is never renamed into place before its text is on disk.
  */
 static size_t
 commit(int dfd, int *fds, char (*names)[OUTBOX_NAME_MAX], size_t k,
@@ -124,11 +126,10 @@ commit(int dfd, int *fds, char (*names)[OUTBOX_NAME_MAX], size_t k,
 	char tmp[OUTBOX_NAME_MAX + 8];
 	size_t i, ok;
 
-	/* all the writes done first: their completions dirty the inodes
-	   again, which would make each fsync a commit of its own */
 	for (i = 0; i < k; i++)
-		(void)sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE |
-		    SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+		(void)sync_file_range(fds[i], 0, 0,
+		    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		    SYNC_FILE_RANGE_WAIT_AFTER);
 	for (i = 0; i < k && fsync(fds[i]) == 0; i++)
 		;
 	if (i < k)
