@@ -62,7 +62,7 @@ struct core {
 	time_t			 maint_read;
 	time_t			 maint_scan;	/* the second of the last scan */
 	int			 dirty;		/* state changed since saved */
-	struct event		*out;		/* this pass's, for core_post */
+	struct event		*out;	/* this pass's, for core_post */
 	size_t			 nout, capout;
 	time_t			 latest;	/* newest sample time processed */
 	time_t			 saved;
