@@ -63,6 +63,8 @@ struct core {
 	time_t			 maint_read;
 	time_t			 maint_scan;	/* the second of the last scan */
 	int			 dirty;		/* state changed since saved */
+	struct event		*out;	/* this pass's, for core_post */
+	size_t			 nout, capout;
 	time_t			 latest;	/* newest sample time processed */
 	time_t			 saved;
 	time_t			 synced;	/* the sample log, last */
@@ -177,6 +179,7 @@ core_free(struct core *core)
 	free(core->maint_was);
 	free(core->batch);
 	free(core->today);
+	free(core->out);
 	samplelog_free(core->log);
 	free(core);
 }
@@ -268,10 +271,10 @@ core_flush(struct core *core, int all)
 		writer_drain(core->w);
 }
 
+/* Log the events EV[0..N) and keep them for core_post. */
 static void
 file_events(struct core *core, const struct event *ev, int n)
 {
-	char err[LW_ERRLEN];
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -279,12 +282,39 @@ file_events(struct core *core, const struct event *ev, int n)
 		core->dirty = 1;
 		log_info("alert %s: %s [%s]", ev[i].firing ? "firing" :
 		    "resolved", ev[i].message, ev[i].id);
-		if (core->n == NULL)
+		if (core->n == NULL) {
 			log_warnx("event '%s': no delivery running", ev[i].id);
-		else if (notify_enqueue(core->n, &ev[i], err) == -1)
-			log_warnx("event '%s': outbox: %s; kept in memory",
-			    ev[i].id, err);
+			continue;
+		}
+		if (core->nout == core->capout) {
+			core->capout = core->capout ? 2 * core->capout : 16;
+			if ((core->out = reallocarray(core->out, core->capout,
+			    sizeof(*core->out))) == NULL)
+				fatal("core");
+		}
+		core->out[core->nout++] = ev[i];
 	}
+}
+
+/*
+ * The pass's events into the outboxes, before the state that caused
+ * them is saved: all at once, so that a hundred sensors crossing a limit
+ * together wait for two fsyncs, not two hundred, before their alerts
+ * leave.
+ */
+static void
+core_post(struct core *core)
+{
+	char err[LW_ERRLEN];
+	size_t k;
+
+	if (core->nout == 0 || core->n == NULL)
+		return;
+	if ((k = notify_enqueue_many(core->n, core->out, core->nout,
+	    err)) > 0)
+		log_warnx("%zu of %zu events: outbox: %s; kept in memory", k,
+		    core->nout, err);
+	core->nout = 0;
 }
 
 /*
@@ -451,6 +481,7 @@ core_process(struct core *core, struct sample *s, size_t n)
 			core->last[s[i].idx] = s[i];
 		}
 	}
+	core_post(core);
 	writer_go(core->w);
 	if (core->dirty)
 		core_save(core, 1);	/* a transition: save it now */
@@ -598,6 +629,7 @@ core_tick(struct core *core, time_t now)
 	for (i = 0; i < core->c->nsensor; i++)
 		file_events(core, ev, eval_tick(&core->c->sensors[i],
 		    &core->alarms[i], now, ev));
+	core_post(core);
 	core_save(core, 0);
 }
 

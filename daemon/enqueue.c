@@ -1,10 +1,11 @@
 /*
- * enqueue.c: the core's side of delivery. notify_enqueue writes an event
- * to the outbox of every webhook (fsync'd) and hands the new entries to
- * the delivery thread under n->mu. An event that some outbox cannot take
- * (a write error, or max_outbox reached) is held in memory for those
- * webhooks, in order, and written by notify_retry_pending or a later
- * enqueue; at stop what still cannot be written is logged as lost.
+ * enqueue.c: the core's side of delivery. notify_enqueue_many writes a
+ * core pass's events to the outbox of every webhook as one batch
+ * (fsync'd together) and hands the new entries to the delivery thread
+ * under n->mu. An event that some outbox cannot take (a write error, or
+ * max_outbox reached) is held in memory for those webhooks, in order,
+ * and written by notify_retry_pending or a later enqueue; at stop what
+ * still cannot be written is logged as lost.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,15 +25,11 @@ struct pending {
 	struct pending	*next;
 };
 
-/* Write TEXT, event ID of sensor S, for target I; 0, or -1 with err. */
+/* 1 if event ID is in target T's outbox since the last run */
 static int
-put_one(struct notify *n, size_t i, const char *text, const char *id,
-    int s, int force, char err[LW_ERRLEN])
+earlier(const struct target *t, const char *id)
 {
-	struct target *t = &n->t[i];
-	char name[OUTBOX_NAME_MAX];
-	struct dl_entry *e;
-	size_t len, j;
+	size_t j;
 
 	/*
 	 * a kill between the outbox write and the state save makes the
@@ -43,55 +40,123 @@ put_one(struct notify *n, size_t i, const char *text, const char *id,
 		if (outbox_holds(t->earlier[j], id)) {
 			log_debug("event '%s': in the outbox since the last "
 			    "run", id);
-			return 0;
+			return 1;
 		}
-	pthread_mutex_lock(&n->mu);
-	len = t->depth;
-	pthread_mutex_unlock(&n->mu);
-	if (!force && len >= (size_t)t->w->max_outbox) {
-		snprintf(err, LW_ERRLEN, "webhook '%s': outbox full (%zu "
-		    "events waiting, max_outbox %d)", t->w->name, len,
-		    t->w->max_outbox);
-		return -1;
-	}
-	if (outbox_add(n->c->state_dir, t->w->name, id, text, name,
-	    err) == -1)
-		return -1;
-	e = dl_entry_new(name, s);
-	pthread_mutex_lock(&n->mu);
-	TAILQ_INSERT_TAIL(&t->in, e, link);
-	t->depth++;
-	pthread_mutex_unlock(&n->mu);
 	return 0;
 }
 
-/* Write EV for the targets in *TODO; clears the bits of those written. */
-static int
-put(struct notify *n, const struct event *ev, uint64_t *todo, int force,
+/*
+ * Write the events EV[W[0..K)] (texts TEXT) for target I as one batch;
+ * returns how many, from the first, are in its outbox (the rest: ERR).
+ */
+static size_t
+put_target(struct notify *n, size_t i, const struct event *ev,
+    char *const *text, const size_t *w, size_t k, int force,
     char err[LW_ERRLEN])
+{
+	struct target *t = &n->t[i];
+	char (*names)[OUTBOX_NAME_MAX];
+	const char **ids, **texts;
+	struct dl_entry *e;
+	size_t len, j, m, room;
+
+	pthread_mutex_lock(&n->mu);
+	len = t->depth;
+	pthread_mutex_unlock(&n->mu);
+	room = len < (size_t)t->w->max_outbox ? t->w->max_outbox - len : 0;
+	if (!force && k > room) {
+		snprintf(err, LW_ERRLEN, "webhook '%s': outbox full (%zu "
+		    "events waiting, max_outbox %d)", t->w->name, len + room,
+		    t->w->max_outbox);
+		k = room;
+	}
+	if (k == 0)
+		return 0;
+	names = calloc(k, sizeof(*names));
+	ids = calloc(k, sizeof(*ids));
+	texts = calloc(k, sizeof(*texts));
+	if (names == NULL || ids == NULL || texts == NULL)
+		fatal("notify");
+	for (j = 0; j < k; j++) {
+		ids[j] = ev[w[j]].id;
+		texts[j] = text[w[j]];
+	}
+	m = outbox_add_many(n->c->state_dir, t->w->name, ids, texts, k,
+	    names, err);
+	pthread_mutex_lock(&n->mu);
+	for (j = 0; j < m; j++) {
+		e = dl_entry_new(names[j], notify_sensor_index(n,
+		    ev[w[j]].sensor));
+		TAILQ_INSERT_TAIL(&t->in, e, link);
+		t->depth++;
+	}
+	pthread_mutex_unlock(&n->mu);
+	free(names);
+	free(ids);
+	free(texts);
+	return m;
+}
+
+/* EV as its outbox text (malloc'd), or NULL with ERR. */
+static char *
+event_text(struct notify *n, const struct event *ev, char err[LW_ERRLEN])
 {
 	json_t *j = format_event_record(ev);
 	char *text;
-	int s = notify_sensor_index(n, ev->sensor);
-	size_t i;
 
 	/* stations that share receivers tell theirs apart by it */
 	if (j != NULL && n->c->station != NULL)
 		json_object_set_new(j, "station", json_string(n->c->station));
 	text = j ? format_dump(j) : NULL;
 	json_decref(j);
-	if (text == NULL) {
+	if (text == NULL)
 		snprintf(err, LW_ERRLEN, "event '%s' cannot be put in JSON",
 		    ev->id);
-		return -1;
+	return text;
+}
+
+/*
+ * Write EV[0..K) for the targets in TODO[j] (a mask each), each target's
+ * in order as one batch, stopping at its first failure; clears the bits
+ * of those written. Returns how many events still have bits set.
+ */
+static size_t
+put(struct notify *n, const struct event *ev, uint64_t *todo, size_t k,
+    int force, char err[LW_ERRLEN])
+{
+	char **text;
+	size_t *w, i, j, nw, m, left = 0;
+
+	if ((text = calloc(k, sizeof(*text))) == NULL ||
+	    (w = calloc(k, sizeof(*w))) == NULL)
+		fatal("notify");
+	for (j = 0; j < k; j++)
+		if (todo[j] != 0)
+			text[j] = event_text(n, &ev[j], err);
+	for (i = 0; i < n->nt; i++) {
+		for (nw = 0, j = 0; j < k; j++) {
+			if (!(todo[j] & (1ULL << i)))
+				continue;
+			if (text[j] == NULL)
+				break;	/* it and those after it wait */
+			if (earlier(&n->t[i], ev[j].id))
+				todo[j] &= ~(1ULL << i);
+			else
+				w[nw++] = j;
+		}
+		m = put_target(n, i, ev, text, w, nw, force, err);
+		for (j = 0; j < m; j++)
+			todo[w[j]] &= ~(1ULL << i);
 	}
-	for (i = 0; i < n->nt; i++)
-		if ((*todo & (1ULL << i)) &&
-		    put_one(n, i, text, ev->id, s, force, err) == 0)
-			*todo &= ~(1ULL << i);
+	for (j = 0; j < k; j++) {
+		free(text[j]);
+		if (todo[j] != 0)
+			left++;
+	}
 	free(text);
+	free(w);
 	curl_multi_wakeup(n->multi);
-	return *todo == 0 ? 0 : -1;
+	return left;
 }
 
 /* Targets that still have events held in memory (n->pmu held). */
@@ -118,7 +183,7 @@ flush_pending(struct notify *n, int force)
 	while ((p = *pp) != NULL) {
 		todo = p->todo & ~stuck;
 		if (todo != 0)
-			put(n, &p->ev, &todo, force, err);
+			put(n, &p->ev, &todo, 1, force, err);
 		p->todo = (p->todo & stuck) | todo;
 		stuck |= p->todo;
 		if (p->todo == 0) {
@@ -146,33 +211,46 @@ held_err(const struct notify *n, uint64_t b, char err[LW_ERRLEN])
 	    i < n->nt ? n->t[i].w->name : "?");
 }
 
-int
-notify_enqueue(struct notify *n, const struct event *ev, char err[LW_ERRLEN])
+size_t
+notify_enqueue_many(struct notify *n, const struct event *ev, size_t k,
+    char err[LW_ERRLEN])
 {
-	uint64_t all = n->nt >= 64 ? ~0ULL : (1ULL << n->nt) - 1, todo, b;
+	uint64_t all = n->nt >= 64 ? ~0ULL : (1ULL << n->nt) - 1, b, *todo;
 	struct pending *p;
-	int rc = 0;
+	size_t j, left = 0;
 
+	if (k == 0)
+		return 0;
+	if ((todo = calloc(k, sizeof(*todo))) == NULL)
+		fatal("notify");
 	pthread_mutex_lock(&n->pmu);
 	if (n->pending != NULL)
 		flush_pending(n, 0);
 	b = blocked(n) & all;
-	todo = all & ~b;
-	if (todo != 0)
-		rc = put(n, ev, &todo, 0, err);
-	if (rc == 0 && b != 0)
+	for (j = 0; j < k; j++)
+		todo[j] = all & ~b;
+	if ((all & ~b) != 0 && put(n, ev, todo, k, 0, err) == 0 && b != 0)
 		held_err(n, b, err);
-	todo |= b;
-	if (todo != 0) {
+	for (j = 0; j < k; j++) {
+		if ((todo[j] |= b) == 0)
+			continue;
 		if ((p = calloc(1, sizeof(*p))) == NULL)
 			fatal("notify");
-		p->ev = *ev;
-		p->todo = todo;
+		p->ev = ev[j];
+		p->todo = todo[j];
 		*n->ptail = p;
 		n->ptail = &p->next;
+		left++;
 	}
 	pthread_mutex_unlock(&n->pmu);
-	return todo == 0 ? 0 : -1;
+	free(todo);
+	return left;
+}
+
+int
+notify_enqueue(struct notify *n, const struct event *ev, char err[LW_ERRLEN])
+{
+	return notify_enqueue_many(n, ev, 1, err) == 0 ? 0 : -1;
 }
 
 size_t

@@ -55,6 +55,12 @@ void		 notify_stop(struct notify *);
  */
 int		 notify_enqueue(struct notify *, const struct event *ev,
 		    char err[LW_ERRLEN]);
+/*
+ * The same for EV[0..K), written to each outbox as one batch (two fsyncs
+ * for all); returns how many are kept in memory (ERR: why, the last).
+ */
+size_t		 notify_enqueue_many(struct notify *,
+		    const struct event *ev, size_t k, char err[LW_ERRLEN]);
 /* Try again to write events kept in memory; returns how many are left. */
 size_t		 notify_retry_pending(struct notify *);
 void		 notify_stats(struct notify *, struct notify_stats *);

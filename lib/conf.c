@@ -349,7 +349,7 @@ webhook_defaults(struct conf_webhook *w)
 	w->timeout = 5;
 	w->msgtype = MSG_DEFAULT;
 	w->max_outbox = 10000;
-	w->max_inflight = 16;
+	w->max_inflight = 64;
 	w->resend = 60;
 	w->resolve_timeout = 300;
 }

@@ -23,6 +23,14 @@ int	 outbox_add(const char *state_dir, const char *target,
 	    const char *event_id, const char *json, char *name,
 	    char err[LW_ERRLEN]);
 /*
+ * K events at once (IDS[i], JSONS[i]), in order, with two fsyncs for the
+ * lot; NAMES[i] gets entry i's name. How many, from the first, are in
+ * the outbox for good; below K, ERR says why the next one is not.
+ */
+size_t	 outbox_add_many(const char *state_dir, const char *target,
+	    const char *const *ids, const char *const *jsons, size_t k,
+	    char (*names)[OUTBOX_NAME_MAX], char err[LW_ERRLEN]);
+/*
  * The names of TARGET's entries in name (= time) order, as a malloc'd
  * array of malloc'd strings into *NAMES (the caller frees each and the
  * array) and their number into *N. Leftover "*.tmp" files of writes a

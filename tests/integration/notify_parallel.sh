@@ -1,6 +1,6 @@
 # Several requests in flight per webhook (max_inflight). Ten sensors
 # cross at once and one (centre-tp) toggles every 2 s; three receivers:
-#  par: answers after 2.5 s, default max_inflight (16). The ten crossings
+#  par: answers after 2.5 s, default max_inflight (64). The ten crossings
 #       must overlap at the receiver and all arrive within ~1 s, where
 #       one at a time would take 25 s. centre-tp's transitions come
 #       faster than they are answered, so each must wait for the 2xx of
@@ -39,8 +39,8 @@ CONF
 
 # the key: default, range
 "$BIN/lakewatchd" -T -c "$W/lw.conf" >"$W/normal.conf" 2>&1
-check "max_inflight defaults to 16" \
-    grep -qx 'max_inflight = 16' "$W/normal.conf"
+check "max_inflight defaults to 64" \
+    grep -qx 'max_inflight = 64' "$W/normal.conf"
 check "max_inflight = 1 kept" grep -qx 'max_inflight = 1' "$W/normal.conf"
 for v in 0 65 x; do
 	sed "s/^max_inflight = 1$/max_inflight = $v/" "$W/lw.conf" >"$W/bad.conf"

@@ -7,15 +7,50 @@
 
 #include "tmpdir.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../lib/outbox.h"
 
 static char dir[64];
+
+/*
+ * fsync, watched: the outbox's calls come here (the test's definition
+ * wins over libc's). Counts file and folder syncs, notes a file synced
+ * under its final name (its text was not on disk when it got the name),
+ * and fails the FSYNC_FAIL-th file sync with EIO.
+ */
+static int	nfile, ndir, late, fsync_fail;
+
+int
+fsync(int fd)
+{
+	char link[64], path[512];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		ndir++;
+	else {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		if ((n = readlink(link, path, sizeof(path) - 1)) > 0) {
+			path[n] = '\0';
+			if (n < 4 || strcmp(path + n - 4, ".tmp") != 0)
+				late++;
+		}
+		if (++nfile == fsync_fail) {
+			errno = EIO;
+			return -1;
+		}
+	}
+	return (int)syscall(SYS_fsync, fd);
+}
 
 static int
 setup(void **state)
@@ -138,6 +173,78 @@ test_many_same_time(void **state)
 	assert_int_equal(outbox_count(dir, "ops"), 0);
 }
 
+/* Files in <dir>/outbox/ops whose name ends in SUFFIX. */
+static int
+count_suffix(const char *suffix)
+{
+	char path[512];
+	struct dirent *de;
+	size_t n, k = strlen(suffix);
+	DIR *d;
+	int c = 0;
+
+	snprintf(path, sizeof(path), "%s/outbox/ops", dir);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if ((n = strlen(de->d_name)) > k &&
+		    strcmp(de->d_name + n - k, suffix) == 0)
+			c++;
+	closedir(d);
+	return c;
+}
+
+#define NB	30
+
+/*
+ * A batch: every entry readable, in order, each file synced before it
+ * got its name, one folder sync for all; a sync that fails keeps the
+ * entries before it and leaves no temporary file.
+ */
+static void
+test_batch(void **state)
+{
+	char ids[NB][32], names[NB][OUTBOX_NAME_MAX], err[LW_ERRLEN] = "";
+	const char *idp[NB], *json[NB];
+	char name[OUTBOX_NAME_MAX], *s;
+	int i;
+
+	(void)state;
+	for (i = 0; i < NB; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "s%02d:threshold:1", i);
+		idp[i] = json[i] = ids[i];
+	}
+	nfile = ndir = late = fsync_fail = 0;
+	assert_int_equal(outbox_add_many(dir, "ops", idp, json, NB, names,
+	    err), NB);
+	assert_int_equal(late, 0);
+	assert_int_equal(nfile, NB);
+	assert_int_equal(ndir, 1);
+	assert_int_equal(count_suffix(".tmp"), 0);
+	for (i = 0; i < NB; i++) {
+		assert_true(outbox_holds(names[i], ids[i]));
+		assert_int_equal(outbox_oldest(dir, "ops", name,
+		    sizeof(name)), 1);
+		assert_string_equal(name, names[i]);
+		s = outbox_read(dir, "ops", name);
+		assert_string_equal(s, ids[i]);
+		free(s);
+		assert_int_equal(outbox_remove(dir, "ops", name), 0);
+	}
+
+	nfile = ndir = 0;
+	fsync_fail = 3;
+	assert_int_equal(outbox_add_many(dir, "ops", idp, json, NB, names,
+	    err), 2);
+	fsync_fail = 0;
+	assert_non_null(strstr(err, strerror(EIO)));
+	assert_int_equal(outbox_count(dir, "ops"), 2);
+	assert_int_equal(count_suffix(".tmp"), 0);
+	assert_int_equal(count_suffix(".json"), 2);
+	assert_int_equal(outbox_oldest(dir, "ops", name, sizeof(name)), 1);
+	assert_string_equal(name, names[0]);
+}
+
 static void
 test_deadletter(void **state)
 {
@@ -192,6 +299,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
