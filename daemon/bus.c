@@ -217,9 +217,15 @@ alloc_tables(struct bus *bus, int idx)
 	    (bus->due = calloc(2 * bus->ns + 1, sizeof(int))) == NULL ||
 	    (bus->last = calloc(bus->ns + 1, sizeof(*bus->last))) == NULL ||
 	    (bus->reqs = calloc(n, sizeof(*bus->reqs))) == NULL ||
-	    (bus->regs = calloc(n, sizeof(*bus->regs))) == NULL ||
 	    (bus->req_err = calloc(n, sizeof(int))) == NULL)
 		fatal("bus");
+	/*
+	 * rows of registers as the plans need them (bus_plan_due): room
+	 * for the worst plan, PLAN_PER_SENSOR reads of PLAN_MAX_REGS a
+	 * sensor, is 2.5 KiB a device that mostly takes one read
+	 */
+	bus->regs = NULL;
+	bus->nregs = 0;
 	for (i = 0; i < bus->ns; i++)
 		bus->next_t[i] = bus_next_slot(now,
 		    c->sensors[bus->sensors[i]].interval);

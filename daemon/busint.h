@@ -112,7 +112,9 @@ struct bus {
 	int			*due;		/* local indices (into sensors) */
 	struct last		*last;		/* per local index */
 	struct plan_req		*reqs;
+	/* a row per request of the largest plan so far (bus_plan_due) */
 	uint16_t		(*regs)[PLAN_MAX_REGS];
+	size_t			 nregs;
 	int			*req_err;	/* 0 ok, else errno */
 	unsigned char		 nomerge[NUNITS];
 	unsigned char		 unit_fails[NUNITS];

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <modbus.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../drivers/driver.h"
@@ -320,13 +321,23 @@ size_t
 bus_plan_due(struct bus *bus, size_t ndue)
 {
 	int *ask = bus->due + bus->ns;
-	size_t i, nask;
+	size_t i, nask, nreq;
+	void *r;
 
 	for (i = nask = 0; i < ndue; i++)
 		if (!busrule_skipped(&bus->last[bus->due[i]].ref))
 			ask[nask++] = bus->sensors[bus->due[i]];
-	return plan_build(bus->c, ask, nask, bus->b->merge_hole,
+	nreq = plan_build(bus->c, ask, nask, bus->b->merge_hole,
 	    bus->nomerge, bus->reqs);
+	/* before any request of this plan: no row is in use */
+	if (nreq > bus->nregs) {
+		if ((r = realloc(bus->regs, nreq * sizeof(*bus->regs))) ==
+		    NULL)
+			fatal("bus");
+		bus->regs = r;
+		bus->nregs = nreq;
+	}
+	return nreq;
 }
 
 /*

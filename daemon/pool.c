@@ -1,6 +1,7 @@
 /* pool.c: a binary heap of jobs by due time, under one mutex */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 
 #include <errno.h>
 #include <math.h>
@@ -15,6 +16,7 @@
 #include "pool.h"
 
 #define POOL_STACK	(64 * 1024)
+#define POOL_STACK_TOP	(8 * 1024)	/* kept above an ending worker's sp */
 #define POOL_MIN	2	/* workers that never retire */
 #define POOL_IDLE_S	10	/* a follower idle this long ends */
 #define POOL_EVENTS	256	/* epoll events taken at once */
@@ -440,6 +442,35 @@ wait_events(struct pool *p, double wait)
 	}
 }
 
+/*
+ * An ending worker gives back the pages of its stack below where it
+ * stands now. glibc keeps the stacks of ended threads (up to 40 MiB)
+ * for the next ones, resident as deep as they ever got: after the
+ * start-up of a thousand devices (hundreds of workers at once, each
+ * blocked in a connect) that was megabytes of the daemon's memory for
+ * good. Signals are blocked in workers (spawn): nothing else runs on
+ * this stack below us.
+ */
+static void
+drop_stack(void)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t sz, pg = (size_t)sysconf(_SC_PAGESIZE);
+	volatile char here = 0;
+	uintptr_t end;
+
+	if (pthread_getattr_np(pthread_self(), &a) != 0)
+		return;
+	if (pthread_attr_getstack(&a, &lo, &sz) == 0) {
+		end = ((uintptr_t)&here - POOL_STACK_TOP) & ~(uintptr_t)(pg - 1);
+		if (end > (uintptr_t)lo)
+			madvise(lo, end - (uintptr_t)lo, MADV_DONTNEED);
+	}
+	pthread_attr_destroy(&a);
+	(void)here;
+}
+
 static void *
 worker(void *arg)
 {
@@ -469,6 +500,7 @@ worker(void *arg)
 	p->workers--;
 	pthread_cond_broadcast(&p->done);
 	pthread_mutex_unlock(&p->mu);
+	drop_stack();
 	return NULL;
 }
 /* Start a worker; called with the lock held. */

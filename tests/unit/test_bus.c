@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <modbus.h>
 #include <string.h>
 
@@ -356,6 +357,25 @@ test_split_refused_merge(void **state)
 	assert_int_equal(F.d.calls, 5);
 }
 
+/*
+ * The registers read are kept in a row per request of the plans made so
+ * far, not in room for the worst plan (2.5 KiB a device, at a thousand
+ * devices megabytes held for nothing).
+ */
+static void
+test_regs_as_plans_need(void **state)
+{
+	(void)state;
+	start(SENSOR("a", 1, 0) SENSOR("b", 1, 2) SENSOR("c", 1, 4),
+	    answer_err);
+	poll_once();
+	assert_int_equal(F.d.calls, 1);		/* one merged read */
+	assert_int_equal(F.ns, 3);
+	assert_int_equal(F.s[2].flag, FLAG_NORMAL);
+	assert_true(malloc_usable_size(F.bus->regs) <
+	    2 * sizeof(*F.bus->regs));
+}
+
 /* Register 100 does not exist; the unit answers register 0. */
 static int
 answer_no_100(struct dev *d, const struct plan_req *r)
@@ -428,6 +448,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_teardown(test_unit_down_one_try, teardown),
 		cmocka_unit_test_teardown(test_reconnect_backoff, teardown),
+		cmocka_unit_test_teardown(test_regs_as_plans_need, teardown),
 		cmocka_unit_test_teardown(test_split_refused_merge,
 		    teardown),
 		cmocka_unit_test_teardown(test_refused_register_put_aside,

@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -245,6 +247,92 @@ test_remove_waiting(void **state)
 	assert_true(atomic_load(&other.readies) >= 3);
 }
 
+/*
+ * The process's own RssAnon tells what the code gave back, but not under
+ * ASan (shadow memory, fake stacks) or valgrind (its own memory).
+ */
+static int
+rss_measurable(void)
+{
+	const char *pre = getenv("LD_PRELOAD");
+
+#if defined(__SANITIZE_ADDRESS__)
+	return 0;
+#endif
+	return pre == NULL || strstr(pre, "vgpreload") == NULL;
+}
+
+/* kB of anonymous memory the process holds (/proc/self/status) */
+static long
+rss_anon_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "RssAnon: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+#define DEEP_JOBS	48
+#define DEEP_STACK	(40 * 1024)
+
+static atomic_int deep_started;
+
+/* A job that goes deep into its worker's stack and blocks a while. */
+static void
+deep_run(struct pool_job *pj)
+{
+	volatile char buf[DEEP_STACK];
+	int i;
+
+	for (i = 0; i < DEEP_STACK; i += 512)
+		buf[i] = (char)i;
+	atomic_fetch_add(&deep_started, 1);
+	usleep(300 * 1000);
+	pj->due = ts_add(mono_now(), 3600);
+	(void)buf[0];
+}
+
+/*
+ * Workers that ended (here: the pool freed) leave no stack resident
+ * behind them: glibc keeps ended threads' stacks for reuse, as deep as
+ * they got.
+ */
+static void
+test_ended_workers_stacks(void **state)
+{
+	static struct pool_job j[DEEP_JOBS];
+	struct pool *p;
+	long before, after;
+	int i;
+
+	(void)state;
+	if (!rss_measurable())
+		skip();
+	before = rss_anon_kb();
+	p = pool_new(DEEP_JOBS + 4);
+	for (i = 0; i < DEEP_JOBS; i++) {
+		memset(&j[i], 0, sizeof(j[i]));
+		j[i].run = deep_run;
+		j[i].due = mono_now();
+		pool_add(p, &j[i]);
+	}
+	for (i = 0; i < 100 && atomic_load(&deep_started) < DEEP_JOBS; i++)
+		tick_for(p, 0.1);
+	assert_int_equal(atomic_load(&deep_started), DEEP_JOBS);
+	for (i = 0; i < DEEP_JOBS; i++)
+		pool_remove(p, &j[i]);
+	pool_free(p);
+	after = rss_anon_kb();
+	/* 48 stacks 40 KiB deep are ~1.9 MiB; what stays is their tops */
+	assert_true(after - before < DEEP_JOBS * DEEP_STACK / 1024 / 2);
+}
+
 int
 main(void)
 {
@@ -253,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_hang_hands_over),
 		cmocka_unit_test(test_steps),
 		cmocka_unit_test(test_remove_waiting),
+		cmocka_unit_test(test_ended_workers_stacks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
