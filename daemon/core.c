@@ -305,7 +305,7 @@ file_events(struct core *core, const struct event *ev, int n)
 static void
 core_post(struct core *core)
 {
-	char err[LW_ERRLEN];
+	char err[LW_ERRLEN] = "";
 	size_t k;
 
 	if (core->nout == 0 || core->n == NULL)

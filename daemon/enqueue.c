@@ -229,7 +229,8 @@ notify_enqueue_many(struct notify *n, const struct event *ev, size_t k,
 	b = blocked(n) & all;
 	for (j = 0; j < k; j++)
 		todo[j] = all & ~b;
-	if ((all & ~b) != 0 && put(n, ev, todo, k, 0, err) == 0 && b != 0)
+	/* ERR says why events stay: put's failure, or the held ones ahead */
+	if (((all & ~b) == 0 || put(n, ev, todo, k, 0, err) == 0) && b != 0)
 		held_err(n, b, err);
 	for (j = 0; j < k; j++) {
 		if ((todo[j] |= b) == 0)
