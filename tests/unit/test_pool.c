@@ -23,6 +23,7 @@
 
 #include "../../daemon/pool.h"
 #include "../../lib/util.h"
+#include "rss.h"
 
 struct tjob {
 	struct pool_job	 job;		/* first: the pool's handle */
@@ -245,37 +246,6 @@ test_remove_waiting(void **state)
 	assert_int_equal(atomic_load(&j.after), 0);
 	assert_int_equal(atomic_load(&j.readies), 0);
 	assert_true(atomic_load(&other.readies) >= 3);
-}
-
-/*
- * The process's own RssAnon tells what the code gave back, but not under
- * ASan (shadow memory, fake stacks) or valgrind (its own memory).
- */
-static int
-rss_measurable(void)
-{
-	const char *pre = getenv("LD_PRELOAD");
-
-#if defined(__SANITIZE_ADDRESS__)
-	return 0;
-#endif
-	return pre == NULL || strstr(pre, "vgpreload") == NULL;
-}
-
-/* kB of anonymous memory the process holds (/proc/self/status) */
-static long
-rss_anon_kb(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "RssAnon: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 #define DEEP_JOBS	48

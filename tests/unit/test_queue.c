@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "../../daemon/queue.h"
+#include "rss.h"
 
 static struct sample
 sample(int i)
@@ -193,37 +194,6 @@ test_threads(void **state)
 	assert_int_equal(queue_drops(p.q), 0);
 	assert_int_equal(queue_depth(p.q), 1);
 	queue_free(p.q);
-}
-
-/*
- * The process's own RssAnon tells what the code gave back, but not under
- * ASan (shadow memory, fake stacks) or valgrind (its own memory).
- */
-static int
-rss_measurable(void)
-{
-	const char *pre = getenv("LD_PRELOAD");
-
-#if defined(__SANITIZE_ADDRESS__)
-	return 0;
-#endif
-	return pre == NULL || strstr(pre, "vgpreload") == NULL;
-}
-
-/* kB of anonymous memory the process holds (/proc/self/status) */
-static long
-rss_anon_kb(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "RssAnon: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 /*
