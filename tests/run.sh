@@ -32,12 +32,29 @@ count_unit() {	# cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"
 	fi
 }
 
+unit_one() {	# unit_one PROGRAM: its log, and its exit status in .rc
+	local log=$out/$(basename "$1").log rc=0
+	(cd tests && $WRAP "../$1") >"$log" 2>&1 || rc=$?
+	echo "$rc" >"$log.rc"
+}
+
+# unit programs JOBS at once too (each has its own scratch directory:
+# tests/unit/tmpdir.h); their lines print in name order
 if [ "${UNIT:-1}" = 1 ]; then
+	units=
 	for t in bin/tests/test_*; do
 		[ -x "$t" ] || continue
+		units="$units $t"
+		rm -f "$out/$(basename "$t").log.rc"
+		unit_one "$t" &
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	done
+	wait
+	for t in $units; do
 		log=$out/$(basename "$t").log
-		(cd tests && $WRAP "../$t") >"$log" 2>&1
-		count_unit $? "$log" "$t"
+		rc=1
+		[ -f "$log.rc" ] && read -r rc <"$log.rc"
+		count_unit "$rc" "$log" "$t"
 	done
 fi
 

@@ -85,7 +85,7 @@ fuzz: fuzz-build
 .PHONY: check-systemd fuzz fuzz-build
 
 # the unit and integration tests with every lakewatchd (and unit test)
-# under valgrind (tests/valgrind.sh; VG_JOBS integration shards at once):
+# under valgrind (tests/valgrind.sh; VG_JOBS integration tests at once):
 # any error or definite/indirect leak fails; "still reachable" and
 # "possibly lost" (librrd, glib, curl's globals, threads at exit) do not.
 VG_DIR	= tests/out/valgrind

@@ -1,15 +1,14 @@
 #!/bin/bash
 # tests/valgrind.sh (make valgrind): the unit tests, then the integration
-# tests in VG_JOBS shards at a time (they mostly wait on timers, and
-# valgrind makes each daemon slow, not busy), every lakewatchd and unit
+# tests, VG_JOBS at a time (default 2: four failed two dozen tests on a
+# loaded 2-core machine), every lakewatchd and unit
 # test under $VALGRIND. One valgrind log per process in $VG_DIR; with -q
 # a clean process leaves it empty, so any non-empty log fails the run.
 # Prints the run.sh lines, then "valgrind: N processes, ...".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-jobs=${VG_JOBS:-2}
-export JOBS=1		# run.sh: the shards below are the parallelism
+export JOBS=${VG_JOBS:-2}
 rm -rf "$VG_DIR" && mkdir -p "$VG_DIR" && chmod 1777 "$VG_DIR"
 export WRAP=$VALGRIND
 pass=0
@@ -24,25 +23,17 @@ tally() {	# tally LOG: add run.sh's "N passed, M failed"
 
 INTEGRATION=0 tests/run.sh >"$VG_DIR/../valgrind-unit.log" 2>&1
 tally "$VG_DIR/../valgrind-unit.log"
-names=$(ls tests/integration/*.sh | xargs -n 1 basename | sed 's/\.sh$//')
-for ((k = 0; k < jobs; k++)); do
-	shard=$(echo "$names" | awk -v k="$k" -v n="$jobs" 'NR % n == k' | xargs)
-	[ -n "$shard" ] || { echo "0 passed, 0 failed" >"$VG_DIR/../valgrind-$k.log"; continue; }
-	UNIT=0 TESTS="$shard" tests/run.sh >"$VG_DIR/../valgrind-$k.log" 2>&1 &
-done
-wait
-retry=
-for ((k = 0; k < jobs; k++)); do
-	tally "$VG_DIR/../valgrind-$k.log"
-	retry="$retry $(sed -n 's/^failed: *//p' "$VG_DIR/../valgrind-$k.log")"
-done
-# valgrind runs a daemon 20-50 times slower, and the shards share the
+# one run.sh: it keeps JOBS tests going, the long ones (tests/slow.txt,
+# which lists the long ones under valgrind too) first
+UNIT=0 tests/run.sh >"$VG_DIR/../valgrind-integration.log" 2>&1
+tally "$VG_DIR/../valgrind-integration.log"
+retry=$(sed -n 's/^failed: *//p' "$VG_DIR/../valgrind-integration.log")
+# valgrind runs a daemon 20-50 times slower, and the tests share the
 # CPUs: a test whose timeline that stretched too far gets one more run,
 # alone (its memory errors still count: every process logs to VG_DIR)
-retry=$(echo $retry)
 if [ -n "$retry" ]; then
 	echo "retrying alone under valgrind: $retry"
-	UNIT=0 TESTS="$retry" tests/run.sh >"$VG_DIR/../valgrind-retry.log" 2>&1
+	JOBS=1 UNIT=0 TESTS="$retry" tests/run.sh >"$VG_DIR/../valgrind-retry.log" 2>&1
 	again=$(sed -n 's/^failed: *//p' "$VG_DIR/../valgrind-retry.log")
 	for t in $retry; do
 		case " $again " in
