@@ -694,19 +694,13 @@ sampleday_load(const struct conf *c, const char *name,
     const struct conf_sensor *s, time_t t, int flags, struct sd_month *m,
     char err[LW_ERRLEN])
 {
-	char path[PATH_MAX], sub[PATH_MAX];
+	char path[PATH_MAX];
 	time_t start = month_start(t);
 	int dfd, fd, rc;
 
 	month_init(m, start);
-	snprintf(sub, sizeof(sub), "samples/%s", name);
-	if ((dfd = dir_open_below(c->state_dir, sub, 0, 0)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, sub,
-		    strerror(errno));
-		return -1;
-	}
+	if ((dfd = samplelog_dir_open(c, name, err)) < 0)
+		return dfd == -2 ? 0 : -1;
 	samplelog_path(c, name, start, path, sizeof(path));
 	if ((fd = openat(dfd, strrchr(path, '/') + 1, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC)) == -1) {

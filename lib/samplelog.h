@@ -69,6 +69,13 @@ struct samplelog_row {
 	char	flag;		/* HJ 212 letter */
 };
 
+/*
+ * The directory of sensor NAME's sample log, below the state directory
+ * (no symlink followed): its fd; -2 if there is none yet (no error);
+ * -1 with err filled.
+ */
+int		  samplelog_dir_open(const struct conf *c, const char *name,
+		    char err[LW_ERRLEN]);
 /* 1 if FLAG is one of the HJ 212-2017 letters N F M S D C T B. */
 int		  samplelog_flag_known(char flag);
 /*

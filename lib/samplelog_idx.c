@@ -398,14 +398,8 @@ slidx_scan(struct slidx *x, const struct conf *c, const char *name,
 
 	if (to <= from)
 		return 0;
-	snprintf(path, sizeof(path), "samples/%s", name);
-	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
-		    strerror(errno));
-		return -1;
-	}
+	if ((dfd = samplelog_dir_open(c, name, err)) < 0)
+		return dfd == -2 ? 0 : -1;
 	for (t = from; t < to; t = next) {
 		month = month_of(t, &next);
 		samplelog_path(c, name, t, path, sizeof(path));

@@ -147,6 +147,24 @@ next_month(time_t t)
 }
 
 int
+samplelog_dir_open(const struct conf *c, const char *name,
+    char err[LW_ERRLEN])
+{
+	char path[PATH_MAX];
+	int dfd;
+
+	snprintf(path, sizeof(path), "samples/%s", name);
+	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
+		if (errno == ENOENT)
+			return -2;
+		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
+		    strerror(errno));
+		return -1;
+	}
+	return dfd;
+}
+
+int
 samplelog_scan(const struct conf *c, const char *name, time_t from,
     time_t to, void (*fn)(void *, const struct samplelog_row *), void *arg,
     char err[LW_ERRLEN])
@@ -157,14 +175,8 @@ samplelog_scan(const struct conf *c, const char *name, time_t from,
 
 	if (to <= from)
 		return 0;
-	snprintf(path, sizeof(path), "samples/%s", name);
-	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
-		    strerror(errno));
-		return -1;
-	}
+	if ((dfd = samplelog_dir_open(c, name, err)) < 0)
+		return dfd == -2 ? 0 : -1;
 	for (t = from; t < to; t = next_month(t)) {
 		samplelog_path(c, name, t, path, sizeof(path));
 		if (scan_file(dfd, path, from, to, fn, arg, err) == -1) {
@@ -248,14 +260,8 @@ samplelog_last(const struct conf *c, const char *name, time_t from,
 
 	if (to <= from)
 		return 0;
-	snprintf(path, sizeof(path), "samples/%s", name);
-	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
-		    strerror(errno));
-		return -1;
-	}
+	if ((dfd = samplelog_dir_open(c, name, err)) < 0)
+		return dfd == -2 ? 0 : -1;
 	samplelog_path(c, name, to - 1, path, sizeof(path));
 	rc = tail_last(dfd, path, from, to, r);
 	close(dfd);
@@ -330,14 +336,8 @@ samplelog_scan_lost(const struct conf *c, const char *name, time_t from,
 
 	if (to <= from)
 		return 0;
-	snprintf(path, sizeof(path), "samples/%s", name);
-	if ((dfd = dir_open_below(c->state_dir, path, 0, 0)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, LW_ERRLEN, "%s/%s: %s", c->state_dir, path,
-		    strerror(errno));
-		return -1;
-	}
+	if ((dfd = samplelog_dir_open(c, name, err)) < 0)
+		return dfd == -2 ? 0 : -1;
 	for (t = from; rc == 0 && t < to; t = next_month(t)) {
 		samplelog_lost_path(c, name, t, path, sizeof(path));
 		rc = scan_lost(dfd, path, from, to, fn, arg, err);
