@@ -167,8 +167,9 @@ for f in fails:
     if not after:
         continue
     first = after[0]
+    # (a request in flight beside it may have failed too, a moment later)
     failed = {x["body"]["event_id"] for x in fails
-              if x["t_done"] <= f["t_done"]}
+              if x["t_done"] < first["t"]}
     done = {x["body"]["event_id"] for x in ok if x["t_done"] < first["t"]}
     assert first["body"]["event_id"] in failed - done, (
         first["body"]["event_id"], sorted(failed - done))
