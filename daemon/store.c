@@ -8,8 +8,8 @@
  * comes back (it may have lost what it had not journaled) each file is
  * re-synchronised with LAST and whatever is newer is sent again. The
  * ring starts small and doubles up to the bound as it fills; with a
- * durable backend (librrd) sent values make room before it grows, so it
- * is as large as the backlog, not the bound.
+ * durable backend (librrd) sent values leave after KEEP s and it
+ * shrinks again, so it is as large as the backlog, not the bound.
  *
  * The files' layout and the backends are lib/rrdfile.c (librrd) and
  * lib/rrdcached.c (our rrdcached client, with time-outs).
@@ -31,6 +31,7 @@
 
 #define CHUNK		64	/* values per update call */
 #define RING_MIN	256	/* entries of a new ring */
+#define KEEP		60	/* s: written values kept (durable backend) */
 #define BACKOFF_MIN	0.5	/* s: reconnecting to rrdcached */
 #define BACKOFF_MAX	30.0
 #define FILE_BACKOFF	1.0	/* s: a file that failed, doubling ... */
@@ -161,20 +162,20 @@ ring_evict(struct store *st)
 	st->count--;
 }
 
-/* Ring index I after the ring is laid out again from 0 (ring_grow). */
+/* Ring index I after the ring is laid out again from 0 (ring_resize). */
 static int
 ring_moved(const struct store *st, int i)
 {
 	return i == -1 ? -1 : (int)((i + st->cap - st->head) % st->cap);
 }
 
-/* Twice the entries (up to max), the oldest at 0; 0, or -1 no memory. */
+/* CAP entries (count at most), the oldest at 0; 0, or -1 no memory. */
 static int
-ring_grow(struct store *st)
+ring_resize(struct store *st, size_t cap)
 {
-	size_t cap = st->cap * 2 < st->max ? st->cap * 2 : st->max, i;
 	struct ent *r;
 	struct sfile *f;
+	size_t i;
 
 	if ((r = calloc(cap, sizeof(*r))) == NULL)
 		return -1;
@@ -196,17 +197,31 @@ ring_grow(struct store *st)
 }
 
 /*
- * A full ring: with a durable backend the sent values at its head go
- * first; then it grows while under max; only then the oldest goes.
+ * A durable backend (librrd) has for good what it took: written values
+ * leave once KEEP s older than T (they refill a file found unusable and
+ * made again; older ones are in its .bad copy and the sample log), and
+ * a ring a backlog grew (the start's, while the files are made) is
+ * halved once a quarter full, so it is as large as the backlog is now.
  */
+static void
+ring_trim(struct store *st, time_t t)
+{
+	while (st->count > 0 && !ent_unsent(st, st->head) &&
+	    st->ring[st->head].t < t - KEEP)
+		ring_evict(st);
+	if (st->cap > RING_MIN && st->count < st->cap / 4)
+		(void)ring_resize(st, st->cap / 2 > RING_MIN ? st->cap / 2 :
+		    RING_MIN);
+}
+
+/* A full ring grows while under max; only then the oldest goes. */
 static void
 ring_room(struct store *st)
 {
-	while (st->ops->durable && st->count > 0 &&
-	    !ent_unsent(st, st->head))
-		ring_evict(st);
-	if (st->count == st->cap && st->cap < st->max && ring_grow(st) == -1)
-		log_warn("store: buffer of %zu values", st->cap * 2);
+	size_t cap = st->cap * 2 < st->max ? st->cap * 2 : st->max;
+
+	if (st->cap < st->max && ring_resize(st, cap) == -1)
+		log_warn("store: buffer of %zu values", cap);
 	if (st->count == st->cap)
 		ring_evict(st);
 }
@@ -217,6 +232,8 @@ ring_push(struct store *st, int fi, time_t t, double v)
 	struct sfile *f = &st->files[fi];
 	int i;
 
+	if (st->ops->durable)
+		ring_trim(st, t);
 	if (st->count == st->cap)
 		ring_room(st);
 	i = (int)((st->head + st->count++) % st->cap);

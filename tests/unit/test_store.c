@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -530,8 +531,9 @@ test_adopt(void **state)
  * as it fills: with librrd (durable) a written value need not stay for
  * a re-send, so 400 000 values written as they come keep it small (it
  * was one calloc of the bound, touched all round as it cycled: 9 MiB
- * here, 2.3 MiB at the default bound). Without durability the written
- * values stay, up to the bound, for a re-send (test_outage, test_bound).
+ * here, 2.3 MiB at the default bound), and a backlog's ring shrinks
+ * once written. Without durability the written values stay, up to the
+ * bound, for a re-send (test_outage, test_bound).
  */
 #define BIG	400000
 
@@ -541,12 +543,13 @@ test_ring_grows(void **state)
 	char err[LW_ERRLEN];
 	struct store *st, *st2;
 	struct store_stats ss;
-	long before, after;
-	int sec;
+	long before, after, full;
+	int sec, k;
 
 	(void)state;
 	if (!rss_measurable())
 		skip();
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);	/* as lakewatchd does */
 	fk.tally = 1;
 	cf.store_buffer = BIG;
 	before = rss_anon_kb();
@@ -563,17 +566,24 @@ test_ring_grows(void **state)
 	assert_int_equal(fk.last[1], T0 + BIG / 2);
 	/* 24 B a value: 9 MiB if the ring cycled through the bound */
 	assert_true(after - before < 1024);
-	/* a backlog makes it grow, and all of it is written after */
+	/*
+	 * A backlog makes it grow (a start's, while the files are made),
+	 * all of it is written after, and it gives the memory back.
+	 */
 	fk.up = 0;
-	for (; sec <= BIG / 2 + 3000; sec++)
+	for (; sec <= BIG / 2 + BIG / 2; sec++)
 		put(st, 0, sec, sec);
+	full = rss_anon_kb();
+	assert_true(full - before > (long)(BIG / 2 * 24 / 1024) - 1024);
 	fk.up = 1;
 	fk.clock += 60;
-	put(st, 1, sec, sec);
+	for (k = 0; k < 100; k++, sec++)
+		put(st, 1, sec, sec);
 	store_stats(st, &ss);
 	assert_int_equal(ss.pending, 0);
 	assert_int_equal(ss.dropped, 0);
-	assert_int_equal(fk.sent[0], BIG / 2 + 3000);
+	assert_int_equal(fk.sent[0], BIG);
+	assert_true(rss_anon_kb() - before < 1024);
 	/* a reload takes the ring over, grown as needed */
 	assert_non_null(st2 = store_new_ops(&cf, &durable_ops, &fk, err));
 	store_adopt(st2, st);
