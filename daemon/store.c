@@ -198,8 +198,9 @@ ring_resize(struct store *st, size_t cap)
 
 /*
  * A durable backend (librrd) has for good what it took: written values
- * leave once KEEP s older than T (they refill a file found unusable and
- * made again; older ones are in its .bad copy and the sample log), and
+ * leave once KEEP s older than T, or sooner when the ring is full (they
+ * refill a file found unusable and made again; older ones are in its
+ * .bad copy and the sample log), and
  * a ring a backlog grew (the start's, while the files are made) is
  * halved once a quarter full, so it is as large as the backlog is now.
  */
@@ -214,13 +215,20 @@ ring_trim(struct store *st, time_t t)
 		    RING_MIN);
 }
 
-/* A full ring grows while under max; only then the oldest goes. */
+/*
+ * A full ring: with a durable backend written values go first, however
+ * recent; then it grows while under max; only then the oldest goes.
+ */
 static void
 ring_room(struct store *st)
 {
 	size_t cap = st->cap * 2 < st->max ? st->cap * 2 : st->max;
 
-	if (st->cap < st->max && ring_resize(st, cap) == -1)
+	while (st->ops->durable && st->count > 0 &&
+	    !ent_unsent(st, st->head))
+		ring_evict(st);
+	if (st->count == st->cap && st->cap < st->max &&
+	    ring_resize(st, cap) == -1)
 		log_warn("store: buffer of %zu values", cap);
 	if (st->count == st->cap)
 		ring_evict(st);
