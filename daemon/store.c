@@ -202,17 +202,23 @@ ring_resize(struct store *st, size_t cap)
  * refill a file found unusable and made again; older ones are in its
  * .bad copy and the sample log), and
  * a ring a backlog grew (the start's, while the files are made) is
- * halved once a quarter full, so it is as large as the backlog is now.
+ * halved, written values going first, once under a quarter of it is
+ * unwritten, so it is as large as the backlog is now.
  */
 static void
 ring_trim(struct store *st, time_t t)
 {
+	size_t half = st->cap / 2 > RING_MIN ? st->cap / 2 : RING_MIN;
+
 	while (st->count > 0 && !ent_unsent(st, st->head) &&
 	    st->ring[st->head].t < t - KEEP)
 		ring_evict(st);
-	if (st->cap > RING_MIN && st->count < st->cap / 4)
-		(void)ring_resize(st, st->cap / 2 > RING_MIN ? st->cap / 2 :
-		    RING_MIN);
+	if (st->cap == half || st->pending >= st->cap / 4)
+		return;
+	while (st->count >= half && !ent_unsent(st, st->head))
+		ring_evict(st);
+	if (st->count < half)
+		(void)ring_resize(st, half);
 }
 
 /*
