@@ -409,7 +409,9 @@ def run_daemon(kind, argv, logpath, ready, seconds, warm, sims=(),
 
         def snap():
             d = {"wall": time.time(), "cpu": proc_cpu(p.pid),
-                 "proc": proc_status(p.pid), "sims": []}
+                 "proc": proc_status(p.pid), "sims": [],
+                 "stacks": thread_stacks(p.pid),
+                 "anon": anon_kinds(p.pid)}
             for sp, st, lg in sims:
                 d["sims"].append({"stats": sim_stats(sp, st),
                                   "off": os.path.getsize(lg),
@@ -535,6 +537,7 @@ def summarize_window(r, ndev, nfields, rrd_files, sim_i=0):
         "vmhwm_kb": b["proc"].get("VmHWM"), "vmrss_kb": b["proc"].get("VmRSS"),
         "rssanon_kb": b["proc"].get("RssAnon"),
         "rssfile_kb": b["proc"].get("RssFile"),
+        "stacks": b.get("stacks"), "anon": b.get("anon"),
         "threads": b["proc"].get("Threads"), "threads_max": r["threads_max"],
         "startup_s": r["startup_s"], "shutdown_s": r["shutdown_s"],
         "exit_code": r["exit_code"], "settled_s": r.get("settled_s"),
@@ -732,8 +735,13 @@ def print_farm(res):
         ("RssAnon, MiB", f(lw["rssanon_kb"] / 1024, "%.1f"),
          f(cd["rssanon_kb"] / 1024, "%.1f"),
          f(ratio(lw["rssanon_kb"], cd["rssanon_kb"]), "%.3f"), "<= 0.5"),
+        ("RssAnon: relocations / heap / stacks / other mappings, MiB",
+         anon_txt(lw.get("anon")), anon_txt(cd.get("anon")), "", ""),
         ("threads (end / max)", "%d / %d" % (lw["threads"], lw["threads_max"]),
          "%d / %d" % (cd["threads"], cd["threads_max"]), "", ""),
+        ("thread stacks (virtual; touched pages in RssAnon)",
+         stacks_txt(lw.get("stacks") or {}),
+         stacks_txt(cd.get("stacks") or {}), "", ""),
         ("Modbus requests / device / cycle",
          f(lw.get("req_per_dev_cycle"), "%.3f"),
          f(cd.get("req_per_dev_cycle"), "%.3f"), "", "1 vs 3"),
@@ -1229,6 +1237,49 @@ def thread_stacks(pid):
             out[kb] = out.get(kb, 0) + 1
         prev = (lo, f[1], hi, anon)
     return out
+
+
+def anon_kinds(pid):
+    """RssAnon by kind from /proc/PID/smaps, kB: relocations (the
+    anonymous pages of file mappings: libraries' relocated data, the same
+    in both daemons for the libraries both load), the [heap], glibc thread
+    stacks (as thread_stacks) and the main [stack], other anonymous
+    mappings (malloc arenas and mmap'd allocations)."""
+    out = {"reloc": 0, "heap": 0, "stacks": 0, "other": 0}
+    prev, cur = None, None
+    try:
+        lines = read_text("/proc/%d/smaps" % pid).splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        f = line.split()
+        if f and "-" in f[0] and len(f) >= 5 and ":" not in f[0]:
+            lo, hi = (int(x, 16) for x in f[0].split("-"))
+            name = f[5] if len(f) > 5 else ""
+            if f[4] != "0":
+                kind = "reloc"
+            elif name == "[heap]":
+                kind = "heap"
+            elif name == "[stack]" or (
+                    not name and f[1].startswith("rw") and prev and
+                    prev[1] == lo and prev[2] == "---p" and
+                    prev[1] - prev[0] == 4096):
+                kind = "stacks"
+            elif name.startswith("["):
+                kind = None
+            else:
+                kind = "other"
+            prev, cur = (lo, hi, f[1]), kind
+        elif f and f[0] == "Anonymous:" and cur:
+            out[cur] += int(f[1])
+    return out
+
+
+def anon_txt(a):
+    if not a:
+        return "n/a"
+    return " / ".join("%.1f" % (a[k] / 1024)
+                      for k in ("reloc", "heap", "stacks", "other"))
 
 
 def stacks_txt(st):

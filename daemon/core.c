@@ -132,7 +132,8 @@ adopt_alarm(struct core *core, size_t i, const struct core *old, int j,
 	const struct conf_sensor *ns = &core->c->sensors[i];
 	const struct conf_sensor *os = &old->c->sensors[j];
 
-	core->alarms[i] = old->alarms[j];
+	eval_free(&core->alarms[i]);
+	eval_copy(&core->alarms[i], &old->alarms[j]);
 	cumul_adopt(&core->cumul[i], &old->cumul[j], ns, os);
 	if (ns->interval != os->interval ||
 	    ns->alert.stale_after != os->alert.stale_after)
@@ -170,9 +171,11 @@ core_free(struct core *core)
 	core_flush(core, 1);
 	writer_stop(core->w);	/* after it wrote what it had */
 	store_free(core->st);
-	free(core->alarms);
-	for (i = 0; i < core->c->nsensor; i++)
+	for (i = 0; i < core->c->nsensor; i++) {
+		eval_free(&core->alarms[i]);
 		cumul_free(&core->cumul[i]);
+	}
+	free(core->alarms);
 	free(core->cumul);
 	free(core->last);
 	free(core->maint_until);

@@ -5,8 +5,10 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../lib/log.h"
 #include "eval.h"
 
 static const char *const rule_names[RULE_COUNT] = {
@@ -30,6 +32,40 @@ const char *
 eval_rule_name(enum rule r)
 {
 	return r < RULE_COUNT ? rule_names[r] : "?";
+}
+
+void
+eval_free(struct alarm_state *st)
+{
+	int i;
+
+	for (i = 0; i < RULE_COUNT; i++) {
+		free(st->r[i].changes);
+		st->r[i].changes = NULL;
+	}
+}
+
+void
+eval_ring(struct rule_state *r)
+{
+	if (r->changes == NULL &&
+	    (r->changes = calloc(FLAP_MAX, sizeof(*r->changes))) == NULL)
+		fatal("eval");
+}
+
+void
+eval_copy(struct alarm_state *dst, const struct alarm_state *src)
+{
+	int i;
+
+	*dst = *src;
+	for (i = 0; i < RULE_COUNT; i++)
+		if (src->r[i].changes != NULL) {
+			dst->r[i].changes = NULL;
+			eval_ring(&dst->r[i]);
+			memcpy(dst->r[i].changes, src->r[i].changes,
+			    FLAP_MAX * sizeof(*src->r[i].changes));
+		}
 }
 
 void
@@ -68,7 +104,8 @@ eval_clock_step(struct alarm_state *st, time_t d)
 		r = &st->r[i];
 		shift(&r->since, d);
 		shift(&r->pend_since, d);
-		for (j = 0; j < r->nchanges && j < FLAP_MAX; j++)
+		for (j = 0; r->changes != NULL && j < r->nchanges &&
+		    j < FLAP_MAX; j++)
 			shift(&r->changes[j], d);
 	}
 }
@@ -90,7 +127,7 @@ recent_changes(const struct rule_state *r, double window, time_t now)
 {
 	int i, n = 0, k = r->nchanges < FLAP_MAX ? r->nchanges : FLAP_MAX;
 
-	for (i = 0; i < k; i++)
+	for (i = 0; r->changes != NULL && i < k; i++)
 		n += now - r->changes[i] < window;
 	return n;
 }
@@ -218,6 +255,7 @@ static int
 changed(const struct conf_sensor *sc, enum rule rule, struct rule_state *r,
     time_t t, struct event *ev)
 {
+	eval_ring(r);
 	r->changes[r->nchanges++ % FLAP_MAX] = t;
 	r->pend_since = 0;
 	r->pend_count = 0;

@@ -30,7 +30,11 @@ struct rule_state {
 	time_t		pend_since;	/* a change is pending since; 0 none */
 	int		pend_count;	/* readings the pending change held */
 	uint64_t	seq;		/* events so far; names the next one */
-	time_t		changes[FLAP_MAX];	/* recent transitions, a ring */
+	/*
+	 * Recent transitions, a ring of FLAP_MAX made at the rule's first
+	 * (most rules of most sensors never change: 128 B each saved).
+	 */
+	time_t		*changes;
 	int		nchanges;
 	double		value;		/* the value last judged */
 };
@@ -48,6 +52,13 @@ struct alarm_state {
 	char		last_flag;
 	int		quiet;		/* M/C: threshold and stale suppressed */
 };
+
+/* The rules' rings go; ST may be all zero. */
+void	eval_free(struct alarm_state *st);
+/* *DST is *SRC with rings of its own (DST's are not freed). */
+void	eval_copy(struct alarm_state *dst, const struct alarm_state *src);
+/* A ring for R's transitions if it has none (zeros). */
+void	eval_ring(struct rule_state *r);
 
 /* Start (or restart, keeping ST's rules) at time NOW. */
 void	eval_start(struct alarm_state *st, time_t now);

@@ -23,7 +23,7 @@ rule_json(const struct rule_state *r)
 	json_t *ch = json_array();
 	int i, k = r->nchanges < FLAP_MAX ? r->nchanges : FLAP_MAX;
 
-	for (i = 0; i < k; i++)
+	for (i = 0; r->changes != NULL && i < k; i++)
 		json_array_append_new(ch, json_integer(r->changes[i]));
 	return json_pack("{s:b, s:b, s:b, s:I, s:I, s:i, s:I, s:o, s:i, "
 	    "s:f}", "firing", r->firing, "notified", r->notified,
@@ -97,6 +97,8 @@ rule_load(json_t *j, struct rule_state *r)
 	r->since = (time_t)since;
 	r->pend_since = (time_t)pend;
 	r->seq = (uint64_t)seq;
+	if (r->nchanges > 0 || json_array_size(ch) > 0)
+		eval_ring(r);
 	json_array_foreach(ch, i, v) {
 		if (!json_is_integer(v) || !time_ok(json_integer_value(v)))
 			return -1;
@@ -109,22 +111,28 @@ rule_load(json_t *j, struct rule_state *r)
 static int
 sensor_load(json_t *j, struct alarm_state *st)
 {
-	struct alarm_state tmp = *st;
+	struct alarm_state tmp;
 	json_int_t last = 0;
 	json_t *rules, *r;
-	int i;
+	int i, rc = 0;
 
+	eval_copy(&tmp, st);	/* rings of its own: ST intact on error */
 	if (json_unpack(j, "{s:I, s:i, s:i, s:o}", "last_valid",
 	    &last, "fails", &tmp.fails, "faults", &tmp.faults, "rules",
 	    &rules) == -1 || !time_ok(last) || tmp.fails < 0 ||
 	    tmp.fails > COUNT_MAX || tmp.faults < 0 ||
 	    tmp.faults > COUNT_MAX)
-		return -1;
+		rc = -1;
 	tmp.last_valid = (time_t)last;
-	for (i = 0; i < RULE_COUNT; i++)
+	for (i = 0; rc == 0 && i < RULE_COUNT; i++)
 		if ((r = json_object_get(rules, eval_rule_name(i))) != NULL &&
 		    rule_load(r, &tmp.r[i]) == -1)
-			return -1;
+			rc = -1;
+	if (rc == -1) {
+		eval_free(&tmp);
+		return -1;
+	}
+	eval_free(st);
 	*st = tmp;
 	return 0;
 }

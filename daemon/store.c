@@ -6,7 +6,10 @@
  * first one not yet sent (pend). Values stay in the ring after they are
  * sent and only leave when newer ones push them out, so after rrdcached
  * comes back (it may have lost what it had not journaled) each file is
- * re-synchronised with LAST and whatever is newer is sent again.
+ * re-synchronised with LAST and whatever is newer is sent again. The
+ * ring starts small and doubles up to the bound as it fills; with a
+ * durable backend (librrd) sent values leave after KEEP s and it
+ * shrinks again, so it is as large as the backlog, not the bound.
  *
  * The files' layout and the backends are lib/rrdfile.c (librrd) and
  * lib/rrdcached.c (our rrdcached client, with time-outs).
@@ -27,6 +30,8 @@
 #include "store.h"
 
 #define CHUNK		64	/* values per update call */
+#define RING_MIN	256	/* entries of a new ring */
+#define KEEP		60	/* s: written values kept (durable backend) */
 #define BACKOFF_MIN	0.5	/* s: reconnecting to rrdcached */
 #define BACKOFF_MAX	30.0
 #define FILE_BACKOFF	1.0	/* s: a file that failed, doubling ... */
@@ -67,6 +72,7 @@ struct store {
 	size_t			 nfile;
 	struct ent		*ring;
 	size_t			 cap, head, count;
+	size_t			 max;		/* cap may grow to this */
 	size_t			 pending;	/* entries not sent */
 	uint64_t		 written, dropped, dropped_seen;
 	int			 started;	/* files set up */
@@ -125,7 +131,7 @@ drop_note(struct store *st)
 	if (st->dropped++ == st->dropped_seen)
 		log_warnx("store: buffer full (%zu values): dropping the "
 		    "oldest unwritten values (the sample log keeps them)",
-		    st->cap);
+		    st->max);
 }
 
 /* 1 if ring entry I has not been written (it is pend or after it). */
@@ -156,14 +162,94 @@ ring_evict(struct store *st)
 	st->count--;
 }
 
+/* Ring index I after the ring is laid out again from 0 (ring_resize). */
+static int
+ring_moved(const struct store *st, int i)
+{
+	return i == -1 ? -1 : (int)((i + st->cap - st->head) % st->cap);
+}
+
+/* CAP entries (count at most), the oldest at 0; 0, or -1 no memory. */
+static int
+ring_resize(struct store *st, size_t cap)
+{
+	struct ent *r;
+	struct sfile *f;
+	size_t i;
+
+	if ((r = calloc(cap, sizeof(*r))) == NULL)
+		return -1;
+	for (i = 0; i < st->count; i++) {
+		r[i] = st->ring[(st->head + i) % st->cap];
+		r[i].next = ring_moved(st, r[i].next);
+	}
+	for (i = 0; i < st->nfile; i++) {
+		f = &st->files[i];
+		f->head = ring_moved(st, f->head);
+		f->tail = ring_moved(st, f->tail);
+		f->pend = ring_moved(st, f->pend);
+	}
+	free(st->ring);
+	st->ring = r;
+	st->cap = cap;
+	st->head = 0;
+	return 0;
+}
+
+/*
+ * A durable backend (librrd) has for good what it took: written values
+ * leave once KEEP s older than T, or sooner when the ring is full (they
+ * refill a file found unusable and made again; older ones are in its
+ * .bad copy and the sample log), and
+ * a ring a backlog grew (the start's, while the files are made) is
+ * halved, written values going first, once under a quarter of it is
+ * unwritten, so it is as large as the backlog is now.
+ */
+static void
+ring_trim(struct store *st, time_t t)
+{
+	size_t half = st->cap / 2 > RING_MIN ? st->cap / 2 : RING_MIN;
+
+	while (st->count > 0 && !ent_unsent(st, st->head) &&
+	    st->ring[st->head].t < t - KEEP)
+		ring_evict(st);
+	if (st->cap == half || st->pending >= st->cap / 4)
+		return;
+	while (st->count >= half && !ent_unsent(st, st->head))
+		ring_evict(st);
+	if (st->count < half)
+		(void)ring_resize(st, half);
+}
+
+/*
+ * A full ring: with a durable backend written values go first, however
+ * recent; then it grows while under max; only then the oldest goes.
+ */
+static void
+ring_room(struct store *st)
+{
+	size_t cap = st->cap * 2 < st->max ? st->cap * 2 : st->max;
+
+	while (st->ops->durable && st->count > 0 &&
+	    !ent_unsent(st, st->head))
+		ring_evict(st);
+	if (st->count == st->cap && st->cap < st->max &&
+	    ring_resize(st, cap) == -1)
+		log_warn("store: buffer of %zu values", cap);
+	if (st->count == st->cap)
+		ring_evict(st);
+}
+
 static void
 ring_push(struct store *st, int fi, time_t t, double v)
 {
 	struct sfile *f = &st->files[fi];
 	int i;
 
+	if (st->ops->durable)
+		ring_trim(st, t);
 	if (st->count == st->cap)
-		ring_evict(st);
+		ring_room(st);
 	i = (int)((st->head + st->count++) % st->cap);
 	st->ring[i] = (struct ent){ t, v, fi, -1 };
 	if (f->tail != -1)
@@ -564,7 +650,7 @@ down_note(struct store *st)
 	if (st->down_logged)
 		return;
 	log_warnx("store: %s; buffering updates (up to %zu values) and "
-	    "retrying", st->why, st->cap);
+	    "retrying", st->why, st->max);
 	st->down_logged = 1;
 }
 
@@ -738,8 +824,9 @@ store_new_ops(const struct conf *c, const struct store_ops *ops, void *be,
 	st->ops = ops;
 	st->be = be;
 	st->nfile = c->nsensor;
-	st->cap = c->store_buffer > 0 ? (size_t)c->store_buffer :
+	st->max = c->store_buffer > 0 ? (size_t)c->store_buffer :
 	    STORE_BUFFER;
+	st->cap = st->max < RING_MIN ? st->max : RING_MIN;
 	if ((st->ring = calloc(st->cap, sizeof(*st->ring))) == NULL)
 		fatal("store");
 	if (store_files(st, err) == -1) {

@@ -295,7 +295,7 @@ const struct store_ops rrdfile_ops = {
 	.name = "librrd", .open = direct_open, .close = direct_close,
 	.probe = rrdfile_probe, .create = direct_create,
 	.update = direct_update, .last = direct_last, .flush = direct_nop,
-	.forget = direct_nop, .now = NULL
+	.forget = direct_nop, .now = NULL, .durable = 1
 };
 
 

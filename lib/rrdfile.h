@@ -58,6 +58,12 @@ struct store_ops {
 			    char err[LW_ERRLEN]);
 	/* The monotonic clock, s (tests pass their own); NULL: the system's. */
 	double		(*now)(void *be);
+	/*
+	 * 1: what update took is in the file for good (librrd), so the
+	 * store need not keep sent values for a re-send; 0: a cache that
+	 * may lose what it had not journaled (rrdcached).
+	 */
+	int		durable;
 };
 
 /* librrd in this process; BE is unused (NULL). */

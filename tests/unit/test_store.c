@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../daemon/store.h"
+#include "rss.h"
 
 #define T0	1795680000	/* 2026-11-26T08:00:00Z */
 #define NS	2
@@ -35,6 +37,8 @@ struct fake {
 	int	 updates, flushes, creates;
 	int	 lag;		/* LAST behind by this (rounding) */
 	double	 clock;
+	int	 tally;		/* count what is sent, keep nothing */
+	long	 sent[NS];
 };
 
 static struct fake fk;
@@ -125,11 +129,14 @@ f_update(void *be, const char *path, int n, const char **vals,
 			    (long long)fk.last[i]);
 			return STORE_EFILE;
 		}
+		fk.last[i] = (time_t)t;
+		fk.sent[i]++;
+		if (fk.tally)
+			continue;
 		assert_true(fk.n[i] < MAXV);
 		fk.t[i][fk.n[i]] = (time_t)t;
 		fk.v[i][fk.n[i]++] = strcmp(end, ":U") == 0 ? NAN :
 		    atof(end + 1);
-		fk.last[i] = (time_t)t;
 	}
 	return STORE_OK;
 }
@@ -174,6 +181,14 @@ static const struct store_ops fake_ops = {
 	.name = "fake", .open = f_open, .close = f_close, .probe = f_probe,
 	.create = f_create, .update = f_update, .last = f_last,
 	.flush = f_flush, .forget = f_forget, .now = f_now
+};
+
+/* librrd: what update took is in the file */
+static const struct store_ops durable_ops = {
+	.name = "fake-librrd", .open = f_open, .close = f_close,
+	.probe = f_probe, .create = f_create, .update = f_update,
+	.last = f_last, .flush = f_flush, .forget = f_forget, .now = f_now,
+	.durable = 1
 };
 
 /* rrdcached killed: what it had not journaled after T is gone. */
@@ -511,6 +526,71 @@ test_adopt(void **state)
 	store_free(st);
 }
 
+/*
+ * The buffer holds store_buffer values at most, but takes memory only
+ * as it fills: with librrd (durable) a written value need not stay for
+ * a re-send, so 400 000 values written as they come keep it small (it
+ * was one calloc of the bound, touched all round as it cycled: 9 MiB
+ * here, 2.3 MiB at the default bound), and a backlog's ring shrinks
+ * once written. Without durability the written values stay, up to the
+ * bound, for a re-send (test_outage, test_bound).
+ */
+#define BIG	400000
+
+static void
+test_ring_grows(void **state)
+{
+	char err[LW_ERRLEN];
+	struct store *st, *st2;
+	struct store_stats ss;
+	long before, after, full;
+	int sec, k;
+
+	(void)state;
+	if (!rss_measurable())
+		skip();
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);	/* as lakewatchd does */
+	fk.tally = 1;
+	cf.store_buffer = BIG;
+	before = rss_anon_kb();
+	assert_non_null(st = store_new_ops(&cf, &durable_ops, &fk, err));
+	for (sec = 1; sec <= BIG / 2; sec++) {
+		assert_int_equal(put(st, 0, sec, sec), 1);
+		assert_int_equal(put(st, 1, sec, sec), 1);
+	}
+	after = rss_anon_kb();
+	store_stats(st, &ss);
+	assert_int_equal(ss.written, BIG);
+	assert_int_equal(ss.pending, 0);
+	assert_int_equal(fk.sent[0], BIG / 2);
+	assert_int_equal(fk.last[1], T0 + BIG / 2);
+	/* 24 B a value: 9 MiB if the ring cycled through the bound */
+	assert_true(after - before < 1024);
+	/*
+	 * A backlog makes it grow (a start's, while the files are made),
+	 * all of it is written after, and it gives the memory back.
+	 */
+	fk.up = 0;
+	for (; sec <= BIG / 2 + BIG / 2; sec++)
+		put(st, 0, sec, sec);
+	full = rss_anon_kb();
+	assert_true(full - before > (long)(BIG / 2 * 24 / 1024) - 1024);
+	fk.up = 1;
+	fk.clock += 60;
+	for (k = 0; k < 100; k++, sec++)
+		put(st, 1, sec, sec);
+	store_stats(st, &ss);
+	assert_int_equal(ss.pending, 0);
+	assert_int_equal(ss.dropped, 0);
+	assert_int_equal(fk.sent[0], BIG);
+	assert_true(rss_anon_kb() - before < 1024);
+	/* a reload takes the ring over, grown as needed */
+	assert_non_null(st2 = store_new_ops(&cf, &durable_ops, &fk, err));
+	store_adopt(st2, st);
+	store_free(st);
+	store_free(st2);
+}
+
 static void
 test_free_flushes(void **state)
 {
@@ -543,6 +623,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_flushes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ring_grows, setup,
 		    teardown),
 	};
 
