@@ -34,10 +34,11 @@
 /*
  * Leader/followers: one idle worker (the leader) waits in epoll for the
  * next due time or a job's socket; the others wait to be called. The
- * leader runs the steps of jobs itself and calls a follower for a job's
- * run(), keeping the lead: only as many workers wake as there is
- * blocking work, followers nobody calls for a while end, and the steps
- * never wait for a hand-over of the lead.
+ * leader runs the steps of jobs itself; taking a job to run(), it hands
+ * the lead on, so only as many workers wake as there is blocking work,
+ * and followers nobody calls for a while end. A step that gives up is
+ * the exception: a follower is called for its run() and the leader
+ * keeps the lead (hand_off).
  */
 /* A follower waiting to be called; on its worker's stack. */
 struct follower {
@@ -150,6 +151,7 @@ unqueue(struct pool *p, struct pool_job *j)
 }
 
 static void	spawn(struct pool *);
+static void	pass_lead(struct pool *);
 
 /* Start a worker if none is free or starting; with the lock held. */
 static void
@@ -337,11 +339,21 @@ nudge(struct pool *p)
 		grow(p);
 }
 
+/* Hand the lead to a follower, or start one if none is free. */
+static void
+pass_lead(struct pool *p)
+{
+	p->has_leader = 0;
+	if (!call_follower(p) && p->n > 0)
+		grow(p);
+}
+
 /*
- * J's run() goes to a follower (or a new worker); the leader keeps the
- * lead. Were it to run J itself and hand the lead on, every time-out of
- * a silent device would leave the healthy ones' steps to wait until the
- * called follower is scheduled: on a busy machine, tens of ms a time.
+ * J's step gave up: its run() goes to a follower (or a new worker) and
+ * the leader keeps the lead. Were it to run J itself and hand the lead
+ * on, every time-out of a silent device would leave the healthy ones'
+ * steps to wait until the called follower is scheduled: on a busy
+ * machine, tens of ms a time.
  */
 static void
 hand_off(struct pool *p, struct pool_job *j)
@@ -364,9 +376,10 @@ next_run(struct pool *p)
 }
 
 /*
- * The leader takes job J (running): its step, here and now, or its run()
- * handed to a follower. With the lock held. Returns 1 if this thread
- * still leads.
+ * The leader takes job J (running): its step, here and now; a job with
+ * no step (nothing to wait for on the leader) is run on this thread
+ * after handing the lead on, at once; a step that gave up is handed to
+ * a follower. With the lock held. Returns 1 if this thread still leads.
  */
 static int
 lead(struct pool *p, struct pool_job *j, enum pool_ev ev)
@@ -374,7 +387,15 @@ lead(struct pool *p, struct pool_job *j, enum pool_ev ev)
 	static int arm_failed;
 	int rc;
 
-	if (j->step == NULL || j->block) {
+	if (j->step == NULL) {
+		pass_lead(p);
+		pthread_mutex_unlock(&p->mu);
+		j->run(j);
+		pthread_mutex_lock(&p->mu);
+		give_back(p, j);
+		return 0;
+	}
+	if (j->block) {
 		j->block = 0;
 		hand_off(p, j);
 		return 1;
