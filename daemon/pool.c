@@ -36,7 +36,9 @@
  * next due time or a job's socket; the others wait to be called. The
  * leader runs the steps of jobs itself; taking a job to run(), it hands
  * the lead on, so only as many workers wake as there is blocking work,
- * and followers nobody calls for a while end.
+ * and followers nobody calls for a while end. A step that gives up is
+ * the exception: a follower is called for its run() and the leader
+ * keeps the lead (hand_off).
  */
 /* A follower waiting to be called; on its worker's stack. */
 struct follower {
@@ -60,6 +62,8 @@ struct pool {
 	struct follower	 *followers;
 	int		  has_leader;
 	struct timespec	  lead_until;	/* when the leader wakes by itself */
+	/* jobs whose run() a follower is called for, first come first */
+	struct pool_job	 *runs, **runs_tail;
 	struct pool_job	**heap;
 	size_t		  n, cap;
 	size_t		  nwait;	/* jobs waiting for a reply */
@@ -345,9 +349,37 @@ pass_lead(struct pool *p)
 }
 
 /*
- * The leader takes job J (running): its step, here and now, or its run()
- * on this thread after handing the lead on. With the lock held. Returns
- * 1 if this thread still leads.
+ * J's step gave up: its run() goes to a follower (or a new worker) and
+ * the leader keeps the lead. Were it to run J itself and hand the lead
+ * on, every time-out of a silent device would leave the healthy ones'
+ * steps to wait until the called follower is scheduled: on a busy
+ * machine, tens of ms a time.
+ */
+static void
+hand_off(struct pool *p, struct pool_job *j)
+{
+	j->next_run = NULL;
+	*p->runs_tail = j;
+	p->runs_tail = &j->next_run;
+	if (!call_follower(p) && p->workers < p->max)
+		spawn(p);
+}
+
+static struct pool_job *
+next_run(struct pool *p)
+{
+	struct pool_job *j = p->runs;
+
+	if (j != NULL && (p->runs = j->next_run) == NULL)
+		p->runs_tail = &p->runs;
+	return j;
+}
+
+/*
+ * The leader takes job J (running): its step, here and now; a job with
+ * no step (nothing to wait for on the leader) is run on this thread
+ * after handing the lead on, at once; a step that gave up is handed to
+ * a follower. With the lock held. Returns 1 if this thread still leads.
  */
 static int
 lead(struct pool *p, struct pool_job *j, enum pool_ev ev)
@@ -355,14 +387,18 @@ lead(struct pool *p, struct pool_job *j, enum pool_ev ev)
 	static int arm_failed;
 	int rc;
 
-	if (j->step == NULL || j->block) {
-		j->block = 0;
+	if (j->step == NULL) {
 		pass_lead(p);
 		pthread_mutex_unlock(&p->mu);
 		j->run(j);
 		pthread_mutex_lock(&p->mu);
 		give_back(p, j);
 		return 0;
+	}
+	if (j->block) {
+		j->block = 0;
+		hand_off(p, j);
+		return 1;
 	}
 	pthread_mutex_unlock(&p->mu);
 	rc = j->step(j, ev);
@@ -484,6 +520,13 @@ worker(void *arg)
 	pthread_mutex_lock(&p->mu);
 	p->starting--;
 	while (!p->stopping) {
+		if (!leading && (j = next_run(p)) != NULL) {
+			pthread_mutex_unlock(&p->mu);
+			j->run(j);
+			pthread_mutex_lock(&p->mu);
+			give_back(p, j);
+			continue;
+		}
 		if (!leading && p->has_leader) {
 			if (follow(p) == -1)
 				break;		/* not needed: end */
@@ -542,6 +585,7 @@ pool_new(size_t max)
 	    (p->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->efd, &e) == -1)
 		fatal("pool: epoll");
+	p->runs_tail = &p->runs;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

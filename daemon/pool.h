@@ -56,6 +56,7 @@ struct pool_job {
 	int		 block;		/* its step asked for run() */
 	int		 wake;		/* run again at once after this run */
 	int		 gone;		/* removed: never queued again */
+	struct pool_job	*next_run;	/* waiting for a follower to run it */
 };
 
 /* A pool of at most MAX workers; fatal on failure. */

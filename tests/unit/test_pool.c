@@ -121,8 +121,11 @@ struct sjob {
 	struct pool_job	 job;		/* first: the pool's handle */
 	int		 sv[2];
 	int		 answer;	/* the device answers each request */
+	int		 hang;		/* its first run() sleeps HANG_S */
 	int		 removed;
 	double		 late_max;
+	struct timespec	 last;		/* its step was last called */
+	double		 gap_max;	/* s between two calls */
 	atomic_int	 dues, readies, timeouts, runs, after;
 };
 
@@ -130,11 +133,15 @@ static int
 sstep(struct pool_job *pj, enum pool_ev ev)
 {
 	struct sjob *j = (struct sjob *)pj;
-	double late;
+	double late, gap;
 	char c;
 
 	if (j->removed)
 		atomic_fetch_add(&j->after, 1);
+	if (j->last.tv_sec != 0 && (gap = ts_diff(mono_now(), j->last)) >
+	    j->gap_max)
+		j->gap_max = gap;
+	j->last = mono_now();
 	switch (ev) {
 	case POOL_DUE:
 		late = ts_diff(mono_now(), pj->due);
@@ -163,7 +170,8 @@ srun(struct pool_job *pj)
 {
 	struct sjob *j = (struct sjob *)pj;
 
-	atomic_fetch_add(&j->runs, 1);
+	if (atomic_fetch_add(&j->runs, 1) == 0 && j->hang)
+		usleep((useconds_t)(HANG_S * 1e6));
 	pj->due = ts_add(mono_now(), 0.02);
 }
 
@@ -221,6 +229,40 @@ test_steps(void **state)
 	assert_true(atomic_load(&silent.runs) >=
 	    atomic_load(&silent.timeouts) - 1);
 	assert_true(peak <= 4);
+}
+
+/*
+ * A step that gives up goes to a follower and the leader keeps leading.
+ * Two workers at most (the leader and one), two silent devices whose
+ * runs hang at once: had the leader run one itself and handed the lead
+ * on, nobody would lead while both hang, and the answered step would
+ * wait HANG_S between two calls (as each time-out of a silent device
+ * made the healthy ones wait for a follower to wake).
+ */
+static void
+test_runs_keep_lead(void **state)
+{
+	struct pool *p = pool_new(2);
+	static struct sjob silent[2], healthy;
+	int i;
+
+	(void)state;
+	sstart(p, &healthy, 1);
+	tick_for(p, 0.1);
+	healthy.gap_max = 0;
+	for (i = 0; i < 2; i++) {
+		sstart(p, &silent[i], 0);
+		silent[i].hang = 1;
+	}
+	tick_for(p, 0.3 + 2 * HANG_S);
+	for (i = 0; i < 2; i++)
+		sstop(p, &silent[i]);
+	sstop(p, &healthy);
+	pool_free(p);
+	for (i = 0; i < 2; i++)
+		assert_true(atomic_load(&silent[i].runs) >= 1);
+	assert_true(healthy.gap_max < HANG_S / 2);
+	assert_true(atomic_load(&healthy.readies) >= 10);
 }
 
 /* a job removed while it waits: its socket's late event is ignored */
@@ -310,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_on_time),
 		cmocka_unit_test(test_hang_hands_over),
 		cmocka_unit_test(test_steps),
+		cmocka_unit_test(test_runs_keep_lead),
 		cmocka_unit_test(test_remove_waiting),
 		cmocka_unit_test(test_ended_workers_stacks),
 	};
