@@ -75,6 +75,8 @@ struct core_today {
 	int	obtained;	/* fresh rows with a value (any flag but B) */
 	int	valid;		/* fresh rows with flag N or S */
 };
+/* Local midnight of the day T falls in (the station's zone). */
+time_t		 core_midnight(time_t t);
 void		 core_today(const struct core *, int idx, time_t now,
 		    struct core_today *);
 /* The last sample of sensor IDX (flag 0 if none yet) and its alert state. */

@@ -76,6 +76,7 @@ struct daemon {
 	int		 stuck_logged;	/* buses_healthy */
 	time_t		 status_last;	/* status_due */
 	int		 status_dirty;	/* something happened since */
+	time_t		 status_since;	/* when it first did */
 	size_t		 held;		/* events not yet in the outbox */
 	int		 status_failed;	/* report_status */
 	struct timespec	 linger_last;	/* linger */
@@ -381,8 +382,27 @@ buses_healthy(struct daemon *d, size_t *stuck)
 static time_t
 status_next(const struct daemon *d)
 {
-	return d->status_last + (d->status_dirty ? status_every(d->run.c) :
-	    STATUS_HEARTBEAT);
+	time_t t;
+
+	if (!d->status_dirty)
+		return d->status_last + STATUS_HEARTBEAT;
+	t = d->status_last + status_every(d->run.c);
+	return d->status_since + 1 > t ? d->status_since + 1 : t;
+}
+
+/*
+ * Something happened: status.json is due a second after the first of
+ * it at the soonest. A poll round's samples come over some ms in a few
+ * batches; written at the first, the file was written again a second
+ * later for the rest (the core's tick wakes then anyway).
+ */
+static void
+status_touch(struct daemon *d)
+{
+	if (d->status_dirty)
+		return;
+	d->status_dirty = 1;
+	d->status_since = (time_t)wall_now();
 }
 
 static int
@@ -503,19 +523,19 @@ loop(struct daemon *d)
 		clock_watch(&d->run, &wc);
 		if (n > 0) {
 			core_process(d->run.core, d->batch, n);
-			d->status_dirty = 1;
+			status_touch(d);
 			linger(d, n);
 		}
 		if (atomic_exchange(&d->reload, 0)) {
 			do_reload(d);
-			d->status_dirty = 1;
+			status_touch(d);
 		}
 		d->held = notify_retry_pending(d->run.n);
 		/* not time(): its coarse clock lags the second a wait ends at */
 		now = (time_t)wall_now();
 		if (core_next(d->run.core, now) <= now) {
 			core_tick(d->run.core, now);
-			d->status_dirty = 1;
+			status_touch(d);
 		}
 		if (status_due(d, now))
 			report_status(d);

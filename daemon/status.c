@@ -1,4 +1,4 @@
-/* status.c: status.json (jansson), replaced atomically, not fsync'd */
+/* status.c: status.json (jansson), replaced atomically (write_swap), not fsync'd */
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -197,7 +197,7 @@ status_write(const struct conf *c, struct bus *const *buses,
 	if ((text = jsonout_end(&o, &len)) == NULL)
 		return -1;
 	status_path(c, path, sizeof(path));
-	rc = write_replace(path, text, len, 0640, 0);
+	rc = write_swap(path, text, len, 0640);
 	free(text);
 	return rc;
 }

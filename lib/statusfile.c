@@ -6,7 +6,9 @@
 int
 status_every(const struct conf *c)
 {
-	return 1 + (int)(c->nsensor / 1000);
+	int s = 1 + (int)(c->nsensor / 100);
+
+	return s < STATUS_HEARTBEAT ? s : STATUS_HEARTBEAT;
 }
 
 int

@@ -356,6 +356,76 @@ fail_unlink:
 	return -1;
 }
 
+/*
+ * The spare NAME.prev of write_swap: ours to overwrite only if it is a
+ * plain file of ours with one link (O_NOFOLLOW: never through a link).
+ */
+static int
+open_spare(int dfd, const char *spare)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = openat(dfd, spare, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_nlink != 1 || st.st_uid != geteuid()) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+int
+write_swap(const char *path, const void *buf, size_t len, int mode)
+{
+	char spare[PATH_MAX];
+	const char *p = buf;
+	struct stat st;
+	ssize_t n;
+	off_t off = 0;
+	int fd, saved;
+
+	if (snprintf(spare, sizeof(spare), "%s.prev", path) >=
+	    (int)sizeof(spare)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open_spare(AT_FDCWD, spare)) == -1) {
+		if (errno != ENOENT && unlink(spare) == -1 && errno != ENOENT)
+			return -1;
+		if ((fd = open(spare, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, mode)) == -1)
+			return -1;
+	}
+	while ((size_t)off < len) {
+		if ((n = pwrite(fd, p + off, len - (size_t)off, off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += n;
+	}
+	if (fstat(fd, &st) == -1 || (st.st_size > off &&
+	    ftruncate(fd, off) == -1))
+		goto fail;
+	if (close(fd) == -1)
+		return -1;
+	/* the first time there is nothing to exchange with */
+	if (renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) ==
+	    0 || ((errno == ENOENT || errno == EINVAL || errno == ENOSYS) &&
+	    rename(spare, path) == 0))
+		return 0;
+	return -1;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 int
 mkdirs(const char *path, int mode)
 {

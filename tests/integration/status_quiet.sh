@@ -29,7 +29,8 @@ check "the first poll is in status.json" wait_for 20 "$PY" -c '
 import json, sys
 sys.exit(json.load(open(sys.argv[1]))["core"]["samples"] < 2)' "$ST"
 
-# status.json is replaced by rename: a new inode is a new write. Watch
+# status.json is replaced by rename (write_swap: one of two inodes in
+# turn): a change of inode is a new write. Watch
 # 12 s, more than one interval: one poll, so one or two writes (its
 # samples may straddle a second), not twelve.
 "$PY" - "$ST" >"$W/writes.txt" <<'PYEOF'
