@@ -1,5 +1,6 @@
 /* statusfile.c: the status file's place and pace (see statusfile.h) */
 #include <stdio.h>
+#include <time.h>
 
 #include "statusfile.h"
 
@@ -21,4 +22,20 @@ void
 status_path(const struct conf *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/status.json", c->state_dir);
+}
+
+json_t *
+status_load(const char *path, json_error_t *e)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	json_t *j;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if ((j = json_load_file(path, 0, e)) != NULL ||
+		    json_error_code(e) == json_error_cannot_open_file)
+			return j;
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
 }

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "conf.h"
 
 /*
@@ -26,5 +28,12 @@ int	status_every(const struct conf *c);
 int	status_stale_after(const struct conf *c);
 /* Where the status file of C is. */
 void	status_path(const struct conf *c, char *buf, size_t len);
+/*
+ * The status file at PATH, parsed; NULL with *E filled. The daemon
+ * rewrites it in place over the copy before last (write_swap): a reader
+ * slow enough to span two rewrites reads a torn file, so one that does
+ * not parse is read again (three times, 20 ms apart).
+ */
+json_t	*status_load(const char *path, json_error_t *e);
 
 #endif

@@ -161,7 +161,7 @@ load_status(struct dash *d)
 	json_error_t jerr;
 
 	status_path(d->c, path, sizeof(path));
-	if ((d->status = json_load_file(path, 0, &jerr)) == NULL) {
+	if ((d->status = status_load(path, &jerr)) == NULL) {
 		d->age = -1;
 		return;
 	}

@@ -298,7 +298,7 @@ tool_status(int argc, char **argv)
 		tz[0] = '\0';
 		(void)report_tz(NULL, err);
 	}
-	if ((j = json_load_file(path, 0, &jerr)) == NULL) {
+	if ((j = status_load(path, &jerr)) == NULL) {
 		fprintf(stderr, "lakewatch: %s: %s (is lakewatchd running?)\n",
 		    path, jerr.text);
 		conf_free(c);

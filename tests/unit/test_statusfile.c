@@ -9,9 +9,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../lib/statusfile.h"
+#include "tmpdir.h"
 
 static int
 every(size_t nsensor)
@@ -48,12 +52,66 @@ test_stale_after(void **state)
 	assert_true(status_stale_after(&c) > STATUS_HEARTBEAT + every(600));
 }
 
+static void
+put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* the daemon's rewrite, 30 ms after the reader found the file torn */
+static void *
+finish_write(void *arg)
+{
+	struct timespec t = { 0, 30 * 1000 * 1000 };
+
+	nanosleep(&t, NULL);
+	put(arg, "{\"now\": 2}");
+	return NULL;
+}
+
+/*
+ * A reader that meets a torn status.json (write_swap rewrites the copy
+ * before last in place) reads it again; a missing file is no retry, a
+ * file torn for good an error.
+ */
+static void
+test_load_torn(void **state)
+{
+	char dir[64], path[128];
+	json_error_t e;
+	pthread_t th;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(tmpdir_make(dir, sizeof(dir), "statusfile"), 0);
+	snprintf(path, sizeof(path), "%s/status.json", dir);
+	assert_null(status_load(path, &e));
+	assert_int_equal(json_error_code(&e), json_error_cannot_open_file);
+
+	put(path, "{\"now\": 1, \"sens");
+	assert_null(status_load(path, &e));
+
+	put(path, "{\"now\": 1, \"sens");
+	assert_int_equal(pthread_create(&th, NULL, finish_write, path), 0);
+	j = status_load(path, &e);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "now")), 2);
+	json_decref(j);
+	assert_int_equal(tmpdir_remove(dir), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every),
 		cmocka_unit_test(test_stale_after),
+		cmocka_unit_test(test_load_torn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
