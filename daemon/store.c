@@ -147,9 +147,13 @@ ent_unsent(const struct store *st, size_t i)
 static void
 ring_evict(struct store *st)
 {
-	struct ent *e = &st->ring[st->head];
-	struct sfile *f = &st->files[e->file];
+	struct ent *e;
+	struct sfile *f;
 
+	if (st->count == 0 || st->cap == 0)
+		return;			/* nothing to make room from */
+	e = &st->ring[st->head];
+	f = &st->files[e->file];
 	if (f->pend == (int)st->head) {
 		f->pend = e->next;
 		f->npend--;
@@ -158,7 +162,7 @@ ring_evict(struct store *st)
 	}
 	if ((f->head = e->next) == -1)
 		f->tail = -1;
-	st->head = (st->head + 1) % st->cap;
+	st->head = st->head + 1 == st->cap ? 0 : st->head + 1;
 	st->count--;
 }
 
@@ -166,7 +170,9 @@ ring_evict(struct store *st)
 static int
 ring_moved(const struct store *st, int i)
 {
-	return i == -1 ? -1 : (int)((i + st->cap - st->head) % st->cap);
+	/* an empty ring (cap 0) holds no entry: I is -1 */
+	return i < 0 || st->cap == 0 ? -1 :
+	    (int)((i + st->cap - st->head) % st->cap);
 }
 
 /* CAP entries (count at most), the oldest at 0; 0, or -1 no memory. */
@@ -177,7 +183,8 @@ ring_resize(struct store *st, size_t cap)
 	struct sfile *f;
 	size_t i;
 
-	if ((r = calloc(cap, sizeof(*r))) == NULL)
+	if (cap < st->count || cap == 0 ||
+	    (r = calloc(cap, sizeof(*r))) == NULL)
 		return -1;
 	for (i = 0; i < st->count; i++) {
 		r[i] = st->ring[(st->head + i) % st->cap];
@@ -250,6 +257,8 @@ ring_push(struct store *st, int fi, time_t t, double v)
 		ring_trim(st, t);
 	if (st->count == st->cap)
 		ring_room(st);
+	if (st->cap == 0)		/* store_new makes RING_MIN at least */
+		fatalx("store: no buffer");
 	i = (int)((st->head + st->count++) % st->cap);
 	st->ring[i] = (struct ent){ t, v, fi, -1 };
 	if (f->tail != -1)
