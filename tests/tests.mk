@@ -38,15 +38,20 @@ check-units:
 # the same tests, built with ASan+UBSan; any report fails the run
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-sanitize:
+# (sanitize-build and sanitize-run are its halves: CI builds a copy of
+# the tree at nice 19 while make check runs, and runs it beside valgrind)
+sanitize: sanitize-build
+	@$(MAKE) --no-print-directory sanitize-run
+	$(MAKE) clean
+sanitize-build:
 	$(MAKE) clean
 	$(MAKE) $(JFLAG) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" tests
+sanitize-run:
 	LW_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
-	$(MAKE) clean
 
-.PHONY: check-units sanitize
+.PHONY: check-units sanitize sanitize-build sanitize-run
 
 # systemd for real: debootstrap'd bookworm booted in systemd-nspawn
 # (tests/systemd/run.sh; root; NSROOT=dir picks the container tree)
