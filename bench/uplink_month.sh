@@ -55,7 +55,8 @@ wait_file() {
 
 "$BIN/lwsim" --tcp 127.0.0.1:0 --port-file "$dir/sim.port" \
     >"$dir/lwsim.log" 2>&1 &
-pids="$pids $!"
+simpid=$!
+pids=$simpid
 wait_file "$dir/sim.port"
 sim=$(cat "$dir/sim.port")
 
@@ -129,7 +130,7 @@ PYEOF
 	kill -TERM "$lw" "$plat"
 	wait "$lw" || die "lakewatchd failed"
 	wait "$plat" || true
-	pids=
+	pids=$simpid		# the simulator serves both runs
 	RES="$c0 $((c2 - c1)) $((p2 - p1))"
 }
 
