@@ -7,19 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 start_sim --tp-steps "0.030"
-cat >"$W/lw.conf" <<CONF
-[daemon]
-state_dir = state
-interval = 1
-[bus a]
-host = 127.0.0.1
-port = $SIM_PORT
-timeout = 300ms
-[sensor tp]
-bus = a
-register = 0
-word_order = cdab
-CONF
+tp_conf "$W/lw.conf"
 mkdir -p "$W/state"
 echo "victim" >"$W/victim"
 ln -s "$W/victim" "$W/state/status.json.prev"
