@@ -1,14 +1,15 @@
 #!/bin/bash
 # tests/valgrind.sh (make valgrind): the unit tests, then the integration
-# tests, VG_JOBS at a time (default 2: four failed two dozen tests on a
-# loaded 2-core machine), every lakewatchd and unit
+# tests, VG_JOBS at a time (default: one per CPU, at least 2; four on a
+# loaded 2-core machine failed two dozen tests), every lakewatchd and unit
 # test under $VALGRIND. One valgrind log per process in $VG_DIR; with -q
 # a clean process leaves it empty, so any non-empty log fails the run.
 # Prints the run.sh lines, then "valgrind: N processes, ...".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-export JOBS=${VG_JOBS:-2}
+ncpu=$(nproc)
+export JOBS=${VG_JOBS:-$((ncpu > 2 ? ncpu : 2))}
 rm -rf "$VG_DIR" && mkdir -p "$VG_DIR" && chmod 1777 "$VG_DIR"
 export WRAP=$VALGRIND
 pass=0
