@@ -68,6 +68,45 @@ sys.exit(json.load(open(sys.argv[1]))["now"] < float(sys.argv[2]))' \
 	    "$W/state/status.json" "$1" 2>/dev/null
 }
 
+# status_samples_ge N: $W/state/status.json counts at least N samples
+status_samples_ge() {
+	"$PY" -c 'import json, sys
+sys.exit(json.load(open(sys.argv[1]))["core"]["samples"] < int(sys.argv[2]))' \
+	    "$W/state/status.json" "$1" 2>/dev/null
+}
+
+# status_writes SECONDS: how often $W/state/status.json is written in
+# the next SECONDS. A write is a new inode, or the other of write_swap's
+# two, or a new mtime.
+status_writes() {
+	"$PY" - "$W/state/status.json" "$1" <<'PYEOF'
+import os, sys, time
+seen, n, end = None, 0, time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        st = os.stat(sys.argv[1])
+        key = (st.st_ino, st.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key != seen:
+        n += seen is not None
+        seen = key
+    time.sleep(0.01)
+print(n)
+PYEOF
+}
+
+# status_has_rows SLACK: status.json counts every row of the sample log
+# but SLACK (samples of a round it has not written yet)
+status_has_rows() {
+	"$PY" -c 'import glob, json, sys
+rows = sum(1 for f in glob.glob(sys.argv[2] + "/*/*.csv")
+           for l in open(f) if l[:1].isdigit())
+s = json.load(open(sys.argv[1]))["core"]["samples"]
+sys.exit(not (rows > 0 and s >= rows - int(sys.argv[3])))' \
+	    "$W/state/status.json" "$W/state/samples" "$1"
+}
+
 ok() { CHECKS=$((CHECKS + 1)); echo "ok   $*"; }
 bad() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL $*"; }
 # check "what" CMD...: ok if CMD succeeds

@@ -23,39 +23,15 @@ start_sim --ports 10 --fault 2:slow=300
 	done <"$W/sim.port"
 } >"$W/lw.conf"
 start_daemon "$W/lw.conf"
-ST=$W/state/status.json
-check "a whole round is in status.json" wait_for 20 "$PY" -c '
-import json, sys
-sys.exit(json.load(open(sys.argv[1]))["core"]["samples"] < 20)' "$ST"
+check "a whole round is in status.json" wait_for 20 status_samples_ge 20
 
-# a write is a new inode or the other of two (write_swap) with a new
-# mtime: count the changes over 4 rounds (20 s)
-"$PY" - "$ST" >"$W/writes.txt" <<'PYEOF'
-import json, os, sys, time
-seen, n, end = None, 0, time.time() + 20
-while time.time() < end:
-    try:
-        st = os.stat(sys.argv[1])
-        key = (st.st_ino, st.st_mtime_ns)
-    except OSError:
-        key = None
-    if key is not None and key != seen:
-        n += seen is not None
-        seen = key
-    time.sleep(0.01)
-print(n)
-PYEOF
-writes=$(cat "$W/writes.txt")
+# count the writes over 4 rounds (20 s)
+writes=$(status_writes 20)
 echo "status.json writes in 20 s (4 rounds of 10 devices): $writes"
 check "one write a round (at most 5 in 4 rounds, not 8)" test "$writes" -le 5
 check "... and at least 3" test "$writes" -ge 3
 check "status.json soon has the rounds the sample log has" wait_for 5 \
-    "$PY" -c '
-import glob, json, sys
-rows = sum(1 for f in glob.glob(sys.argv[2] + "/*/*.csv")
-           for l in open(f) if l[:1].isdigit())
-s = json.load(open(sys.argv[1]))["core"]["samples"]
-sys.exit(not (rows > 0 and s >= rows - 20))' "$ST" "$W/state/samples"
+    status_has_rows 20
 stop_daemon
 check "daemon exit 0" test "$DAEMON_RC" -eq 0
 finish

@@ -13,9 +13,7 @@ echo "victim" >"$W/victim"
 ln -s "$W/victim" "$W/state/status.json.prev"
 start_daemon "$W/lw.conf"
 ST=$W/state/status.json
-check "the first poll is in status.json" wait_for 20 "$PY" -c '
-import json, sys
-sys.exit(json.load(open(sys.argv[1]))["core"]["samples"] < 2)' "$ST"
+check "the first poll is in status.json" wait_for 20 status_samples_ge 2
 
 # every second a poll, so a rewrite: watch until 5 rewrites are seen
 "$PY" - "$ST" >"$W/inodes.txt" <<'PYEOF'
