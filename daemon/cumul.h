@@ -9,9 +9,11 @@
  * rules (report_month, report_ytd_months): one copy of them.
  *
  * The days are summed again from the log at the sensor's first valid
- * reading after a start or a reload that changed its plausible range,
- * at the first of each new local day (what `lakewatch import` added
- * since counts from then on) and of a new year. A reading counts on the
+ * reading after a start or a reload that changed its plausible range or
+ * its day and month rules, at the first of each new local day (what
+ * `lakewatch import` added since counts from then on) and of a new
+ * year, and after a reading stamped in a month it keeps no days of
+ * (struct cumul_ytd). A reading counts on the
  * day of its measurement time when the instrument gives one, as the log
  * has it; the year to date is judged at the poll's time.
  */
