@@ -342,7 +342,9 @@ cumulative(struct core *core, const struct sample *s)
 		return;
 	if (!cumul_due(cu, s->t))
 		cumul_add(cu, when, s->value, s->flag);
-	else if (cumul_load(core->c, sc, cu, s->t, err) == -1)
+	/* due, or the reading fell in a month it keeps no days of */
+	if (cumul_due(cu, s->t) && cumul_load(core->c, sc, cu, s->t,
+	    err) == -1)
 		log_warnx("sensor '%s': year to date: %s; counted from now",
 		    sc->name, err);
 	file_events(core, ev, eval_cumulative(sc, &core->alarms[s->idx],

@@ -28,32 +28,95 @@ cumul_due(const struct cumul *cu, time_t t)
 {
 	struct tm tm;
 
-	if (cu->y == NULL)
+	if (cu->y == NULL || cu->y->reload)
 		return 1;
 	if (localtime_r(&t, &tm) == NULL)
 		return 0;
-	return tm.tm_year + 1900 != cu->y->year || tm.tm_yday > cu->day;
+	/* a clock stepped back into an earlier month too */
+	return tm.tm_year + 1900 != cu->y->year || tm.tm_yday > cu->day ||
+	    tm.tm_mon + 1 != cu->y->mon;
+}
+
+/* Month MON (1..12) of Y's year as far as Y keeps its days, else NULL. */
+static struct rp_day *
+days_of(struct cumul_ytd *y, int mon)
+{
+	if (mon == y->mon)
+		return y->day[1];
+	if (mon == y->mon - 1)
+		return y->day[0];
+	return NULL;
+}
+
+/* Judge the previous month again (its days changed). */
+static void
+judge_prev(struct cumul_ytd *y)
+{
+	struct rp_rules rules = report_rules(y->sensor);
+	int days;
+
+	if (y->mon < 2)
+		return;
+	days = days_in_month(y->year, y->mon - 1);
+	report_month_days(y->day[0], y->year, y->mon - 1, days, &rules,
+	    &y->prev);
+}
+
+void
+cumul_set(struct cumul *cu, const struct conf_sensor *sc,
+    const struct rp_year *full, time_t t)
+{
+	struct rp_rules rules = report_rules(sc);
+	struct cumul_ytd *y;
+	struct rp_month m;
+	struct tm tm;
+	int i, cur;
+
+	if (cu->y == NULL && (cu->y = malloc(sizeof(*cu->y))) == NULL)
+		fatal("cumul");
+	y = cu->y;
+	memset(y, 0, sizeof(*y));
+	if (localtime_r(&t, &tm) == NULL)
+		tm = (struct tm){ .tm_year = 70 };
+	cu->day = tm.tm_yday;
+	y->year = full->year;
+	y->mon = tm.tm_mon + 1;
+	y->sensor = sc;
+	/* the older months, added in order as report_ytd_months adds */
+	for (i = 1; i < y->mon - 1; i++) {
+		report_month(full, i, &rules, &m);
+		y->k += report_ytd_month(&m, i, y->mon, &y->sum, &cur);
+	}
+	for (i = y->mon - 1; i <= y->mon; i++)
+		if (i >= 1)
+			memcpy(days_of(y, i), &full->day[report_yday(y->year,
+			    i)], days_in_month(y->year, i) *
+			    sizeof(struct rp_day));
+	judge_prev(y);
 }
 
 int
 cumul_load(const struct conf *c, const struct conf_sensor *sc,
     struct cumul *cu, time_t t, char err[LW_ERRLEN])
 {
+	struct rp_year *y;
 	struct tm tm;
 	int rc;
 
-	if (cu->y == NULL && (cu->y = malloc(sizeof(*cu->y))) == NULL)
+	/* the whole year for a moment: the months the report reads */
+	if ((y = malloc(sizeof(*y))) == NULL)
 		fatal("cumul");
 	if (localtime_r(&t, &tm) == NULL)
 		tm = (struct tm){ .tm_year = 70 };
-	cu->day = tm.tm_yday;
 	/* the month files the report reads, through the same .days */
-	if ((rc = report_load(c, sc->name, tm.tm_year + 1900, cu->y,
+	if ((rc = report_load(c, sc->name, tm.tm_year + 1900, y,
 	    err)) == -1) {
-		memset(cu->y, 0, sizeof(*cu->y));
-		cu->y->year = tm.tm_year + 1900;
+		memset(y, 0, sizeof(*y));
+		y->year = tm.tm_year + 1900;
 	}
-	cu->y->sensor = sc;
+	y->sensor = sc;
+	cumul_set(cu, sc, y, t);
+	free(y);
 	return rc;
 }
 
@@ -61,31 +124,49 @@ void
 cumul_add(struct cumul *cu, time_t t, double v, char flag)
 {
 	struct samplelog_row r;
+	struct rp_day *d;
+	struct tm tm;
 
-	if (cu->y == NULL)
+	if (cu->y == NULL || localtime_r(&t, &tm) == NULL ||
+	    tm.tm_year + 1900 != cu->y->year)
 		return;
+	if (tm.tm_mon + 1 > cu->y->mon)
+		return;		/* the load at the poll's new day reads it */
+	if ((d = days_of(cu->y, tm.tm_mon + 1)) == NULL) {
+		cu->y->reload = 1;	/* the log has it: sum again */
+		return;
+	}
 	memset(&r, 0, sizeof(r));
 	r.t = t;
 	r.value = v;
 	r.flag = flag;
-	report_add(cu->y, &r);
+	report_add_day(&d[tm.tm_mday - 1], cu->y->sensor, &r);
+	if (tm.tm_mon + 1 < cu->y->mon)
+		judge_prev(cu->y);
 }
 
 double
 cumul_mean(const struct conf_sensor *sc, const struct cumul *cu, time_t t)
 {
+	const struct cumul_ytd *y = cu->y;
 	struct rp_rules rules = report_rules(sc);
-	struct rp_month m[12];
+	struct rp_month m;
 	struct tm tm;
 	double sum;
-	int i, k, cur;
+	int k, cur;
 
-	if (cu->y == NULL || localtime_r(&t, &tm) == NULL ||
-	    tm.tm_year + 1900 != cu->y->year)
+	if (y == NULL || localtime_r(&t, &tm) == NULL ||
+	    tm.tm_year + 1900 != y->year || tm.tm_mon + 1 != y->mon)
 		return NAN;
-	for (i = 0; i <= tm.tm_mon; i++)
-		report_month(cu->y, i + 1, &rules, &m[i]);
-	k = report_ytd_months(m, tm.tm_mon + 1, tm.tm_mon + 1, &sum, &cur);
+	/* report_ytd_months' sum: months 1..mon-2, mon-1, mon in order */
+	sum = y->sum;
+	k = y->k;
+	if (y->mon >= 2)
+		k += report_ytd_month(&y->prev, y->mon - 1, y->mon, &sum,
+		    &cur);
+	report_month_days(y->day[1], y->year, y->mon,
+	    days_in_month(y->year, y->mon), &rules, &m);
+	k += report_ytd_month(&m, y->mon, y->mon, &sum, &cur);
 	return k ? sum / k : NAN;
 }
 
@@ -100,10 +181,18 @@ void
 cumul_adopt(struct cumul *dst, const struct cumul *src,
     const struct conf_sensor *sc, const struct conf_sensor *osc)
 {
+	struct rp_rules a = report_rules(sc), b = report_rules(osc);
+
 	memset(dst, 0, sizeof(*dst));
-	/* another plausible range counts other rows: sum them again */
+	/*
+	 * another plausible range counts other rows, other rules judge
+	 * the months kept judged otherwise: sum them again
+	 */
 	if (src->y == NULL || !same(sc->plausible_min, osc->plausible_min) ||
-	    !same(sc->plausible_max, osc->plausible_max))
+	    !same(sc->plausible_max, osc->plausible_max) ||
+	    a.expected != b.expected || a.manual != b.manual ||
+	    a.day_min_fraction != b.day_min_fraction ||
+	    a.month_min_fraction != b.month_min_fraction)
 		return;
 	if ((dst->y = malloc(sizeof(*dst->y))) == NULL)
 		fatal("cumul");

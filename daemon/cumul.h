@@ -9,9 +9,11 @@
  * rules (report_month, report_ytd_months): one copy of them.
  *
  * The days are summed again from the log at the sensor's first valid
- * reading after a start or a reload that changed its plausible range,
- * at the first of each new local day (what `lakewatch import` added
- * since counts from then on) and of a new year. A reading counts on the
+ * reading after a start or a reload that changed its plausible range or
+ * its day and month rules, at the first of each new local day (what
+ * `lakewatch import` added since counts from then on) and of a new
+ * year, and after a reading stamped in a month it keeps no days of
+ * (struct cumul_ytd). A reading counts on the
  * day of its measurement time when the instrument gives one, as the log
  * has it; the year to date is judged at the poll's time.
  */
@@ -23,8 +25,30 @@
 #include "../lib/conf.h"
 #include "../lib/monthrule.h"
 
+/*
+ * What the year to date needs of a local year (8.8 kB in full, at every
+ * TP sensor): the months before the previous one judged once at the
+ * load (their sum as report_ytd_months adds them), and the days of the
+ * previous month (a reading just after midnight of the 1st may be
+ * stamped in it) and of the month of the load. A reading stamped in an
+ * older month of the year has the sensor summed again from the log (the
+ * reading is in it by then); one in a later month counts from the next
+ * load, which comes before the poll's time reaches that month (a new
+ * local day).
+ */
+struct cumul_ytd {
+	int		 year;		/* the local year */
+	int		 mon;		/* the month of the load, 1..12 */
+	int		 reload;	/* a reading in an older month came */
+	const struct conf_sensor *sensor; /* its range and rules */
+	double		 sum;		/* of months 1..mon-2 (report_ytd_month) */
+	int		 k;		/* how many of them counted */
+	struct rp_month	 prev;		/* month mon-1 judged from day[0] */
+	struct rp_day	 day[2][31];	/* months mon-1 (if any) and mon */
+};
+
 struct cumul {
-	struct rp_year	*y;	/* the local year's days; NULL not loaded */
+	struct cumul_ytd *y;	/* NULL not loaded */
 	int		 day;	/* the local day of the last load (yday) */
 };
 
@@ -39,15 +63,28 @@ int	cumul_due(const struct cumul *cu, time_t t);
  */
 int	cumul_load(const struct conf *c, const struct conf_sensor *sc,
 	    struct cumul *cu, time_t t, char err[LW_ERRLEN]);
-/* Count value V of flag FLAG at T (measurement time) as report_add. */
+/*
+ * *CU from Y, sensor SC's days of the local year of T (report_load's;
+ * T's month the month in progress).
+ */
+void	cumul_set(struct cumul *cu, const struct conf_sensor *sc,
+	    const struct rp_year *y, time_t t);
+/*
+ * Count value V of flag FLAG at T (measurement time) as report_add; one
+ * in a month before the previous makes *CU due for a load.
+ */
 void	cumul_add(struct cumul *cu, time_t t, double v, char flag);
 /*
- * The year-to-date mean at T: the valid months before T's and the month
- * of T with its mean to date (report_ytd_months); NAN if none.
+ * The year-to-date mean at T (of the month of the last load: cumul_due
+ * 0): the valid months before T's and the month of T with its mean to
+ * date (report_ytd_months); NAN if none.
  */
 double	cumul_mean(const struct conf_sensor *sc, const struct cumul *cu,
 	    time_t t);
-/* *DST takes SRC's days (a reload; SC, OSC the sensor after, before). */
+/*
+ * *DST takes SRC's days (a reload; SC, OSC the sensor after, before);
+ * none if the range or the day and month rules changed (summed again).
+ */
 void	cumul_adopt(struct cumul *dst, const struct cumul *src,
 	    const struct conf_sensor *sc, const struct conf_sensor *osc);
 void	cumul_free(struct cumul *cu);

@@ -16,7 +16,6 @@
 #include "pool.h"
 
 #define POOL_STACK	(64 * 1024)
-#define POOL_STACK_TOP	(8 * 1024)	/* kept above an ending worker's sp */
 #define POOL_MIN	2	/* workers that never retire */
 #define POOL_IDLE_S	10	/* a follower idle this long ends */
 #define POOL_EVENTS	256	/* epoll events taken at once */
@@ -68,6 +67,7 @@ struct pool {
 	size_t		  n, cap;
 	size_t		  nwait;	/* jobs waiting for a reply */
 	size_t		  workers, idle, starting, peak, max;
+	struct worker	 *dead;		/* ended, to be joined (reap) */
 	int		  stopping;
 };
 
@@ -479,38 +479,40 @@ wait_events(struct pool *p, double wait)
 }
 
 /*
- * An ending worker gives back the pages of its stack below where it
- * stands now. glibc keeps the stacks of ended threads (up to 40 MiB)
- * for the next ones, resident as deep as they ever got: after the
- * start-up of a thousand devices (hundreds of workers at once, each
- * blocked in a connect) that was megabytes of the daemon's memory for
- * good. Signals are blocked in workers (spawn): nothing else runs on
- * this stack below us.
+ * A worker's stack is the pool's own mapping (spawn), unmapped once the
+ * worker is joined: glibc keeps the stacks of ended threads (up to
+ * 40 MiB) for the next ones, each resident as deep as it ever got and
+ * at least its top (TLS, the thread's descriptor); after the start-up of
+ * a thousand devices (tens of workers at once, each blocked in a
+ * connect) that stayed in the daemon's memory for good.
  */
-static void
-drop_stack(void)
-{
-	pthread_attr_t a;
-	void *lo;
-	size_t sz, pg = (size_t)sysconf(_SC_PAGESIZE);
-	volatile char here = 0;
-	uintptr_t end;
+struct worker {
+	struct pool	*p;
+	pthread_t	 t;
+	void		*map;		/* guard page and stack */
+	size_t		 len;
+	struct worker	*next;		/* on p->dead */
+};
 
-	if (pthread_getattr_np(pthread_self(), &a) != 0)
-		return;
-	if (pthread_attr_getstack(&a, &lo, &sz) == 0) {
-		end = ((uintptr_t)&here - POOL_STACK_TOP) & ~(uintptr_t)(pg - 1);
-		if (end > (uintptr_t)lo)
-			madvise(lo, end - (uintptr_t)lo, MADV_DONTNEED);
+/* Join the ended workers of list W and unmap their stacks. */
+static void
+reap(struct worker *w)
+{
+	struct worker *next;
+
+	for (; w != NULL; w = next) {
+		next = w->next;
+		pthread_join(w->t, NULL);
+		munmap(w->map, w->len);
+		free(w);
 	}
-	pthread_attr_destroy(&a);
-	(void)here;
 }
 
 static void *
 worker(void *arg)
 {
-	struct pool *p = arg;
+	struct worker *self = arg, *dead;
+	struct pool *p = self->p;
 	struct pool_job *j;
 	enum pool_ev ev;
 	double wait;
@@ -541,32 +543,53 @@ worker(void *arg)
 	if (leading)
 		p->has_leader = 0;
 	p->workers--;
+	/* those that ended before are joined here; this one by the next */
+	dead = p->dead;
+	self->next = NULL;
+	p->dead = self;
 	pthread_cond_broadcast(&p->done);
 	pthread_mutex_unlock(&p->mu);
-	drop_stack();
+	reap(dead);
 	return NULL;
 }
 /* Start a worker; called with the lock held. */
 static void
 spawn(struct pool *p)
 {
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	pthread_attr_t attr;
-	pthread_t t;
+	struct worker *w;
 	sigset_t all, old;
 
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		fatal("pool");
+	w->p = p;
+	w->len = pg + POOL_STACK;
+	if ((w->map = mmap(NULL, w->len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_STACK, -1, 0)) == MAP_FAILED ||
+	    mprotect(w->map, pg, PROT_NONE) == -1) {
+		log_warn("pool: cannot map a worker's stack (%zu running)",
+		    p->workers);
+		if (w->map != MAP_FAILED)
+			munmap(w->map, w->len);
+		free(w);
+		return;
+	}
 	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, POOL_STACK);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstack(&attr, (char *)w->map + pg, POOL_STACK);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&t, &attr, worker, p) == 0) {
+	if (pthread_create(&w->t, &attr, worker, w) == 0) {
 		p->workers++;
 		p->starting++;
 		if (p->workers > p->peak)
 			p->peak = p->workers;
-	} else
+	} else {
 		log_warn("pool: cannot start a worker (%zu running)",
 		    p->workers);
+		munmap(w->map, w->len);
+		free(w);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 }
@@ -613,6 +636,7 @@ pool_free(struct pool *p)
 		pthread_cond_wait(&p->done, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
+	reap(p->dead);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->done);
 	close(p->epfd);

@@ -34,36 +34,51 @@ rule_json(const struct rule_state *r)
 	    "value", isfinite(r->value) ? r->value : 0.0);
 }
 
-int
-state_save(const struct conf *c, const struct alarm_state *st)
+struct state_doc {
+	const struct conf		*c;
+	const struct alarm_state	*st;
+};
+
+/* The document, a sensor at a time, to F (write_atomic_fill). */
+static int
+state_fill(FILE *f, void *arg)
 {
+	const struct state_doc *d = arg;
+	const struct alarm_state *st = d->st;
 	struct jsonout o;
 	json_t *rules;
-	char path[PATH_MAX], *text;
-	size_t i, len;
-	int j, rc;
+	size_t i;
+	int j;
 
-	if (jsonout_begin(&o, JSON_COMPACT) == -1)
-		return -1;
+	jsonout_begin_file(&o, f, JSON_COMPACT);
 	jsonout_add(&o, "version", json_integer(1));
 	jsonout_open(&o, "sensors", '{');
-	for (i = 0; i < c->nsensor; i++) {
+	for (i = 0; i < d->c->nsensor; i++) {
 		rules = json_object();
 		for (j = 0; j < RULE_COUNT; j++)
 			json_object_set_new(rules, eval_rule_name(j),
 			    rule_json(&st[i].r[j]));
-		jsonout_add(&o, c->sensors[i].name, json_pack("{s:I, s:i, "
+		jsonout_add(&o, d->c->sensors[i].name, json_pack("{s:I, s:i, "
 		    "s:i, s:o}", "last_valid", (json_int_t)st[i].last_valid,
 		    "fails", st[i].fails, "faults", st[i].faults, "rules",
 		    rules));
 	}
 	jsonout_close(&o, '}');
-	if ((text = jsonout_end(&o, &len)) == NULL)
-		return -1;
+	return jsonout_finish(&o);
+}
+
+/*
+ * Straight to the temporary file: the text of 3000 sensors (2.8 MB) is
+ * never whole in memory, where it set the daemon's peak.
+ */
+int
+state_save(const struct conf *c, const struct alarm_state *st)
+{
+	struct state_doc d = { c, st };
+	char path[PATH_MAX];
+
 	state_path(c, path, sizeof(path));
-	rc = write_atomic(path, text, len, 0640);
-	free(text);
-	return rc;
+	return write_atomic_fill(path, 0640, state_fill, &d);
 }
 
 /* Times and counts a sane state holds: refuse the file otherwise. */

@@ -7,15 +7,31 @@
 int
 jsonout_begin(struct jsonout *o, size_t flags)
 {
+	FILE *f;
+
 	o->buf = NULL;
 	o->len = 0;
+	if ((f = open_memstream(&o->buf, &o->len)) == NULL)
+		return -1;
+	jsonout_begin_file(o, f, flags);
+	return 0;
+}
+
+void
+jsonout_begin_file(struct jsonout *o, FILE *f, size_t flags)
+{
+	o->f = f;
 	o->depth = 0;
 	o->first[0] = 1;
 	o->flags = flags;
-	if ((o->f = open_memstream(&o->buf, &o->len)) == NULL)
-		return -1;
 	fputc('{', o->f);
-	return 0;
+}
+
+int
+jsonout_finish(struct jsonout *o)
+{
+	fputs("\n}\n", o->f);
+	return ferror(o->f) ? -1 : 0;
 }
 
 /* V as text in one piece (json_dumpf would write it token by token) */

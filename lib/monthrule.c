@@ -76,17 +76,17 @@ report_yday(int year, int month)
 
 /* Manual or lab samples: the mean of the month's valid results. */
 static void
-manual_month(const struct rp_year *y, int first, struct rp_month *m)
+manual_month(const struct rp_day *day, struct rp_month *m)
 {
 	double sum = 0;
 	int i;
 
 	m->need_days = 1;
-	for (i = first; i < first + m->days; i++) {
-		m->lost += y->day[i].nlost;
-		sum += y->day[i].sum;
-		m->samples += y->day[i].nvalid;
-		m->valid_days += y->day[i].nvalid > 0;
+	for (i = 0; i < m->days; i++) {
+		m->lost += day[i].nlost;
+		sum += day[i].sum;
+		m->samples += day[i].nvalid;
+		m->valid_days += day[i].nvalid > 0;
 	}
 	m->mean = m->samples ? sum / m->samples : NAN;
 	m->valid = m->samples > 0;
@@ -106,17 +106,15 @@ report_day_counts(const struct rp_day *d, const struct rp_rules *r,
 		*valid = r->expected;
 }
 
-/* The days of month M that have begun (Y->until) expect samples. */
+/* The BEGUN first days of month M (DAY its first) expect samples. */
 static void
-month_counts(const struct rp_year *y, int first, const struct rp_rules *r,
+month_counts(const struct rp_day *day, int begun, const struct rp_rules *r,
     struct rp_month *m)
 {
 	int i, o, v;
 
-	for (i = first; i < first + m->days; i++) {
-		if (y->until > 0 && i >= y->until)
-			break;
-		report_day_counts(&y->day[i], r, &o, &v);
+	for (i = 0; i < m->days && i < begun; i++) {
+		report_day_counts(&day[i], r, &o, &v);
 		m->obtained += o;
 		m->valid_rows += v;
 		if (!r->manual)
@@ -128,26 +126,38 @@ void
 report_month(const struct rp_year *y, int month, const struct rp_rules *r,
     struct rp_month *m)
 {
-	int i, first = report_yday(y->year, month);
+	int first = report_yday(y->year, month);
+	int begun = days_in_month(y->year, month);
+
+	if (y->until > 0 && y->until - first < begun)
+		begun = y->until - first;
+	report_month_days(&y->day[first], y->year, month, begun, r, m);
+}
+
+void
+report_month_days(const struct rp_day *day, int year, int month, int begun,
+    const struct rp_rules *r, struct rp_month *m)
+{
 	double sum = 0, dm;
+	int i;
 
 	memset(m, 0, sizeof(*m));
 	m->month = month;
-	m->days = days_in_month(y->year, month);
-	month_counts(y, first, r, m);
+	m->days = days_in_month(year, month);
+	month_counts(day, begun, r, m);
 	if (r->manual) {
-		manual_month(y, first, m);
+		manual_month(day, m);
 		return;
 	}
 	m->need_days = report_need(m->days, r->month_min_fraction);
-	for (i = first; i < first + m->days; i++) {
-		m->lost += y->day[i].nlost;
-		dm = report_day_mean(&y->day[i], r);
+	for (i = 0; i < m->days; i++) {
+		m->lost += day[i].nlost;
+		dm = report_day_mean(&day[i], r);
 		if (isnan(dm))
 			continue;
 		sum += dm;
 		m->valid_days++;
-		m->samples += y->day[i].nvalid;
+		m->samples += day[i].nvalid;
 	}
 	m->mean = m->valid_days ? sum / m->valid_days : NAN;
 	m->valid = m->valid_days >= m->need_days;
@@ -176,23 +186,27 @@ int
 report_ytd_months(const struct rp_month m[12], int through, int current,
     double *sum, int *cur)
 {
-	const struct rp_month *mo;
 	int i, k = 0;
 
 	*sum = 0;
 	*cur = 0;
-	for (i = 1; i <= through && i <= 12; i++) {
-		mo = &m[i - 1];
-		if (i == current && !mo->valid && !isnan(mo->mean))
-			*cur = i;
-		else if (!mo->valid)
-			continue;
-		else if (i == current)
-			*cur = i;
-		*sum += mo->mean;
-		k++;
-	}
+	for (i = 1; i <= through && i <= 12; i++)
+		k += report_ytd_month(&m[i - 1], i, current, sum, cur);
 	return k;
+}
+
+int
+report_ytd_month(const struct rp_month *mo, int month, int current,
+    double *sum, int *cur)
+{
+	if (month == current && !mo->valid && !isnan(mo->mean))
+		*cur = month;
+	else if (!mo->valid)
+		return 0;
+	else if (month == current)
+		*cur = month;
+	*sum += mo->mean;
+	return 1;
 }
 
 /* ---- a local year's days from the sample log ---------------------- */
@@ -210,20 +224,25 @@ int
 report_add(struct rp_year *y, const struct samplelog_row *r)
 {
 	struct tm tm;
-	struct rp_day *d;
 
 	if (localtime_r(&r->t, &tm) == NULL || tm.tm_year + 1900 != y->year)
 		return 0;
-	d = &y->day[tm.tm_yday];
+	report_add_day(&y->day[tm.tm_yday], y->sensor, r);
+	return 1;
+}
+
+void
+report_add_day(struct rp_day *d, const struct conf_sensor *sensor,
+    const struct samplelog_row *r)
+{
 	d->nall++;
 	if (r->flag != 'B' && isfinite(r->value))
 		d->nobt++;
 	if (report_flag_valid(r->flag) && isfinite(r->value) &&
-	    (y->sensor == NULL || conf_plausible(y->sensor, r->value))) {
+	    (sensor == NULL || conf_plausible(sensor, r->value))) {
 		d->sum += r->value;
 		d->nvalid++;
 	}
-	return 1;
 }
 
 static int	use_cache = 1;

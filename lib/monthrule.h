@@ -101,6 +101,12 @@ int	 report_yday(int year, int month);
 /* Month MONTH of Y under R into *M. */
 void	 report_month(const struct rp_year *y, int month,
 	    const struct rp_rules *r, struct rp_month *m);
+/*
+ * Month MONTH of YEAR under R into *M from its days DAY (DAY[0] the 1st),
+ * of which the first BEGUN expect samples (report_month: Y->until).
+ */
+void	 report_month_days(const struct rp_day *day, int year, int month,
+	    int begun, const struct rp_rules *r, struct rp_month *m);
 /* Cumulative mean of the valid months FROM..THROUGH of M (M[0] = Jan). */
 void	 report_cumulative(const struct rp_month m[12], int from,
 	    int through, struct rp_cum *out);
@@ -113,6 +119,13 @@ void	 report_cumulative(const struct rp_month m[12], int from,
  */
 int	 report_ytd_months(const struct rp_month m[12], int through,
 	    int current, double *sum, int *cur);
+/*
+ * One step of report_ytd_months: month MONTH (MO) into *SUM if it
+ * counts, CURRENT the month in progress; 1 if it counted. Months added
+ * in order 1, 2, ... give report_ytd_months' very sum.
+ */
+int	 report_ytd_month(const struct rp_month *mo, int month, int current,
+	    double *sum, int *cur);
 /*
  * Capture and validity rates (数据获取率, 有效率), our rule (the 2020
  * statistics rule's wording could not be read here): a day of a
@@ -135,6 +148,9 @@ void	 report_day_counts(const struct rp_day *d, const struct rp_rules *r,
  * plausible range of Y's sensor (a log may predate that check).
  */
 int	 report_add(struct rp_year *y, const struct samplelog_row *r);
+/* Add row R to day D as report_add does (SENSOR: its range; NULL none). */
+void	 report_add_day(struct rp_day *d, const struct conf_sensor *sensor,
+	    const struct samplelog_row *r);
 /* Local-time start of day 1 of MONTH of YEAR (MONTH 13: next January). */
 time_t	 report_month_start(int year, int month);
 /*

@@ -356,6 +356,58 @@ fail_unlink:
 	return -1;
 }
 
+int
+write_atomic_fill(const char *path, int mode, int (*fill)(FILE *, void *),
+    void *arg)
+{
+	char dir[PATH_MAX], name[PATH_MAX], tmp[PATH_MAX];
+	FILE *f = NULL;
+	int dfd, fd, saved, rc = -1;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	snprintf(name, sizeof(name), "%s", path);
+	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", basename(name));
+	if ((fd = open_tmp(dfd, tmp, mode)) == -1)
+		goto out;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto fail;
+	}
+	/* a few writes of 64 KiB, not the whole text in memory first */
+	setvbuf(f, NULL, _IOFBF, 64 * 1024);
+	if (fill(f, arg) == -1 || fflush(f) == EOF || ferror(f) ||
+	    fsync(fileno(f)) == -1)
+		goto fail;
+	fd = fclose(f);
+	f = NULL;
+	if (fd == EOF)
+		goto fail;
+	if (renameat(dfd, tmp, dfd, basename(name)) == -1)
+		goto fail;
+	rc = fsync(dfd);
+	goto out;
+fail:
+	saved = errno;
+	if (f != NULL)
+		fclose(f);
+	unlinkat(dfd, tmp, 0);
+	errno = saved;
+out:
+	saved = errno;
+	close(dfd);
+	errno = saved;
+	return rc;
+}
+
 /*
  * The spare NAME.prev of write_swap: ours to overwrite only if it is a
  * plain file of ours with one link (O_NOFOLLOW: never through a link).

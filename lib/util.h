@@ -2,6 +2,8 @@
 #ifndef LW_UTIL_H
 #define LW_UTIL_H
 
+#include <stdio.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -54,6 +56,12 @@ long		 days_civil(int y, int m, int d);
  */
 int		 write_atomic(const char *path, const void *buf, size_t len,
 		    int mode);
+/*
+ * The same, the text written by FILL to the stream it is given (0, or -1
+ * with errno): a big document never whole in memory.
+ */
+int		 write_atomic_fill(const char *path, int mode,
+		    int (*fill)(FILE *, void *), void *arg);
 /* The same, with fsync only if SYNC (status files need no durability). */
 int		 write_replace(const char *path, const void *buf, size_t len,
 		    int mode, int sync);

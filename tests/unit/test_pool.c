@@ -313,7 +313,8 @@ deep_run(struct pool_job *pj)
 /*
  * Workers that ended (here: the pool freed) leave no stack resident
  * behind them: glibc keeps ended threads' stacks for reuse, as deep as
- * they got.
+ * they got, and at least their tops (TLS, the thread's descriptor:
+ * 48 x 12-16 KiB even when the rest was given back).
  */
 static void
 test_ended_workers_stacks(void **state)
@@ -341,8 +342,9 @@ test_ended_workers_stacks(void **state)
 		pool_remove(p, &j[i]);
 	pool_free(p);
 	after = rss_anon_kb();
-	/* 48 stacks 40 KiB deep are ~1.9 MiB; what stays is their tops */
-	assert_true(after - before < DEEP_JOBS * DEEP_STACK / 1024 / 2);
+	/* 48 stacks 40 KiB deep are ~1.9 MiB; not even their tops stay */
+	print_message("RssAnon %ld kB more after the pool\n", after - before);
+	assert_true(after - before < 4 * 64);
 }
 
 int

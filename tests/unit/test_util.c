@@ -1,6 +1,7 @@
 /*
  * test_util.c: following the wall clock tells a step from a slew; the
- * one RFC 3339 formatter and parser agree.
+ * one RFC 3339 formatter and parser agree; a document written through
+ * write_atomic_fill replaces its file whole or not at all.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +9,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../lib/util.h"
 
@@ -99,6 +103,53 @@ test_url_masked(void **state)
 	assert_string_equal(small, "https://h/?token=**");
 }
 
+/* ARG: the text, or NULL to fail half way */
+static int
+fill(FILE *f, void *arg)
+{
+	fputs("{\"half\": ", f);
+	if (arg == NULL)
+		return -1;
+	fputs(arg, f);
+	return 0;
+}
+
+static void
+file_is(const char *path, const char *want)
+{
+	char buf[64];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, want);
+}
+
+static void
+test_write_fill(void **state)
+{
+	char dir[] = "/tmp/lw-util-XXXXXX", path[PATH_MAX], tmp[PATH_MAX];
+	char one[] = "1}", two[] = "2}";
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.json", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	assert_int_equal(write_atomic_fill(path, 0640, fill, one), 0);
+	file_is(path, "{\"half\": 1}");
+	/* a fill that fails leaves the file as it was and no temporary */
+	assert_int_equal(write_atomic_fill(path, 0640, fill, NULL), -1);
+	file_is(path, "{\"half\": 1}");
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(write_atomic_fill(path, 0640, fill, two), 0);
+	file_is(path, "{\"half\": 2}");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -106,6 +157,7 @@ main(void)
 		cmocka_unit_test(test_wallclock),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_url_masked),
+		cmocka_unit_test(test_write_fill),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
