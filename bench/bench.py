@@ -194,8 +194,10 @@ def sim_stats(p, path):
 def start_receiver(d, mode="ok"):
     pf = os.path.join(d, "receiver.port")
     lg = os.path.join(d, "receiver.jsonl")
+    # threads up front: the receiver, not the daemon, was the one slow
+    # to take a burst of new connections (receiver.py's --acceptors)
     p = PROCS.start([PY, RECEIVER, "--port-file", pf, "--log", lg,
-                     "--quiet", "--mode", mode],
+                     "--quiet", "--mode", mode, "--acceptors", "256"],
                     os.path.join(d, "receiver.out"))
     port = wait_for(lambda: read_text(pf).strip(), 15, what="receiver")
     return p, int(port), lg
@@ -290,15 +292,36 @@ def poll_timing(times, window_s, ndev, period=1.0):
     median phase (ms), the longest gap between two polls of a device, and
     polls per device per second."""
     devs, gaps, npolls, repeats = [], [], 0, 0
-    for ts in times.values():
+    late, extra, examples = 0, 0, []
+    for dev, ts in times.items():
         npolls += len(ts)
         if len(ts) < 3:
             continue
         # a second request within half a period (a retry) is not a poll
         ts0, ts = sorted(ts), []
+        # which of two such is off the device's phase: the first (a poll
+        # that came late, then the next one on time: a stall, not a
+        # second request) or the second (a request more than the poll)
+        ph = [t % period for t in ts0]
+        ref = statistics.median(ph)
+
+        def off(t):
+            return abs(((t % period) - ref + period / 2) % period -
+                       period / 2)
         for t in ts0:
             if ts and t - ts[-1] < period / 2:
                 repeats += 1
+                if off(ts[-1]) > off(t):
+                    late += 1
+                else:
+                    extra += 1
+                if len(examples) < 10:
+                    examples.append({"device": dev, "first": ts[-1],
+                                     "second": t,
+                                     "first_off_ms": off(ts[-1]) * 1e3,
+                                     "second_off_ms": off(t) * 1e3,
+                                     "first_after_phase_ms": 1e3 * (
+                                         (ts[-1] - ref) % period)})
                 continue
             ts.append(t)
         d = [((t - ts[0]) % period) for t in ts]
@@ -308,6 +331,8 @@ def poll_timing(times, window_s, ndev, period=1.0):
                  for x in d]
         gaps.append(max(b - a for a, b in zip(ts, ts[1:])))
     r = {"devices_seen": len(times), "polls": npolls, "repeats": repeats,
+         "repeats_late_poll": late, "repeats_extra": extra,
+         "repeat_examples": examples,
          "polls_per_dev_s": npolls / (ndev * window_s) if window_s else None}
     if devs:
         r.update(jitter_p50_ms=pct(devs, 50) * 1e3,
@@ -412,12 +437,16 @@ def run_daemon(kind, argv, logpath, ready, seconds, warm, sims=(),
                  "proc": proc_status(p.pid), "sims": [],
                  "stacks": thread_stacks(p.pid),
                  "anon": anon_kinds(p.pid)}
+            # how long the daemon's /proc (smaps) took to read, and the
+            # whole snapshot: polls may stall meanwhile (isolation)
+            d["proc_s"] = time.time() - d["wall"]
             for sp, st, lg in sims:
                 d["sims"].append({"stats": sim_stats(sp, st),
                                   "off": os.path.getsize(lg),
                                   "cpu": proc_cpu(sp.pid)})
             if status_path:
                 d["status"] = read_json(status_path)
+            d["snap_s"] = time.time() - d["wall"]
             return d
 
         t_settled = None if settled else t0 - settle
@@ -791,7 +820,9 @@ def jit(p):
     s = "%.1f / %.1f / %.1f" % (p["jitter_p50_ms"], p["jitter_p99_ms"],
                                 p["jitter_max_ms"])
     if p.get("repeats"):
-        s += " (+%d repeats)" % p["repeats"]
+        s += " (+%d repeats: %d late, %d extra)" % (
+            p["repeats"], p.get("repeats_late_poll", 0),
+            p.get("repeats_extra", 0))
     return s
 
 
@@ -868,6 +899,12 @@ def isolation(tmp, n=1000, every=10):
         out["poll_healthy"] = poll_timing(
             sim_requests(glog, r["a"]["sims"][0]["off"],
                          r["b"]["sims"][0]["off"]), out["window_s"], n - nbad)
+        # the snapshots on the healthy lwsim's clock (its start: when it
+        # wrote its port file), to set beside repeat_examples
+        t_sim = os.stat(os.path.join(d, "healthy.ports")).st_mtime
+        out["snapshots_on_sim_clock"] = {
+            k: {"from": r[k]["wall"] - t_sim, "proc_s": r[k]["proc_s"],
+                "snap_s": r[k]["snap_s"]} for k in ("a", "b")}
         out["status_lag_healthy"] = lw_lag(r["b"].get("status"), set(healthy),
                                            before=r["a"].get("status"))
         out["bus_delta_healthy"] = bus_delta(r["a"].get("status"),
