@@ -8,7 +8,9 @@
   bench.py station            10 devices x 2 sensors every 10 s: CPU, wake-ups
   bench.py summary            the final table from bench/results/*.json
 
-Environment: BENCH_SECONDS (60), BENCH_WARMUP (10), BENCH_TMP (a fresh
+Environment: BENCH_SECONDS (60), BENCH_WARMUP (10), BENCH_STATION_SECONDS
+(180, whole minutes: the station's figure is the median of its 60-s
+windows), BENCH_TMP (a fresh
 directory, removed at the end unless BENCH_KEEP=1), BENCH_ISO_SECONDS,
 BENCH_RTU_SECONDS. Stdlib only; run with /usr/bin/python3. Every process
 it starts is stopped by its PID.
