@@ -47,7 +47,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_ISO_SECONDS:=20}"
 	: "${BENCH_RTU_SECONDS:=15}"
 	: "${SENSORS:=2000}"
-	: "${BENCH_STATION_SECONDS:=30}"
+	: "${BENCH_STATION_SECONDS:=60}"
 else
 	: "${BENCH_N:=10 200 1000}"
 	: "${BENCH_SECONDS:=60}"

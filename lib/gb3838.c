@@ -94,17 +94,63 @@ gb3838_direction(enum parameter p)
 	return table(p, WATER_LAKE) != NULL ? 1 : 0;
 }
 
+/* 10^0 .. 10^22: exact in a double */
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+#define POW10_MAX	22
+
+/* What printf("%.7g") and strtod make of V, the slow way. */
+static double
+sig7_text(double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.7g", v);
+	return strtod(buf, NULL);
+}
+
+/*
+ * V to 7 significant digits, as sig7_text() but without formatting: it
+ * ran for every sample, status.json value and rule check. V is scaled by
+ * an exact power of ten to M in [1e6, 1e7) (one rounding, so off from the
+ * true product by at most 1.2e-9); where M is not within 1e-6 of a half
+ * the true product rounds to the same integer D, and D / 10^k (or
+ * D * 10^k) with both exact is one correctly rounded operation: what
+ * strtod makes of the digits. Near a half, near a power of ten or out of
+ * the exact powers' range, sig7_text() decides.
+ */
+static double
+sig7(double v)
+{
+	double a = fabs(v), m, d;
+	int e, k;
+
+	if (a == 0)
+		return v;
+	e = (int)floor(log10(a));
+	k = 6 - e;
+	if (k < -POW10_MAX || k > POW10_MAX)
+		return sig7_text(v);
+	m = k >= 0 ? a * pow10_exact[k] : a / pow10_exact[-k];
+	if (m < 1e6 + 1 || m >= 1e7 - 1 || fabs(m - floor(m) - 0.5) < 1e-6)
+		return sig7_text(v);
+	d = floor(m + 0.5);
+	d = k >= 0 ? d / pow10_exact[k] : d * pow10_exact[-k];
+	return v < 0 ? -d : d;
+}
+
 double
 gb3838_round(double v, int decimals)
 {
-	char buf[40];
 	double scale, r, f, diff;
 
 	if (!isfinite(v))
 		return v;
-	snprintf(buf, sizeof(buf), "%.7g", v);
-	v = strtod(buf, NULL);
-	scale = pow(10, decimals);
+	v = sig7(v);
+	scale = decimals >= 0 && decimals <= POW10_MAX ?
+	    pow10_exact[decimals] : pow(10, decimals);
 	r = v * scale;
 	f = floor(r);
 	diff = r - f;

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../lib/gb3838.h"
@@ -284,6 +286,127 @@ test_decimals_2020(void **state)
 	assert_int_equal(gb3838_class(PARAM_DO, WATER_LAKE, 4.96, 2), 4);
 }
 
+/*
+ * gb3838_round as it was (printf "%.7g", strtod): the fast one must give
+ * the same double, bit for bit, for every value.
+ */
+static double
+round_text(double v, int decimals)
+{
+	char buf[40];
+	double scale, r, f, diff;
+
+	if (!isfinite(v))
+		return v;
+	snprintf(buf, sizeof(buf), "%.7g", v);
+	v = strtod(buf, NULL);
+	scale = pow(10, decimals);
+	r = v * scale;
+	f = floor(r);
+	diff = r - f;
+	if (fabs(diff - 0.5) < 1e-7)
+		r = fmod(f, 2) == 0 ? f : f + 1;
+	else
+		r = floor(r + 0.5);
+	return r / scale;
+}
+
+static unsigned long	 round_checked;
+
+static void
+same_round(double v)
+{
+	double a, b;
+	int d;
+
+	for (d = -2; d <= 8; d++) {
+		a = gb3838_round(v, d);
+		b = round_text(v, d);
+		round_checked++;
+		if (memcmp(&a, &b, sizeof(a)) != 0 && !(isnan(a) && isnan(b)))
+			fail_msg("gb3838_round(%.17g, %d) = %.17g, was %.17g",
+			    v, d, a, b);
+	}
+}
+
+/* V and its neighbours a few ulps away, both signs. */
+static void
+same_near(double v)
+{
+	double up = v, down = v;
+	int i;
+
+	same_round(v);
+	same_round(-v);
+	for (i = 0; i < 3; i++) {
+		up = nextafter(up, INFINITY);
+		down = nextafter(down, -INFINITY);
+		same_round(up);
+		same_round(down);
+		same_round(-up);
+		same_round(-down);
+	}
+}
+
+static uint64_t
+rnd64(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void
+test_round_same_as_printf(void **state)
+{
+	static const double edge[] = { 0.0, 1e-300, 5e-324, 2.2250738585072014e-308,
+	    1.7976931348623157e308, 1e-17, 1e-16, 1e-15, 9.9999995e-7,
+	    0.05, 0.0505, 0.0515, 0.0525, 0.00049999995, 0.0049999995,
+	    0.99999995, 9999999.5, 999999.95, 1234567.5, 123456.75,
+	    12345675, 1e22, 1e23, 1e28, 1e29, 4503599627370496.0 };
+	uint64_t s = 0x9e3779b97f4a7c15ULL, bits;
+	double v;
+	size_t i;
+	int e, n, k;
+
+	(void)state;
+	same_round(NAN);
+	same_round(INFINITY);
+	same_round(-INFINITY);
+	same_round(-0.0);
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+		same_near(edge[i]);
+	/* powers of ten, and halves between 7-digit values, at every scale */
+	for (e = -30; e <= 30; e++) {
+		same_near(pow(10, e));
+		for (n = 0; n < 40; n++) {
+			k = 1000000 + (int)(rnd64(&s) % 9000000);
+			same_near((k + 0.5) * pow(10, e - 6));
+			same_near(k * pow(10, e - 6));
+		}
+	}
+	/* readings as instruments give them: a few decimals, float32 */
+	for (i = 0; i < 5000; i++) {
+		k = (int)(rnd64(&s) % 10000000);
+		n = (int)(rnd64(&s) % 10);
+		v = k / pow(10, n);
+		same_near(v);
+		same_round((double)(float)v);
+	}
+	/* any double at all */
+	for (i = 0; i < 50000; i++) {
+		bits = rnd64(&s);
+		memcpy(&v, &bits, sizeof(v));
+		same_round(v);
+	}
+	/* any double of the range readings are in */
+	for (i = 0; i < 50000; i++)
+		same_round(ldexp((double)(rnd64(&s) >> 11) / 9007199254740992.0,
+		    (int)(rnd64(&s) % 80) - 40));
+	print_message("%lu values x decimals compared\n", round_checked);
+}
+
 int
 main(void)
 {
@@ -293,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_lake_and_river_differ),
 		cmocka_unit_test(test_float32_limit),
 		cmocka_unit_test(test_round),
+		cmocka_unit_test(test_round_same_as_printf),
 		cmocka_unit_test(test_tn),
 		cmocka_unit_test(test_do),
 		cmocka_unit_test(test_ph),
