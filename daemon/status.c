@@ -138,66 +138,89 @@ uplink_json(const struct conf_uplink *u, struct uplinks *up, size_t i)
 	    "last_ack", t, "last_error", st.last_error);
 }
 
+/* What status.json is made of, for status_fill. */
+struct status_doc {
+	const struct conf	*c;
+	struct bus *const	*buses;
+	const struct core	*core;
+	struct queue		*q;
+	struct uplinks		*up;
+	double			 started;
+	const char		*metrics;
+	struct notify_stats	 ns;
+	struct core_stats	 cs;
+};
+
+/* The document, a bus and a sensor at a time, to F (write_swap). */
+static int
+status_fill(FILE *f, void *arg)
+{
+	const struct status_doc *d = arg;
+	const struct conf *c = d->c;
+	const struct notify_stats *ns = &d->ns;
+	const struct core_stats *cs = &d->cs;
+	struct jsonout o;
+	size_t i;
+
+	jsonout_begin_file(&o, f, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	jsonout_add(&o, "version", json_string(LW_VERSION));
+	jsonout_add(&o, "pid", json_integer(getpid()));
+	jsonout_add(&o, "config", json_string(c->path));
+	jsonout_add(&o, "started", json_real(d->started));
+	jsonout_add(&o, "now", json_real(wall_now()));
+	jsonout_add(&o, "metrics", d->metrics != NULL ?
+	    json_string(d->metrics) : json_null());
+	jsonout_add(&o, "core", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "samples", (json_int_t)cs->samples,
+	    "stored", (json_int_t)cs->stored,
+	    "store_errors", (json_int_t)cs->store_errors,
+	    "log_waiting", (json_int_t)cs->log_waiting,
+	    "log_dropped", (json_int_t)cs->log_dropped,
+	    "alerts_firing", (json_int_t)cs->firing));
+	jsonout_add(&o, "store", json_pack("{s:s, s:b, s:I, s:I, s:I}",
+	    "backend", cs->store.backend, "up", !cs->store.down,
+	    "pending", (json_int_t)cs->store.pending,
+	    "dropped", (json_int_t)cs->store.dropped,
+	    "written", (json_int_t)cs->store.written));
+	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I, s:I}",
+	    "depth", (json_int_t)ns->depth,
+	    "sent", (json_int_t)ns->sent, "retries", (json_int_t)ns->retries,
+	    "deadletter", (json_int_t)ns->dead,
+	    "unreadable", (json_int_t)ns->unreadable));
+	jsonout_add(&o, "queue", json_pack("{s:I, s:I}",
+	    "depth", (json_int_t)queue_depth(d->q),
+	    "dropped", (json_int_t)queue_drops(d->q)));
+	jsonout_open(&o, "buses", '[');
+	for (i = 0; i < c->nbus; i++)
+		jsonout_add(&o, NULL, bus_json(&c->buses[i], d->buses[i]));
+	jsonout_close(&o, ']');
+	jsonout_open(&o, "sensors", '[');
+	for (i = 0; i < c->nsensor; i++)
+		jsonout_add(&o, NULL, sensor_json(&c->sensors[i], d->core,
+		    (int)i));
+	jsonout_close(&o, ']');
+	jsonout_open(&o, "uplinks", '[');
+	for (i = 0; i < c->nuplink; i++)
+		jsonout_add(&o, NULL, uplink_json(&c->uplinks[i], d->up, i));
+	jsonout_close(&o, ']');
+	return jsonout_finish(&o);
+}
+
+/*
+ * Straight into the spare file: at 1000 sensors the text (1-2 MB) in a
+ * growing buffer was the biggest thing the main thread held.
+ */
 int
 status_write(const struct conf *c, struct bus *const *buses,
     const struct core *core, struct notify *n, struct queue *q,
     struct uplinks *up, double started, const char *metrics)
 {
-	struct notify_stats ns;
-	struct core_stats cs;
-	struct jsonout o;
-	char path[PATH_MAX], *text;
-	size_t i, len;
-	int rc;
+	struct status_doc d = { .c = c, .buses = buses, .core = core,
+	    .q = q, .up = up, .started = started, .metrics = metrics };
+	char path[PATH_MAX];
 
-	notify_stats(n, &ns);
-	core_stats(core, &cs);
-	if (jsonout_begin(&o, JSON_COMPACT | JSON_REAL_PRECISION(10)) == -1)
-		return -1;
-	jsonout_add(&o, "version", json_string(LW_VERSION));
-	jsonout_add(&o, "pid", json_integer(getpid()));
-	jsonout_add(&o, "config", json_string(c->path));
-	jsonout_add(&o, "started", json_real(started));
-	jsonout_add(&o, "now", json_real(wall_now()));
-	jsonout_add(&o, "metrics", metrics != NULL ? json_string(metrics) :
-	    json_null());
-	jsonout_add(&o, "core", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "samples", (json_int_t)cs.samples,
-	    "stored", (json_int_t)cs.stored,
-	    "store_errors", (json_int_t)cs.store_errors,
-	    "log_waiting", (json_int_t)cs.log_waiting,
-	    "log_dropped", (json_int_t)cs.log_dropped,
-	    "alerts_firing", (json_int_t)cs.firing));
-	jsonout_add(&o, "store", json_pack("{s:s, s:b, s:I, s:I, s:I}",
-	    "backend", cs.store.backend, "up", !cs.store.down,
-	    "pending", (json_int_t)cs.store.pending,
-	    "dropped", (json_int_t)cs.store.dropped,
-	    "written", (json_int_t)cs.store.written));
-	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I, s:I}",
-	    "depth", (json_int_t)ns.depth,
-	    "sent", (json_int_t)ns.sent, "retries", (json_int_t)ns.retries,
-	    "deadletter", (json_int_t)ns.dead,
-	    "unreadable", (json_int_t)ns.unreadable));
-	jsonout_add(&o, "queue", json_pack("{s:I, s:I}",
-	    "depth", (json_int_t)queue_depth(q),
-	    "dropped", (json_int_t)queue_drops(q)));
-	jsonout_open(&o, "buses", '[');
-	for (i = 0; i < c->nbus; i++)
-		jsonout_add(&o, NULL, bus_json(&c->buses[i], buses[i]));
-	jsonout_close(&o, ']');
-	jsonout_open(&o, "sensors", '[');
-	for (i = 0; i < c->nsensor; i++)
-		jsonout_add(&o, NULL, sensor_json(&c->sensors[i], core,
-		    (int)i));
-	jsonout_close(&o, ']');
-	jsonout_open(&o, "uplinks", '[');
-	for (i = 0; i < c->nuplink; i++)
-		jsonout_add(&o, NULL, uplink_json(&c->uplinks[i], up, i));
-	jsonout_close(&o, ']');
-	if ((text = jsonout_end(&o, &len)) == NULL)
-		return -1;
+	notify_stats(n, &d.ns);
+	core_stats(core, &d.cs);
 	status_path(c, path, sizeof(path));
-	rc = write_swap(path, text, len, 0640);
-	free(text);
-	return rc;
+	return write_swap(path, 0640, status_fill, &d);
 }

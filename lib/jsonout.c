@@ -1,21 +1,7 @@
 /* jsonout.c: a big JSON document written a member at a time */
-#include <errno.h>
 #include <stdlib.h>
 
 #include "jsonout.h"
-
-int
-jsonout_begin(struct jsonout *o, size_t flags)
-{
-	FILE *f;
-
-	o->buf = NULL;
-	o->len = 0;
-	if ((f = open_memstream(&o->buf, &o->len)) == NULL)
-		return -1;
-	jsonout_begin_file(o, f, flags);
-	return 0;
-}
 
 void
 jsonout_begin_file(struct jsonout *o, FILE *f, size_t flags)
@@ -100,20 +86,4 @@ jsonout_close(struct jsonout *o, char bracket)
 		o->depth--;
 	fputc('\n', o->f);
 	fputc(bracket, o->f);
-}
-
-char *
-jsonout_end(struct jsonout *o, size_t *len)
-{
-	int bad;
-
-	fputs("\n}\n", o->f);
-	bad = ferror(o->f);
-	if (fclose(o->f) != 0 || bad) {
-		free(o->buf);
-		errno = ENOMEM;
-		return NULL;
-	}
-	*len = o->len;
-	return o->buf;
 }

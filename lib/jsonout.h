@@ -4,7 +4,7 @@
  * status.json and state.json describe every sensor; built as one jansson
  * tree, 3000 sensors are tens of megabytes of small allocations for a
  * moment, which the heap then keeps. Here only one member is a tree at a
- * time and the text goes to a growing buffer, or straight to a file.
+ * time and the text goes straight to a file.
  */
 #ifndef LW_JSONOUT_H
 #define LW_JSONOUT_H
@@ -17,28 +17,19 @@
 
 struct jsonout {
 	FILE	*f;
-	char	*buf;
-	size_t	 len;
 	int	 depth;
 	int	 first[JSONOUT_DEPTH];
 	size_t	 flags;		/* json_dumpf flags for the members */
 };
 
-/* Start a document (an object); -1 with errno if out of memory. */
-int	jsonout_begin(struct jsonout *, size_t flags);
-/* Start a document written to F (not closed by the end). */
+/* Start a document (an object) written to F (not closed by the end). */
 void	jsonout_begin_file(struct jsonout *, FILE *f, size_t flags);
-/* End a document begun with jsonout_begin_file: 0, or -1 (F failed). */
+/* End the document: 0, or -1 (F failed). */
 int	jsonout_finish(struct jsonout *);
 /* Add member KEY (NULL inside an array) with value V, which is stolen. */
 void	jsonout_add(struct jsonout *, const char *key, json_t *v);
 /* Open member KEY (NULL inside an array) as '[' or '{'. */
 void	jsonout_open(struct jsonout *, const char *key, char bracket);
 void	jsonout_close(struct jsonout *, char bracket);
-/*
- * End the document: the text (free it) and its length in *LEN, or NULL
- * with errno.
- */
-char	*jsonout_end(struct jsonout *, size_t *len);
 
 #endif

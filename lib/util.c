@@ -431,13 +431,13 @@ open_spare(int dfd, const char *spare)
 }
 
 int
-write_swap(const char *path, const void *buf, size_t len, int mode)
+write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
+    void *arg)
 {
 	char spare[PATH_MAX];
-	const char *p = buf;
 	struct stat st;
-	ssize_t n;
-	off_t off = 0;
+	FILE *f;
+	off_t off;
 	int fd, saved;
 
 	if (snprintf(spare, sizeof(spare), "%s.prev", path) >=
@@ -452,18 +452,19 @@ write_swap(const char *path, const void *buf, size_t len, int mode)
 		    O_NOFOLLOW | O_CLOEXEC, mode)) == -1)
 			return -1;
 	}
-	while ((size_t)off < len) {
-		if ((n = pwrite(fd, p + off, len - (size_t)off, off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += n;
+	/* over the spare's pages from its start ("w" truncates nothing) */
+	if ((f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
 	}
-	if (fstat(fd, &st) == -1 || (st.st_size > off &&
-	    ftruncate(fd, off) == -1))
+	setvbuf(f, NULL, _IOFBF, 64 * 1024);
+	if (fill(f, arg) == -1 || fflush(f) == EOF || ferror(f) ||
+	    (off = ftello(f)) == -1 || fstat(fd, &st) == -1 ||
+	    (st.st_size > off && ftruncate(fd, off) == -1))
 		goto fail;
-	if (close(fd) == -1)
+	if (fclose(f) == EOF)
 		return -1;
 	/* the first time there is nothing to exchange with */
 	if (renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) ==
@@ -473,7 +474,7 @@ write_swap(const char *path, const void *buf, size_t len, int mode)
 	return -1;
 fail:
 	saved = errno;
-	close(fd);
+	fclose(f);
 	errno = saved;
 	return -1;
 }

@@ -73,14 +73,16 @@ int		 write_replace(const char *path, const void *buf, size_t len,
 int		 write_replace_at(int dfd, const char *name, const void *buf,
 		    size_t len, int mode, int sync);
 /*
- * Replace PATH by LEN bytes, atomically for its readers, not durably,
- * without making or freeing an inode: the new text goes over PATH.prev
- * (the version before last), which then changes place with PATH
- * (renameat2 RENAME_EXCHANGE; a plain rename where that is missing).
- * For a file rewritten often (status.json). 0, or -1 with errno set.
+ * Replace PATH by the text FILL writes to the stream it is given (0, or
+ * -1 with errno), atomically for its readers, not durably, without
+ * making or freeing an inode and without the whole text in memory: it
+ * goes over PATH.prev (the version before last), which then changes
+ * place with PATH (renameat2 RENAME_EXCHANGE; a plain rename where that
+ * is missing). A FILL or a write that fails leaves PATH as it was. For
+ * a file rewritten often (status.json). 0, or -1 with errno set.
  */
-int		 write_swap(const char *path, const void *buf, size_t len,
-		    int mode);
+int		 write_swap(const char *path, int mode,
+		    int (*fill)(FILE *, void *), void *arg);
 /*
  * The directory SUB ("samples/tp") below BASE, opened O_DIRECTORY (the
  * caller closes it); missing parts made with MODE if CREATE. BASE is

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -150,6 +151,58 @@ test_write_fill(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * write_swap: the text goes over the spare (PATH.prev, the version
+ * before last) from its start, the spare is cut to it, then the two
+ * change places; a fill that fails leaves PATH as it was; a link at
+ * the spare is removed, never written through.
+ */
+static void
+test_write_swap(void **state)
+{
+	char dir[] = "/tmp/lw-util-XXXXXX", path[PATH_MAX], prev[PATH_MAX];
+	char victim[PATH_MAX], longer[] = "12345678}", one[] = "1}";
+	char two[] = "2}";
+	struct stat st;
+	ino_t a;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/status.json", dir);
+	snprintf(prev, sizeof(prev), "%s.prev", path);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	assert_int_equal(write_swap(path, 0640, fill, longer), 0);
+	file_is(path, "{\"half\": 12345678}");
+	assert_int_equal(stat(path, &st), 0);
+	a = st.st_ino;
+	assert_int_equal(write_swap(path, 0640, fill, one), 0);
+	file_is(path, "{\"half\": 1}");
+	file_is(prev, "{\"half\": 12345678}");
+	/* the third write goes over the first one's inode, cut shorter */
+	assert_int_equal(write_swap(path, 0640, fill, two), 0);
+	file_is(path, "{\"half\": 2}");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_ino, a);
+	assert_int_equal(st.st_size, (off_t)strlen("{\"half\": 2}"));
+	/* a fill that fails: PATH as it was */
+	assert_int_equal(write_swap(path, 0640, fill, NULL), -1);
+	file_is(path, "{\"half\": 2}");
+	/* a link planted at the spare */
+	assert_int_equal(unlink(prev), 0);
+	file_is(path, "{\"half\": 2}");
+	assert_int_equal(write_atomic_fill(victim, 0640, fill, one), 0);
+	assert_int_equal(symlink(victim, prev), 0);
+	assert_int_equal(write_swap(path, 0640, fill, longer), 0);
+	file_is(victim, "{\"half\": 1}");
+	file_is(path, "{\"half\": 12345678}");
+	assert_int_equal(lstat(prev, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(unlink(prev), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(unlink(victim), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -158,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_url_masked),
 		cmocka_unit_test(test_write_fill),
+		cmocka_unit_test(test_write_swap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
