@@ -22,35 +22,40 @@ enum rule { RULE_THRESHOLD, RULE_WARN, RULE_STALE, RULE_COMM, RULE_FAULT,
 
 #define EVAL_MAX_EVENTS	RULE_COUNT
 
+/*
+ * Widest fields first and the flags in bytes: one of these is kept for
+ * each rule of each sensor (18000 in a farm of 1000 analyzers), and the
+ * padding of ints between times was a quarter of it.
+ */
 struct rule_state {
-	int		firing;		/* the condition, as judged */
-	int		notified;	/* the state receivers were told */
-	int		held;		/* flapping: no events until calm */
 	time_t		since;		/* when firing began */
 	time_t		pend_since;	/* a change is pending since; 0 none */
-	int		pend_count;	/* readings the pending change held */
 	uint64_t	seq;		/* events so far; names the next one */
 	/*
 	 * Recent transitions, a ring of FLAP_MAX made at the rule's first
 	 * (most rules of most sensors never change: 128 B each saved).
 	 */
 	time_t		*changes;
-	int		nchanges;
 	double		value;		/* the value last judged */
+	int		pend_count;	/* readings the pending change held */
+	int		nchanges;
+	char		firing;		/* the condition, as judged */
+	char		notified;	/* the state receivers were told */
+	char		held;		/* flapping: no events until calm */
 };
 
 /* Alert state of one sensor; owned by the core loop, saved in state.json. */
 struct alarm_state {
 	struct rule_state r[RULE_COUNT];
 	time_t		started;	/* daemon start: the grace period */
-	int		seen;		/* a poll result came since start */
 	time_t		last_valid;	/* last valid fresh reading */
 	time_t		stale_from;	/* no stale before stale_after past
 					   this (eval_rescheduled); 0 none */
 	int		fails;		/* failed polls in a row */
 	int		faults;		/* fault readings in a row */
+	char		seen;		/* a poll result came since start */
 	char		last_flag;
-	int		quiet;		/* M/C: threshold and stale suppressed */
+	char		quiet;		/* M/C: threshold and stale suppressed */
 };
 
 /* The rules' rings go; ST may be all zero. */

@@ -97,11 +97,12 @@ rule_load(json_t *j, struct rule_state *r)
 	json_int_t since = 0, pend = 0, seq = 0;
 	json_t *ch = NULL, *v;
 	json_error_t err;
+	int firing, notified, held;
 	size_t i;
 
 	if (json_unpack_ex(j, &err, 0, "{s:b, s:b, s:b, s:I, s:I, "
-	    "s:i, s:I, s:o, s:i, s?F}", "firing", &r->firing, "notified",
-	    &r->notified, "held", &r->held, "since", &since, "pend_since",
+	    "s:i, s:I, s:o, s:i, s?F}", "firing", &firing, "notified",
+	    &notified, "held", &held, "since", &since, "pend_since",
 	    &pend, "pend_count", &r->pend_count, "seq", &seq, "changes",
 	    &ch, "nchanges", &r->nchanges, "value", &r->value) == -1 ||
 	    !json_is_array(ch) || r->nchanges < 0 ||
@@ -109,6 +110,9 @@ rule_load(json_t *j, struct rule_state *r)
 	    r->pend_count > COUNT_MAX || !time_ok(since) || !time_ok(pend) ||
 	    seq < 0 || !isfinite(r->value))
 		return -1;
+	r->firing = firing != 0;	/* bytes in struct rule_state */
+	r->notified = notified != 0;
+	r->held = held != 0;
 	r->since = (time_t)since;
 	r->pend_since = (time_t)pend;
 	r->seq = (uint64_t)seq;
