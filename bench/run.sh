@@ -3,7 +3,9 @@
 # Needs `make all` and `make bench-deps` (collectd-core, libyajl2).
 #
 #   BENCH_N="10 200 1000"  farm sizes (spaces or commas)
-#   BENCH_SECONDS=60       each farm run: warm-up plus steady window
+#   BENCH_SECONDS=60       each farm run: warm-up plus steady window (the
+#                          steady window at least 60 s: CPU is the median
+#                          of its 60-s windows)
 #   BENCH_WARMUP=10        at least this, and 10 s after the last RRD file
 #                          appeared (startup work is not steady state)
 #   BENCH_QUICK=1          N = 10 100, 20 s runs, shorter extra sections
