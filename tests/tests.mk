@@ -99,7 +99,8 @@ VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
 	--track-fds=no \
 	--suppressions=$(CURDIR)/tests/fixtures/librrd.supp \
 	--log-file=$(CURDIR)/$(VG_DIR)/%p.log
-VG_JOBS	?= 2
+# VG_JOBS: tests at once; unset, one per CPU and at least 2 (valgrind.sh)
+VG_JOBS	?=
 valgrind: tests
 	@VALGRIND='$(VALGRIND)' VG_DIR=$(VG_DIR) VG_JOBS=$(VG_JOBS) \
 	    tests/valgrind.sh
