@@ -357,7 +357,7 @@ judge(struct core *core, const struct sample *s)
 	const struct conf_sensor *sc = &core->c->sensors[s->idx];
 	struct alarm_state *st = &core->alarms[s->idx];
 	struct event ev[EVAL_MAX_EVENTS];
-	int quiet = st->quiet, n;
+	int quiet = st->quiet != 0, n;
 
 	log_debug("sensor '%s': %.*f %s flag %c%s", sc->name, sc->decimals,
 	    s->value, sc->unit_label, s->flag, s->fresh ? "" : " (held)");

@@ -231,7 +231,7 @@ emit(const struct conf_sensor *sc, enum rule rule, struct rule_state *r,
 	    rule == RULE_WARN || rule == RULE_CUMULATIVE ? "warning" :
 	    "critical");
 	snprintf(ev->unit, sizeof(ev->unit), "%s", sc->unit_label);
-	ev->firing = r->firing;
+	ev->firing = r->firing != 0;
 	ev->parameter = sc->parameter;
 	/* only the value rules judge a value: the others carry none */
 	ev->value = judges_value(rule) ? r->value : NAN;
