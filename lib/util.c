@@ -271,22 +271,31 @@ write_atomic(const char *path, const void *buf, size_t len, int mode)
 	return write_replace(path, buf, len, mode, 1);
 }
 
-int
-write_replace(const char *path, const void *buf, size_t len, int mode,
-    int sync)
+/* PATH's folder, opened O_DIRECTORY; its last part into NAME. */
+static int
+open_dir_of(const char *path, char name[PATH_MAX])
 {
-	char dir[PATH_MAX], name[PATH_MAX];
-	int dfd, rc, saved;
+	char dir[PATH_MAX], tmp[PATH_MAX];
 
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	snprintf(name, sizeof(name), "%s", path);
-	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	snprintf(name, PATH_MAX, "%s", basename(tmp));
+	return open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int
+write_replace(const char *path, const void *buf, size_t len, int mode,
+    int sync)
+{
+	char name[PATH_MAX];
+	int dfd, rc, saved;
+
+	if ((dfd = open_dir_of(path, name)) == -1)
 		return -1;
-	rc = write_replace_at(dfd, basename(name), buf, len, mode, sync);
+	rc = write_replace_at(dfd, name, buf, len, mode, sync);
 	saved = errno;
 	close(dfd);
 	errno = saved;
@@ -360,20 +369,17 @@ int
 write_atomic_fill(const char *path, int mode, int (*fill)(FILE *, void *),
     void *arg)
 {
-	char dir[PATH_MAX], name[PATH_MAX], tmp[PATH_MAX];
+	char name[PATH_MAX], tmp[PATH_MAX];
 	FILE *f = NULL;
 	int dfd, fd, saved, rc = -1;
 
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	snprintf(name, sizeof(name), "%s", path);
-	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if ((dfd = open_dir_of(path, name)) == -1)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", basename(name));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
 	if ((fd = open_tmp(dfd, tmp, mode)) == -1)
 		goto out;
 	if ((f = fdopen(fd, "w")) == NULL) {
@@ -391,7 +397,7 @@ write_atomic_fill(const char *path, int mode, int (*fill)(FILE *, void *),
 	f = NULL;
 	if (fd == EOF)
 		goto fail;
-	if (renameat(dfd, tmp, dfd, basename(name)) == -1)
+	if (renameat(dfd, tmp, dfd, name) == -1)
 		goto fail;
 	rc = fsync(dfd);
 	goto out;
