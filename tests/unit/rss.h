@@ -15,7 +15,7 @@
  * The process's own RssAnon tells what the code gave back, but not under
  * ASan (shadow memory, fake stacks) or valgrind (its own memory).
  */
-static int
+static inline int
 rss_measurable(void)
 {
 	const char *pre = getenv("LD_PRELOAD");
@@ -27,7 +27,7 @@ rss_measurable(void)
 }
 
 /* kB of anonymous memory the process holds (/proc/self/status) */
-static long
+static inline long
 rss_anon_kb(void)
 {
 	char line[128];
