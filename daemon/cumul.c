@@ -37,31 +37,6 @@ cumul_due(const struct cumul *cu, time_t t)
 	    tm.tm_mon + 1 != cu->y->mon;
 }
 
-/* Month MON (1..12) of Y's year as far as Y keeps its days, else NULL. */
-static struct rp_day *
-days_of(struct cumul_ytd *y, int mon)
-{
-	if (mon == y->mon)
-		return y->day[1];
-	if (mon == y->mon - 1)
-		return y->day[0];
-	return NULL;
-}
-
-/* Judge the previous month again (its days changed). */
-static void
-judge_prev(struct cumul_ytd *y)
-{
-	struct rp_rules rules = report_rules(y->sensor);
-	int days;
-
-	if (y->mon < 2)
-		return;
-	days = days_in_month(y->year, y->mon - 1);
-	report_month_days(y->day[0], y->year, y->mon - 1, days, &rules,
-	    &y->prev);
-}
-
 void
 cumul_set(struct cumul *cu, const struct conf_sensor *sc,
     const struct rp_year *full, time_t t)
@@ -87,12 +62,13 @@ cumul_set(struct cumul *cu, const struct conf_sensor *sc,
 		report_month(full, i, &rules, &m);
 		y->k += report_ytd_month(&m, i, y->mon, &y->sum, &cur);
 	}
-	for (i = y->mon - 1; i <= y->mon; i++)
-		if (i >= 1)
-			memcpy(days_of(y, i), &full->day[report_yday(y->year,
-			    i)], days_in_month(y->year, i) *
-			    sizeof(struct rp_day));
-	judge_prev(y);
+	/* the previous month all its days, as the month in progress ends */
+	if (y->mon >= 2)
+		report_month_days(&full->day[report_yday(y->year, y->mon - 1)],
+		    y->year, y->mon - 1, days_in_month(y->year, y->mon - 1),
+		    &rules, &y->prev);
+	memcpy(y->day, &full->day[report_yday(y->year, y->mon)],
+	    days_in_month(y->year, y->mon) * sizeof(struct rp_day));
 }
 
 int
@@ -124,7 +100,6 @@ void
 cumul_add(struct cumul *cu, time_t t, double v, char flag)
 {
 	struct samplelog_row r;
-	struct rp_day *d;
 	struct tm tm;
 
 	if (cu->y == NULL || localtime_r(&t, &tm) == NULL ||
@@ -132,7 +107,7 @@ cumul_add(struct cumul *cu, time_t t, double v, char flag)
 		return;
 	if (tm.tm_mon + 1 > cu->y->mon)
 		return;		/* the load at the poll's new day reads it */
-	if ((d = days_of(cu->y, tm.tm_mon + 1)) == NULL) {
+	if (tm.tm_mon + 1 < cu->y->mon) {
 		cu->y->reload = 1;	/* the log has it: sum again */
 		return;
 	}
@@ -140,9 +115,7 @@ cumul_add(struct cumul *cu, time_t t, double v, char flag)
 	r.t = t;
 	r.value = v;
 	r.flag = flag;
-	report_add_day(&d[tm.tm_mday - 1], cu->y->sensor, &r);
-	if (tm.tm_mon + 1 < cu->y->mon)
-		judge_prev(cu->y);
+	report_add_day(&cu->y->day[tm.tm_mday - 1], cu->y->sensor, &r);
 }
 
 double
@@ -164,7 +137,7 @@ cumul_mean(const struct conf_sensor *sc, const struct cumul *cu, time_t t)
 	if (y->mon >= 2)
 		k += report_ytd_month(&y->prev, y->mon - 1, y->mon, &sum,
 		    &cur);
-	report_month_days(y->day[1], y->year, y->mon,
+	report_month_days(y->day, y->year, y->mon,
 	    days_in_month(y->year, y->mon), &rules, &m);
 	k += report_ytd_month(&m, y->mon, y->mon, &sum, &cur);
 	return k ? sum / k : NAN;

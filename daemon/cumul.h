@@ -27,24 +27,24 @@
 
 /*
  * What the year to date needs of a local year (8.8 kB in full, at every
- * TP sensor): the months before the previous one judged once at the
- * load (their sum as report_ytd_months adds them), and the days of the
- * previous month (a reading just after midnight of the 1st may be
- * stamped in it) and of the month of the load. A reading stamped in an
- * older month of the year has the sensor summed again from the log (the
- * reading is in it by then); one in a later month counts from the next
- * load, which comes before the poll's time reaches that month (a new
- * local day).
+ * TP sensor): the months before the month of the load judged once at the
+ * load (the older ones as their sum as report_ytd_months adds them, the
+ * previous one whole), and the days of the month of the load (0.8 kB).
+ * A reading stamped in an earlier month of the year (one measured before
+ * midnight of the 1st, a late one) has the sensor summed again from the
+ * log (the reading is in it by then); one in a later month counts from
+ * the next load, which comes before the poll's time reaches that month
+ * (a new local day).
  */
 struct cumul_ytd {
 	int		 year;		/* the local year */
 	int		 mon;		/* the month of the load, 1..12 */
-	int		 reload;	/* a reading in an older month came */
+	int		 reload;	/* a reading in an earlier month came */
 	const struct conf_sensor *sensor; /* its range and rules */
 	double		 sum;		/* of months 1..mon-2 (report_ytd_month) */
 	int		 k;		/* how many of them counted */
-	struct rp_month	 prev;		/* month mon-1 judged from day[0] */
-	struct rp_day	 day[2][31];	/* months mon-1 (if any) and mon */
+	struct rp_month	 prev;		/* month mon-1 judged; mon 1: none */
+	struct rp_day	 day[31];	/* of month mon */
 };
 
 struct cumul {
