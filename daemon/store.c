@@ -38,12 +38,18 @@
 #define FILE_BACKOFF_MAX 60.0	/* ... up to this */
 #define STORE_ELATER	(-3)	/* stopping: the file is left to next start */
 
+/*
+ * An entry of the ring: 20 bytes, not 24 (a time_t, and the padding
+ * after the ints), as a thousand devices keep 100000 of them (what waits
+ * for store_batch, and what was written the last minute): 0.4 MB.
+ * T: seconds since 1970, to 2106.
+ */
 struct ent {
-	time_t		 t;
+	uint32_t	 t;
 	double		 v;		/* NAN: UNKNOWN */
 	int		 file;
 	int		 next;		/* the file's next entry, -1 */
-};
+} __attribute__((packed));
 
 struct sfile {
 	const struct conf_sensor *s;
@@ -301,7 +307,7 @@ ring_push(struct store *st, int fi, time_t t, double v)
 	if (st->cap == 0)		/* store_new makes RING_MIN at least */
 		fatalx("store: no buffer");
 	i = (int)((st->head + st->count++) % st->cap);
-	st->ring[i] = (struct ent){ t, v, fi, -1 };
+	st->ring[i] = (struct ent){ (uint32_t)t, v, fi, -1 };
 	if (f->tail != -1)
 		st->ring[f->tail].next = i;
 	else
