@@ -135,7 +135,8 @@ rebind_apply(struct bus *bus)
 			bus->last[i].ref.refusals = 0;
 		}
 	}
-	memset(bus->nomerge, 0, sizeof(bus->nomerge));
+	free(bus->nomerge);
+	bus->nomerge = NULL;
 	modbus_set_response_timeout(bus->ctx, (uint32_t)bus->b->timeout,
 	    (uint32_t)((bus->b->timeout - floor(bus->b->timeout)) * 1e6));
 	free_tables(os, onext, odue, olast, oreqs, oregs, oerr);
@@ -299,7 +300,17 @@ bus_free(struct bus *bus)
 	pthread_cond_destroy(&bus->rebound);
 	free_tables(bus->sensors, bus->next_t, bus->due, bus->last,
 	    bus->reqs, bus->regs, bus->req_err);
+	free(bus->nomerge);
+	free(bus->unit_fails);
 	free(bus);
+}
+
+unsigned char *
+bus_units(unsigned char **t)
+{
+	if (*t == NULL && (*t = calloc(NUNITS, 1)) == NULL)
+		fatal("bus");
+	return *t;
 }
 
 void

@@ -116,8 +116,13 @@ struct bus {
 	uint16_t		(*regs)[PLAN_MAX_REGS];
 	size_t			 nregs;
 	int			*req_err;	/* 0 ok, else errno */
-	unsigned char		 nomerge[NUNITS];
-	unsigned char		 unit_fails[NUNITS];
+	/*
+	 * NUNITS a table, made when a unit first needs a mark (bus_units):
+	 * NULL, all 0, as on a bus whose devices all answer (512 B a bus
+	 * otherwise: half a megabyte of a thousand)
+	 */
+	unsigned char		*nomerge;
+	unsigned char		*unit_fails;
 	struct bus_stats	 st;
 };
 
@@ -131,6 +136,8 @@ struct bus *bus_new(const struct conf *c, int idx, struct queue *q,
 	    const struct bus_ops *ops, void *dev);
 /* Close the link and free (the bus must be out of its pool). */
 void	bus_free(struct bus *);
+/* Table *T of the bus, made (all 0) if it is not yet: see struct bus. */
+unsigned char *bus_units(unsigned char **t);
 /* Sleep until the monotonic deadline DL or until asked to stop. */
 void	bus_sleep_until(struct bus *, struct timespec dl);
 /* 1 if a new config waits to be adopted (bus_rebind). */

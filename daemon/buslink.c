@@ -166,7 +166,8 @@ request(struct bus *bus, const struct plan_req *r, uint16_t *regs, int first)
 	double pause = 0;
 	int err = 0, i, tries;
 
-	tries = busrule_tries(bus->unit_fails[r->unit], bus->b->retries);
+	tries = busrule_tries(bus->unit_fails != NULL ?
+	    bus->unit_fails[r->unit] : 0, bus->b->retries);
 	for (i = 0; i < tries && !atomic_load(&bus->stop); i++) {
 		if (i > 0)
 			bus->ops->sleep(bus, pause);

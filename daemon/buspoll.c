@@ -60,14 +60,14 @@ split_refused(struct bus *bus, size_t nreq, size_t ndue)
 
 	for (i = 0; i < nreq; i++) {
 		r = &bus->reqs[i];
-		if (!busrule_split(bus->req_err[i], bus->nomerge[r->unit],
-		    carried(bus, r, ndue)))
+		if (!busrule_split(bus->req_err[i], bus->nomerge != NULL &&
+		    bus->nomerge[r->unit], carried(bus, r, ndue)))
 			continue;
 		log_warnx("bus '%s' unit %d: refused the merged read of "
 		    "registers %u-%u (%s); reading sensor by sensor",
 		    bus->b->name, r->unit, r->addr, r->addr + r->count - 1,
 		    modbus_strerror(bus->req_err[i]));
-		bus->nomerge[r->unit] = 1;
+		bus_units(&bus->nomerge)[r->unit] = 1;
 		again = 1;
 	}
 	return again;
@@ -162,7 +162,7 @@ refusals(struct bus *bus, size_t nreq, size_t ndue)
 static void
 unit_health(struct bus *bus, size_t nreq)
 {
-	unsigned char fail[NUNITS], seen[NUNITS];
+	unsigned char fail[NUNITS], seen[NUNITS], v;
 	enum busrule_ev ev;
 	size_t i;
 	int u;
@@ -178,8 +178,10 @@ unit_health(struct bus *bus, size_t nreq)
 	for (u = 0; u < NUNITS; u++) {
 		if (!seen[u] || !bus->connected)
 			continue;
-		bus->unit_fails[u] = busrule_unit(bus->unit_fails[u], fail[u],
-		    &ev);
+		v = busrule_unit(bus->unit_fails != NULL ?
+		    bus->unit_fails[u] : 0, fail[u], &ev);
+		if (v != 0 || bus->unit_fails != NULL)
+			bus_units(&bus->unit_fails)[u] = v;
 		if (ev == BUSRULE_BACK)
 			log_info("bus '%s' unit %d: answering again",
 			    bus->b->name, u);

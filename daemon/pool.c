@@ -20,6 +20,18 @@
 #define POOL_IDLE_S	10	/* a follower idle this long ends */
 #define POOL_EVENTS	256	/* epoll events taken at once */
 /*
+ * Runs handed over wait for a worker. The start of a thousand devices
+ * hands each first connect to one: started one per hand-over, 100-600
+ * threads were made before the first of them ran, each with its stack
+ * touched, where a few took those quick runs in turn as fast as they
+ * came. Now a follower is called for a run handed over if one is free,
+ * a worker starts for it if no other run waits (a time-out), or when
+ * the oldest has waited POOL_RUN_WAIT s (the workers are not keeping
+ * up); POOL_STARTS at most are starting at once.
+ */
+#define POOL_RUN_WAIT	0.01
+#define POOL_STARTS	4
+/*
  * s: the leader wakes at most this often; what came due or was answered
  * in between is handled in one go. A thread waking up costs more than
  * the work of a poll, so a thousand devices a second cost ~200 wake-ups,
@@ -152,6 +164,25 @@ unqueue(struct pool *p, struct pool_job *j)
 
 static void	spawn(struct pool *);
 static void	pass_lead(struct pool *);
+static int	call_follower(struct pool *);
+
+/* A run waits for a worker: call a follower, or start one. */
+static void
+more(struct pool *p)
+{
+	if (!call_follower(p) && p->starting < POOL_STARTS &&
+	    p->workers < p->max)
+		spawn(p);
+}
+
+/* The oldest run has waited POOL_RUN_WAIT: one more worker for them. */
+static void
+runs_late(struct pool *p)
+{
+	if (p->runs != NULL &&
+	    ts_diff(mono_now(), p->runs->handed) >= POOL_RUN_WAIT)
+		more(p);
+}
 
 /* Start a worker if none is free or starting; with the lock held. */
 static void
@@ -358,11 +389,16 @@ pass_lead(struct pool *p)
 static void
 hand_off(struct pool *p, struct pool_job *j)
 {
+	int none = p->runs == NULL;
+
 	j->next_run = NULL;
+	j->handed = mono_now();
 	*p->runs_tail = j;
 	p->runs_tail = &j->next_run;
-	if (!call_follower(p) && p->workers < p->max)
-		spawn(p);
+	if (none || p->followers != NULL)
+		more(p);
+	else
+		runs_late(p);
 }
 
 static struct pool_job *
@@ -440,6 +476,8 @@ wait_events(struct pool *p, double wait)
 
 	if (wait > POOL_IDLE_S)
 		wait = POOL_IDLE_S;
+	if (p->runs != NULL && wait > POOL_RUN_WAIT)
+		wait = POOL_RUN_WAIT;	/* see that they are taken */
 	/*
 	 * Woke a moment ago: let work gather. Unless no reply is awaited
 	 * and nothing comes due before the nap would end: then epoll_wait
@@ -521,6 +559,9 @@ worker(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	p->starting--;
+	/* this one takes the first waiting run; if late, one more */
+	if (p->runs != NULL && p->runs->next_run != NULL)
+		runs_late(p);
 	while (!p->stopping) {
 		if (!leading && (j = next_run(p)) != NULL) {
 			pthread_mutex_unlock(&p->mu);
@@ -535,6 +576,7 @@ worker(void *arg)
 			continue;
 		}
 		p->has_leader = leading = 1;
+		runs_late(p);
 		if ((j = take(p, &wait, &ev)) != NULL)
 			leading = lead(p, j, ev);
 		else
@@ -732,5 +774,8 @@ pool_tick(struct pool *p, double late)
 		spawn(p);
 	else if (p->n > 0 && ts_diff(mono_now(), p->heap[0]->due) > late)
 		nudge(p);
+	/* runs wait and no worker is on its way: one could not start */
+	if (p->starting == 0)
+		runs_late(p);
 	pthread_mutex_unlock(&p->mu);
 }

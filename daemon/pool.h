@@ -57,6 +57,7 @@ struct pool_job {
 	int		 wake;		/* run again at once after this run */
 	int		 gone;		/* removed: never queued again */
 	struct pool_job	*next_run;	/* waiting for a follower to run it */
+	struct timespec	 handed;	/* ... since */
 };
 
 /* A pool of at most MAX workers; fatal on failure. */

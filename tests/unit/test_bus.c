@@ -276,6 +276,21 @@ test_busy_backs_off_longer(void **state)
 	assert_true(F.d.slept[1] >= 0.1 && F.d.slept[1] < 0.2);
 }
 
+/*
+ * A bus costs what its devices need: the per-unit tables (256 units,
+ * two bytes each) are not part of every bus, only of one whose unit
+ * failed or refused a merged read (test_unit_down_one_try and
+ * test_split_refused_merge use them). A thousand buses carried
+ * 512 kB of them.
+ */
+static void
+test_bus_size(void **state)
+{
+	(void)state;
+	print_message("struct bus: %zu bytes\n", sizeof(struct bus));
+	assert_true(sizeof(struct bus) < 1024);
+}
+
 /* A unit silent for UNIT_DOWN polls gets one try a poll until it answers. */
 static void
 test_unit_down_one_try(void **state)
@@ -446,6 +461,7 @@ main(void)
 		cmocka_unit_test_teardown(test_retries, teardown),
 		cmocka_unit_test_teardown(test_busy_backs_off_longer,
 		    teardown),
+		cmocka_unit_test(test_bus_size),
 		cmocka_unit_test_teardown(test_unit_down_one_try, teardown),
 		cmocka_unit_test_teardown(test_reconnect_backoff, teardown),
 		cmocka_unit_test_teardown(test_regs_as_plans_need, teardown),

@@ -347,6 +347,62 @@ test_ended_workers_stacks(void **state)
 	assert_true(after - before < 4 * 64);
 }
 
+#define BURST_JOBS	300
+
+static atomic_int burst_runs;
+
+/* A device not yet connected: its step hands it to run() at once. */
+static int
+burst_step(struct pool_job *pj, enum pool_ev ev)
+{
+	(void)pj;
+	(void)ev;
+	return POOL_BLOCK;
+}
+
+/* its connect and first poll: quick */
+static void
+burst_run(struct pool_job *pj)
+{
+	usleep(200);
+	pj->due = ts_add(mono_now(), 3600);
+	atomic_fetch_add(&burst_runs, 1);
+}
+
+/*
+ * Three hundred devices come due at once, each handed to run() for its
+ * first connect (the daemon's start): the runs are quick, so a few
+ * workers take them in turn. Started one per hand-over (before the
+ * first could run), there were a worker per device, each a stack.
+ */
+static void
+test_start_burst(void **state)
+{
+	static struct pool_job j[BURST_JOBS];
+	struct timespec due = ts_add(mono_now(), 0.05);
+	struct pool *p = pool_new(4096);
+	size_t now, peak;
+	int i;
+
+	(void)state;
+	for (i = 0; i < BURST_JOBS; i++) {
+		memset(&j[i], 0, sizeof(j[i]));
+		j[i].run = burst_run;
+		j[i].step = burst_step;
+		j[i].due = due;
+		pool_add(p, &j[i]);
+	}
+	for (i = 0; i < 100 && atomic_load(&burst_runs) < BURST_JOBS; i++)
+		tick_for(p, 0.05);
+	pool_count(p, &now, &peak);
+	for (i = 0; i < BURST_JOBS; i++)
+		pool_remove(p, &j[i]);
+	pool_free(p);
+	print_message("%zu workers at most for %d runs\n", peak, BURST_JOBS);
+	assert_int_equal(atomic_load(&burst_runs), BURST_JOBS);
+	assert_true(peak <= BURST_JOBS / 4);
+}
+
 int
 main(void)
 {
@@ -357,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_runs_keep_lead),
 		cmocka_unit_test(test_remove_waiting),
 		cmocka_unit_test(test_ended_workers_stacks),
+		cmocka_unit_test(test_start_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
