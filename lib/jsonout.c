@@ -1,7 +1,11 @@
 /* jsonout.c: a big JSON document written a member at a time */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "jsonout.h"
+
+static void	put_value(struct jsonout *, const json_t *);
 
 void
 jsonout_begin_file(struct jsonout *o, FILE *f, size_t flags)
@@ -10,6 +14,8 @@ jsonout_begin_file(struct jsonout *o, FILE *f, size_t flags)
 	o->depth = 0;
 	o->first[0] = 1;
 	o->flags = flags;
+	o->in = 0;
+	o->infirst[0] = 1;
 	fputc('{', o->f);
 }
 
@@ -40,22 +46,52 @@ put_value(struct jsonout *o, const json_t *v)
 	free(big);
 }
 
+/*
+ * String S as jansson writes it. Printable ASCII without quote or
+ * backslash (names, times) is copied; anything else is jansson's (escapes,
+ * UTF-8 checked); not UTF-8 is written as BAD (NULL: null).
+ */
+static void
+put_str_or(struct jsonout *o, const char *s, const char *bad)
+{
+	const unsigned char *u;
+	json_t *j;
+
+	for (u = (const unsigned char *)s; *u != 0; u++)
+		if (*u < 0x20 || *u >= 0x7f || *u == '"' || *u == '\\')
+			break;
+	if (*u == 0) {
+		fputc('"', o->f);
+		fwrite(s, 1, (size_t)(u - (const unsigned char *)s), o->f);
+		fputc('"', o->f);
+		return;
+	}
+	if ((j = json_string(s)) == NULL && bad != NULL)
+		j = json_string(bad);
+	if (j == NULL)
+		fputs("null", o->f);
+	else
+		put_value(o, j);
+	json_decref(j);
+}
+
+static void
+put_str(struct jsonout *o, const char *s)
+{
+	put_str_or(o, s, NULL);
+}
+
 /* the separator, the key if any */
 static void
 member(struct jsonout *o, const char *key)
 {
-	json_t *k;
-
 	if (!o->first[o->depth])
 		fputc(',', o->f);
 	o->first[o->depth] = 0;
 	fputc('\n', o->f);
 	if (key == NULL)
 		return;
-	if ((k = json_string(key)) == NULL)	/* not UTF-8: conf refuses */
-		k = json_string("?");
-	put_value(o, k);
-	json_decref(k);
+	put_str_or(o, key, "?");	/* not UTF-8: conf refuses */
 	fputs(": ", o->f);
 }
 
@@ -86,4 +122,187 @@ jsonout_close(struct jsonout *o, char bracket)
 		o->depth--;
 	fputc('\n', o->f);
 	fputc(bracket, o->f);
+}
+
+/*
+ * The typed members below write what jsonout_add of the jansson value
+ * would, without the value: a station's status.json was a fifth of the
+ * daemon's CPU, most of it building, dumping and freeing small trees and
+ * snprintf for every number. Whatever the fast paths do not cover goes
+ * through jansson itself, so the text is the same (test_jsonout).
+ */
+
+/* the separator and key of a member inside jsonout_obj */
+static void
+inmember(struct jsonout *o, const char *key)
+{
+	if (!o->infirst[o->in])
+		fputc(',', o->f);
+	o->infirst[o->in] = 0;
+	if (key == NULL)
+		return;
+	put_str(o, key);
+	fputc(':', o->f);
+}
+
+static void
+typed_member(struct jsonout *o, const char *key)
+{
+	if (o->in > 0)
+		inmember(o, key);
+	else
+		member(o, key);
+}
+
+void
+jsonout_obj(struct jsonout *o, const char *key)
+{
+	typed_member(o, key);
+	fputc('{', o->f);
+	if (o->in + 1 < JSONOUT_DEPTH)
+		o->infirst[++o->in] = 1;
+}
+
+void
+jsonout_obj_end(struct jsonout *o)
+{
+	if (o->in > 0)
+		o->in--;
+	fputc('}', o->f);
+}
+
+void
+jsonout_str(struct jsonout *o, const char *key, const char *s)
+{
+	typed_member(o, key);
+	if (s == NULL)
+		fputs("null", o->f);
+	else
+		put_str(o, s);
+}
+
+void
+jsonout_int(struct jsonout *o, const char *key, long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	typed_member(o, key);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), o->f);
+}
+
+void
+jsonout_real(struct jsonout *o, const char *key, double v)
+{
+	char buf[64];
+	size_t n;
+	int prec = (int)((o->flags >> 11) & 0x1F);
+
+	typed_member(o, key);
+	n = jsonout_fmt_real(v, prec, buf, sizeof(buf));
+	if (n == 0)
+		fputs("null", o->f);	/* not finite: json_real refuses */
+	else
+		fwrite(buf, 1, n, o->f);
+}
+
+void
+jsonout_bool(struct jsonout *o, const char *key, int v)
+{
+	typed_member(o, key);
+	fputs(v ? "true" : "false", o->f);
+}
+
+void
+jsonout_null(struct jsonout *o, const char *key)
+{
+	typed_member(o, key);
+	fputs("null", o->f);
+}
+
+/* jansson's text of real D of PREC digits, or 0 (not finite) */
+static size_t
+jansson_real(double d, int prec, char *buf, size_t len)
+{
+	json_t *j;
+	size_t n;
+
+	if ((j = json_real(d)) == NULL)
+		return 0;
+	n = json_dumpb(j, buf, len, JSON_ENCODE_ANY | JSON_REAL_PRECISION(prec));
+	json_decref(j);
+	return n < len ? n : 0;
+}
+
+/*
+ * "%.*g" of PREC <= 10 digits, in fixed notation (exponent -4 to PREC-1),
+ * by one multiplication by an exact power of ten: its rounding error is
+ * under 1e-5 of a unit of the last digit (the product is below 2^34),
+ * so unless the digit after the last is a near-tie, rounding the product
+ * rounds the exact value of D the same way. The rest goes to jansson.
+ */
+size_t
+jsonout_fmt_real(double d, int prec, char *buf, size_t len)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14 };
+	double a = fabs(d), s, fl;
+	unsigned long long n;
+	char dig[16], *p = buf;
+	int e, k, i, last, tries;
+
+	if (prec < 1 || prec > 10 || !isfinite(d) || a < 1e-4 || a >= 1e10 ||
+	    len < 32)
+		return jansson_real(d, prec, buf, len);
+	e = (int)floor(log10(a));
+	for (tries = 0; tries < 2; tries++) {
+		k = prec - 1 - e;
+		if (k < 0 || k > 14)
+			return jansson_real(d, prec, buf, len);
+		s = a * p10[k];
+		fl = floor(s);
+		if (fabs(s - fl - 0.5) < 1e-5)
+			return jansson_real(d, prec, buf, len);
+		n = (unsigned long long)fl + (s - fl > 0.5);
+		if (n >= (unsigned long long)p10[prec])
+			e++;
+		else if (n < (unsigned long long)p10[prec - 1])
+			e--;
+		else
+			break;
+	}
+	if (tries == 2 || e < -4 || e >= prec)
+		return jansson_real(d, prec, buf, len);
+	for (i = prec - 1; i >= 0; i--, n /= 10)
+		dig[i] = (char)('0' + n % 10);
+	/* the digits that matter: %g drops trailing zeros of the fraction */
+	for (last = prec - 1; last > e && last > 0 && dig[last] == '0'; last--)
+		;
+	if (d < 0)
+		*p++ = '-';
+	if (e < 0) {
+		*p++ = '0';
+		*p++ = '.';
+		for (i = -1; i > e; i--)
+			*p++ = '0';
+		for (i = 0; i <= last; i++)
+			*p++ = dig[i];
+	} else {
+		for (i = 0; i <= e; i++)
+			*p++ = dig[i];
+		*p++ = '.';
+		if (last > e)
+			for (i = e + 1; i <= last; i++)
+				*p++ = dig[i];
+		else
+			*p++ = '0';	/* jansson's ".0": still a real */
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
 }
