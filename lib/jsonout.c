@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jsonout.h"
+#include "util.h"
 
 static void	put_value(struct jsonout *, const json_t *);
 
@@ -240,69 +241,17 @@ jansson_real(double d, int prec, char *buf, size_t len)
 	return n < len ? n : 0;
 }
 
-/*
- * "%.*g" of PREC <= 10 digits, in fixed notation (exponent -4 to PREC-1),
- * by one multiplication by an exact power of ten: its rounding error is
- * under 1e-5 of a unit of the last digit (the product is below 2^34),
- * so unless the digit after the last is a near-tie, rounding the product
- * rounds the exact value of D the same way. The rest goes to jansson.
- */
+/* jansson's text: "%.*g", and ".0" if that looks like an integer */
 size_t
 jsonout_fmt_real(double d, int prec, char *buf, size_t len)
 {
-	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14 };
-	double a = fabs(d), s, fl;
-	unsigned long long n;
-	char dig[16], *p = buf;
-	int e, k, i, last, tries;
+	size_t n;
 
-	if (prec < 1 || prec > 10 || !isfinite(d) || a < 1e-4 || a >= 1e10 ||
-	    len < 32)
+	if (len < 40 || (n = fmt_g_fast(d, prec, buf, len - 3)) == 0)
 		return jansson_real(d, prec, buf, len);
-	e = (int)floor(log10(a));
-	for (tries = 0; tries < 2; tries++) {
-		k = prec - 1 - e;
-		if (k < 0 || k > 14)
-			return jansson_real(d, prec, buf, len);
-		s = a * p10[k];
-		fl = floor(s);
-		if (fabs(s - fl - 0.5) < 1e-5)
-			return jansson_real(d, prec, buf, len);
-		n = (unsigned long long)fl + (s - fl > 0.5);
-		if (n >= (unsigned long long)p10[prec])
-			e++;
-		else if (n < (unsigned long long)p10[prec - 1])
-			e--;
-		else
-			break;
+	if (memchr(buf, '.', n) == NULL) {
+		memcpy(buf + n, ".0", 3);
+		n += 2;
 	}
-	if (tries == 2 || e < -4 || e >= prec)
-		return jansson_real(d, prec, buf, len);
-	for (i = prec - 1; i >= 0; i--, n /= 10)
-		dig[i] = (char)('0' + n % 10);
-	/* the digits that matter: %g drops trailing zeros of the fraction */
-	for (last = prec - 1; last > e && last > 0 && dig[last] == '0'; last--)
-		;
-	if (d < 0)
-		*p++ = '-';
-	if (e < 0) {
-		*p++ = '0';
-		*p++ = '.';
-		for (i = -1; i > e; i--)
-			*p++ = '0';
-		for (i = 0; i <= last; i++)
-			*p++ = dig[i];
-	} else {
-		for (i = 0; i <= e; i++)
-			*p++ = dig[i];
-		*p++ = '.';
-		if (last > e)
-			for (i = e + 1; i <= last; i++)
-				*p++ = dig[i];
-		else
-			*p++ = '0';	/* jansson's ".0": still a real */
-	}
-	*p = '\0';
-	return (size_t)(p - buf);
+	return n;
 }
