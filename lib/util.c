@@ -417,9 +417,10 @@ out:
 /*
  * The spare NAME.prev of write_swap: ours to overwrite only if it is a
  * plain file of ours with one link (O_NOFOLLOW: never through a link).
+ * Its size in *SIZE.
  */
 static int
-open_spare(int dfd, const char *spare)
+open_spare(int dfd, const char *spare, off_t *size)
 {
 	struct stat st;
 	int fd;
@@ -433,17 +434,20 @@ open_spare(int dfd, const char *spare)
 		errno = EPERM;
 		return -1;
 	}
+	*size = st.st_size;
 	return fd;
 }
+
+/* stdio's own buffer is a page: a status.json in one write(2), not 3 */
+#define SWAP_BUF	(64 * 1024)
 
 int
 write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
     void *arg)
 {
-	char spare[PATH_MAX];
-	struct stat st;
+	char spare[PATH_MAX], *buf;
 	FILE *f;
-	off_t off;
+	off_t off, size = 0;
 	int fd, saved;
 
 	if (snprintf(spare, sizeof(spare), "%s.prev", path) >=
@@ -451,7 +455,7 @@ write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = open_spare(AT_FDCWD, spare)) == -1) {
+	if ((fd = open_spare(AT_FDCWD, spare, &size)) == -1) {
 		if (errno != ENOENT && unlink(spare) == -1 && errno != ENOENT)
 			return -1;
 		if ((fd = open(spare, O_WRONLY | O_CREAT | O_EXCL |
@@ -465,12 +469,14 @@ write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
 		errno = saved;
 		return -1;
 	}
-	setvbuf(f, NULL, _IOFBF, 64 * 1024);
+	if ((buf = malloc(SWAP_BUF)) != NULL)
+		setvbuf(f, buf, _IOFBF, SWAP_BUF);
 	if (fill(f, arg) == -1 || fflush(f) == EOF || ferror(f) ||
-	    (off = ftello(f)) == -1 || fstat(fd, &st) == -1 ||
-	    (st.st_size > off && ftruncate(fd, off) == -1))
+	    (off = ftello(f)) == -1 || (size > off && ftruncate(fd, off) == -1))
 		goto fail;
-	if (fclose(f) == EOF)
+	saved = fclose(f);
+	free(buf);
+	if (saved == EOF)
 		return -1;
 	/* the first time there is nothing to exchange with */
 	if (renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) ==
@@ -481,6 +487,7 @@ write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
 fail:
 	saved = errno;
 	fclose(f);
+	free(buf);
 	errno = saved;
 	return -1;
 }
