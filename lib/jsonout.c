@@ -1,4 +1,7 @@
-/* jsonout.c: a big JSON document written a member at a time */
+/*
+ * jsonout.c: a big JSON document written a member at a time (stdio's
+ * _unlocked calls: the FILE is the writer's own)
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +20,13 @@ jsonout_begin_file(struct jsonout *o, FILE *f, size_t flags)
 	o->flags = flags;
 	o->in = 0;
 	o->infirst[0] = 1;
-	fputc('{', o->f);
+	putc_unlocked('{', o->f);
 }
 
 int
 jsonout_finish(struct jsonout *o)
 {
-	fputs("\n}\n", o->f);
+	fputs_unlocked("\n}\n", o->f);
 	return ferror(o->f) ? -1 : 0;
 }
 
@@ -36,14 +39,14 @@ put_value(struct jsonout *o, const json_t *v)
 
 	n = json_dumpb(v, buf, sizeof(buf), o->flags | JSON_ENCODE_ANY);
 	if (n > 0 && n <= sizeof(buf)) {
-		fwrite(buf, 1, n, o->f);
+		fwrite_unlocked(buf, 1, n, o->f);
 		return;
 	}
 	if ((big = json_dumps(v, o->flags | JSON_ENCODE_ANY)) == NULL) {
-		fputs("null", o->f);
+		fputs_unlocked("null", o->f);
 		return;
 	}
-	fputs(big, o->f);
+	fputs_unlocked(big, o->f);
 	free(big);
 }
 
@@ -62,15 +65,15 @@ put_str_or(struct jsonout *o, const char *s, const char *bad)
 		if (*u < 0x20 || *u >= 0x7f || *u == '"' || *u == '\\')
 			break;
 	if (*u == 0) {
-		fputc('"', o->f);
-		fwrite(s, 1, (size_t)(u - (const unsigned char *)s), o->f);
-		fputc('"', o->f);
+		putc_unlocked('"', o->f);
+		fwrite_unlocked(s, 1, (size_t)(u - (const unsigned char *)s), o->f);
+		putc_unlocked('"', o->f);
 		return;
 	}
 	if ((j = json_string(s)) == NULL && bad != NULL)
 		j = json_string(bad);
 	if (j == NULL)
-		fputs("null", o->f);
+		fputs_unlocked("null", o->f);
 	else
 		put_value(o, j);
 	json_decref(j);
@@ -87,13 +90,13 @@ static void
 member(struct jsonout *o, const char *key)
 {
 	if (!o->first[o->depth])
-		fputc(',', o->f);
+		putc_unlocked(',', o->f);
 	o->first[o->depth] = 0;
-	fputc('\n', o->f);
+	putc_unlocked('\n', o->f);
 	if (key == NULL)
 		return;
 	put_str_or(o, key, "?");	/* not UTF-8: conf refuses */
-	fputs(": ", o->f);
+	fputs_unlocked(": ", o->f);
 }
 
 void
@@ -101,7 +104,7 @@ jsonout_add(struct jsonout *o, const char *key, json_t *v)
 {
 	member(o, key);
 	if (v == NULL)
-		fputs("null", o->f);
+		fputs_unlocked("null", o->f);
 	else
 		put_value(o, v);
 	json_decref(v);
@@ -111,7 +114,7 @@ void
 jsonout_open(struct jsonout *o, const char *key, char bracket)
 {
 	member(o, key);
-	fputc(bracket, o->f);
+	putc_unlocked(bracket, o->f);
 	if (o->depth + 1 < JSONOUT_DEPTH)
 		o->first[++o->depth] = 1;
 }
@@ -121,8 +124,8 @@ jsonout_close(struct jsonout *o, char bracket)
 {
 	if (o->depth > 0)
 		o->depth--;
-	fputc('\n', o->f);
-	fputc(bracket, o->f);
+	putc_unlocked('\n', o->f);
+	putc_unlocked(bracket, o->f);
 }
 
 /*
@@ -138,12 +141,12 @@ static void
 inmember(struct jsonout *o, const char *key)
 {
 	if (!o->infirst[o->in])
-		fputc(',', o->f);
+		putc_unlocked(',', o->f);
 	o->infirst[o->in] = 0;
 	if (key == NULL)
 		return;
 	put_str(o, key);
-	fputc(':', o->f);
+	putc_unlocked(':', o->f);
 }
 
 static void
@@ -159,7 +162,7 @@ void
 jsonout_obj(struct jsonout *o, const char *key)
 {
 	typed_member(o, key);
-	fputc('{', o->f);
+	putc_unlocked('{', o->f);
 	if (o->in + 1 < JSONOUT_DEPTH)
 		o->infirst[++o->in] = 1;
 }
@@ -169,7 +172,7 @@ jsonout_obj_end(struct jsonout *o)
 {
 	if (o->in > 0)
 		o->in--;
-	fputc('}', o->f);
+	putc_unlocked('}', o->f);
 }
 
 void
@@ -177,7 +180,7 @@ jsonout_str(struct jsonout *o, const char *key, const char *s)
 {
 	typed_member(o, key);
 	if (s == NULL)
-		fputs("null", o->f);
+		fputs_unlocked("null", o->f);
 	else
 		put_str(o, s);
 }
@@ -195,7 +198,7 @@ jsonout_int(struct jsonout *o, const char *key, long long v)
 	while ((u /= 10) != 0);
 	if (v < 0)
 		*--p = '-';
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), o->f);
+	fwrite_unlocked(p, 1, (size_t)(buf + sizeof(buf) - p), o->f);
 }
 
 void
@@ -208,23 +211,23 @@ jsonout_real(struct jsonout *o, const char *key, double v)
 	typed_member(o, key);
 	n = jsonout_fmt_real(v, prec, buf, sizeof(buf));
 	if (n == 0)
-		fputs("null", o->f);	/* not finite: json_real refuses */
+		fputs_unlocked("null", o->f);	/* not finite: json_real refuses */
 	else
-		fwrite(buf, 1, n, o->f);
+		fwrite_unlocked(buf, 1, n, o->f);
 }
 
 void
 jsonout_bool(struct jsonout *o, const char *key, int v)
 {
 	typed_member(o, key);
-	fputs(v ? "true" : "false", o->f);
+	fputs_unlocked(v ? "true" : "false", o->f);
 }
 
 void
 jsonout_null(struct jsonout *o, const char *key)
 {
 	typed_member(o, key);
-	fputs("null", o->f);
+	fputs_unlocked("null", o->f);
 }
 
 /* jansson's text of real D of PREC digits, or 0 (not finite) */
