@@ -91,17 +91,32 @@ rate_json(struct jsonout *o, const char *key, int n, int expected)
 	jsonout_real(o, key, round(1000.0 * n / expected) / 10);
 }
 
+/* A time as RFC 3339, once for the sensors that share it (a poll's). */
+struct tcache {
+	time_t	t;
+	char	s[32];
+};
+
+static const char *
+rfc3339_of(struct tcache *c, time_t t)
+{
+	if (c->s[0] == '\0' || c->t != t) {
+		fmt_rfc3339(t, c->s, sizeof(c->s));
+		c->t = t;
+	}
+	return c->s;
+}
+
 /* Today's capture and validity rates (数据获取率, 有效率) of sensor IDX. */
 static void
-today_json(struct jsonout *o, const struct core *core, int idx)
+today_json(struct jsonout *o, const struct core *core, int idx,
+    struct tcache *since)
 {
 	struct core_today t;
-	char since[32];
 
 	core_today(core, idx, time(NULL), &t);
-	fmt_rfc3339(t.since, since, sizeof(since));
 	jsonout_obj(o, "today");
-	jsonout_str(o, "since", since);
+	jsonout_str(o, "since", rfc3339_of(since, t.since));
 	if (t.expected > 0)
 		jsonout_int(o, "expected", t.expected);
 	else
@@ -115,15 +130,12 @@ today_json(struct jsonout *o, const struct core *core, int idx)
 
 static void
 sensor_json(struct jsonout *o, const struct conf_sensor *sc,
-    const struct core *core, int idx)
+    const struct core *core, int idx, struct tcache tc[2])
 {
 	struct sample s;
-	char t[32] = "";
 	int firing;
 
 	core_last(core, idx, &s, &firing);
-	if (s.flag != 0)
-		fmt_rfc3339(s.t, t, sizeof(t));
 	jsonout_obj(o, NULL);
 	jsonout_str(o, "name", sc->name);
 	jsonout_str(o, "site", sc->site);
@@ -134,10 +146,10 @@ sensor_json(struct jsonout *o, const struct conf_sensor *sc,
 		jsonout_null(o, "value");
 	jsonout_str(o, "unit", sc->unit_label);
 	jsonout_str(o, "flag", s.flag != 0 ? (char[2]){ s.flag, 0 } : "");
-	jsonout_str(o, "time", t);
+	jsonout_str(o, "time", s.flag != 0 ? rfc3339_of(&tc[0], s.t) : "");
 	jsonout_bool(o, "alert_firing", firing);
 	config_error(o, sc, &s);
-	today_json(o, core, idx);
+	today_json(o, core, idx, &tc[1]);
 	jsonout_obj_end(o);
 }
 
@@ -184,6 +196,7 @@ status_fill(FILE *f, void *arg)
 	const struct conf *c = d->c;
 	const struct notify_stats *ns = &d->ns;
 	const struct core_stats *cs = &d->cs;
+	struct tcache tc[2] = { { 0, "" }, { 0, "" } };
 	struct jsonout o;
 	size_t i;
 
@@ -226,7 +239,7 @@ status_fill(FILE *f, void *arg)
 	jsonout_close(&o, ']');
 	jsonout_open(&o, "sensors", '[');
 	for (i = 0; i < c->nsensor; i++)
-		sensor_json(&o, &c->sensors[i], d->core, (int)i);
+		sensor_json(&o, &c->sensors[i], d->core, (int)i, tc);
 	jsonout_close(&o, ']');
 	jsonout_open(&o, "uplinks", '[');
 	for (i = 0; i < c->nuplink; i++)
