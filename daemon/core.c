@@ -605,7 +605,12 @@ scan_maintenance(struct core *core, time_t now)
 		memset(&sb, 0, sizeof(sb));
 	memcpy(core->maint_was, core->maint_until,
 	    c->nsensor * sizeof(time_t));
-	if (sb.st_mtim.tv_sec != core->maint_mtime.tv_sec ||
+	if (sb.st_mtim.tv_sec == 0 && sb.st_mtim.tv_nsec == 0) {
+		/* no folder (never used): none on, no file to try a minute */
+		memset(core->maint_until, 0, c->nsensor * sizeof(time_t));
+		core->maint_mtime = sb.st_mtim;
+		core->maint_read = now;
+	} else if (sb.st_mtim.tv_sec != core->maint_mtime.tv_sec ||
 	    sb.st_mtim.tv_nsec != core->maint_mtime.tv_nsec ||
 	    now - sb.st_mtim.tv_sec < 2 || now - core->maint_read >= 60) {
 		read_maintenance(core, now);

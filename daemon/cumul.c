@@ -13,6 +13,73 @@
 #include "../lib/util.h"
 #include "cumul.h"
 
+/* cumul_tz's zone: a cumul_date remembered under another is stale */
+static _Atomic unsigned tz_gen = 1;
+
+static int
+same_date(const struct tm *a, const struct tm *b)
+{
+	return a->tm_year == b->tm_year && a->tm_yday == b->tm_yday;
+}
+
+/* The day [*FROM, *TO) of local date TM (from T), checked; -1 if none. */
+static int
+day_bounds(time_t t, const struct tm *tm, time_t *from, time_t *to)
+{
+	struct tm m = *tm, x;
+	time_t u;
+
+	m.tm_hour = m.tm_min = m.tm_sec = 0;
+	m.tm_isdst = -1;
+	*from = mktime(&m);
+	m = *tm;
+	m.tm_mday++;
+	m.tm_hour = m.tm_min = m.tm_sec = 0;
+	m.tm_isdst = -1;
+	*to = mktime(&m);
+	if (*from == -1 || *to == -1 || *from > t || *to <= t)
+		return -1;
+	/* a midnight that does not exist: mktime may move either way */
+	u = *from - 1;
+	if (localtime_r(from, &x) == NULL || !same_date(&x, tm) ||
+	    localtime_r(&u, &x) == NULL || same_date(&x, tm))
+		return -1;
+	u = *to - 1;
+	if (localtime_r(&u, &x) == NULL || !same_date(&x, tm) ||
+	    localtime_r(to, &x) == NULL || same_date(&x, tm))
+		return -1;
+	return 0;
+}
+
+/*
+ * localtime_r for the date only (year, month, day of month and of year),
+ * all the cumulative rule asks, remembered from a local midnight to the
+ * next: glibc parses the zone's rule anew for every time past its table
+ * (four calls a TP reading were a twentieth of a quiet station's CPU).
+ */
+struct tm *
+cumul_date(time_t t, struct tm *tm)
+{
+	static _Thread_local time_t from = 1, to = 0;
+	static _Thread_local unsigned gen;
+	static _Thread_local struct tm day;
+
+	if (gen == tz_gen && t >= from && t < to) {
+		*tm = day;
+		return tm;
+	}
+	if (localtime_r(&t, tm) == NULL)
+		return NULL;
+	if (day_bounds(t, tm, &from, &to) == -1) {
+		from = 1;
+		to = 0;
+		return tm;
+	}
+	day = *tm;
+	gen = tz_gen;
+	return tm;
+}
+
 int
 cumul_wanted(const struct conf_sensor *sc)
 {
@@ -30,7 +97,7 @@ cumul_due(const struct cumul *cu, time_t t)
 
 	if (cu->y == NULL || cu->y->reload)
 		return 1;
-	if (localtime_r(&t, &tm) == NULL)
+	if (cumul_date(t, &tm) == NULL)
 		return 0;
 	/* a clock stepped back into an earlier month too */
 	return tm.tm_year + 1900 != cu->y->year || tm.tm_yday > cu->day ||
@@ -51,7 +118,7 @@ cumul_set(struct cumul *cu, const struct conf_sensor *sc,
 		fatal("cumul");
 	y = cu->y;
 	memset(y, 0, sizeof(*y));
-	if (localtime_r(&t, &tm) == NULL)
+	if (cumul_date(t, &tm) == NULL)
 		tm = (struct tm){ .tm_year = 70 };
 	cu->day = tm.tm_yday;
 	y->year = full->year;
@@ -82,7 +149,7 @@ cumul_load(const struct conf *c, const struct conf_sensor *sc,
 	/* the whole year for a moment: the months the report reads */
 	if ((y = malloc(sizeof(*y))) == NULL)
 		fatal("cumul");
-	if (localtime_r(&t, &tm) == NULL)
+	if (cumul_date(t, &tm) == NULL)
 		tm = (struct tm){ .tm_year = 70 };
 	/* the month files the report reads, through the same .days */
 	if ((rc = report_load(c, sc->name, tm.tm_year + 1900, y,
@@ -102,7 +169,7 @@ cumul_add(struct cumul *cu, time_t t, double v, char flag)
 	struct samplelog_row r;
 	struct tm tm;
 
-	if (cu->y == NULL || localtime_r(&t, &tm) == NULL ||
+	if (cu->y == NULL || cumul_date(t, &tm) == NULL ||
 	    tm.tm_year + 1900 != cu->y->year)
 		return;
 	if (tm.tm_mon + 1 > cu->y->mon)
@@ -128,7 +195,7 @@ cumul_mean(const struct conf_sensor *sc, const struct cumul *cu, time_t t)
 	double sum;
 	int k, cur;
 
-	if (y == NULL || localtime_r(&t, &tm) == NULL ||
+	if (y == NULL || cumul_date(t, &tm) == NULL ||
 	    tm.tm_year + 1900 != y->year || tm.tm_mon + 1 != y->mon)
 		return NAN;
 	/* report_ytd_months' sum: months 1..mon-2, mon-1, mon in order */
@@ -200,4 +267,5 @@ cumul_tz(const char *tz)
 	if (setenv("TZ", tz, 1) == -1)
 		log_warn("setenv TZ");
 	tzset();
+	tz_gen++;
 }

@@ -54,6 +54,8 @@ struct cumul {
 
 /* 1 if the cumulative rule judges sensor SC (on, a class limit). */
 int	cumul_wanted(const struct conf_sensor *sc);
+/* localtime_r's date fields of T (not the time of day); NULL if none. */
+struct tm *cumul_date(time_t t, struct tm *tm);
 /* 1 if *CU is to be summed again from the log for a reading at T. */
 int	cumul_due(const struct cumul *cu, time_t t);
 /*

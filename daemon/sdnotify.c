@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "sdnotify.h"
@@ -47,14 +48,20 @@ sdnotify_watchdog(void)
 	sd_notify(0, "WATCHDOG=1");
 }
 
+/*
+ * Formatted once, and not at all where no manager listens (no
+ * NOTIFY_SOCKET): it goes with every status.json, a poll round.
+ */
 void
 sdnotify_status(const char *fmt, ...)
 {
-	char buf[512];
+	char buf[512] = "STATUS=";
 	va_list ap;
 
+	if (getenv("NOTIFY_SOCKET") == NULL)
+		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(buf + 7, sizeof(buf) - 7, fmt, ap);
 	va_end(ap);
-	sd_notifyf(0, "STATUS=%s", buf);
+	sd_notify(0, buf);
 }

@@ -1,4 +1,7 @@
-/* status.c: status.json (jansson), replaced atomically (write_swap), not fsync'd */
+/*
+ * status.c: status.json (jsonout's typed members, jansson's text),
+ * replaced atomically (write_swap), not fsync'd
+ */
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -14,115 +17,145 @@
 #include "../lib/util.h"
 #include "status.h"
 
-static json_t *
-bus_json(const struct conf_bus *b, struct bus *bus)
+static void
+bus_json(struct jsonout *o, const struct conf_bus *b, struct bus *bus)
 {
 	struct bus_stats st;
-	json_t *exc = json_object(), *j;
 	double up;
 	int i;
 	char k[4];
 
 	bus_stats(bus, &st);
+	up = ts_diff(mono_now(), (struct timespec){ 0, 0 }) - st.up_since;
+	jsonout_obj(o, NULL);
+	jsonout_str(o, "name", b->name);
+	jsonout_str(o, "type", b->type == BUS_RTU ? "rtu" : "tcp");
+	jsonout_bool(o, "connected", st.connected);
+	jsonout_int(o, "requests", (long long)st.requests);
+	jsonout_int(o, "ok", (long long)st.ok);
+	jsonout_int(o, "timeouts", (long long)st.timeouts);
+	jsonout_int(o, "crc_errors", (long long)st.crc);
+	jsonout_int(o, "stray_replies", (long long)st.stray);
+	jsonout_obj(o, "exceptions");
 	for (i = 1; i < 12; i++) {
 		if (st.exceptions[i] == 0)
 			continue;
 		snprintf(k, sizeof(k), "%02x", i);
-		json_object_set_new(exc, k, json_integer(
-		    (json_int_t)st.exceptions[i]));
+		jsonout_int(o, k, (long long)st.exceptions[i]);
 	}
-	up = ts_diff(mono_now(), (struct timespec){ 0, 0 }) - st.up_since;
-	j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:I, "
-	    "s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
-	    "name", b->name,
-	    "type", b->type == BUS_RTU ? "rtu" : "tcp",
-	    "connected", st.connected,
-	    "requests", (json_int_t)st.requests,
-	    "ok", (json_int_t)st.ok,
-	    "timeouts", (json_int_t)st.timeouts,
-	    "crc_errors", (json_int_t)st.crc,
-	    "stray_replies", (json_int_t)st.stray,
-	    "exceptions", exc,
-	    "reconnects", (json_int_t)st.reconnects,
-	    "polls", (json_int_t)st.polls,
-	    "late_polls", (json_int_t)st.late,
-	    "latency_avg_ms", st.ok ? st.latency_sum / st.ok * 1000 : 0.0,
-	    "latency_max_ms", st.latency_max * 1000,
-	    "utilisation_pct", up > 0 ? 100 * st.busy / up : 0.0,
-	    "busy_s", bus_busy(bus),
-	    "lag_avg_ms", st.lag_n ? st.lag_sum / st.lag_n * 1000 : 0.0,
-	    "lag_max_ms", st.lag_max * 1000);
-	return j;
+	jsonout_obj_end(o);
+	jsonout_int(o, "reconnects", (long long)st.reconnects);
+	jsonout_int(o, "polls", (long long)st.polls);
+	jsonout_int(o, "late_polls", (long long)st.late);
+	jsonout_real(o, "latency_avg_ms",
+	    st.ok ? st.latency_sum / st.ok * 1000 : 0.0);
+	jsonout_real(o, "latency_max_ms", st.latency_max * 1000);
+	jsonout_real(o, "utilisation_pct", up > 0 ? 100 * st.busy / up : 0.0);
+	jsonout_real(o, "busy_s", bus_busy(bus));
+	jsonout_real(o, "lag_avg_ms",
+	    st.lag_n ? st.lag_sum / st.lag_n * 1000 : 0.0);
+	jsonout_real(o, "lag_max_ms", st.lag_max * 1000);
+	jsonout_obj_end(o);
 }
 
 /*
  * What the device refused in sample S ("unit 1 refused registers 9-9
  * (Illegal data address)"): a config error, not a fault; null if none.
  */
-static json_t *
-config_error(const struct conf_sensor *sc, const struct sample *s)
+static void
+config_error(struct jsonout *o, const struct conf_sensor *sc,
+    const struct sample *s)
 {
 	char buf[160];
 
-	if (s->flag == 0 || s->refused == 0)
-		return json_null();
+	if (s->flag == 0 || s->refused == 0) {
+		jsonout_null(o, "config_error");
+		return;
+	}
 	snprintf(buf, sizeof(buf), "unit %d refused registers %d-%d (%s)",
 	    sc->unit, (int)s->ref_addr, s->ref_addr + s->ref_count - 1,
 	    modbus_strerror(MODBUS_ENOBASE + s->refused));
-	return json_string(buf);
+	jsonout_str(o, "config_error", buf);
 }
 
 /* 100 * N / EXPECTED at 1 decimal, at most 100; null if not defined. */
-static json_t *
-rate_json(int n, int expected)
+static void
+rate_json(struct jsonout *o, const char *key, int n, int expected)
 {
-	if (expected <= 0)
-		return json_null();
+	if (expected <= 0) {
+		jsonout_null(o, key);
+		return;
+	}
 	if (n > expected)
 		n = expected;
-	return json_real(round(1000.0 * n / expected) / 10);
+	jsonout_real(o, key, round(1000.0 * n / expected) / 10);
+}
+
+/* A time as RFC 3339, once for the sensors that share it (a poll's). */
+struct tcache {
+	time_t	t;
+	char	s[32];
+};
+
+static const char *
+rfc3339_of(struct tcache *c, time_t t)
+{
+	if (c->s[0] == '\0' || c->t != t) {
+		fmt_rfc3339(t, c->s, sizeof(c->s));
+		c->t = t;
+	}
+	return c->s;
 }
 
 /* Today's capture and validity rates (数据获取率, 有效率) of sensor IDX. */
-static json_t *
-today_json(const struct core *core, int idx)
+static void
+today_json(struct jsonout *o, const struct core *core, int idx,
+    struct tcache *since)
 {
 	struct core_today t;
-	char since[32];
 
 	core_today(core, idx, time(NULL), &t);
-	fmt_rfc3339(t.since, since, sizeof(since));
-	return json_pack("{s:s, s:o, s:i, s:i, s:o, s:o}", "since", since,
-	    "expected", t.expected > 0 ? json_integer(t.expected) :
-	    json_null(), "obtained", t.obtained, "valid", t.valid,
-	    "capture_rate", rate_json(t.obtained, t.expected),
-	    "valid_rate", rate_json(t.valid, t.expected));
+	jsonout_obj(o, "today");
+	jsonout_str(o, "since", rfc3339_of(since, t.since));
+	if (t.expected > 0)
+		jsonout_int(o, "expected", t.expected);
+	else
+		jsonout_null(o, "expected");
+	jsonout_int(o, "obtained", t.obtained);
+	jsonout_int(o, "valid", t.valid);
+	rate_json(o, "capture_rate", t.obtained, t.expected);
+	rate_json(o, "valid_rate", t.valid, t.expected);
+	jsonout_obj_end(o);
 }
 
-static json_t *
-sensor_json(const struct conf_sensor *sc, const struct core *core, int idx)
+static void
+sensor_json(struct jsonout *o, const struct conf_sensor *sc,
+    const struct core *core, int idx, struct tcache tc[2])
 {
 	struct sample s;
-	char t[32] = "";
 	int firing;
 
 	core_last(core, idx, &s, &firing);
-	if (s.flag != 0)
-		fmt_rfc3339(s.t, t, sizeof(t));
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:b, s:o, s:o}",
-	    "name", sc->name, "site", sc->site,
-	    "parameter", gb3838_param_name(sc->parameter),
-	    "value", s.flag != 0 && isfinite(s.value) ?
-	    json_real(gb3838_round(s.value, sc->decimals)) : json_null(),
-	    "unit", sc->unit_label,
-	    "flag", s.flag != 0 ? (char[2]){ s.flag, 0 } : "",
-	    "time", t, "alert_firing", firing,
-	    "config_error", config_error(sc, &s), "today",
-	    today_json(core, idx));
+	jsonout_obj(o, NULL);
+	jsonout_str(o, "name", sc->name);
+	jsonout_str(o, "site", sc->site);
+	jsonout_str(o, "parameter", gb3838_param_name(sc->parameter));
+	if (s.flag != 0 && isfinite(s.value))
+		jsonout_real(o, "value", gb3838_round(s.value, sc->decimals));
+	else
+		jsonout_null(o, "value");
+	jsonout_str(o, "unit", sc->unit_label);
+	jsonout_str(o, "flag", s.flag != 0 ? (char[2]){ s.flag, 0 } : "");
+	jsonout_str(o, "time", s.flag != 0 ? rfc3339_of(&tc[0], s.t) : "");
+	jsonout_bool(o, "alert_firing", firing);
+	config_error(o, sc, &s);
+	today_json(o, core, idx, &tc[1]);
+	jsonout_obj_end(o);
 }
 
-static json_t *
-uplink_json(const struct conf_uplink *u, struct uplinks *up, size_t i)
+static void
+uplink_json(struct jsonout *o, const struct conf_uplink *u,
+    struct uplinks *up, size_t i)
 {
 	struct uplink_stats st;
 	char t[32] = "";
@@ -130,12 +163,16 @@ uplink_json(const struct conf_uplink *u, struct uplinks *up, size_t i)
 	uplinks_stats(up, i, &st);
 	if (st.last_ack != 0)
 		fmt_rfc3339(st.last_ack, t, sizeof(t));
-	return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:s, s:s}",
-	    "name", u->name, "connected", st.connected,
-	    "backlog", (json_int_t)st.backlog,
-	    "sent", (json_int_t)st.sent, "acked", (json_int_t)st.acked,
-	    "dropped", (json_int_t)st.dropped,
-	    "last_ack", t, "last_error", st.last_error);
+	jsonout_obj(o, NULL);
+	jsonout_str(o, "name", u->name);
+	jsonout_bool(o, "connected", st.connected);
+	jsonout_int(o, "backlog", (long long)st.backlog);
+	jsonout_int(o, "sent", (long long)st.sent);
+	jsonout_int(o, "acked", (long long)st.acked);
+	jsonout_int(o, "dropped", (long long)st.dropped);
+	jsonout_str(o, "last_ack", t);
+	jsonout_str(o, "last_error", st.last_error);
+	jsonout_obj_end(o);
 }
 
 /* What status.json is made of, for status_fill. */
@@ -159,49 +196,54 @@ status_fill(FILE *f, void *arg)
 	const struct conf *c = d->c;
 	const struct notify_stats *ns = &d->ns;
 	const struct core_stats *cs = &d->cs;
+	struct tcache tc[2] = { { 0, "" }, { 0, "" } };
 	struct jsonout o;
 	size_t i;
 
 	jsonout_begin_file(&o, f, JSON_COMPACT | JSON_REAL_PRECISION(10));
-	jsonout_add(&o, "version", json_string(LW_VERSION));
-	jsonout_add(&o, "pid", json_integer(getpid()));
-	jsonout_add(&o, "config", json_string(c->path));
-	jsonout_add(&o, "started", json_real(d->started));
-	jsonout_add(&o, "now", json_real(wall_now()));
-	jsonout_add(&o, "metrics", d->metrics != NULL ?
-	    json_string(d->metrics) : json_null());
-	jsonout_add(&o, "core", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "samples", (json_int_t)cs->samples,
-	    "stored", (json_int_t)cs->stored,
-	    "store_errors", (json_int_t)cs->store_errors,
-	    "log_waiting", (json_int_t)cs->log_waiting,
-	    "log_dropped", (json_int_t)cs->log_dropped,
-	    "alerts_firing", (json_int_t)cs->firing));
-	jsonout_add(&o, "store", json_pack("{s:s, s:b, s:I, s:I, s:I}",
-	    "backend", cs->store.backend, "up", !cs->store.down,
-	    "pending", (json_int_t)cs->store.pending,
-	    "dropped", (json_int_t)cs->store.dropped,
-	    "written", (json_int_t)cs->store.written));
-	jsonout_add(&o, "outbox", json_pack("{s:I, s:I, s:I, s:I, s:I}",
-	    "depth", (json_int_t)ns->depth,
-	    "sent", (json_int_t)ns->sent, "retries", (json_int_t)ns->retries,
-	    "deadletter", (json_int_t)ns->dead,
-	    "unreadable", (json_int_t)ns->unreadable));
-	jsonout_add(&o, "queue", json_pack("{s:I, s:I}",
-	    "depth", (json_int_t)queue_depth(d->q),
-	    "dropped", (json_int_t)queue_drops(d->q)));
+	jsonout_str(&o, "version", LW_VERSION);
+	jsonout_int(&o, "pid", getpid());
+	jsonout_str(&o, "config", c->path);
+	jsonout_real(&o, "started", d->started);
+	jsonout_real(&o, "now", wall_now());
+	jsonout_str(&o, "metrics", d->metrics);
+	jsonout_obj(&o, "core");
+	jsonout_int(&o, "samples", (long long)cs->samples);
+	jsonout_int(&o, "stored", (long long)cs->stored);
+	jsonout_int(&o, "store_errors", (long long)cs->store_errors);
+	jsonout_int(&o, "log_waiting", (long long)cs->log_waiting);
+	jsonout_int(&o, "log_dropped", (long long)cs->log_dropped);
+	jsonout_int(&o, "alerts_firing", (long long)cs->firing);
+	jsonout_obj_end(&o);
+	jsonout_obj(&o, "store");
+	jsonout_str(&o, "backend", cs->store.backend);
+	jsonout_bool(&o, "up", !cs->store.down);
+	jsonout_int(&o, "pending", (long long)cs->store.pending);
+	jsonout_int(&o, "dropped", (long long)cs->store.dropped);
+	jsonout_int(&o, "written", (long long)cs->store.written);
+	jsonout_obj_end(&o);
+	jsonout_obj(&o, "outbox");
+	jsonout_int(&o, "depth", (long long)ns->depth);
+	jsonout_int(&o, "sent", (long long)ns->sent);
+	jsonout_int(&o, "retries", (long long)ns->retries);
+	jsonout_int(&o, "deadletter", (long long)ns->dead);
+	jsonout_int(&o, "unreadable", (long long)ns->unreadable);
+	jsonout_obj_end(&o);
+	jsonout_obj(&o, "queue");
+	jsonout_int(&o, "depth", (long long)queue_depth(d->q));
+	jsonout_int(&o, "dropped", (long long)queue_drops(d->q));
+	jsonout_obj_end(&o);
 	jsonout_open(&o, "buses", '[');
 	for (i = 0; i < c->nbus; i++)
-		jsonout_add(&o, NULL, bus_json(&c->buses[i], d->buses[i]));
+		bus_json(&o, &c->buses[i], d->buses[i]);
 	jsonout_close(&o, ']');
 	jsonout_open(&o, "sensors", '[');
 	for (i = 0; i < c->nsensor; i++)
-		jsonout_add(&o, NULL, sensor_json(&c->sensors[i], d->core,
-		    (int)i));
+		sensor_json(&o, &c->sensors[i], d->core, (int)i, tc);
 	jsonout_close(&o, ']');
 	jsonout_open(&o, "uplinks", '[');
 	for (i = 0; i < c->nuplink; i++)
-		jsonout_add(&o, NULL, uplink_json(&c->uplinks[i], d->up, i));
+		uplink_json(&o, &c->uplinks[i], d->up, i);
 	jsonout_close(&o, ']');
 	return jsonout_finish(&o);
 }

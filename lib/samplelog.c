@@ -174,7 +174,7 @@ static void
 num(char *buf, size_t len, double v)
 {
 	if (isfinite(v))
-		snprintf(buf, len, "%.7g", v);
+		fmt_g(v, 7, buf, len);	/* "%.7g" */
 	else
 		buf[0] = '\0';
 }

@@ -417,9 +417,10 @@ out:
 /*
  * The spare NAME.prev of write_swap: ours to overwrite only if it is a
  * plain file of ours with one link (O_NOFOLLOW: never through a link).
+ * Its size in *SIZE.
  */
 static int
-open_spare(int dfd, const char *spare)
+open_spare(int dfd, const char *spare, off_t *size)
 {
 	struct stat st;
 	int fd;
@@ -433,17 +434,20 @@ open_spare(int dfd, const char *spare)
 		errno = EPERM;
 		return -1;
 	}
+	*size = st.st_size;
 	return fd;
 }
+
+/* stdio's own buffer is a page: a status.json in one write(2), not 3 */
+#define SWAP_BUF	(64 * 1024)
 
 int
 write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
     void *arg)
 {
-	char spare[PATH_MAX];
-	struct stat st;
+	char spare[PATH_MAX], *buf;
 	FILE *f;
-	off_t off;
+	off_t off, size = 0;
 	int fd, saved;
 
 	if (snprintf(spare, sizeof(spare), "%s.prev", path) >=
@@ -451,7 +455,7 @@ write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = open_spare(AT_FDCWD, spare)) == -1) {
+	if ((fd = open_spare(AT_FDCWD, spare, &size)) == -1) {
 		if (errno != ENOENT && unlink(spare) == -1 && errno != ENOENT)
 			return -1;
 		if ((fd = open(spare, O_WRONLY | O_CREAT | O_EXCL |
@@ -465,12 +469,14 @@ write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
 		errno = saved;
 		return -1;
 	}
-	setvbuf(f, NULL, _IOFBF, 64 * 1024);
+	if ((buf = malloc(SWAP_BUF)) != NULL)
+		setvbuf(f, buf, _IOFBF, SWAP_BUF);
 	if (fill(f, arg) == -1 || fflush(f) == EOF || ferror(f) ||
-	    (off = ftello(f)) == -1 || fstat(fd, &st) == -1 ||
-	    (st.st_size > off && ftruncate(fd, off) == -1))
+	    (off = ftello(f)) == -1 || (size > off && ftruncate(fd, off) == -1))
 		goto fail;
-	if (fclose(f) == EOF)
+	saved = fclose(f);
+	free(buf);
+	if (saved == EOF)
 		return -1;
 	/* the first time there is nothing to exchange with */
 	if (renameat2(AT_FDCWD, spare, AT_FDCWD, path, RENAME_EXCHANGE) ==
@@ -481,6 +487,7 @@ write_swap(const char *path, int mode, int (*fill)(FILE *, void *),
 fail:
 	saved = errno;
 	fclose(f);
+	free(buf);
 	errno = saved;
 	return -1;
 }
@@ -744,4 +751,89 @@ sockaddr_parse(const char *s, struct sockaddr_storage *ss)
 	if (ss != NULL)
 		*ss = tmp;
 	return 0;
+}
+
+/*
+ * "%.*g" of PREC <= 10 digits, in fixed notation (exponent -4 to PREC-1),
+ * by one multiplication by an exact power of ten: its rounding error is
+ * under 1e-5 of a unit of the last digit (the product is below 2^34),
+ * so unless the digit after the last is a near-tie, rounding the product
+ * rounds the exact value of D the same way. 0 for the rest (and zero).
+ */
+size_t
+fmt_g_fast(double d, int prec, char *buf, size_t len)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14 };
+	double a = fabs(d), s, fl;
+	unsigned long long n;
+	char dig[16], *p = buf;
+	int e, k, i, last, tries;
+
+	if (prec < 1 || prec > 10 || len < 32)
+		return 0;
+	if (d == 0) {
+		if (signbit(d))
+			*p++ = '-';
+		*p++ = '0';
+		*p = '\0';
+		return (size_t)(p - buf);
+	}
+	if (!isfinite(d) || a < 1e-4 || a >= 1e10)
+		return 0;
+	e = (int)floor(log10(a));
+	for (tries = 0; tries < 2; tries++) {
+		k = prec - 1 - e;
+		if (k < 0 || k > 14)
+			return 0;
+		s = a * p10[k];
+		fl = floor(s);
+		if (fabs(s - fl - 0.5) < 1e-5)
+			return 0;
+		n = (unsigned long long)fl + (s - fl > 0.5);
+		if (n >= (unsigned long long)p10[prec])
+			e++;
+		else if (n < (unsigned long long)p10[prec - 1])
+			e--;
+		else
+			break;
+	}
+	if (tries == 2 || e < -4 || e >= prec)
+		return 0;
+	for (i = prec - 1; i >= 0; i--, n /= 10)
+		dig[i] = (char)('0' + n % 10);
+	/* the digits that matter: %g drops trailing zeros of the fraction */
+	for (last = prec - 1; last > e && last > 0 && dig[last] == '0'; last--)
+		;
+	if (d < 0)
+		*p++ = '-';
+	if (e < 0) {
+		*p++ = '0';
+		*p++ = '.';
+		for (i = -1; i > e; i--)
+			*p++ = '0';
+		for (i = 0; i <= last; i++)
+			*p++ = dig[i];
+	} else {
+		for (i = 0; i <= e; i++)
+			*p++ = dig[i];
+		if (last > e)
+			*p++ = '.';
+		for (i = e + 1; i <= last; i++)
+			*p++ = dig[i];
+	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+size_t
+fmt_g(double d, int prec, char *buf, size_t len)
+{
+	size_t n;
+	int r;
+
+	if ((n = fmt_g_fast(d, prec, buf, len)) > 0)
+		return n;
+	r = snprintf(buf, len, "%.*g", prec, d);
+	return r < 0 ? 0 : (size_t)r < len ? (size_t)r : len - 1;
 }

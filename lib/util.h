@@ -41,6 +41,12 @@ double		 mono_s(void);
  */
 void		 fmt_rfc3339(time_t t, char *buf, size_t len);
 /*
+ * snprintf's "%.*g" of D (PREC <= 10 digits fast, the rest by snprintf);
+ * its length. fmt_g_fast: 0 where it is not the fast kind.
+ */
+size_t		 fmt_g(double d, int prec, char *buf, size_t len);
+size_t		 fmt_g_fast(double d, int prec, char *buf, size_t len);
+/*
  * "2026-11-26T08:00:00Z", "...T16:00:00+08:00" (RFC 3339, whole
  * seconds), or "2026-11-26 16:00[:SS]" in the local zone (TZ) into *T.
  * 0, or -1 with a reason in WHY (static text).

@@ -203,6 +203,62 @@ test_write_swap(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* fmt_g against snprintf's "%.*g": the sample log's "%.7g" above all */
+static int
+g_same(double d, int prec)
+{
+	char want[64], got[64];
+	size_t n;
+
+	snprintf(want, sizeof(want), "%.*g", prec, d);
+	n = fmt_g(d, prec, got, sizeof(got));
+	assert_int_equal(n, strlen(got));
+	if (strcmp(want, got) == 0)
+		return 1;
+	fprintf(stderr, "%.17g %%.%dg: snprintf %s, fmt_g %s\n", d, prec,
+	    want, got);
+	return 0;
+}
+
+static void
+test_fmt_g(void **state)
+{
+	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9 };
+	uint64_t s = 88172645463325252ULL;
+	double d, u;
+	long i, bad = 0;
+	int j, prec;
+
+	(void)state;
+	for (i = 0; i < 1000000; i++) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		prec = i % 3 ? 7 : 1 + (int)(s % 10);
+		/* readings as instruments give them, and any double */
+		d = (double)(long long)(s % 100000000) / p10[(s >> 40) % 10];
+		bad += !g_same(d, prec) + !g_same(-d, prec);
+		d = ldexp((double)(s >> 11) / 9007199254740992.0 + 1,
+		    (int)((s >> 3) % 57) - 20);
+		bad += !g_same(d, prec);
+		/* a five after the last digit, and a hair either side */
+		d = ((double)(long long)(s % 10000000) + 0.5) /
+		    p10[(s >> 40) % 10];
+		u = d;
+		for (j = 0; j < 3; j++, u = nextafter(u, 0))
+			bad += !g_same(u, 7);
+		u = d;
+		for (j = 0; j < 3; j++, u = nextafter(u, 1e300))
+			bad += !g_same(u, 7);
+	}
+	bad += !g_same(0.0, 7) + !g_same(-0.0, 7) + !g_same(1e-4, 7) +
+	    !g_same(9.9999995e-5, 7) + !g_same(9999999.5, 7) +
+	    !g_same(99999995, 7) + !g_same(1e10, 10) + !g_same(NAN, 7) +
+	    !g_same(-INFINITY, 7) + !g_same(0.1, 1) + !g_same(0.95, 1);
+	assert_int_equal(bad, 0);
+}
+
 int
 main(void)
 {
@@ -212,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_url_masked),
 		cmocka_unit_test(test_write_fill),
 		cmocka_unit_test(test_write_swap),
+		cmocka_unit_test(test_fmt_g),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
