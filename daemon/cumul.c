@@ -252,13 +252,10 @@ void
 cumul_tz(const char *tz)
 {
 	char path[PATH_MAX];
-	const char *dir = getenv("TZDIR");
 
 	if (tz == NULL || tz[0] == '\0')
 		tz = "UTC0";
-	else if (strpbrk(tz, "0123456789") == NULL || strchr(tz, '/')) {
-		snprintf(path, sizeof(path), "%s/%s", dir ? dir :
-		    "/usr/share/zoneinfo", tz[0] == ':' ? tz + 1 : tz);
+	else if (tz_path(tz, path, sizeof(path)) == 1) {
 		if (access(path, R_OK) == -1)
 			log_warnx("timezone '%s': not found (is tzdata "
 			    "installed?): months of the cumulative rule are "

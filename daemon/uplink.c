@@ -1086,6 +1086,30 @@ idle(struct link *l)
 		drop_conn(l);
 }
 
+/*
+ * What the uplink builds first and what it holds: the periods before
+ * the first one named here are never built (none was marked as sent).
+ */
+static void
+log_started(struct link *l)
+{
+	char buf[256], when[32];
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < SC_COUNT && len < sizeof(buf); i++) {
+		if (l->sc[i].next == 0)
+			continue;
+		fmt_rfc3339(l->sc[i].next - l->sc[i].p, when, sizeof(when));
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+		    "%sCN=%d from %s", len > 0 ? ", " : "", l->sc[i].cn, when);
+	}
+	log_info("uplink '%s': to %s:%d, %zu packets waiting; builds %s",
+	    l->u->name, l->u->host, l->u->port, l->n - l->head,
+	    len > 0 ? buf : "nothing");
+}
+
 static void *
 link_thread(void *arg)
 {
@@ -1093,6 +1117,7 @@ link_thread(void *arg)
 
 	spool_load(l);
 	sched_init(l);
+	log_started(l);
 	stat_update(l, 0, 0);
 	while (!*l->stop) {
 		build_due(l);

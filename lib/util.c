@@ -108,6 +108,36 @@ fmt_rfc3339(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "1970-01-01T00:00:00Z");
 }
 
+int
+tz_path(const char *tz, char *path, size_t len)
+{
+	const char *p = tz, *q, *dir;
+
+	if (*p == ':')
+		p++;
+	else {
+		/* a rule: the standard zone's name, then its offset */
+		if (*p == '<')
+			q = (q = strchr(p, '>')) != NULL ? q + 1 : NULL;
+		else {
+			for (q = p; isalpha((unsigned char)*q); q++)
+				;
+			if (q - p < 3)
+				q = NULL;
+		}
+		if (q != NULL && (*q == '+' || *q == '-'))
+			q++;
+		if (q != NULL && isdigit((unsigned char)*q))
+			return 0;
+	}
+	if (*p == '/')
+		snprintf(path, len, "%s", p);
+	else
+		snprintf(path, len, "%s/%s", (dir = getenv("TZDIR")) != NULL ?
+		    dir : "/usr/share/zoneinfo", p);
+	return 1;
+}
+
 static int
 leap(int y)
 {

@@ -52,6 +52,12 @@ size_t		 fmt_g_fast(double d, int prec, char *buf, size_t len);
  * 0, or -1 with a reason in WHY (static text).
  */
 int		 parse_rfc3339(const char *s, time_t *t, const char **why);
+/*
+ * TZ as glibc reads it: a POSIX rule ("CST-8", "<+08>-8",
+ * "CST-8CDT,M4.1.0/2"): 0; or a tzdata file (":Asia/Shanghai",
+ * "Asia/Shanghai", "UTC", "/etc/localtime"): 1, with its path in PATH.
+ */
+int		 tz_path(const char *tz, char *path, size_t len);
 /* Days in MONTH (1..12) of YEAR. */
 int		 days_in_month(int year, int month);
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */

@@ -128,13 +128,10 @@ int
 report_tz(const char *tz, char err[LW_ERRLEN])
 {
 	char path[PATH_MAX];
-	const char *dir = getenv("TZDIR");
 
 	if (tz == NULL || tz[0] == '\0')
 		tz = "UTC0";
-	else if (strpbrk(tz, "0123456789") == NULL || strchr(tz, '/')) {
-		snprintf(path, sizeof(path), "%s/%s", dir ? dir :
-		    "/usr/share/zoneinfo", tz[0] == ':' ? tz + 1 : tz);
+	else if (tz_path(tz, path, sizeof(path)) == 1) {
 		if (access(path, R_OK) == -1) {
 			snprintf(err, LW_ERRLEN, "timezone '%s': %s (is tzdata "
 			    "installed?)", tz, strerror(errno));

@@ -259,6 +259,45 @@ test_fmt_g(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* TZ: a POSIX rule or a file, as glibc's tzset tells them apart */
+static void
+test_tz_path(void **state)
+{
+	static const char *rules[] = { "UTC0", "CST-8", "<+08>-8",
+	    "CST-8CDT,M4.1.0/2", "EST5EDT,M3.2.0/2,M11.1.0", "JST-9",
+	    "<-03>3" };
+	static const struct { const char *tz, *path; } files[] = {
+		{ ":Asia/Shanghai", "/usr/share/zoneinfo/Asia/Shanghai" },
+		{ "Asia/Shanghai", "/usr/share/zoneinfo/Asia/Shanghai" },
+		{ "UTC", "/usr/share/zoneinfo/UTC" },
+		{ "Etc/GMT-8", "/usr/share/zoneinfo/Etc/GMT-8" },
+		{ "/etc/localtime", "/etc/localtime" },
+		{ ":/etc/localtime", "/etc/localtime" },
+		{ "PRC", "/usr/share/zoneinfo/PRC" },
+		{ "<+08", "/usr/share/zoneinfo/<+08" },
+	};
+	char path[64];
+	size_t i;
+
+	(void)state;
+	unsetenv("TZDIR");
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		path[0] = '\0';
+		if (tz_path(rules[i], path, sizeof(path)) != 0)
+			fail_msg("'%s' taken for a file", rules[i]);
+		assert_string_equal(path, "");
+	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (tz_path(files[i].tz, path, sizeof(path)) != 1)
+			fail_msg("'%s' taken for a rule", files[i].tz);
+		assert_string_equal(path, files[i].path);
+	}
+	setenv("TZDIR", "zi", 1);
+	assert_int_equal(tz_path("Asia/Shanghai", path, sizeof(path)), 1);
+	assert_string_equal(path, "zi/Asia/Shanghai");
+	unsetenv("TZDIR");
+}
+
 int
 main(void)
 {
@@ -269,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_write_fill),
 		cmocka_unit_test(test_write_swap),
 		cmocka_unit_test(test_fmt_g),
+		cmocka_unit_test(test_tz_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
