@@ -32,6 +32,8 @@
  * this much of the newest lines, never tear one.
  */
 #define SYNC_EVERY	60
+/* events a pass keeps room for between passes */
+#define OUT_KEEP	16
 
 /* Readings in the store's buffer not yet asked to be written. */
 struct batch {
@@ -318,6 +320,13 @@ core_post(struct core *core)
 		log_warnx("%zu of %zu events: outbox: %s; kept in memory", k,
 		    core->nout, err);
 	core->nout = 0;
+	/* a burst's room is not kept (1.1 kB an event: a farm-wide
+	   outage would hold megabytes for good) */
+	if (core->capout > OUT_KEEP) {
+		free(core->out);
+		core->out = NULL;
+		core->capout = 0;
+	}
 }
 
 /*
