@@ -297,10 +297,12 @@ void
 bus_push(struct bus *bus, int loc, time_t t, size_t nreq)
 {
 	int idx = bus->sensors[loc];
+	const char *name = bus->c->sensors[idx].name;
 	struct sample s;
+	size_t len = strnlen(name, sizeof(s.sensor) - 1);
 
 	memset(&s, 0, sizeof(s));
-	snprintf(s.sensor, sizeof(s.sensor), "%s", bus->c->sensors[idx].name);
+	memcpy(s.sensor, name, len);	/* cut as snprintf would; NUL: memset */
 	s.idx = idx;
 	s.t = t;
 	s.value = s.raw = NAN;

@@ -569,25 +569,57 @@ core_save(struct core *core, int force)
 	core->saved = now;
 }
 
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /*
  * <state_dir>/maintenance/<sensor> holds "until" in unix seconds, or 0
- * for "until switched off". Unknown names are ignored.
+ * for "until switched off". Unknown names are ignored. Only the files
+ * the folder lists are opened: an empty folder is one listing, not a
+ * failed open per sensor.
  */
 static void
 read_maintenance(struct core *core, time_t now)
 {
 	const struct conf *c = core->c;
-	char path[PATH_MAX];
+	char path[PATH_MAX], **names = NULL;
+	const char *key;
+	struct dirent *de;
+	size_t i, n = 0, cap = 0;
 	long long until;
-	size_t i;
+	DIR *d;
 
-	for (i = 0; i < c->nsensor; i++) {
+	memset(core->maint_until, 0, c->nsensor * sizeof(time_t));
+	snprintf(path, sizeof(path), "%s/maintenance", c->state_dir);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap && (names = reallocarray(names,
+		    cap = cap ? 2 * cap : 16, sizeof(*names))) == NULL)
+			fatal("core");
+		if ((names[n++] = strdup(de->d_name)) == NULL)
+			fatal("core");
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 0; i < c->nsensor && n > 0; i++) {
+		key = c->sensors[i].name;
+		if (bsearch(&key, names, n, sizeof(*names), cmp_name) == NULL)
+			continue;
 		snprintf(path, sizeof(path), "%s/maintenance/%s",
-		    c->state_dir, c->sensors[i].name);
-		core->maint_until[i] = 0;
+		    c->state_dir, key);
 		if (read_ll(path, &until) == 0 && (until == 0 || until > now))
 			core->maint_until[i] = until == 0 ? -1 : (time_t)until;
 	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 /*
