@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reps.h"
+
 /*
  * The process's own RssAnon tells what the code gave back, but not under
  * ASan (shadow memory, fake stacks) or valgrind (its own memory).
@@ -18,12 +20,10 @@
 static inline int
 rss_measurable(void)
 {
-	const char *pre = getenv("LD_PRELOAD");
-
 #if defined(__SANITIZE_ADDRESS__)
 	return 0;
 #endif
-	return pre == NULL || strstr(pre, "vgpreload") == NULL;
+	return !under_valgrind();
 }
 
 /* kB of anonymous memory the process holds (/proc/self/status) */

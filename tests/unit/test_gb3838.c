@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../lib/gb3838.h"
+#include "reps.h"
 
 /* Class of a TP value in mg/L judged at 3 decimals. */
 static int
@@ -380,14 +381,14 @@ test_round_same_as_printf(void **state)
 	/* powers of ten, and halves between 7-digit values, at every scale */
 	for (e = -30; e <= 30; e++) {
 		same_near(pow(10, e));
-		for (n = 0; n < 40; n++) {
+		for (n = 0; n < reps(40); n++) {
 			k = 1000000 + (int)(rnd64(&s) % 9000000);
 			same_near((k + 0.5) * pow(10, e - 6));
 			same_near(k * pow(10, e - 6));
 		}
 	}
 	/* readings as instruments give them: a few decimals, float32 */
-	for (i = 0; i < 5000; i++) {
+	for (i = 0; i < (size_t)reps(5000); i++) {
 		k = (int)(rnd64(&s) % 10000000);
 		n = (int)(rnd64(&s) % 10);
 		v = k / pow(10, n);
@@ -395,13 +396,13 @@ test_round_same_as_printf(void **state)
 		same_round((double)(float)v);
 	}
 	/* any double at all */
-	for (i = 0; i < 50000; i++) {
+	for (i = 0; i < (size_t)reps(50000); i++) {
 		bits = rnd64(&s);
 		memcpy(&v, &bits, sizeof(v));
 		same_round(v);
 	}
 	/* any double of the range readings are in */
-	for (i = 0; i < 50000; i++)
+	for (i = 0; i < (size_t)reps(50000); i++)
 		same_round(ldexp((double)(rnd64(&s) >> 11) / 9007199254740992.0,
 		    (int)(rnd64(&s) % 80) - 40));
 	print_message("%lu values x decimals compared\n", round_checked);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../../lib/jsonout.h"
+#include "reps.h"
 
 static void
 jansson_text(double d, int prec, char *buf, size_t len)
@@ -67,7 +68,7 @@ test_real_random(void **state)
 	long i, bad = 0;
 
 	(void)state;
-	for (i = 0; i < 2000000; i++) {
+	for (i = 0; i < reps(2000000); i++) {
 		/* any magnitude from 1e-6 to 1e11, any mantissa */
 		b = next(&s);
 		d = ldexp((double)(b >> 11) / 9007199254740992.0 + 1,
@@ -93,7 +94,7 @@ test_real_decimal(void **state)
 	int k, j, prec;
 
 	(void)state;
-	for (i = 0; i < 300000; i++) {
+	for (i = 0; i < reps(300000); i++) {
 		k = (int)(next(&s) % 12);
 		d = (double)(long long)(next(&s) % 100000000000ULL) / p10[k];
 		bad += !same(d, 10);

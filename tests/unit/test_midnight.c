@@ -17,6 +17,7 @@
 
 #include "../../daemon/core.h"
 #include "../../daemon/cumul.h"
+#include "reps.h"
 
 static time_t
 ref(time_t t)
@@ -42,7 +43,7 @@ sweep(const char *tz, time_t from, time_t to)
 	for (t = to; t > from; t -= 613)
 		assert_int_equal(core_midnight(t), ref(t));
 	srandom(15);
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < reps(20000); i++) {
 		t = from + random() % (to - from);
 		assert_int_equal(core_midnight(t), ref(t));
 		assert_int_equal(core_midnight(t + 1), ref(t + 1));
@@ -76,7 +77,7 @@ date_sweep(const char *tz, time_t from, time_t to)
 	for (t = to; t > from; t -= 613)
 		date_is(t);
 	srandom(16);
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < reps(20000); i++) {
 		t = from + random() % (to - from);
 		date_is(t);
 		date_is(t + 1);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../lib/util.h"
+#include "reps.h"
 
 /* A == B within a microsecond */
 #define near(a, b)	(fabs((a) - (b)) < 1e-6)
@@ -231,7 +232,7 @@ test_fmt_g(void **state)
 	int j, prec;
 
 	(void)state;
-	for (i = 0; i < 1000000; i++) {
+	for (i = 0; i < reps(1000000); i++) {
 		s ^= s << 13;
 		s ^= s >> 7;
 		s ^= s << 17;
