@@ -70,6 +70,19 @@ wait_for 10 eval '[ "$(grep -c "maintenance switched on" "$W/daemon.log")" -eq 2
 wait_for 10 eval '[ "$(grep -c "maintenance over" "$W/daemon.log")" -eq 2 ]'
 check "a timed maintenance ends by itself" \
     test "$(grep -c 'maintenance over' "$W/daemon.log")" -eq 2
+# lies in the folder: a file of no sensor, and a link named after one
+# to a file saying "until switched off": neither turns it on; then a
+# real file does (the daemon was reading the folder all along)
+echo 0 >"$W/state/maintenance/no-such-sensor"
+echo 0 >"$W/elsewhere"
+ln -s "$W/elsewhere" "$W/state/maintenance/centre-tp"
+sleep 3
+check "a stray file and a link in maintenance/ are ignored" \
+    test "$(grep -c 'maintenance switched on' "$W/daemon.log")" -eq 2
+rm "$W/state/maintenance/centre-tp"
+echo 0 >"$W/state/maintenance/centre-tp"
+check "a plain file beside them is read" wait_for 10 eval \
+    '[ "$(grep -c "maintenance switched on" "$W/daemon.log")" -eq 3 ]'
 stop_daemon
 check "exit 0" test "$DAEMON_RC" -eq 0
 grep -E "alert|maintenance" "$W/daemon.log"
