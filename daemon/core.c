@@ -585,7 +585,7 @@ static void
 read_maintenance(struct core *core, time_t now)
 {
 	const struct conf *c = core->c;
-	char path[PATH_MAX], **names = NULL;
+	char path[PATH_MAX], **names = NULL, **grown;
 	const char *key;
 	struct dirent *de;
 	size_t i, n = 0, cap = 0;
@@ -599,9 +599,13 @@ read_maintenance(struct core *core, time_t now)
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (n == cap && (names = reallocarray(names,
-		    cap = cap ? 2 * cap : 16, sizeof(*names))) == NULL)
-			fatal("core");
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((grown = reallocarray(names, cap,
+			    sizeof(*names))) == NULL)
+				fatal("core");
+			names = grown;
+		}
 		if ((names[n++] = strdup(de->d_name)) == NULL)
 			fatal("core");
 	}
