@@ -104,6 +104,8 @@ sig_thread(void *arg)
 	sigset_t set;
 	int sig;
 
+	pthread_setname_np(pthread_self(), "lw-signals");
+
 	our_signals(&set);
 	while (!d->quit) {
 		if ((sig = sigwaitinfo(&set, NULL)) == -1)

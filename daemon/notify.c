@@ -566,6 +566,8 @@ run(void *arg)
 	size_t i, j;
 	int running;
 
+	pthread_setname_np(pthread_self(), "lw-notify");
+
 	while (!atomic_load(&n->stop)) {
 		/*
 		 * The answers that came while this thread waited for a CPU

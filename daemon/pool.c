@@ -555,6 +555,8 @@ worker(void *arg)
 	enum pool_ev ev;
 	double wait;
 
+	pthread_setname_np(pthread_self(), "lw-poll");
+
 	int leading = 0;
 
 	pthread_mutex_lock(&p->mu);

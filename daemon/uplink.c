@@ -1114,7 +1114,11 @@ static void *
 link_thread(void *arg)
 {
 	struct link *l = arg;
+	char comm[16];
 
+	/* top -H, ps -L: up-NAME, cut to the kernel's 15 bytes */
+	snprintf(comm, sizeof(comm), "up-%s", l->u->name);
+	pthread_setname_np(pthread_self(), comm);
 	spool_load(l);
 	sched_init(l);
 	log_started(l);

@@ -82,6 +82,8 @@ run(void *arg)
 	size_t i, n;
 	int *batch;
 
+	pthread_setname_np(pthread_self(), "lw-store");
+
 	if ((batch = calloc(w->c->nsensor + 1, sizeof(*batch))) == NULL)
 		fatal("writer");
 	pthread_mutex_lock(&w->mu);

@@ -126,6 +126,8 @@ sync_some(void *arg)
 	struct syncs *s = arg;
 	size_t i;
 
+	pthread_setname_np(pthread_self(), "lw-fsync");
+
 	for (i = s->from; i < s->k; i += s->step)
 		s->errs[i] = fsync(s->fds[i]) == 0 ? 0 : errno;
 	return NULL;

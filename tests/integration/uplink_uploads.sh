@@ -48,6 +48,17 @@ echo "$YDAY" >"$W/state/uplink/prov/last-2031"
 echo "$MIN0" >"$W/state/uplink/prov/last-2051"
 
 start_daemon "$W/lw.conf"
+# top -H and ps -L tell the threads apart: the uplink's is up-<name>
+threads() { cat /proc/"$DAEMON_PID"/task/*/comm | sort | tr '\n' ' '; }
+has_threads() {
+	local t
+	t=" $(threads)"
+	for n in lakewatchd lw-signals lw-store lw-notify up-prov; do
+		case $t in *" $n "*) ;; *) return 1 ;; esac
+	done
+}
+check "the daemon's threads are named" wait_for 10 has_threads &&
+    echo "    threads: $(threads)"
 check "yesterday's daily packet arrives" wait_for 30 count_ge 2031 1
 check "real-time packets arrive" wait_for 30 count_ge 2011 5
 check "the missed minutes and a minute with samples arrive" \
