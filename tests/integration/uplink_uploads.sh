@@ -49,11 +49,12 @@ echo "$MIN0" >"$W/state/uplink/prov/last-2051"
 
 start_daemon "$W/lw.conf"
 # top -H and ps -L tell the threads apart: the uplink's is up-<name>
+# (the main thread keeps its program's name: memcheck-amd64- under valgrind)
 threads() { cat /proc/"$DAEMON_PID"/task/*/comm | sort | tr '\n' ' '; }
 has_threads() {
 	local t
 	t=" $(threads)"
-	for n in lakewatchd lw-signals lw-store lw-notify up-prov; do
+	for n in lw-signals lw-poll lw-store lw-notify up-prov; do
 		case $t in *" $n "*) ;; *) return 1 ;; esac
 	done
 }
