@@ -554,10 +554,9 @@ worker(void *arg)
 	struct pool_job *j;
 	enum pool_ev ev;
 	double wait;
+	int leading = 0;
 
 	pthread_setname_np(pthread_self(), "lw-poll");
-
-	int leading = 0;
 
 	pthread_mutex_lock(&p->mu);
 	p->starting--;
